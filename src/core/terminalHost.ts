@@ -1,0 +1,4 @@
+/** What terminal tools need from the editor; filled in by the terminal family. */
+export interface TerminalHost {
+	readonly available: boolean;
+}
