@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { AnyToolSpec, ToolFamily } from './toolSpec';
+
+export interface ListedTool {
+	readonly name: string;
+	readonly title: string;
+	readonly description: string;
+	readonly inputSchema: Record<string, unknown>;
+	readonly outputSchema?: Record<string, unknown>;
+	readonly annotations: Record<string, unknown>;
+}
+
+export interface OfferContext {
+	readonly trusted: boolean;
+	readonly families: readonly ToolFamily[];
+}
+
+/**
+ * The one list of tools. Every session's server is built from it, so all sessions offer the same tools; JSON Schemas
+ * are derived once from the zod specs.
+ */
+export class ToolRegistry {
+	private readonly byName = new Map<string, AnyToolSpec>();
+	private readonly listed = new Map<string, ListedTool>();
+
+	constructor(specs: readonly AnyToolSpec[]) {
+		for (const spec of specs) {
+			if (this.byName.has(spec.name)) throw new Error(`duplicate tool name ${spec.name}`);
+			this.byName.set(spec.name, spec);
+		}
+	}
+
+	get(name: string): AnyToolSpec | undefined {
+		return this.byName.get(name);
+	}
+
+	all(): readonly AnyToolSpec[] {
+		return [...this.byName.values()];
+	}
+
+	/** Whether a tool is offered now. A restricted (untrusted) workspace gets read-only tools only. */
+	isOffered(spec: AnyToolSpec, context: OfferContext): boolean {
+		return context.families.includes(spec.family) && (context.trusted || spec.risk === 'read');
+	}
+
+	list(context: OfferContext): ListedTool[] {
+		return this.all()
+			.filter((spec) => this.isOffered(spec, context))
+			.map((spec) => this.describe(spec));
+	}
+
+	/**
+	 * Changes whenever the offered tool set or any schema changes. VS Code caches a server's tool list by label and
+	 * re-reads it only when the definition's version changes.
+	 */
+	version(context: OfferContext): string {
+		return fnv1a(JSON.stringify(this.list(context)));
+	}
+
+	private describe(spec: AnyToolSpec): ListedTool {
+		let listed = this.listed.get(spec.name);
+		if (!listed) {
+			listed = {
+				name: spec.name,
+				title: spec.title,
+				description: spec.description,
+				inputSchema: jsonSchema(spec.input),
+				...(spec.output ? { outputSchema: jsonSchema(spec.output) } : {}),
+				annotations: { title: spec.title, ...spec.annotations },
+			};
+			this.listed.set(spec.name, listed);
+		}
+		return listed;
+	}
+}
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+	const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+	return rest;
+}
+
+/** A short, stable fingerprint; not for security. */
+function fnv1a(text: string): string {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193) >>> 0;
+	}
+	return hash.toString(16).padStart(8, '0');
+}

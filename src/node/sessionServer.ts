@@ -1,0 +1,57 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Gate } from '../core/gate';
+import type { OfferContext, ToolRegistry } from '../core/toolRegistry';
+
+export interface SessionServerOptions {
+	readonly name: string;
+	readonly version: string;
+	readonly registry: ToolRegistry;
+	readonly gate: Gate;
+	readonly offer: () => OfferContext;
+	readonly instructions?: string;
+	/** Adds resources or prompts to each session's server (the files family's workspace resources). */
+	readonly extend?: (server: McpServer) => void;
+}
+
+/**
+ * Builds one McpServer for one client session (the SDK binds a server to one transport). Tools are not registered
+ * with the SDK one by one: tools/list and tools/call go straight to the registry and the gate, so validation,
+ * policy and audit happen in exactly one place for every session.
+ */
+export async function connectSessionServer(options: SessionServerOptions, transport: Transport & { sessionId?: string }): Promise<McpServer> {
+	const server = new McpServer(
+		{ name: options.name, version: options.version, title: 'MCP Workbench' },
+		{ capabilities: { tools: { listChanged: true }, logging: {} }, ...(options.instructions ? { instructions: options.instructions } : {}) },
+	);
+	options.extend?.(server);
+	server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.registry.list(options.offer()) }));
+	server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+		const progressToken = request.params._meta?.progressToken;
+		const client = server.server.getClientVersion();
+		const result = await options.gate.call({
+			tool: request.params.name,
+			arguments: request.params.arguments,
+			sessionId: transport.sessionId ?? 'unknown',
+			client: { name: client?.name ?? 'unknown', version: client?.version ?? '' },
+			signal: extra.signal,
+			...(progressToken === undefined
+				? {}
+				: {
+					sendProgress: (progress: number, total?: number, message?: string) => {
+						void extra
+							.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } })
+							.catch(() => undefined);
+					},
+				}),
+		});
+		return {
+			content: [{ type: 'text', text: result.text }],
+			...(result.structured !== undefined && !result.isError ? { structuredContent: result.structured as Record<string, unknown> } : {}),
+			...(result.isError ? { isError: true } : {}),
+		};
+	});
+	await server.connect(transport);
+	return server;
+}
