@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/clientConfig';
+import type { WorkbenchServer } from '../node/workbenchServer';
+
+export interface CommandDeps {
+	readonly server: WorkbenchServer;
+	readonly log: vscode.LogOutputChannel;
+	readonly showPanel: () => Promise<void>;
+}
+
+/** The palette commands. Each reports failure as a message, never as an unhandled rejection. */
+export function registerCommands({ server, log, showPanel }: CommandDeps): vscode.Disposable[] {
+	const guarded = (id: string, run: () => Promise<unknown>) =>
+		vscode.commands.registerCommand(id, async () => {
+			try {
+				await run();
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				log.error(`command.failed command=${id} error=${JSON.stringify(message)}`);
+				void vscode.window.showErrorMessage(`MCP Workbench: ${message}`);
+			}
+		});
+
+	return [
+		guarded('mcpWorkbench.startServer', () => server.start()),
+		guarded('mcpWorkbench.stopServer', () => server.stop()),
+		guarded('mcpWorkbench.restartServer', () => server.restart()),
+		guarded('mcpWorkbench.showLog', async () => log.show(true)),
+		guarded('mcpWorkbench.showPanel', showPanel),
+		guarded('mcpWorkbench.showConnectionInfo', async () => {
+			const connection = server.current;
+			if (!connection) {
+				const choice = await vscode.window.showInformationMessage('MCP Workbench: the server is stopped.', 'Start Server');
+				if (choice) await server.start();
+				return;
+			}
+			// The secret is never shown: screenshots and screen shares must not leak it.
+			const lines = [`URL: ${connection.url}`, ...(connection.socketPath ? [`Socket: ${connection.socketPath}`] : []), `Sessions: ${server.sessionCount}`];
+			const choice = await vscode.window.showInformationMessage(`MCP Workbench is running.\n${lines.join('\n')}`, { modal: false, detail: lines.join('\n') }, 'Copy URL', 'Copy Client Configuration…');
+			if (choice === 'Copy URL') await vscode.env.clipboard.writeText(connection.url);
+			if (choice === 'Copy Client Configuration…') await vscode.commands.executeCommand('mcpWorkbench.copyClientConfig');
+		}),
+		guarded('mcpWorkbench.copyClientConfig', async () => {
+			const connection = server.current;
+			if (!connection) throw new Error('the server is stopped. Start it first: the configuration holds its live address and secret.');
+			const pick = await vscode.window.showQuickPick(
+				CLIENT_KINDS.map((k) => ({ label: k.label, detail: k.detail, kind: k.kind })),
+				{ title: 'Copy client configuration (contains a secret)', placeHolder: 'Which MCP client?' },
+			);
+			if (!pick) return;
+			await vscode.env.clipboard.writeText(clientConfig(pick.kind, connection));
+			void vscode.window.showWarningMessage(`Copied the ${pick.label} configuration. ${SECRET_WARNING}`);
+		}),
+	];
+}

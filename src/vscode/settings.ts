@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import type { GateSettings } from '../core/gate';
+import type { PolicyAction, PolicyRule } from '../core/policy';
+import type { ToolFamily } from '../core/toolSpec';
+
+export const SECTION = 'mcpWorkbench';
+export const ALL_FAMILIES: readonly ToolFamily[] = ['workspace', 'files', 'git', 'terminal', 'tasks'];
+
+export interface ServerSettings {
+	readonly autoStart: boolean;
+	readonly vscodeTransport: 'auto' | 'socket' | 'tcp';
+	readonly idleTimeoutMs: number;
+	readonly maxBodyBytes: number;
+}
+
+export interface RateLimitSettings {
+	readonly perToolPerMinute: Readonly<Record<string, number>>;
+	readonly defaultPerToolPerMinute: number;
+	readonly perSessionPerMinute: number;
+}
+
+function config(): vscode.WorkspaceConfiguration {
+	return vscode.workspace.getConfiguration(SECTION);
+}
+
+export function readServerSettings(): ServerSettings {
+	const c = config();
+	return {
+		autoStart: c.get<boolean>('server.autoStart', true),
+		vscodeTransport: c.get<'auto' | 'socket' | 'tcp'>('server.vscodeTransport', 'auto'),
+		idleTimeoutMs: Math.max(1, c.get<number>('server.idleTimeoutMinutes', 30)) * 60_000,
+		maxBodyBytes: Math.max(1, c.get<number>('server.maxRequestBodyMB', 4)) * 1024 * 1024,
+	};
+}
+
+export function enabledFamilies(): ToolFamily[] {
+	const chosen = config().get<string[]>('tools.families', [...ALL_FAMILIES]);
+	// workspace_info is how an agent learns where it is: always offered.
+	return ALL_FAMILIES.filter((family) => family === 'workspace' || chosen.includes(family));
+}
+
+export function readGateSettings(): GateSettings {
+	const c = config();
+	return {
+		trusted: vscode.workspace.isTrusted,
+		families: enabledFamilies(),
+		policy: {
+			tools: sanitizeActions(c.get<Record<string, unknown>>('policy.tools', {})),
+			rules: sanitizeRules(c.get<unknown[]>('policy.rules', [])),
+			sensitivePaths: c.get<unknown[]>('policy.sensitivePaths', []).filter((p): p is string => typeof p === 'string'),
+		},
+		callTimeoutMs: Math.max(1, c.get<number>('calls.timeoutSeconds', 120)) * 1000,
+		maxOutputBytes: Math.max(1, c.get<number>('calls.maxOutputKB', 256)) * 1024,
+	};
+}
+
+export function approvalTimeoutMs(): number {
+	return Math.max(5, config().get<number>('approval.timeoutSeconds', 300)) * 1000;
+}
+
+export function readRateLimits(): RateLimitSettings {
+	const c = config();
+	const perTool = c.get<Record<string, unknown>>('rateLimit.perToolPerMinute', {});
+	return {
+		perToolPerMinute: Object.fromEntries(Object.entries(perTool).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)),
+		defaultPerToolPerMinute: c.get<number>('rateLimit.defaultPerToolPerMinute', 600),
+		perSessionPerMinute: c.get<number>('rateLimit.perSessionPerMinute', 1200),
+	};
+}
+
+export function auditMaxFileBytes(): number {
+	return Math.max(1, config().get<number>('audit.maxFileMB', 10)) * 1024 * 1024;
+}
+
+const ACTIONS = new Set(['allow', 'ask', 'deny']);
+
+/** Settings are user input too: a malformed entry is skipped, never trusted. */
+function sanitizeActions(value: Record<string, unknown>): Record<string, PolicyAction> {
+	return Object.fromEntries(Object.entries(value ?? {}).filter((e): e is [string, PolicyAction] => typeof e[1] === 'string' && ACTIONS.has(e[1])));
+}
+
+function sanitizeRules(value: unknown[]): PolicyRule[] {
+	const rules: PolicyRule[] = [];
+	for (const item of Array.isArray(value) ? value : []) {
+		if (!item || typeof item !== 'object') continue;
+		const { tool, action, paths, tasks } = item as Record<string, unknown>;
+		if (typeof tool !== 'string' || typeof action !== 'string' || !ACTIONS.has(action)) continue;
+		const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
+		rules.push({ tool, action: action as PolicyAction, ...(strings(paths) ? { paths: strings(paths) } : {}), ...(strings(tasks) ? { tasks: strings(tasks) } : {}) });
+	}
+	return rules;
+}

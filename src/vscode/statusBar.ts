@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import type { ServerState } from '../node/workbenchServer';
+
+export interface StatusModel {
+	readonly state: ServerState;
+	readonly sessions: number;
+	readonly waiting: number;
+}
+
+const ICONS: Record<ServerState, string> = { running: '$(plug)', starting: '$(loading~spin)', stopped: '$(debug-disconnect)', error: '$(error)' };
+
+/** One item: the server state, and how many calls wait for approval (those stand out). */
+export class StatusBar implements vscode.Disposable {
+	private readonly item = vscode.window.createStatusBarItem('mcpWorkbench.status', vscode.StatusBarAlignment.Left, 50);
+
+	constructor() {
+		this.item.name = 'MCP Workbench';
+		this.item.show();
+	}
+
+	update({ state, sessions, waiting }: StatusModel): void {
+		if (waiting > 0) {
+			this.item.text = `$(bell-dot) MCP: ${waiting} waiting`;
+			this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+			this.item.command = 'mcpWorkbench.showPanel';
+			this.item.tooltip = `${waiting} tool call${waiting === 1 ? '' : 's'} waiting for your approval. Click to review.`;
+		} else {
+			this.item.text = `${ICONS[state]} MCP`;
+			this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+			this.item.command = 'mcpWorkbench.showConnectionInfo';
+			this.item.tooltip = `MCP Workbench: server ${state}${state === 'running' ? `, ${sessions} session${sessions === 1 ? '' : 's'}` : ''}`;
+		}
+		this.item.accessibilityInformation = { label: this.item.tooltip };
+	}
+
+	dispose(): void {
+		this.item.dispose();
+	}
+}
