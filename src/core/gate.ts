@@ -112,7 +112,6 @@ export class Gate {
 		}
 		const input = deepFreeze(parsed.data);
 		trail.arguments = input;
-		const argsHash = this.deps.hash(canonicalJson({ tool: spec.name, input }));
 
 		let subject: CallSubject;
 		try {
@@ -137,6 +136,7 @@ export class Gate {
 			if (grant) decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
 		}
 		if (decision.action === 'ask') {
+			const argsHash = this.deps.hash(canonicalJson({ tool: spec.name, input }));
 			const answer = await this.deps.approvals.request(
 				{
 					tool: spec.name,
@@ -226,7 +226,6 @@ export class Gate {
 			clearTimeout(timer);
 			clearInterval(heartbeat);
 			request.signal.removeEventListener('abort', onCancel);
-			if (!controller.signal.aborted) controller.abort(new CancelledError());
 		}
 	}
 }

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../core/log';
 import { SessionTransport } from './httpTransport';
 
@@ -176,12 +176,9 @@ export class McpHttpServer {
 			return refuse(res, 400, -32700, 'Parse error: the body is not JSON');
 		}
 		const raw = Array.isArray(parsed) ? parsed : [parsed];
-		const messages: JSONRPCMessage[] = [];
-		for (const item of raw) {
-			const result = JSONRPCMessageSchema.safeParse(item);
-			if (!result.success) return refuse(res, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message');
-			messages.push(result.data);
-		}
+		// A structural check is enough here: the SDK's protocol layer validates each message against its schema.
+		if (!raw.every(isJsonRpcMessage)) return refuse(res, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message');
+		const messages = raw as JSONRPCMessage[];
 		if (messages.length === 0) return refuse(res, 400, -32600, 'Invalid Request: empty batch');
 
 		const sessionHeader = req.headers['mcp-session-id'];
@@ -250,6 +247,17 @@ export class McpHttpServer {
 		// Digests have equal length, so the comparison takes the same time whatever the caller sent.
 		return match !== null && timingSafeEqual(digest(match[1]), this.secretDigest);
 	}
+}
+
+function isJsonRpcMessage(value: unknown): boolean {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const message = value as Record<string, unknown>;
+	if (message.jsonrpc !== '2.0') return false;
+	const id = message.id;
+	const validId = id === undefined || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+	if (!validId) return false;
+	if (typeof message.method === 'string') return message.params === undefined || (typeof message.params === 'object' && message.params !== null);
+	return id !== undefined && ('result' in message || 'error' in message);
 }
 
 function digest(value: string): Buffer {
