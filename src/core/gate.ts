@@ -182,10 +182,10 @@ export class Gate {
 
 	private async execute(spec: AnyToolSpec, input: unknown, request: CallRequest, settings: GateSettings, trail: Trail): Promise<GateResult> {
 		const timeoutMs = spec.timeoutMs ?? settings.callTimeoutMs;
+		if (request.signal.aborted) return trail.finish('cancelled', `${spec.name} was cancelled before it ran.`);
 		const controller = new AbortController();
 		const onCancel = () => controller.abort(new CancelledError());
 		request.signal.addEventListener('abort', onCancel, { once: true });
-		if (request.signal.aborted) onCancel();
 		const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
 		let lastProgress = this.now();
 		let step = 0;
