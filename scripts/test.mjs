@@ -1,0 +1,24 @@
+// `npm test`: every check, cheapest first, stopping at the first failure: lint, type-check, unit tests (plain
+// Node, real processes and HTTP), then the integration suite inside a real VS Code.
+import { spawnSync } from 'node:child_process';
+
+const steps = [
+	['lint', ['npx', 'eslint', 'src', 'test']],
+	['type-check', ['npx', 'tsc', '--noEmit', '-p', '.']],
+	['unit tests', ['node', 'scripts/unitTests.mjs']],
+	['integration tests (real VS Code)', ['node', 'scripts/integrationTests.mjs']],
+];
+const root = new URL('..', import.meta.url).pathname;
+const started = Date.now();
+for (const [name, [command, ...args]] of steps) {
+	const begun = Date.now();
+	console.log(`\n▶ ${name}`);
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+	const seconds = ((Date.now() - begun) / 1000).toFixed(1);
+	if (result.status !== 0) {
+		console.error(`\n✖ ${name} failed after ${seconds} s (${result.signal ?? `exit ${result.status}`})`);
+		process.exit(1);
+	}
+	console.log(`✔ ${name} (${seconds} s)`);
+}
+console.log(`\nall checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
