@@ -1,0 +1,28 @@
+// Standing "always allow" grants of this session, each with its revoke button.
+import { button, codicon, el } from './dom';
+import type { GrantView } from './protocol';
+import { formatTime } from './viewModel';
+
+export function renderGrants(grants: readonly GrantView[], now: number, revoke: (grantId: string) => void): HTMLElement {
+	if (grants.length === 0) {
+		return el('p', { className: 'empty', text: 'No standing grants. "Always allow" on an approval adds one for this session.' });
+	}
+	const list = el('ul', { className: 'grants', attrs: { 'aria-label': 'Always-allow grants', 'data-testid': 'grants' } });
+	for (const grant of grants) {
+		const what = grant.pattern ? `${grant.tool} on ${grant.pattern}` : `${grant.tool} (any arguments)`;
+		const revokeButton = button('Revoke', { testId: 'revoke', secondary: true, ariaLabel: `Revoke always allow for ${what}` });
+		revokeButton.addEventListener('click', () => {
+			revokeButton.setAttribute('disabled', '');
+			revoke(grant.id);
+		});
+		list.append(el('li', { className: 'grant', attrs: { 'data-testid': 'grant', 'data-grant-id': grant.id } },
+			codicon('shield', 'grant-icon'),
+			el('span', { className: 'grant-text' },
+				el('span', { className: 'grant-tool mono', text: grant.tool }),
+				el('span', { className: 'grant-detail', text: `${grant.pattern ?? 'any arguments'} · since ${formatTime(grant.createdAt, now)}`, attrs: { title: what } }),
+			),
+			revokeButton,
+		));
+	}
+	return list;
+}

@@ -1,0 +1,124 @@
+// Messages between the extension host and the sidebar webview, and the view models both sides share.
+// The webview imports this file with `import type` only, so zod stays out of the browser bundle.
+import { z } from 'zod';
+import type { AuditRecord } from '../core/auditRecord';
+import type { Risk, ToolFamily } from '../core/toolSpec';
+
+export type { AuditRecord };
+
+export type ServerState = 'starting' | 'running' | 'stopped' | 'error';
+
+export interface ServerView {
+	readonly state: ServerState;
+	/** The MCP endpoint while running, e.g. `http://127.0.0.1:39217/mcp`. */
+	readonly url?: string;
+	readonly sessions: number;
+}
+
+/** A call waiting for the user, as the approval card shows it. */
+export interface PendingApprovalView {
+	readonly id: string;
+	readonly tool: string;
+	readonly title: string;
+	readonly family: ToolFamily;
+	readonly risk: Risk;
+	/** One line: what the call touches ("edit src/a.ts"). */
+	readonly summary: string;
+	/** The call's exact arguments, pretty-printed and already redacted. */
+	readonly argumentsJson: string;
+	readonly diff?: { readonly path: string; readonly unified: string };
+	readonly command?: { readonly line: string; readonly cwd: string };
+	readonly task?: { readonly label: string; readonly command?: string };
+	/** Name of the MCP client that made the call. */
+	readonly client: string;
+	/** Epoch milliseconds. */
+	readonly createdAt: number;
+	/** Epoch milliseconds when the gate denies the call by itself. */
+	readonly expiresAt: number;
+	/** What "always allow for this pattern" grants, e.g. "write_file on src/**"; absent when the tool has no pattern. */
+	readonly patternLabel?: string;
+	/** False for sensitive paths and destructive calls: each one is asked, so no "always allow" is offered. */
+	readonly grantable: boolean;
+}
+
+/** A standing "always allow" for this session. */
+export interface GrantView {
+	readonly id: string;
+	readonly tool: string;
+	/** Absent: the whole tool is allowed. */
+	readonly pattern?: string;
+	readonly createdAt: number;
+}
+
+export interface ToolMetricsView {
+	readonly tool: string;
+	readonly calls: number;
+	readonly errors: number;
+	readonly p50Ms: number;
+	readonly p95Ms: number;
+}
+
+export interface PanelSnapshot {
+	readonly pending: readonly PendingApprovalView[];
+	readonly grants: readonly GrantView[];
+	readonly metrics: readonly ToolMetricsView[];
+	readonly server: ServerView;
+}
+
+const id = z.string().min(1).max(200);
+
+/** Absent or empty fields do not filter. `text` matches case-insensitively anywhere in the record. */
+export const auditFilterSchema = z.strictObject({
+	tool: z.string().max(200).optional(),
+	decision: z.string().max(40).optional(),
+	outcome: z.string().max(40).optional(),
+	text: z.string().max(500).optional(),
+});
+export type AuditFilterView = z.infer<typeof auditFilterSchema>;
+
+const approvalDecisionSchema = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('approve') }),
+	z.strictObject({ kind: z.literal('deny'), reason: z.string().max(2000).optional() }),
+	z.strictObject({ kind: z.literal('allowSession'), scope: z.enum(['tool', 'pattern']) }),
+]);
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+/** Largest audit page the panel may ask for in one message; the list asks for far fewer. */
+export const MAX_AUDIT_PAGE = 500;
+
+const panelMessageSchema = z.discriminatedUnion('type', [
+	/** Sent on every (re)load of the webview: the host answers with a snapshot. */
+	z.strictObject({ type: z.literal('ready') }),
+	z.strictObject({ type: z.literal('decide'), approvalId: id, decision: approvalDecisionSchema }),
+	z.strictObject({ type: z.literal('openDiff'), approvalId: id }),
+	z.strictObject({ type: z.literal('revokeGrant'), grantId: id }),
+	z.strictObject({
+		type: z.literal('queryAudit'),
+		/** Echoed in the answer, so the panel can drop answers to queries it has since replaced. */
+		requestId: z.number().int().nonnegative(),
+		offset: z.number().int().nonnegative().max(1_000_000_000),
+		limit: z.number().int().min(1).max(MAX_AUDIT_PAGE),
+		filter: auditFilterSchema,
+	}),
+	z.strictObject({ type: z.literal('exportAudit'), format: z.enum(['json', 'csv']), filter: auditFilterSchema }),
+]);
+
+/** Webview → host. Untrusted: the host accepts only what `parsePanelMessage` returns. */
+export type PanelToHostMessage = z.infer<typeof panelMessageSchema>;
+
+/** Host → webview. */
+export type HostToPanelMessage =
+	| { readonly type: 'snapshot'; readonly snapshot: PanelSnapshot }
+	/** New audit records exist; the panel refetches what it shows. */
+	| { readonly type: 'auditChanged' }
+	/** Rows newest first, starting at `offset` of the filtered list of `total` records. */
+	| { readonly type: 'auditPage'; readonly requestId: number; readonly offset: number; readonly rows: readonly AuditRecord[]; readonly total: number }
+	| { readonly type: 'auditFailed'; readonly requestId: number; readonly message: string }
+	/** Something the user asked for failed; the panel shows the message. */
+	| { readonly type: 'notice'; readonly message: string };
+
+/** The message if it is well-formed, else `undefined`. */
+export function parsePanelMessage(raw: unknown): PanelToHostMessage | undefined {
+	const parsed = panelMessageSchema.safeParse(raw);
+	return parsed.success ? parsed.data : undefined;
+}
