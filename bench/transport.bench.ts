@@ -81,9 +81,15 @@ async function sdkServer(): Promise<{ port: number; close: () => Promise<void> }
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const body = JSON.parse(Buffer.concat(chunks).toString() || 'null');
 		const id = req.headers['mcp-session-id'];
-		let transport = typeof id === 'string' ? transports.get(id) : undefined;
+		let transport: StreamableHTTPServerTransport | undefined = typeof id === 'string' ? transports.get(id) : undefined;
 		if (!transport) {
-			const created = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, enableJsonResponse: true, onsessioninitialized: (sid) => transports.set(sid, created) });
+			const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+				sessionIdGenerator: randomUUID,
+				enableJsonResponse: true,
+				onsessioninitialized: (sid: string): void => {
+					transports.set(sid, created);
+				},
+			});
 			const mcp = new McpServer({ name: 'floor', version: '1' });
 			mcp.registerTool('constant', { description: 'constant' }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
 			await mcp.connect(created);

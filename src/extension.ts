@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ApprovalBroker } from './core/approvals';
-import type { AuditEntry, AuditRecord, AuditSink } from './core/auditRecord';
 import { Gate } from './core/gate';
+import { Metrics } from './core/metrics';
+import { RateLimiter } from './core/rateLimit';
 import { Redactor } from './core/redaction';
 import { ToolRegistry } from './core/toolRegistry';
 import type { AnyToolSpec } from './core/toolSpec';
+import { sha256Hex } from './node/auditChain';
+import { AuditStore } from './node/auditStore';
 import { NodePathJail } from './node/pathJail';
 import { WorkbenchServer } from './node/workbenchServer';
 import { workspaceTools } from './tools/workspace';
@@ -13,7 +16,9 @@ import { ApprovalNotifier } from './vscode/approvalNotifier';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
-import { approvalTimeoutMs, enabledFamilies, readGateSettings, readServerSettings, SECTION } from './vscode/settings';
+import { GatePanelBackend } from './vscode/panelBackend';
+import { approvalTimeoutMs, auditMaxFileBytes, enabledFamilies, readGateSettings, readRateLimits, readServerSettings, SECTION } from './vscode/settings';
+import { PANEL_VIEW_ID, PANEL_WEBVIEW_OPTIONS, SidebarViewProvider } from './vscode/sidebarView';
 import { StatusBar } from './vscode/statusBar';
 import { VsCodeWorkspaceHost } from './vscode/workspaceHost';
 
@@ -48,7 +53,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		approvalTimeoutMs,
 		() => workspace.folders(),
 	);
-	const audit = new InterimAudit();
+	// The workspace's own storage keeps each workspace's audit apart; an empty window falls back to global storage.
+	const auditFolder = join((context.storageUri ?? context.globalStorageUri).fsPath, 'audit');
+	// fsync off: a record whose write completed survives a crash of the extension host, and a tool call should not
+	// wait for the disk. Five files of 10 MB keep about 100,000 records.
+	const audit = new AuditStore(auditFolder, { maxFileBytes: auditMaxFileBytes(), maxFiles: 5, fsync: false });
+	context.subscriptions.push({ dispose: () => void audit.close() });
+	void audit.open().then(
+		(report) => {
+			log.info('audit.open', { folder: auditFolder, records: report.records, files: report.files, unreadable: report.unreadableLines });
+			if (report.torn) log.warn('audit.torn_line', { file: report.torn.file, bytes: report.torn.bytes, movedTo: report.torn.movedTo });
+		},
+		(error: unknown) => log.error('audit.open_failed', { error: error instanceof Error ? error.message : String(error) }),
+	);
+	const metrics = new Metrics();
+	const rateLimiter = new RateLimiter(readRateLimits());
 	let settings = readGateSettings();
 	const gate = new Gate({
 		registry,
@@ -56,10 +75,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		approvals,
 		audit,
 		settings: () => settings,
-		rateLimit: { check: () => ({ ok: true }) },
-		metrics: { record() {} },
+		rateLimit: rateLimiter,
+		metrics,
 		redact: { value: (value) => redactor.redact(value), text: (text) => redactor.redactText(text) },
-		hash: (text) => createHash('sha256').update(text).digest('hex'),
+		hash: sha256Hex,
 		log,
 	});
 
@@ -74,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		idleTimeoutMs: serverSettings.idleTimeoutMs,
 		maxBodyBytes: serverSettings.maxBodyBytes,
 		onSecret: (secret) => redactor.addSecret(secret),
+		metricsText: () => metrics.toPrometheus(),
 		instructions: 'Tools for the workspace open in VS Code. Call workspace_info first. Calls that change files or run commands may wait for the user to approve them in the editor.',
 	});
 	context.subscriptions.push({ dispose: () => void server.dispose() }, { dispose: () => approvals.dispose() });
@@ -106,13 +126,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	refreshStatus();
 
 	const showPanel = async () => {
-		await vscode.commands.executeCommand('mcpWorkbench.panel.focus');
+		await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
 	};
-	context.subscriptions.push(new ApprovalNotifier(approvals, () => false, showPanel));
+	const panelBackend = new GatePanelBackend(approvals, audit, metrics, server);
+	const sidebar = new SidebarViewProvider(context.extensionUri, panelBackend, (line) => log.warn('panel', { message: line }));
+	context.subscriptions.push(panelBackend, sidebar, vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
+	context.subscriptions.push(new ApprovalNotifier(approvals, () => sidebar.visible, showPanel));
 	context.subscriptions.push(...registerCommands({ server, log: channel, showPanel }));
 
 	const toolsChanged = () => {
 		settings = readGateSettings();
+		rateLimiter.configure(readRateLimits());
 		server.notifyToolsChanged();
 		provider.changed();
 	};
@@ -139,15 +163,4 @@ export function deactivate(): void {
 function versionAtLeast(version: string, major: number, minor: number): boolean {
 	const [a, b] = version.split('.').map((part) => Number.parseInt(part, 10));
 	return a > major || (a === major && b >= minor);
-}
-
-/** Stand-in until the JSONL store is wired: keeps the chain in memory. */
-class InterimAudit implements AuditSink {
-	private last = '';
-	private seq = 0;
-	async append(entry: AuditEntry): Promise<AuditRecord> {
-		const record = { ...entry, seq: ++this.seq, prev: this.last, hash: createHash('sha256').update(this.last + JSON.stringify(entry)).digest('hex') };
-		this.last = record.hash;
-		return record;
-	}
 }

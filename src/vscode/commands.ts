@@ -44,11 +44,11 @@ export function registerCommands({ server, log, showPanel }: CommandDeps): vscod
 			const connection = server.current;
 			if (!connection) throw new Error('the server is stopped. Start it first: the configuration holds its live address and secret.');
 			const pick = await vscode.window.showQuickPick(
-				CLIENT_KINDS.map((k) => ({ label: k.label, detail: k.detail, kind: k.kind })),
+				CLIENT_KINDS.map((k) => ({ label: k.label, detail: k.detail, client: k.kind })),
 				{ title: 'Copy client configuration (contains a secret)', placeHolder: 'Which MCP client?' },
 			);
 			if (!pick) return;
-			await vscode.env.clipboard.writeText(clientConfig(pick.kind, connection));
+			await vscode.env.clipboard.writeText(clientConfig(pick.client, connection));
 			void vscode.window.showWarningMessage(`Copied the ${pick.label} configuration. ${SECRET_WARNING}`);
 		}),
 	];
