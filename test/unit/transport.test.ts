@@ -97,6 +97,16 @@ describe('transport: refusals', () => {
 		assertJsonRpcError(await rawRequest(wb, { path: '/other', headers: jsonHeaders(wb.secret), body: initializeBody }), 404);
 	});
 
+	test('/metrics serves Prometheus text behind the same secret', async () => {
+		const client = await wb.connect();
+		await client.callTool({ name: 'workspace_info', arguments: {} });
+		assertJsonRpcError(await rawRequest(wb, { method: 'GET', path: '/metrics', headers: {} }), 401);
+		const metrics = await rawRequest(wb, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${wb.secret}` } });
+		assert.equal(metrics.status, 200);
+		assert.match(String(metrics.headers['content-type']), /text\/plain; version=0.0.4/);
+		assert.match(metrics.body, /mcp_workbench_tool_calls_total\{tool="workspace_info",outcome="ok"\} [1-9]/);
+	});
+
 	test('refusals never echo the secret', async () => {
 		const response = await rawRequest(wb, { headers: jsonHeaders(`${wb.secret}x`, { origin: 'x' }), body: initializeBody });
 		assert.ok(!response.body.includes(wb.secret));

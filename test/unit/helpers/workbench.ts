@@ -9,6 +9,7 @@ import type { AuditEntry, AuditRecord, AuditSink } from '../../../src/core/audit
 import { Gate, type GateDeps, type GateSettings } from '../../../src/core/gate';
 import type { Host, WorkspaceFolderInfo } from '../../../src/core/host';
 import { silentLogger } from '../../../src/core/log';
+import { Metrics } from '../../../src/core/metrics';
 import type { PolicySettings } from '../../../src/core/policy';
 import { ToolRegistry } from '../../../src/core/toolRegistry';
 import type { AnyToolSpec, ToolFamily } from '../../../src/core/toolSpec';
@@ -47,6 +48,7 @@ export interface TestWorkbench {
 	readonly audit: MemoryAudit;
 	readonly gate: Gate;
 	readonly host: Host;
+	readonly metrics: Metrics;
 	readonly url: string;
 	readonly secret: string;
 	connect(name?: string): Promise<Client>;
@@ -82,6 +84,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		() => folders,
 	);
 	const audit = new MemoryAudit();
+	const metrics = new Metrics();
 	const settings: GateSettings = {
 		trusted,
 		families: ALL_FAMILIES,
@@ -97,12 +100,12 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		audit,
 		settings: () => settings,
 		rateLimit: options.rateLimit ?? { check: () => ({ ok: true }) },
-		metrics: { record() {} },
+		metrics,
 		redact: { value: (v) => v, text: (t) => t },
 		hash: (text) => createHash('sha256').update(text).digest('hex'),
 		log: silentLogger,
 	});
-	const server = new WorkbenchServer({ version: '0.0.0-test', registry, gate, offer: () => settings, log: silentLogger, useSocket: options.useSocket ?? false, idleTimeoutMs: options.idleTimeoutMs, maxBodyBytes: options.maxBodyBytes });
+	const server = new WorkbenchServer({ version: '0.0.0-test', registry, gate, offer: () => settings, log: silentLogger, useSocket: options.useSocket ?? false, idleTimeoutMs: options.idleTimeoutMs, maxBodyBytes: options.maxBodyBytes, metricsText: () => metrics.toPrometheus() });
 	await server.start();
 	const connection = server.current;
 	if (!connection) throw new Error('server did not start');
@@ -114,6 +117,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		audit,
 		gate,
 		host,
+		metrics,
 		url: connection.url,
 		secret: connection.secret,
 		async connect(name = 'test-client') {
