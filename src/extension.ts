@@ -11,6 +11,7 @@ import { sha256Hex } from './node/auditChain';
 import { AuditStore } from './node/auditStore';
 import { NodePathJail } from './node/pathJail';
 import { WorkbenchServer } from './node/workbenchServer';
+import { gitTools } from './tools/git';
 import { workspaceTools } from './tools/workspace';
 import { ApprovalNotifier } from './vscode/approvalNotifier';
 import { registerCommands } from './vscode/commands';
@@ -46,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		tasks: { available: false },
 	} as unknown as import('./core/host').Host;
 
-	const tools: AnyToolSpec[] = [...workspaceTools];
+	const tools: AnyToolSpec[] = [...workspaceTools, ...gitTools];
 	const registry = new ToolRegistry(tools);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },

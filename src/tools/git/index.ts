@@ -1,0 +1,7 @@
+import type { AnyToolSpec } from '../../core/toolSpec';
+import { gitReadTools } from './readTools';
+import { gitRemoteTools } from './remoteTools';
+import { gitWriteTools } from './writeTools';
+
+/** Every git tool, reads first; the registry adds them to the server when the `git` family is on. */
+export const gitTools: AnyToolSpec[] = [...gitReadTools, ...gitWriteTools, ...gitRemoteTools];

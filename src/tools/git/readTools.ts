@@ -1,0 +1,380 @@
+import { z } from 'zod';
+import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
+import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from '../../node/gitDiscovery';
+import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseStatus } from './parse';
+import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
+import { redactCredentials } from './redact';
+import { displayPath, git, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+
+/** Flags that keep a read from running programs named in the repository's config or attributes. */
+const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color'];
+const DEFAULT_TEXT_BYTES = 200 * 1024;
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+const maxBytesInput = z.number().int().min(1024).max(MAX_TEXT_BYTES).optional()
+	.describe(`Largest text to return, in bytes (default ${DEFAULT_TEXT_BYTES}).`);
+const pathsInput = z.array(z.string().min(1).max(4096)).max(200).optional().describe(pathsDescription);
+
+/** Room for the truncation notice and its file list (capped at 16 KB), so the gate's own cap never cuts them. */
+const NOTICE_BYTES = 20 * 1024;
+
+function textBudget(requested: number | undefined, ctx: ToolContext): number {
+	return Math.max(1024, Math.min(requested ?? DEFAULT_TEXT_BYTES, ctx.maxOutputBytes - NOTICE_BYTES));
+}
+
+async function cappedText(repo: GitRepository, args: string[], ctx: ToolContext, maxBytes: number, statArgs: string[] | undefined, narrowHint: string): Promise<{ text: string; truncated: boolean }> {
+	const result = await git(repo, args, ctx, { maxBytes });
+	let text = redactCredentials(result.stdout);
+	if (!result.truncated) {
+		return { text, truncated: false };
+	}
+	// Cut at a line end so the agent never sees half a line, and say how to get the rest.
+	const lastNewline = text.lastIndexOf('\n');
+	text = lastNewline > 0 ? text.slice(0, lastNewline + 1) : text;
+	let notice = `\n[… truncated after ${Buffer.byteLength(text)} bytes. ${narrowHint}]\n`;
+	if (statArgs) {
+		const stat = await git(repo, statArgs, ctx, { maxBytes: 16 * 1024 });
+		notice += `\nFiles in the full diff (--stat${stat.truncated ? ', itself truncated' : ''}):\n${redactCredentials(stat.stdout)}`;
+	}
+	return { text: text + notice, truncated: true };
+}
+
+/** Builds the result at `limit`, halving it until its JSON fits the gate's cap: JSON cut mid-way would be useless. */
+function fitting<T>(build: (limit: number) => T, limit: number, ctx: ToolContext): { structured: T; text: string } {
+	for (let current = limit; ; current = Math.floor(current / 2)) {
+		const structured = build(current);
+		const text = JSON.stringify(structured);
+		if (Buffer.byteLength(text) <= ctx.maxOutputBytes - 1024 || current <= 1) {
+			return { structured, text };
+		}
+	}
+}
+
+const repositoriesOutput = z.object({
+	repositories: z.array(z.object({
+		path: z.string().describe('Pass this as "repository" to the other git tools.'),
+		absolute: z.string(),
+		folder: z.string(),
+		kind: z.enum(['repository', 'worktree']).describe('worktree: a .git file (submodule or linked worktree).'),
+		branch: z.string().nullable(),
+		detached: z.boolean(),
+	})),
+	outside: z.array(z.object({ folder: z.string(), root: z.string() }))
+		.describe('Workspace folders inside a repository whose root is outside the workspace; the git tools refuse those.'),
+	truncated: z.boolean(),
+});
+
+const gitRepositories = defineTool({
+	name: 'git_repositories',
+	title: 'List git repositories',
+	description: 'Lists the git repositories in the workspace folders, nested ones and submodules included, with their current branch. Use a listed "path" as the "repository" argument of the other git tools.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		maxDepth: z.number().int().min(0).max(12).optional().describe('How many folder levels to search below each workspace folder (default 6).'),
+	}),
+	output: repositoriesOutput,
+	annotations: { title: 'List git repositories', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (_input, host) => ({ paths: host.workspace.folders().map((f) => f.path), summary: 'find git repositories' }),
+	async handler(input, ctx) {
+		const folders = ctx.host.workspace.folders();
+		const repositories: z.output<typeof repositoriesOutput>['repositories'] = [];
+		const outside: { folder: string; root: string }[] = [];
+		let truncated = false;
+		for (const folder of folders) {
+			const scan = await scanRepositories(folder.path, input.maxDepth ?? 6, 20_000, ctx.signal);
+			truncated ||= scan.truncated;
+			if (!scan.repositories.some((r) => r.root === folder.path)) {
+				const outer = await findEnclosingRoot(folder.path);
+				if (outer) {
+					outside.push({ folder: folder.name, root: outer });
+				}
+			}
+			for (const found of scan.repositories) {
+				const head = await readHead(found.gitDir);
+				repositories.push({
+					path: displayPath(folder, found.root, folders.length),
+					absolute: found.root,
+					folder: folder.name,
+					kind: found.kind,
+					branch: head.branch,
+					detached: head.detached,
+				});
+			}
+		}
+		const structured = { repositories, outside, truncated };
+		return { text: JSON.stringify(structured), structured, truncated };
+	},
+});
+
+const statusEntry = z.object({ path: z.string(), status: z.string(), from: z.string().optional(), submodule: z.boolean().optional() });
+const statusOutput = z.object({
+	repository: z.string(),
+	branch: z.object({
+		head: z.string().nullable().describe('Current branch; null when HEAD is detached.'),
+		detached: z.boolean(),
+		oid: z.string().nullable().describe('HEAD commit; null in an empty repository.'),
+		upstream: z.string().nullable(),
+		ahead: z.number().nullable(),
+		behind: z.number().nullable(),
+	}),
+	operation: z.enum(['merge', 'rebase', 'cherry-pick', 'revert', 'bisect']).nullable().describe('An operation in progress, usually stopped on conflicts.'),
+	staged: z.array(statusEntry),
+	unstaged: z.array(statusEntry),
+	untracked: z.array(z.string()),
+	conflicts: z.array(z.object({ path: z.string(), kind: z.string() })),
+	stashes: z.number(),
+	clean: z.boolean(),
+	truncated: z.boolean().describe('Lists were cut at maxEntries; pass paths to narrow.'),
+});
+
+const gitStatus = defineTool({
+	name: 'git_status',
+	title: 'Git status',
+	description: 'Shows the branch (upstream, ahead/behind, detached), staged and unstaged changes, untracked files, merge conflicts and any operation in progress. Paths are relative to the repository root.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		paths: pathsInput,
+		untracked: z.enum(['no', 'normal', 'all']).optional().describe('normal (default) lists untracked folders as one entry; all lists every file.'),
+		maxEntries: z.number().int().min(1).max(20_000).optional().describe('Largest number of entries per list (default 1000).'),
+	}),
+	output: statusOutput,
+	annotations: { title: 'Git status', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, 'git status'),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const args = ['--literal-pathspecs', 'status', '--porcelain=v2', '--branch', '--show-stash', '-z', `--untracked-files=${input.untracked ?? 'normal'}`, '--', ...pathspecs];
+		const [result, operation] = await Promise.all([git(repo, args, ctx), currentOperation(repo.gitDir)]);
+		const parsed = parseStatus(result.stdout);
+		const lists = [parsed.staged, parsed.unstaged, parsed.untracked, parsed.conflicts];
+		const { structured, text } = fitting((max): z.output<typeof statusOutput> => ({
+			repository: repo.display,
+			branch: { head: parsed.head, detached: parsed.detached, oid: parsed.oid, upstream: parsed.upstream, ahead: parsed.ahead, behind: parsed.behind },
+			operation,
+			staged: parsed.staged.slice(0, max),
+			unstaged: parsed.unstaged.slice(0, max),
+			untracked: parsed.untracked.slice(0, max),
+			conflicts: parsed.conflicts.slice(0, max),
+			stashes: parsed.stashes,
+			clean: lists.every((list) => list.length === 0),
+			truncated: lists.some((list) => list.length > max),
+		}), input.maxEntries ?? 1000, ctx);
+		return { text, structured, truncated: structured.truncated };
+	},
+});
+
+const gitDiff = defineTool({
+	name: 'git_diff',
+	title: 'Git diff',
+	description: 'Shows a unified diff: unstaged changes (default), staged changes (staged: true), or between revisions (from, to). Narrow with paths; stat: true lists changed files only. Long diffs are cut with a notice and a file list. Untracked files do not appear; see git_status.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		staged: z.boolean().optional().describe('Compare the index with HEAD (or with "from") instead of the working tree with the index.'),
+		from: z.string().min(1).max(1000).optional().describe('A revision (branch, tag, hash, HEAD~2). Alone: compare it with the working tree (or the index when staged).'),
+		to: z.string().min(1).max(1000).optional().describe('A second revision: compare from..to. Needs from.'),
+		paths: pathsInput,
+		stat: z.boolean().optional().describe('Only the changed files and line counts.'),
+		context: z.number().int().min(0).max(50).optional().describe('Lines of context around changes (default 3).'),
+		maxBytes: maxBytesInput,
+	}),
+	annotations: { title: 'Git diff', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git diff${input.staged ? ' --cached' : ''}${input.from ? ` ${input.from}` : ''}${input.to ? ` ${input.to}` : ''}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		if (input.to && !input.from) {
+			throw new ToolError('"to" needs "from": pass both to compare two revisions.');
+		}
+		if (input.to && input.staged) {
+			throw new ToolError('"staged" compares the index; it cannot be combined with "to".');
+		}
+		const revisions: string[] = [];
+		if (input.from) {
+			revisions.push(await resolveCommit(repo, input.from, ctx, 'revision "from"'));
+		}
+		if (input.to) {
+			revisions.push(await resolveCommit(repo, input.to, ctx, 'revision "to"'));
+		}
+		const base = ['--literal-pathspecs', 'diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : []), ...(input.context !== undefined ? [`-U${input.context}`] : [])];
+		const tail = ['--end-of-options', ...revisions, '--', ...pathspecs];
+		const args = [...base, ...(input.stat ? ['--stat=200'] : []), ...tail];
+		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), input.stat ? undefined : [...base, '--stat=200', ...tail],
+			'Get the rest file by file with "paths", or the file list with stat: true.');
+		return { text: text || 'No differences.', truncated };
+	},
+});
+
+const logOutput = z.object({
+	repository: z.string(),
+	commits: z.array(z.object({
+		hash: z.string(),
+		parents: z.array(z.string()),
+		author: z.object({ name: z.string(), email: z.string(), date: z.string() }),
+		committer: z.object({ name: z.string(), date: z.string() }),
+		subject: z.string(),
+		body: z.string(),
+	})),
+	more: z.boolean().describe('More commits match; raise count or narrow with revision/since.'),
+});
+
+const gitLog = defineTool({
+	name: 'git_log',
+	title: 'Git log',
+	description: 'Lists commits, newest first: on HEAD or a revision or range ("main..feature"), touching paths, by author, since/until a date.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		revision: z.string().min(1).max(1000).optional().describe('A revision or a range: "main", "v1.0..HEAD", "main...feature". Default HEAD.'),
+		count: z.number().int().min(1).max(500).optional().describe('Commits to return (default 20).'),
+		skip: z.number().int().min(0).max(1_000_000).optional(),
+		paths: pathsInput,
+		author: z.string().min(1).max(200).optional().describe('Only commits whose author matches (name or email, a regular expression).'),
+		since: z.string().min(1).max(100).optional().describe('Only commits after this date ("2024-01-31", "2 weeks ago").'),
+		until: z.string().min(1).max(100).optional(),
+		grep: z.string().min(1).max(200).optional().describe('Only commits whose message matches.'),
+	}),
+	output: logOutput,
+	annotations: { title: 'Git log', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git log -${input.count ?? 20}${input.revision ? ` ${input.revision}` : ''}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const revisions = input.revision ? await resolveRange(repo, input.revision, ctx) : [];
+		const filters: string[] = [];
+		for (const [flag, value] of [['author', input.author], ['since', input.since], ['until', input.until], ['grep', input.grep]] as const) {
+			if (value !== undefined) {
+				assertPlainValue(value, flag);
+				// One argument "--flag=value": the value can never become an option of its own.
+				filters.push(`--${flag}=${value}`);
+			}
+		}
+		const count = input.count ?? 20;
+		const args = ['--literal-pathspecs', 'log', `--max-count=${count + 1}`, ...(input.skip ? [`--skip=${input.skip}`] : []), `--format=${LOG_FORMAT}`, ...filters, '--end-of-options', ...revisions, '--', ...pathspecs];
+		const result = await git(repo, args, ctx, { maxBytes: 8 * 1024 * 1024 }).catch((error: unknown) => {
+			// Asked after the fact rather than before: one git process per call keeps log as fast as the CLI.
+			if (error instanceof ToolError && /does not have any commits yet/.test(error.message)) {
+				throw new ToolError(`The repository ${repo.display} has no commits yet.`);
+			}
+			throw error;
+		});
+		const commits = parseLog(redactCredentials(result.stdout), 2000);
+		const { structured, text } = fitting((limit) => ({ repository: repo.display, commits: commits.slice(0, limit), more: commits.length > limit }), count, ctx);
+		return { text, structured, truncated: structured.commits.length < Math.min(count, commits.length) };
+	},
+});
+
+const gitShow = defineTool({
+	name: 'git_show',
+	title: 'Git show',
+	description: 'Shows one commit: author, date, message and its diff (or only the file list with stat: true). Long diffs are cut with a notice and a file list.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		revision: z.string().min(1).max(1000).optional().describe('The commit (hash, branch, tag, HEAD~1). Default HEAD.'),
+		paths: pathsInput,
+		stat: z.boolean().optional(),
+		maxBytes: maxBytesInput,
+	}),
+	annotations: { title: 'Git show', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git show ${input.revision ?? 'HEAD'}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
+		const base = ['--literal-pathspecs', 'show', ...NO_EXTERNAL, '--format=fuller'];
+		const tail = ['--end-of-options', hash, '--', ...pathspecs];
+		const args = [...base, ...(input.stat ? ['--stat=200'] : ['--patch-with-stat']), ...tail];
+		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), undefined,
+			'The file list is at the top; get the rest file by file with "paths".');
+		return { text, truncated };
+	},
+});
+
+const gitBlame = defineTool({
+	name: 'git_blame',
+	title: 'Git blame',
+	description: 'Shows who last changed each line of a file in a line range, with the commit and date. Lines not yet committed show as 0000000.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		path: z.string().min(1).max(4096).describe('The file, relative to the repository root.'),
+		startLine: z.number().int().min(1).optional().describe('First line (1-based, default 1).'),
+		endLine: z.number().int().min(1).optional().describe('Last line (default startLine + 199; at most 2000 lines at once).'),
+		revision: z.string().min(1).max(1000).optional().describe('Blame the file as of this commit instead of the working tree.'),
+	}),
+	annotations: { title: 'Git blame', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, [input.path], `git blame ${input.path}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, [input.path], !input.revision);
+		const start = input.startLine ?? 1;
+		const end = input.endLine ?? start + 199;
+		if (end < start || end - start >= 2000) {
+			throw new ToolError('endLine must be at or after startLine, and at most 2000 lines at once.');
+		}
+		const revisions = input.revision ? [await resolveCommit(repo, input.revision, ctx)] : [];
+		if (!input.revision && !(await hasCommits(repo, ctx))) {
+			throw new ToolError(`The repository ${repo.display} has no commits yet; nothing to blame.`);
+		}
+		const result = await git(repo, ['blame', '--no-textconv', '--line-porcelain', `-L${start},${end}`, ...revisions, '--', pathspecs[0]], ctx, { maxBytes: 8 * 1024 * 1024 });
+		const lines = parseBlame(result.stdout);
+		const text = lines.map((l) => `${l.hash.slice(0, 8)} ${new Date(l.time * 1000).toISOString().slice(0, 10)} ${redactCredentials(l.author).padEnd(20).slice(0, 20)} ${String(l.line).padStart(5)}\t${l.content}`).join('\n');
+		return { text: text || 'No lines in that range.' };
+	},
+});
+
+const branchesOutput = z.object({
+	repository: z.string(),
+	current: z.string().nullable().describe('The checked-out branch; null when HEAD is detached.'),
+	detached: z.boolean(),
+	local: z.array(z.object({
+		name: z.string(), current: z.boolean(), hash: z.string(), upstream: z.string().nullable(),
+		ahead: z.number(), behind: z.number(), upstreamGone: z.boolean(), subject: z.string(),
+	})),
+	remote: z.array(z.object({ name: z.string(), hash: z.string(), subject: z.string() })),
+	truncated: z.boolean(),
+});
+
+const gitBranches = defineTool({
+	name: 'git_branches',
+	title: 'List git branches',
+	description: 'Lists local branches (current, upstream, ahead/behind, last commit subject) and remote-tracking branches.',
+	family: 'git',
+	risk: 'read',
+	input: z.object({
+		repository: repositoryInput,
+		remote: z.boolean().optional().describe('Include remote-tracking branches (default true).'),
+		limit: z.number().int().min(1).max(5000).optional().describe('Largest number of branches per list (default 500).'),
+	}),
+	output: branchesOutput,
+	annotations: { title: 'List git branches', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, undefined, 'git branch --list'),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const refs = input.remote === false ? ['refs/heads'] : ['refs/heads', 'refs/remotes'];
+		const [result, head] = await Promise.all([
+			git(repo, ['for-each-ref', `--format=${BRANCH_FORMAT}`, '--end-of-options', ...refs], ctx),
+			readHead(repo.gitDir),
+		]);
+		const { local, remote } = parseBranches(redactCredentials(result.stdout));
+		const { structured, text } = fitting((limit) => ({
+			repository: repo.display,
+			current: head.branch,
+			detached: head.detached,
+			local: local.slice(0, limit),
+			remote: remote.slice(0, limit),
+			truncated: local.length > limit || remote.length > limit,
+		}), input.limit ?? 500, ctx);
+		return { text, structured, truncated: structured.truncated };
+	},
+});
+
+export const gitReadTools = [gitRepositories, gitStatus, gitDiff, gitLog, gitShow, gitBlame, gitBranches];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineTool, ToolError } from '../../core/toolSpec';
+import { readHead } from '../../node/gitDiscovery';
+import { checkBranchName, checkRemote, localBranchExists } from './refs';
+import { redactCredentials } from './redact';
+import { git, gitSubject, openRepository, repositoryInput } from './repository';
+
+/** Network operations can wait on slow servers; the gate's default would cut them short. */
+const NETWORK_TIMEOUT_MS = 5 * 60 * 1000;
+
+const remoteInput = z.string().min(1).max(200).optional().describe('A configured remote name, e.g. "origin" (default: the branch\'s upstream). URLs are not accepted.');
+
+function report(result: { stdout: string; stderr: string }, fallback: string): string {
+	// git reports transfers on stderr; remote URLs there may carry tokens.
+	return redactCredentials(`${result.stdout}${result.stderr}`.trim() || fallback);
+}
+
+const gitFetch = defineTool({
+	name: 'git_fetch',
+	title: 'Git fetch',
+	description: 'Downloads new commits and branches from a remote (or all remotes) without changing local branches or files.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		remote: remoteInput,
+		all: z.boolean().optional().describe('Fetch every remote.'),
+	}),
+	annotations: { title: 'Git fetch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+	timeoutMs: NETWORK_TIMEOUT_MS,
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git fetch ${input.all ? '--all' : input.remote ?? ''}`.trim()),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const remote = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
+		const result = await git(repo, ['fetch', '--no-progress', ...(input.all ? ['--all'] : []), '--end-of-options', ...remote], ctx);
+		return { text: report(result, 'Fetched; nothing new.') };
+	},
+});
+
+const gitPull = defineTool({
+	name: 'git_pull',
+	title: 'Git pull',
+	description: 'Fetches and integrates the upstream (or remote + branch) into the current branch. mode: ff-only (default; refuses when the branches diverged), merge, or rebase.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		remote: remoteInput,
+		branch: z.string().min(1).max(250).optional().describe('The remote branch to pull; needs remote.'),
+		mode: z.enum(['ff-only', 'merge', 'rebase']).optional(),
+	}),
+	annotations: { title: 'Git pull', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+	timeoutMs: NETWORK_TIMEOUT_MS,
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git pull --${input.mode ?? 'ff-only'} ${input.remote ?? ''} ${input.branch ?? ''}`.trim()),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		if (input.branch && !input.remote) {
+			throw new ToolError('"branch" needs "remote" too.');
+		}
+		if ((await readHead(repo.gitDir)).detached) {
+			throw new ToolError(`HEAD is detached in ${repo.display}; switch to a branch before pulling.`);
+		}
+		const target = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
+		if (input.branch) {
+			target.push(await checkBranchName(repo, input.branch, ctx));
+		}
+		const mode = { 'ff-only': '--ff-only', merge: '--no-rebase', rebase: '--rebase' }[input.mode ?? 'ff-only'];
+		const result = await git(repo, ['pull', '--no-edit', '--no-progress', mode, ...target], ctx);
+		return { text: report(result, 'Pulled.') };
+	},
+});
+
+const gitPush = defineTool({
+	name: 'git_push',
+	title: 'Git push',
+	description: 'Uploads a local branch (default: the current one) to a remote. force: "with-lease" or "force" rewrites the remote branch. Always asks the user.',
+	family: 'git',
+	risk: 'destructive',
+	input: z.object({
+		repository: repositoryInput,
+		remote: remoteInput,
+		branch: z.string().min(1).max(250).optional().describe('The local branch to push (default: the current branch); needs remote.'),
+		setUpstream: z.boolean().optional().describe('Make remote/branch the upstream of the local branch.'),
+		force: z.enum(['none', 'with-lease', 'force']).optional(),
+	}),
+	annotations: { title: 'Git push', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+	timeoutMs: NETWORK_TIMEOUT_MS,
+	describe: (input, host) => gitSubject(host, input.repository, undefined,
+		`git push${input.force === 'force' ? ' --force' : input.force === 'with-lease' ? ' --force-with-lease' : ''}${input.setUpstream ? ' -u' : ''} ${input.remote ?? ''} ${input.branch ?? ''}`.trim(),
+		{ risk: 'destructive' }),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		if (input.branch && !input.remote) {
+			throw new ToolError('"branch" needs "remote" too.');
+		}
+		const target = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
+		if (input.branch) {
+			const branch = await checkBranchName(repo, input.branch, ctx);
+			if (!(await localBranchExists(repo, branch, ctx))) {
+				throw new ToolError(`There is no local branch "${branch}". List branches with git_branches.`);
+			}
+			// A full refspec: git never reads it as an option or a `:`-deletion.
+			target.push(`refs/heads/${branch}:refs/heads/${branch}`);
+		} else if ((await readHead(repo.gitDir)).detached) {
+			throw new ToolError(`HEAD is detached in ${repo.display}; pass branch, or switch to a branch first.`);
+		}
+		const flags = [
+			...(input.force === 'force' ? ['--force'] : input.force === 'with-lease' ? ['--force-with-lease'] : []),
+			...(input.setUpstream ? ['--set-upstream'] : []),
+		];
+		const result = await git(repo, ['push', '--no-progress', '--porcelain', ...flags, ...target], ctx);
+		return { text: report(result, 'Pushed.') };
+	},
+});
+
+export const gitRemoteTools = [gitFetch, gitPull, gitPush];

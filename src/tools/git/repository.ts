@@ -1,0 +1,148 @@
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { z } from 'zod';
+import type { Host, WorkspaceFolderInfo } from '../../core/host';
+import { ToolError, type CallSubject, type ToolContext } from '../../core/toolSpec';
+import { findEnclosingRoot, findRepository } from '../../node/gitDiscovery';
+import { GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/gitRunner';
+import { redactCredentials } from './redact';
+
+export const repositoryInput = z.string().min(1).max(4096).optional()
+	.describe('A file or folder inside the repository, as for the file tools (relative to the workspace or absolute). Optional in a single-folder workspace. List repositories with git_repositories.');
+
+export const pathsDescription = 'Paths relative to the repository root (as git_status prints them) or absolute inside it.';
+
+/** A repository confined to a workspace folder: its root passed the path jail, and git never looks above it. */
+export interface GitRepository {
+	readonly root: string;
+	readonly gitDir: string;
+	readonly folder: WorkspaceFolderInfo;
+	/** How the agent names it: the form the path jail accepts. */
+	readonly display: string;
+}
+
+function hasGitSegment(path: string): boolean {
+	return path.split(/[\\/]/).some((segment) => segment.toLowerCase() === '.git');
+}
+
+function isInside(parent: string, child: string): boolean {
+	const rel = relative(parent, child);
+	return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export function displayPath(folder: WorkspaceFolderInfo, absolute: string, folderCount: number): string {
+	const rel = relative(folder.path, absolute).split(sep).join('/');
+	if (folderCount > 1) {
+		return rel ? `${folder.name}/${rel}` : folder.name;
+	}
+	return rel || '.';
+}
+
+/**
+ * Finds the repository for the agent's `repository` argument. Both the argument and the repository root go through
+ * the path jail, so a repository that merely encloses the workspace (its root outside) is refused.
+ */
+export async function openRepository(host: Host, input: string | undefined): Promise<GitRepository> {
+	const folders = host.workspace.folders();
+	let target = input;
+	if (target === undefined) {
+		if (folders.length !== 1) {
+			throw new ToolError(`This workspace has ${folders.length} folders; pass "repository" (a path inside the repository). List them with git_repositories.`);
+		}
+		target = folders[0].path;
+	}
+	const resolved = await host.jail.resolve(target, { mustExist: true, allowFolderRoot: true });
+	if (hasGitSegment(resolved.relative)) {
+		throw new ToolError(`"${target}" is inside a .git folder; name the repository by its working tree instead.`);
+	}
+	const info = await stat(resolved.absolute);
+	const start = info.isDirectory() ? resolved.absolute : dirname(resolved.absolute);
+	// With nested workspace folders the outermost one bounds the search: a repository rooted there is inside too.
+	const boundary = folders
+		.map((folder) => folder.path)
+		.filter((path) => isInside(path, resolved.absolute))
+		.reduce((outermost, path) => (path.length < outermost.length ? path : outermost), resolved.folder.path);
+	const found = await findRepository(start, boundary);
+	if (!found) {
+		const outer = await findEnclosingRoot(boundary);
+		if (outer) {
+			throw new ToolError(`"${target}" belongs to the git repository at ${outer}, whose root is outside the workspace folder "${resolved.folder.name}". Only repositories rooted inside the workspace can be used; ask the user to open the repository's root folder.`);
+		}
+		throw new ToolError(`"${target}" is not inside a git repository in the workspace. List repositories with git_repositories; creating one (git init) is not offered.`);
+	}
+	// The root itself must pass the jail too (it was just resolved when the argument names the root itself).
+	const root = found.root === resolved.absolute ? resolved : await host.jail.resolve(found.root, { mustExist: true, allowFolderRoot: true });
+	if (root.absolute !== found.root) {
+		throw new ToolError(`The repository root for "${target}" resolves outside the workspace; it cannot be used.`);
+	}
+	return { root: found.root, gitDir: found.gitDir, folder: root.folder, display: displayPath(root.folder, found.root, folders.length) };
+}
+
+export interface RepositoryPaths {
+	/** Absolute real paths, for the policy's sensitive-path rules. */
+	readonly absolute: string[];
+	/** Repository-relative paths, to pass after `--`. */
+	readonly pathspecs: string[];
+}
+
+/**
+ * Resolves path arguments against the repository root, through the jail. Anything outside the repository or
+ * inside `.git` is refused (CVE-2026-27735: traversal in add); git later receives them after `--` and with
+ * `--literal-pathspecs`, so neither a leading dash nor `:(magic)` changes their meaning.
+ */
+export async function resolvePaths(host: Host, repo: GitRepository, paths: readonly string[] | undefined, mustExist = false): Promise<RepositoryPaths> {
+	const absolute: string[] = [];
+	const pathspecs: string[] = [];
+	for (const path of paths ?? []) {
+		if (path.includes('\0')) {
+			throw new ToolError('A path contains a NUL character.');
+		}
+		const candidate = isAbsolute(path) ? path : join(repo.root, path);
+		const resolved = await host.jail.resolve(candidate, { mustExist, allowFolderRoot: true });
+		const rel = relative(repo.root, resolved.absolute);
+		if (rel.startsWith('..') || isAbsolute(rel)) {
+			throw new ToolError(`"${path}" is outside the repository ${repo.display}. Paths are relative to the repository root.`);
+		}
+		if (hasGitSegment(rel)) {
+			throw new ToolError(`"${path}" is inside .git; git's own files (config, hooks) cannot be used through the git tools.`);
+		}
+		absolute.push(resolved.absolute);
+		pathspecs.push(rel === '' ? '.' : rel.split(sep).join('/'));
+	}
+	return { absolute, pathspecs };
+}
+
+/** Runs git in the repository, turning failures into messages the agent can act on (credentials removed). */
+export async function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal'> = {}): Promise<GitRunResult> {
+	try {
+		return await runGit(repo.root, dirname(repo.root), args, { ...options, signal: ctx.signal });
+	} catch (error) {
+		if (error instanceof GitCancelledError) {
+			throw error;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		throw new ToolError(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed in ${repo.display}: ${redactCredentials(message).slice(0, 4000)}`);
+	}
+}
+
+/** Like `git`, but hands back the exit code instead of throwing for the codes a command uses as answers. */
+export async function gitStatusCode(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>): Promise<{ code: number; stdout: string }> {
+	try {
+		const result = await runGit(repo.root, dirname(repo.root), args, { signal: ctx.signal });
+		return { code: 0, stdout: result.stdout };
+	} catch (error) {
+		if (error instanceof GitExitError) {
+			return { code: error.exitCode, stdout: error.stdout };
+		}
+		throw error;
+	}
+}
+
+/** What every git tool's describe() reports: the repository and each path, jail-resolved, plus the command. */
+export async function gitSubject(host: Host, repository: string | undefined, paths: readonly string[] | undefined, command: string, extra: Partial<CallSubject> = {}): Promise<CallSubject> {
+	const repo = await openRepository(host, repository);
+	const resolved = await resolvePaths(host, repo, paths);
+	// One line, whatever the agent put in a branch name or message: the approval card must not be spoofable.
+	const line = `${command} (${repo.display})`.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+	return { paths: [repo.root, ...resolved.absolute], summary: line, ...extra };
+}

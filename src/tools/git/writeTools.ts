@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
+import { parseStashList, STASH_FORMAT } from './parse';
+import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
+import { redactCredentials } from './redact';
+import { git, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+
+const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500).describe(pathsDescription);
+const optionalPaths = requiredPaths.optional();
+
+function output(result: { stdout: string; stderr: string }, fallback: string): string {
+	const text = `${result.stdout}${result.stderr}`.trim();
+	return redactCredentials(text || fallback);
+}
+
+async function shortStatus(repo: GitRepository, ctx: ToolContext): Promise<string> {
+	const result = await git(repo, ['status', '--short', '--branch', '--untracked-files=no'], ctx, { maxBytes: 8 * 1024 });
+	return result.stdout.trim() + (result.truncated ? '\n…' : '');
+}
+
+const gitCreateBranch = defineTool({
+	name: 'git_create_branch',
+	title: 'Create a git branch',
+	description: 'Creates a local branch at HEAD or at startPoint, and switches to it when switch is true.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		name: z.string().min(1).max(250).describe('The new branch name, e.g. "feature/login".'),
+		startPoint: z.string().min(1).max(1000).optional().describe('Revision to start from (default HEAD).'),
+		switch: z.boolean().optional().describe('Switch to the new branch (default false).'),
+	}),
+	annotations: { title: 'Create a git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git ${input.switch ? 'switch -c' : 'branch'} ${input.name}${input.startPoint ? ` ${input.startPoint}` : ''}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const name = await checkBranchName(repo, input.name, ctx);
+		if (await localBranchExists(repo, name, ctx)) {
+			throw new ToolError(`A branch "${name}" already exists. Switch to it with git_switch_branch.`);
+		}
+		const start = input.startPoint ? [await resolveCommit(repo, input.startPoint, ctx, 'start point')] : [];
+		if (!input.startPoint && !(await hasCommits(repo, ctx)) && !input.switch) {
+			throw new ToolError(`The repository ${repo.display} has no commits yet; commit first, or pass switch: true to start the new branch unborn.`);
+		}
+		const args = input.switch ? ['switch', '-c', name, '--end-of-options', ...start] : ['branch', '--end-of-options', name, ...start];
+		if (input.switch && start.length === 0 && !(await hasCommits(repo, ctx))) {
+			args.splice(0, args.length, 'switch', '--orphan', name);
+		}
+		const result = await git(repo, args, ctx);
+		return { text: `${output(result, `Created branch ${name}.`)}\n${await shortStatus(repo, ctx)}` };
+	},
+});
+
+const gitSwitchBranch = defineTool({
+	name: 'git_switch_branch',
+	title: 'Switch git branch',
+	description: 'Switches the working tree to a branch (a remote-only branch gets a local tracking branch), or to a commit with detach: true. Refused by git when uncommitted changes would be overwritten; nothing changes then.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		branch: z.string().min(1).max(1000).describe('Branch name, or any revision when detach is true.'),
+		detach: z.boolean().optional().describe('Check out the commit without a branch (detached HEAD).'),
+	}),
+	annotations: { title: 'Switch git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git switch ${input.detach ? '--detach ' : ''}${input.branch}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const args = input.detach
+			? ['switch', '--detach', '--end-of-options', await resolveCommit(repo, input.branch, ctx)]
+			: ['switch', '--end-of-options', await checkBranchName(repo, input.branch, ctx)];
+		const result = await git(repo, args, ctx);
+		return { text: `${output(result, 'Switched.')}\n${await shortStatus(repo, ctx)}` };
+	},
+});
+
+const gitDeleteBranch = defineTool({
+	name: 'git_delete_branch',
+	title: 'Delete a git branch',
+	description: 'Deletes a local branch. Without force, git refuses when the branch is not merged. Always asks the user.',
+	family: 'git',
+	risk: 'destructive',
+	input: z.object({
+		repository: repositoryInput,
+		name: z.string().min(1).max(250),
+		force: z.boolean().optional().describe('Delete even when not merged (git branch -D).'),
+	}),
+	annotations: { title: 'Delete a git branch', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git branch ${input.force ? '-D' : '-d'} ${input.name}`, { risk: 'destructive' }),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const name = await checkBranchName(repo, input.name, ctx);
+		if (!(await localBranchExists(repo, name, ctx))) {
+			throw new ToolError(`There is no local branch "${name}". List branches with git_branches.`);
+		}
+		const result = await git(repo, ['branch', input.force ? '-D' : '-d', '--end-of-options', name], ctx);
+		return { text: output(result, `Deleted branch ${name}.`) };
+	},
+});
+
+const gitStage = defineTool({
+	name: 'git_stage',
+	title: 'Stage paths',
+	description: 'Stages changes (new, modified and deleted files) under the given paths for the next commit. Use "." for everything in the repository.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
+	annotations: { title: 'Stage paths', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git add -- ${input.paths.join(' ')}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		await git(repo, ['--literal-pathspecs', 'add', '--all', '--', ...pathspecs], ctx);
+		return { text: `Staged ${pathspecs.join(', ')}.\n${await shortStatus(repo, ctx)}` };
+	},
+});
+
+const gitUnstage = defineTool({
+	name: 'git_unstage',
+	title: 'Unstage paths',
+	description: 'Removes the given paths from the index (the next commit), keeping the changes in the working tree.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
+	annotations: { title: 'Unstage paths', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git restore --staged -- ${input.paths.join(' ')}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const args = (await hasCommits(repo, ctx))
+			? ['--literal-pathspecs', 'restore', '--staged', '--', ...pathspecs]
+			// No HEAD to restore from yet: unstaging means dropping the paths from the index.
+			: ['--literal-pathspecs', 'rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...pathspecs];
+		await git(repo, args, ctx);
+		return { text: `Unstaged ${pathspecs.join(', ')}.\n${await shortStatus(repo, ctx)}` };
+	},
+});
+
+const gitCommit = defineTool({
+	name: 'git_commit',
+	title: 'Commit',
+	description: 'Commits the staged changes with a message. amend: true rewrites the last commit instead (always asks the user). Stage first with git_stage.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		message: z.string().min(1).max(64 * 1024).describe('The commit message: a subject line, optionally a blank line and a body.'),
+		amend: z.boolean().optional().describe('Replace the last commit (rewrites history; always asks).'),
+	}),
+	annotations: { title: 'Commit', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, undefined, `git commit${input.amend ? ' --amend' : ''} -m ${JSON.stringify(input.message.split('\n')[0].slice(0, 80))}`,
+		input.amend ? { risk: 'destructive' } : {}),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		if (input.message.trim() === '') {
+			throw new ToolError('The commit message is empty.');
+		}
+		if (input.amend && !(await hasCommits(repo, ctx))) {
+			throw new ToolError(`The repository ${repo.display} has no commits yet; there is nothing to amend.`);
+		}
+		// The message goes through stdin: never an argument git could parse, whatever it starts with.
+		const result = await git(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
+		return { text: output(result, 'Committed.') };
+	},
+});
+
+const stashOutput = z.object({
+	action: z.enum(['push', 'list', 'pop']),
+	entries: z.array(z.object({ index: z.number(), hash: z.string(), date: z.string(), message: z.string() })).optional(),
+	message: z.string(),
+});
+
+const gitStash = defineTool({
+	name: 'git_stash',
+	title: 'Git stash',
+	description: 'push: sets aside uncommitted changes (optionally only paths, optionally untracked files too); list: the stash entries; pop: re-applies an entry and drops it (kept when it conflicts).',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		action: z.enum(['push', 'list', 'pop']),
+		message: z.string().min(1).max(1000).optional().describe('push: a description for the entry.'),
+		includeUntracked: z.boolean().optional().describe('push: stash untracked files too.'),
+		paths: optionalPaths,
+		index: z.number().int().min(0).max(10_000).optional().describe('pop: which entry (default 0, the newest).'),
+	}),
+	output: stashOutput,
+	annotations: { title: 'Git stash', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git stash ${input.action}${input.action === 'pop' ? ` stash@{${input.index ?? 0}}` : ''}`),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const list = async () => parseStashList((await git(repo, ['stash', 'list', `--format=${STASH_FORMAT}`], ctx)).stdout);
+		let message: string;
+		if (input.action === 'list') {
+			const entries = await list();
+			const structured = { action: input.action, entries, message: `${entries.length} stash entr${entries.length === 1 ? 'y' : 'ies'}` };
+			return { text: JSON.stringify(structured), structured };
+		}
+		if (input.action === 'push') {
+			if (!(await hasCommits(repo, ctx))) {
+				throw new ToolError(`The repository ${repo.display} has no commits yet; git cannot stash before the first commit.`);
+			}
+			const args = ['stash', 'push', ...(input.includeUntracked ? ['--include-untracked'] : []), ...(input.message ? ['-m', input.message] : [])];
+			// Per-path `:(literal)`, not --literal-pathspecs: stash runs clean with a `:/` pathspec of its own.
+			const literal = pathspecs.map((path) => `:(literal)${path}`);
+			const result = await git(repo, literal.length > 0 ? [...args, '--', ...literal] : args, ctx);
+			message = output(result, 'Stashed.');
+		} else {
+			const index = input.index ?? 0;
+			if (!(await list()).some((entry) => entry.index === index)) {
+				throw new ToolError(`There is no stash entry ${index}. List them with action "list".`);
+			}
+			const result = await git(repo, ['stash', 'pop', `stash@{${index}}`], ctx);
+			message = output(result, 'Popped.');
+		}
+		const structured = { action: input.action, entries: await list(), message };
+		return { text: JSON.stringify(structured), structured };
+	},
+});
+
+const gitReset = defineTool({
+	name: 'git_reset',
+	title: 'Git reset',
+	description: 'Moves the current branch to a revision. soft keeps changes staged, mixed (default) keeps them unstaged, hard discards them (always asks). With paths (mixed only), resets just those index entries.',
+	family: 'git',
+	risk: 'write',
+	input: z.object({
+		repository: repositoryInput,
+		mode: z.enum(['soft', 'mixed', 'hard']).optional(),
+		revision: z.string().min(1).max(1000).optional().describe('Default HEAD.'),
+		paths: optionalPaths,
+	}),
+	annotations: { title: 'Git reset', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git reset --${input.mode ?? 'mixed'} ${input.revision ?? 'HEAD'}`,
+		input.mode === 'hard' ? { risk: 'destructive' } : {}),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const mode = input.mode ?? 'mixed';
+		if (pathspecs.length > 0 && mode !== 'mixed') {
+			throw new ToolError('Resetting paths only works in mixed mode; to discard a file\'s changes, ask the user.');
+		}
+		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
+		const args = pathspecs.length > 0 ? ['--literal-pathspecs', 'reset', '-q', hash, '--', ...pathspecs] : ['reset', '-q', `--${mode}`, hash];
+		await git(repo, args, ctx);
+		return { text: `Reset (${mode}) to ${hash.slice(0, 12)}.\n${await shortStatus(repo, ctx)}` };
+	},
+});
+
+const gitClean = defineTool({
+	name: 'git_clean',
+	title: 'Git clean',
+	description: 'Deletes untracked files (and folders with directories: true; ignored files too with ignored: true). dryRun: true only lists what would go. Always asks the user.',
+	family: 'git',
+	risk: 'destructive',
+	input: z.object({
+		repository: repositoryInput,
+		paths: optionalPaths,
+		directories: z.boolean().optional(),
+		ignored: z.boolean().optional().describe('Also delete ignored files (build output, node_modules).'),
+		dryRun: z.boolean().optional(),
+	}),
+	annotations: { title: 'Git clean', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git clean -f${input.directories ? 'd' : ''}${input.ignored ? 'x' : ''}${input.dryRun ? 'n' : ''}`, { risk: 'destructive' }),
+	async handler(input, ctx) {
+		const repo = await openRepository(ctx.host, input.repository);
+		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const flags = ['-f', ...(input.directories ? ['-d'] : []), ...(input.ignored ? ['-x'] : []), ...(input.dryRun ? ['-n'] : [])];
+		const result = await git(repo, ['--literal-pathspecs', 'clean', ...flags, '--', ...pathspecs], ctx, { maxBytes: 256 * 1024 });
+		return { text: output(result, 'Nothing to clean.'), truncated: result.truncated };
+	},
+});
+
+export const gitWriteTools = [gitCreateBranch, gitSwitchBranch, gitDeleteBranch, gitStage, gitUnstage, gitCommit, gitStash, gitReset, gitClean];
