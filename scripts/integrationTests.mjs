@@ -1,0 +1,142 @@
+// `npm run test:integration`: builds the VSIX, installs it into a fresh profile of a real VS Code (code-server),
+// opens a temp copy of the sample workspace in headless chromium, and runs the mocha suite (out/integration/index.js)
+// inside the extension host. The suite asks this process to act on the window through the UI bridge.
+//
+// Options: --restricted  open the workspace untrusted (restricted mode)
+//          --keep        keep the temp profile and workspace for a look afterwards
+// Environment: MCP_WORKBENCH_VSIX=path   test this VSIX instead of building ours
+//              MCP_WORKBENCH_TEST_TIMEOUT_MS   deadline for the whole suite (default 10 minutes)
+//              MCP_WORKBENCH_CACHE   where Node 24 and code-server are installed (default ~/.cache/mcp-workbench)
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+	createSampleWorkspace, createUiActions, ensureCodeServer, findChromium, HarnessError, installExtension, launchBrowser,
+	log, makeTempDir, openWorkbench, projectRoot, removeDir, startCodeServer, startUiBridge, withCleanup, withTimeout,
+	workbenchUrl, writeDriverExtension, writeUserSettings,
+} from './vscodeHarness.mjs';
+
+const args = new Set(process.argv.slice(2));
+const trusted = !args.has('--restricted');
+const keep = args.has('--keep');
+const suiteTimeoutMs = Number(process.env.MCP_WORKBENCH_TEST_TIMEOUT_MS) || 10 * 60_000;
+// Must match REPORT_PREFIX in test/integration/index.ts.
+const REPORT_PREFIX = '[integration] ';
+const artifactsDir = join(projectRoot, 'test-results', trusted ? 'integration' : 'integration-restricted');
+
+function step(what, fn) {
+	const started = Date.now();
+	return Promise.resolve(fn()).then((value) => {
+		log(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		return value;
+	});
+}
+
+function npmRun(script) {
+	const result = spawnSync('npm', ['run', '--silent', script], { cwd: projectRoot, stdio: 'inherit', timeout: 10 * 60_000 });
+	if (result.status !== 0) throw new HarnessError(`npm run ${script} failed (${result.signal ?? `exit ${result.status}`})`);
+}
+
+function buildVsix() {
+	if (process.env.MCP_WORKBENCH_VSIX) return resolve(process.env.MCP_WORKBENCH_VSIX);
+	npmRun('package');
+	const vsix = join(projectRoot, 'mcp-workbench.vsix');
+	if (!existsSync(vsix)) throw new HarnessError(`npm run package did not produce ${vsix}`);
+	return vsix;
+}
+
+async function main() {
+	const started = Date.now();
+	// Cheap checks first: a missing browser fails in a second, not after the builds.
+	const chromiumPath = findChromium();
+	const vsix = await step('build the VSIX', buildVsix);
+	await step('bundle the integration suite', () => import('./buildIntegration.mjs'));
+	const testsPath = join(projectRoot, 'out', 'integration', 'index.js');
+	const codeServer = await step('code-server ready (cache)', ensureCodeServer);
+	removeDir(artifactsDir);
+	mkdirSync(artifactsDir, { recursive: true });
+
+	const exitCode = await withCleanup(async (onCleanup) => {
+		const temp = await makeTempDir('mcp-workbench-it-');
+		if (keep) log(`keeping ${temp}`);
+		else onCleanup(() => removeDir(temp));
+		const dirs = {
+			userDataDir: join(temp, 'user-data'),
+			extensionsDir: join(temp, 'extensions'),
+			scratchDir: join(temp, 'scratch'),
+		};
+		const workspace = createSampleWorkspace(join(temp, 'sample-workspace'));
+		const driver = writeDriverExtension(join(temp, 'test-driver'));
+		writeUserSettings(dirs.userDataDir);
+		const serverLog = join(artifactsDir, 'code-server.log');
+		await step('install the VSIX into a fresh profile', () => installExtension(codeServer, { vsix, ...dirs, logFile: serverLog }));
+
+		const browser = await step('launch chromium', () => launchBrowser(chromiumPath));
+		onCleanup(() => browser.close());
+		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+		const actions = createUiActions(page, { artifactsDir });
+		const bridge = await startUiBridge(actions);
+		onCleanup(() => bridge.close());
+
+		const server = await step('start code-server', () => startCodeServer(codeServer, {
+			...dirs,
+			workspace,
+			trusted,
+			logFile: serverLog,
+			env: {
+				MCP_WORKBENCH_UI_BRIDGE: bridge.url,
+				MCP_WORKBENCH_UI_BRIDGE_TOKEN: bridge.token,
+				MCP_WORKBENCH_TEST_EXTENSIONS_DIR: dirs.extensionsDir,
+				MCP_WORKBENCH_TEST_WORKSPACE: workspace,
+				MCP_WORKBENCH_TEST_TRUSTED: trusted ? '1' : '0',
+			},
+		}));
+		onCleanup(() => server.stop());
+
+		// The smoke-test driver reports the extension host's log lines (the mocha report) and its exit code here.
+		let resolveExit;
+		const exit = new Promise((resolvePromise) => (resolveExit = resolvePromise));
+		await page.exposeFunction('codeAutomationExit', (code, logs) => resolveExit({ code, logs }));
+		// The mocha report goes to stdout; the window's own console (noisy) to a file beside the screenshots.
+		const windowConsole = createWriteStream(join(artifactsDir, 'window-console.log'));
+		onCleanup(() => new Promise((done) => windowConsole.end(done)));
+		await page.exposeFunction('codeAutomationLog', (level, message) => {
+			const text = Array.isArray(message) ? message.join(' ') : String(message);
+			const at = text.indexOf(REPORT_PREFIX);
+			if (at >= 0) process.stdout.write(`${text.slice(at + REPORT_PREFIX.length)}\n`);
+			else windowConsole.write(`[${level}] ${text}\n`);
+		});
+		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: driver, extensionTestsPath: testsPath });
+		const result = await step('run the suite', async () => {
+			await openWorkbench(page, url);
+			return withTimeout(exit, suiteTimeoutMs, `the integration suite to finish in the extension host (see ${serverLog})`);
+		}).catch(async (error) => {
+			await actions.screenshot({ name: 'failure' }).catch(() => undefined);
+			throw error;
+		});
+		await actions.screenshot({ name: 'workbench-final' }).catch(() => undefined);
+		saveLogs(result.logs);
+		return result.code;
+	});
+	log(`integration run took ${((Date.now() - started) / 1000).toFixed(1)} s; artifacts in ${artifactsDir}`);
+	return exitCode;
+}
+
+function saveLogs(logs) {
+	if (!Array.isArray(logs)) return;
+	const logsDir = join(artifactsDir, 'logs');
+	for (const { relativePath, contents } of logs) {
+		const file = resolve(logsDir, relativePath);
+		if (!file.startsWith(`${logsDir}/`)) continue;
+		mkdirSync(resolve(file, '..'), { recursive: true });
+		writeFileSync(file, contents);
+	}
+}
+
+main().then(
+	(code) => process.exit(code === 0 ? 0 : 1),
+	(error) => {
+		console.error(`\nintegration tests could not run: ${error instanceof HarnessError ? error.message : error?.stack ?? error}`);
+		process.exit(1);
+	},
+);

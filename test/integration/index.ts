@@ -1,0 +1,32 @@
+// Entry point of the integration suite inside the extension host: the @vscode/test-electron contract (a `run()`
+// export), used as-is by the code-server harness through the smoke-test driver's extensionTestsPath.
+import Mocha from 'mocha';
+import { format } from 'node:util';
+
+// In run order. The suites are bundled into this file; the dynamic imports keep each one from evaluating before
+// mocha has put `describe`/`it` on the global object.
+const suites = [
+	() => import('./activation.test'),
+	() => import('./mcpServer.test'),
+	() => import('./sidebar.test'),
+];
+
+// Marks the report's lines, so the harness can tell them from the window's own console noise.
+const REPORT_PREFIX = '[integration] ';
+
+function report(...args: unknown[]): void {
+	for (const line of format(...args).split('\n')) console.log(`${REPORT_PREFIX}${line}`);
+}
+
+export async function run(): Promise<void> {
+	Mocha.reporters.Base.consoleLog = report;
+	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+	mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'integration', mocha);
+	for (const load of suites) await load();
+	const stats = await new Promise<Mocha.Stats>((resolve) => {
+		const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1, pending: 0 } as Mocha.Stats));
+	});
+	// The closing line CI reads, alone on a line.
+	report(`integration: ${stats.passes} passed, ${stats.failures} failed${stats.pending ? `, ${stats.pending} skipped` : ''}`);
+	if (stats.failures > 0) throw new Error(`${stats.failures} integration test(s) failed`);
+}
