@@ -544,6 +544,24 @@ export function createUiActions(page, { artifactsDir }) {
 			await page.keyboard.press(key);
 			return {};
 		},
+		/** Types `value` into the first visible input matching `selector` (CSS pierces shadow roots). */
+		async fill({ selector, value, scope = 'all', timeoutMs = 30_000 }) {
+			const target = await waitFor(() => findInFrames({ selector }, scope), { timeoutMs, what: `a visible ${selector} in ${scope} frames` });
+			await target.fill(value, { timeout: timeoutMs });
+			return { filled: selector };
+		},
+		/** Texts of every visible element matching `selector`, across the frames in scope. */
+		async texts({ selector, scope = 'all' }) {
+			const found = [];
+			for (const frame of frames(scope)) {
+				const all = frame.locator(selector);
+				for (let i = 0; i < await all.count().catch(() => 0); i++) {
+					const item = all.nth(i);
+					if (await item.isVisible().catch(() => false)) found.push((await item.innerText().catch(() => '')).replace(/\s+/g, ' ').trim());
+				}
+			}
+			return { texts: found };
+		},
 	};
 	return actions;
 }

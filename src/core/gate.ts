@@ -79,7 +79,8 @@ export class Gate {
 			// The call already happened; losing its record silently would be worse than saying so loudly.
 			this.deps.log.error('audit.append_failed', { tool: request.tool, error: message(error) });
 		}
-		this.deps.metrics.record(entry.tool, entry.outcome, durationMs);
+		// Latency is the tool's own: time spent waiting for the user would drown it.
+		this.deps.metrics.record(entry.tool, entry.outcome, trail.runMs ?? durationMs);
 		this.deps.log.info('tool.call', {
 			tool: entry.tool,
 			session: request.sessionId,
@@ -194,6 +195,7 @@ export class Gate {
 				if (this.now() - lastProgress >= HEARTBEAT_MS) request.sendProgress?.(++step, undefined, `${spec.name} still running`);
 			}, HEARTBEAT_MS)
 			: undefined;
+		const runStarted = this.now();
 		const aborted = new Promise<never>((_, reject) => {
 			controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
 		});
@@ -223,6 +225,7 @@ export class Gate {
 			this.deps.log.error('tool.failed', { tool: spec.name, error: message(error) });
 			return trail.finish('error', `${spec.name} failed: ${message(error)}`);
 		} finally {
+			trail.runMs = this.now() - runStarted;
 			clearTimeout(timer);
 			clearInterval(heartbeat);
 			request.signal.removeEventListener('abort', onCancel);
@@ -236,6 +239,8 @@ class Trail {
 	arguments: unknown;
 	summary: string | undefined;
 	truncated = false;
+	/** How long the handler ran, once it did. */
+	runMs: number | undefined;
 	private decision: Decision = 'none';
 	private decidedBy = 'none';
 	private reason: string | undefined;

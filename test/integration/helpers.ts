@@ -97,3 +97,22 @@ function parseJsonResult<T>(result: vscode.LanguageModelToolResult): T {
 	}
 	throw new Error(`no JSON part in the tool result: ${JSON.stringify(texts).slice(0, 500)}`);
 }
+
+/**
+ * Calls one of our tools and returns its text. VS Code's tool API has no isError flag: a failed MCP call either
+ * throws or comes back as text, so both are folded into `isError` here (our refusals start with these words).
+ */
+export async function invokeOurToolText(tool: string, input: object): Promise<{ isError: boolean; text: string }> {
+	const info = findOurTool(tool);
+	if (!info) throw new Error(`${tool} is not in vscode.lm.tools: ${vscode.lm.tools.map((t) => t.name).join(', ')}`);
+	const cancel = new vscode.CancellationTokenSource();
+	try {
+		const result = await vscode.lm.invokeTool(info.name, { input, toolInvocationToken: undefined }, cancel.token);
+		const text = result.content.flatMap((part) => (part instanceof vscode.LanguageModelTextPart ? [part.value] : [])).join('\n');
+		return { isError: /^(Not run|Denied by policy|Invalid arguments|Tool "[^"]+" is not available|[\w_]+ (failed|timed out))/.test(text), text };
+	} catch (error) {
+		return { isError: true, text: error instanceof Error ? error.message : String(error) };
+	} finally {
+		cancel.dispose();
+	}
+}

@@ -9,6 +9,7 @@ const suites = [
 	() => import('./activation.test'),
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
+	() => import('./approvals.test'),
 ];
 
 // Marks the report's lines, so the harness can tell them from the window's own console noise.
