@@ -6,15 +6,19 @@ import { Metrics } from './core/metrics';
 import { RateLimiter } from './core/rateLimit';
 import { Redactor } from './core/redaction';
 import { ToolRegistry } from './core/toolRegistry';
-import type { AnyToolSpec } from './core/toolSpec';
+import { ToolError, type AnyToolSpec } from './core/toolSpec';
+import { decide } from './core/policy';
 import { sha256Hex } from './node/auditChain';
 import { AuditStore } from './node/auditStore';
 import { NodePathJail } from './node/pathJail';
 import { WorkbenchServer } from './node/workbenchServer';
+import { registerFileResources } from './tools/fileResources';
+import { filesTools } from './tools/files';
 import { gitTools } from './tools/git';
 import { workspaceTools } from './tools/workspace';
 import { ApprovalNotifier } from './vscode/approvalNotifier';
 import { registerCommands } from './vscode/commands';
+import { VscodeFilesHost } from './vscode/filesHost';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
 import { GatePanelBackend } from './vscode/panelBackend';
@@ -42,12 +46,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const host = {
 		workspace,
 		jail: new NodePathJail(() => workspace.folders()),
-		files: { dirtyText: () => undefined },
+		files: new VscodeFilesHost(),
 		terminal: { available: false },
 		tasks: { available: false },
 	} as unknown as import('./core/host').Host;
 
-	const tools: AnyToolSpec[] = [...workspaceTools, ...gitTools];
+	const tools: AnyToolSpec[] = [...workspaceTools, ...filesTools, ...gitTools];
 	const registry = new ToolRegistry(tools);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
@@ -95,6 +99,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		maxBodyBytes: serverSettings.maxBodyBytes,
 		onSecret: (secret) => redactor.addSecret(secret),
 		metricsText: () => metrics.toPrometheus(),
+		extend: (mcp) => {
+			registerFileResources(mcp, host, {
+				authorize: (path) => {
+					const readFile = registry.get('read_file');
+					if (!readFile || !registry.isOffered(readFile, settings)) throw new ToolError('Workspace files are not offered as resources now (the files family is off).');
+					const verdict = decide(readFile, { paths: [path] }, settings.policy, workspace.folders());
+					if (verdict.action !== 'allow') throw new ToolError(`This file needs the user's approval (${verdict.rule}): read it with the read_file tool instead.`);
+				},
+			});
+		},
 		instructions: 'Tools for the workspace open in VS Code. Call workspace_info first. Calls that change files or run commands may wait for the user to approve them in the editor.',
 	});
 	context.subscriptions.push({ dispose: () => void server.dispose() }, { dispose: () => approvals.dispose() });

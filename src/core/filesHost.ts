@@ -1,5 +1,56 @@
-/** What file tools need from the editor; filled in by the files family. */
+import type { WorkspaceFolderInfo } from './host';
+
+/** Encodings the file tools read and write. */
+export type TextEncodingName = 'utf8' | 'utf16le' | 'utf16be' | 'latin1';
+
+export interface WriteTextOptions {
+	/** 'create' fails when the file exists (atomically, no check-then-write race); 'overwrite' replaces or creates. */
+	readonly mode: 'create' | 'overwrite';
+	readonly encoding: TextEncodingName;
+	/** Write a byte-order mark first (kept when the file had one). */
+	readonly bom: boolean;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+/** One entry of the Problems panel. Lines and columns are 1-based. */
+export interface FileDiagnostic {
+	/** Absolute real path. */
+	readonly path: string;
+	readonly severity: DiagnosticSeverity;
+	readonly message: string;
+	readonly line: number;
+	readonly column: number;
+	readonly endLine: number;
+	readonly endColumn: number;
+	readonly source?: string;
+	readonly code?: string;
+}
+
+/** Glob patterns (VS Code syntax, relative to the folder) that the user hides from the explorer and from search. */
+export interface FolderExcludes {
+	readonly files: readonly string[];
+	readonly search: readonly string[];
+}
+
+/**
+ * What file tools need from the editor. All paths are absolute and already resolved by the PathJail; the host
+ * does no confinement of its own. VS Code implements it so writes land in open editors and can be undone; the
+ * Node implementation writes atomically (temp file + rename).
+ */
 export interface FilesHost {
 	/** The unsaved text of an open, dirty editor for this absolute path, if any. */
 	dirtyText(absolutePath: string): string | undefined;
+	/** Writes the whole text; parent folders are created. Nothing is left half-written when it fails. */
+	writeText(absolutePath: string, text: string, options: WriteTextOptions): Promise<void>;
+	/** Renames or moves a file or folder; parent folders of the target are created. */
+	rename(from: string, to: string, options: { readonly overwrite: boolean }): Promise<void>;
+	/** Deletes a file, or a folder with everything in it when `recursive`; to the OS trash where the host can. */
+	delete(absolutePath: string, options: { readonly recursive: boolean }): Promise<{ readonly trashed: boolean }>;
+	/** Problems for one file, or for every file the editor knows about when `absolutePath` is undefined. */
+	diagnostics(absolutePath?: string): readonly FileDiagnostic[];
+	/** The user's exclude globs for a folder (`files.exclude`, `search.exclude`), enabled entries only. */
+	excludes(folder: WorkspaceFolderInfo): FolderExcludes;
+	/** Absolute path of the ripgrep binary to search with. */
+	ripgrepPath(): string;
 }

@@ -203,6 +203,13 @@ describe('create_file and write_file', () => {
 		assert.equal(await readFile(join(ws, 'new/dir/c.ts'), 'utf8'), 'again');
 		assert.deepEqual(await readdir(join(ws, 'new/dir')), ['c.ts']);
 		await refused(t.host, 'create_file', { path: 'src', content: 'x', overwrite: true }, /directory/);
+		const create = tool('create_file');
+		await assert.rejects(Promise.resolve(create.describe!(create.input.parse({ path: 'src/a.ts', content: 'x' }), t.host)), /already exists/);
+		await writeFile(join(ws, 'blob.bin'), Buffer.from([0, 1, 2]));
+		const subject = await create.describe!(create.input.parse({ path: 'blob.bin', content: 'text now', overwrite: true }), t.host);
+		assert.deepEqual(subject.paths, [join(ws, 'blob.bin')]);
+		await call(t.host, 'create_file', { path: 'blob.bin', content: 'text now', overwrite: true });
+		assert.equal(await readFile(join(ws, 'blob.bin'), 'utf8'), 'text now');
 	});
 
 	test('write keeps the encoding and refuses a stale expectedHash', async () => {

@@ -1,0 +1,134 @@
+// Find-by-glob and text search through our handlers vs the ripgrep CLI on the same generated tree, same run.
+// Usage: node --import tsx bench/files.bench.ts [--sizes 20000,100000] [--runs 5]
+import { spawn } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Host, WorkspaceFolderInfo } from '../src/core/host';
+import type { AnyToolSpec, ToolContext } from '../src/core/toolSpec';
+import { NodeFilesHost } from '../src/node/nodeFilesHost';
+import { NodePathJail } from '../src/node/pathJail';
+import { findFilesTool, searchTextTool } from '../src/tools/files/search';
+import { cachedWorkspace } from './fixtures';
+
+const RG_COMMON = ['--hidden', '--no-require-git', '--no-config', '--glob', '!.git'];
+const NO_LIMIT = 10_000_000;
+
+function option(name: string, fallback: string): string {
+	const at = process.argv.indexOf(`--${name}`);
+	return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
+}
+
+function benchHost(folder: WorkspaceFolderInfo): Host {
+	return {
+		workspace: { folders: () => [folder], isTrusted: () => true, versions: { editor: 'bench', appName: 'bench', extension: 'bench' }, enabledFamilies: () => ['files'] },
+		jail: new NodePathJail(() => [folder]),
+		files: new NodeFilesHost(),
+		terminal: { available: false },
+		tasks: { available: false },
+	} as unknown as Host;
+}
+
+function rgLines(cwd: string, args: string[]): Promise<string[]> {
+	return new Promise((resolve, reject) => {
+		const child = spawn('rg', args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+		const chunks: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+		child.on('error', reject);
+		child.on('close', (code) => (code === 0 || code === 1 ? resolve(Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean)) : reject(new Error(`rg exit ${code}`))));
+	});
+}
+
+function median(times: number[]): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Runs both sides alternately, so load from anything else on the machine falls on both alike, and returns the
+ * median time of each with the last result.
+ */
+async function interleaved<A, B>(runs: number, ours: () => Promise<A>, theirs: () => Promise<B>): Promise<{ oursMs: number; theirsMs: number; ourResult: A; theirResult: B }> {
+	const ourTimes: number[] = [];
+	const theirTimes: number[] = [];
+	let ourResult!: A;
+	let theirResult!: B;
+	for (let i = 0; i < runs; i++) {
+		let start = performance.now();
+		ourResult = await ours();
+		ourTimes.push(performance.now() - start);
+		start = performance.now();
+		theirResult = await theirs();
+		theirTimes.push(performance.now() - start);
+	}
+	return { oursMs: median(ourTimes), theirsMs: median(theirTimes), ourResult, theirResult };
+}
+
+interface Case {
+	readonly name: string;
+	readonly tool: AnyToolSpec;
+	/** Handler input; limits beyond the schema's maximum so both sides return the full set. */
+	readonly input: Record<string, unknown>;
+	readonly rgArgs: string[];
+	/** The handler's answer as a set of keys comparable with rg's lines. */
+	readonly ours: (structured: unknown) => string[];
+	readonly theirs: (lines: string[]) => string[];
+	/** With a result limit ours is a subset of rg's full answer, of exactly that size. */
+	readonly limit?: number;
+}
+
+const searchKeys = (structured: unknown) => (structured as { files: { path: string; lines: { line: number; match: boolean }[] }[] }).files.flatMap((f) => f.lines.filter((l) => l.match).map((l) => `${f.path}:${l.line}`));
+const rgMatchKeys = (lines: string[]) => lines.map((line) => line.split(':').slice(0, 2).join(':'));
+
+const CASES: readonly Case[] = [
+	{ name: 'find_files **/*.ts', tool: findFilesTool, input: { pattern: '**/*.ts', path: '', includeIgnored: false, limit: NO_LIMIT }, rgArgs: ['--files', ...RG_COMMON, '--glob', '**/*.ts'], ours: (s) => (s as { files: string[] }).files, theirs: (l) => l },
+	{ name: 'find_files *.css', tool: findFilesTool, input: { pattern: '*.css', path: '', includeIgnored: false, limit: NO_LIMIT }, rgArgs: ['--files', ...RG_COMMON, '--glob', '*.css'], ours: (s) => (s as { files: string[] }).files, theirs: (l) => l },
+	{ name: 'search_text literal', tool: searchTextTool, input: { query: 'needle-marker', regex: false, caseSensitive: false, include: [], exclude: [], contextLines: 0, path: '', includeIgnored: false, limit: NO_LIMIT }, rgArgs: [...RG_COMMON, '-n', '--ignore-case', '--fixed-strings', '-e', 'needle-marker'], ours: searchKeys, theirs: rgMatchKeys },
+	{ name: 'search_text regex', tool: searchTextTool, input: { query: 'TODO\\((user|cache)\\)', regex: true, caseSensitive: true, include: [], exclude: [], contextLines: 0, path: '', includeIgnored: false, limit: NO_LIMIT }, rgArgs: [...RG_COMMON, '-n', '--case-sensitive', '-e', 'TODO\\((user|cache)\\)'], ours: searchKeys, theirs: rgMatchKeys },
+	{ name: 'search_text common word', tool: searchTextTool, input: { query: 'lookup', regex: false, caseSensitive: false, include: ['*.ts'], exclude: [], contextLines: 0, path: '', includeIgnored: false, limit: NO_LIMIT }, rgArgs: [...RG_COMMON, '-n', '--ignore-case', '--fixed-strings', '--glob', '*.ts', '-e', 'lookup'], ours: searchKeys, theirs: rgMatchKeys },
+	{ name: 'search_text common word, limit 200', tool: searchTextTool, input: { query: 'lookup', regex: false, caseSensitive: false, include: ['*.ts'], exclude: [], contextLines: 0, path: '', includeIgnored: false, limit: 200 }, rgArgs: [...RG_COMMON, '-n', '--ignore-case', '--fixed-strings', '--glob', '*.ts', '-e', 'lookup'], ours: searchKeys, theirs: rgMatchKeys, limit: 200 },
+	{ name: 'find_files **/*.ts, limit 200', tool: findFilesTool, input: { pattern: '**/*.ts', path: '', includeIgnored: false, limit: 200 }, rgArgs: ['--files', ...RG_COMMON, '--glob', '**/*.ts'], ours: (s) => (s as { files: string[] }).files, theirs: (l) => l, limit: 200 },
+];
+
+async function main(): Promise<void> {
+	const sizes = option('sizes', '20000,100000').split(',').map(Number);
+	const runs = Number(option('runs', '5'));
+	const rows: string[][] = [['files', 'case', 'results', 'same as rg', 'ours ms', 'rg ms', 'ratio']];
+	let allSame = true;
+	for (const size of sizes) {
+		const started = performance.now();
+		const dir = await realpath(await cachedWorkspace(size));
+		console.error(`workspace ${size}: ${dir} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+		const folder: WorkspaceFolderInfo = { name: basename(dir), path: dir, uri: `file://${dir}`, index: 0 };
+		const host = benchHost(folder);
+		const ctx: ToolContext = { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024 };
+		for (const benchCase of CASES) {
+			// One warm-up each, so the first measured side does not pay for a cold page cache alone.
+			await benchCase.tool.handler(benchCase.input, ctx);
+			await rgLines(dir, benchCase.rgArgs);
+			const run = await interleaved(runs, () => benchCase.tool.handler(benchCase.input, ctx), () => rgLines(dir, benchCase.rgArgs));
+			const ourKeys = benchCase.ours(run.ourResult.structured).sort();
+			const theirKeys = benchCase.theirs(run.theirResult).sort();
+			const theirSet = new Set(theirKeys);
+			const same = benchCase.limit !== undefined
+				? ourKeys.length === Math.min(benchCase.limit, theirKeys.length) && ourKeys.every((key) => theirSet.has(key))
+				: ourKeys.length === theirKeys.length && ourKeys.every((key, i) => key === theirKeys[i]);
+			const leaked = ourKeys.some((key) => /^(node_modules|dist|build)\//.test(key));
+			allSame &&= same && !leaked;
+			rows.push([String(size), benchCase.name, String(ourKeys.length), same && !leaked ? (benchCase.limit ? 'subset' : 'yes') : `NO (rg ${theirKeys.length})`, run.oursMs.toFixed(1), run.theirsMs.toFixed(1), `${(run.oursMs / run.theirsMs).toFixed(2)}x`]);
+		}
+	}
+	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+	for (const [index, row] of rows.entries()) {
+		console.log(row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  '));
+		if (index === 0) {
+			console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+		}
+	}
+	console.log(`median of ${runs} interleaved runs each; ratio = ours / rg (target <= 1.2x); limit rows: ours stops rg early, the rg CLI has no global limit`);
+	if (!allSame) {
+		console.error('result sets differ from rg');
+		process.exitCode = 1;
+	}
+}
+
+void main();

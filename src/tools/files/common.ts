@@ -1,0 +1,123 @@
+// Shared by the file tools: how paths are shown to the agent, how files are read as text, and content hashes.
+import { createHash } from 'node:crypto';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { TextEncodingName } from '../../core/filesHost';
+import type { Host } from '../../core/host';
+import type { PathJail, ResolvedPath } from '../../core/pathJail';
+import { parsePathInput, resolveWriteTarget } from '../../core/pathRules';
+import { ToolError } from '../../core/toolSpec';
+import { decodeText, looksBinary } from './encoding';
+
+/** Larger files are refused whole; read_file can still page through them by lines up to this size. */
+export const MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024;
+
+/** How the agent should write this path back: folder-prefixed in a multi-root workspace, folder-relative otherwise. */
+export function displayPath(host: Host, resolved: Pick<ResolvedPath, 'folder' | 'relative'>): string {
+	const multiRoot = host.workspace.folders().length > 1;
+	if (!multiRoot) {
+		return resolved.relative === '' ? '.' : resolved.relative;
+	}
+	return resolved.relative === '' ? resolved.folder.name : `${resolved.folder.name}/${resolved.relative}`;
+}
+
+/** Short, stable fingerprint of the text the agent saw; edit_file compares it to catch stale edits. */
+export function contentHash(text: string): string {
+	return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+}
+
+export interface CurrentText {
+	readonly text: string;
+	readonly encoding: TextEncodingName;
+	readonly bom: boolean;
+	/** 'editor' when the text came from an open editor with unsaved changes. */
+	readonly source: 'disk' | 'editor';
+	readonly size: number;
+	readonly mtimeMs: number;
+	readonly hash: string;
+}
+
+/** The text a file holds for the agent: the dirty editor text when there is one, else the decoded disk bytes. */
+export async function readCurrentText(host: Host, resolved: ResolvedPath, shown: string, encoding: TextEncodingName | 'auto' = 'auto'): Promise<CurrentText> {
+	if (!resolved.exists) {
+		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`);
+	}
+	const info = await stat(resolved.absolute);
+	if (info.isDirectory()) {
+		throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+	}
+	if (!info.isFile()) {
+		throw new ToolError(`${shown} is not a regular file (a device, socket or pipe) and cannot be read.`);
+	}
+	const dirty = host.files.dirtyText(resolved.absolute);
+	if (info.size > MAX_TEXT_FILE_BYTES && dirty === undefined) {
+		throw new ToolError(`${shown} is too large (${formatBytes(info.size)}; the limit is ${formatBytes(MAX_TEXT_FILE_BYTES)}). Use search_text to find the part you need.`);
+	}
+	if (dirty !== undefined) {
+		return { text: dirty, encoding: 'utf8', bom: false, source: 'editor', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(dirty) };
+	}
+	const bytes = await readFile(resolved.absolute);
+	if (looksBinary(bytes, encoding === 'auto' ? undefined : encoding)) {
+		throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`);
+	}
+	const decoded = decodeText(bytes, encoding);
+	return { ...decoded, source: 'disk', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(decoded.text) };
+}
+
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) {
+		return `${bytes} B`;
+	}
+	if (bytes < 1024 * 1024) {
+		return `${(bytes / 1024).toFixed(1)} KB`;
+	}
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Past this size a diff preview costs more than it shows; the approval card then gets the summary alone. */
+const MAX_DIFF_INPUT = 512 * 1024;
+
+export function diffPreview(path: string, before: string, after: string): { path: string; before: string; after: string; unified: string } | undefined {
+	if (before.length + after.length > MAX_DIFF_INPUT) {
+		return undefined;
+	}
+	return { path, before, after, unified: createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 }) };
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+	if (signal.aborted) {
+		throw new ToolError('The call was cancelled.');
+	}
+}
+
+/** Remembers, per parsed input, the file hash describe() previewed, so the handler refuses to apply a different change. */
+export const previewedHashes = new WeakMap<object, string | null>();
+
+/**
+ * Resolves a path to rename or delete. A write goes through a symlink to the file it names, but these act on the
+ * directory entry itself: deleting a link must remove the link, not the folder it points to. The full path is
+ * still resolved first, so a link leading outside the workspace is refused like any other escape.
+ */
+export async function resolveEntry(jail: PathJail, input: string, options: { readonly mustExist?: boolean } = {}): Promise<ResolvedPath> {
+	const full = await resolveWriteTarget(jail, input, options);
+	const parsed = parsePathInput(input, process.platform === 'win32' ? 'win32' : 'posix');
+	const segments = parsed.kind === 'absolute' ? parsed.path.split('/') : [...parsed.segments];
+	const last = segments.pop();
+	if (!last) {
+		return full;
+	}
+	let parentInput = segments.join('/');
+	if (parsed.kind === 'absolute' && (parentInput === '' || /^[a-z]:$/i.test(parentInput))) {
+		parentInput += '/';
+	}
+	const parent = await jail.resolve(parentInput, { mustExist: true, allowFolderRoot: true }).catch(() => undefined);
+	if (!parent) {
+		return full;
+	}
+	const entry = join(parent.absolute, last);
+	if (!(await lstat(entry).catch(() => undefined))?.isSymbolicLink()) {
+		return full;
+	}
+	return { folder: parent.folder, absolute: entry, relative: parent.relative === '' ? last : `${parent.relative}/${last}`, exists: true };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { DiagnosticSeverity } from '../../core/filesHost';
+import type { Host } from '../../core/host';
+import { relativeInside } from '../../core/pathRules';
+import { defineTool } from '../../core/toolSpec';
+import { displayPath } from './common';
+
+const SEVERITY_ORDER: readonly DiagnosticSeverity[] = ['error', 'warning', 'information', 'hint'];
+
+/** A diagnostic's path as the agent writes it; files outside every folder keep their absolute path. */
+function shownFor(host: Host, absolute: string): string | undefined {
+	for (const folder of host.workspace.folders()) {
+		const relative = relativeInside(folder.path, absolute, process.platform === 'win32' || process.platform === 'darwin');
+		if (relative !== undefined) {
+			return displayPath(host, { folder, relative });
+		}
+	}
+	return undefined;
+}
+
+export const getDiagnosticsTool = defineTool({
+	name: 'get_diagnostics',
+	title: 'Get diagnostics',
+	description: 'The editor\'s problems (errors, warnings) for one file, or for the whole workspace when path is empty, as in the Problems panel. Language servers only report files they have analysed, usually the open ones.',
+	family: 'files',
+	risk: 'read',
+	input: z.object({
+		path: z.string().default('').describe('File relative to the workspace folder ("<folder>/<path>" in multi-root), or absolute inside one; empty for the whole workspace.'),
+		minSeverity: z.enum(['error', 'warning', 'information', 'hint']).default('hint').describe('Leave out less severe problems.'),
+		limit: z.number().int().min(1).max(5000).default(500),
+	}),
+	output: z.object({
+		diagnostics: z.array(z.object({
+			path: z.string(),
+			severity: z.enum(['error', 'warning', 'information', 'hint']),
+			message: z.string(),
+			line: z.number(),
+			column: z.number(),
+			endLine: z.number(),
+			endColumn: z.number(),
+			source: z.string().optional(),
+			code: z.string().optional(),
+		})),
+		truncated: z.boolean(),
+	}),
+	annotations: { title: 'Get diagnostics', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	async describe(input, host) {
+		if (input.path === '') {
+			return { paths: host.workspace.folders().map((f) => f.path), summary: 'diagnostics for the workspace' };
+		}
+		const resolved = await host.jail.resolve(input.path, { mustExist: true });
+		return { paths: [resolved.absolute], summary: `diagnostics for ${displayPath(host, resolved)}` };
+	},
+	async handler(input, ctx) {
+		const target = input.path === '' ? undefined : await ctx.host.jail.resolve(input.path, { mustExist: true });
+		const threshold = SEVERITY_ORDER.indexOf(input.minSeverity);
+		const all = ctx.host.files.diagnostics(target?.absolute)
+			.filter((d) => SEVERITY_ORDER.indexOf(d.severity) <= threshold)
+			.flatMap((d) => {
+				// Problems in files outside the workspace (library typings) are not the agent's to see or fix.
+				const path = shownFor(ctx.host, d.path);
+				return path === undefined ? [] : [{ ...d, path }];
+			})
+			.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.path.localeCompare(b.path) || a.line - b.line);
+		const diagnostics = all.slice(0, input.limit);
+		const truncated = all.length > diagnostics.length;
+		const lines = diagnostics.map((d) => `${d.path}:${d.line}:${d.column} ${d.severity}${d.source ? ` [${d.source}${d.code ? ` ${d.code}` : ''}]` : ''}: ${d.message}`);
+		if (lines.length === 0) {
+			lines.push(`No problems reported for ${target ? displayPath(ctx.host, target) : 'the workspace'}.`);
+		} else if (truncated) {
+			lines.push(`[${all.length} problems; showing ${diagnostics.length}. Raise limit or minSeverity.]`);
+		}
+		return { text: lines.join('\n'), truncated, structured: { diagnostics, truncated } };
+	},
+});

@@ -1,0 +1,92 @@
+import { lstat } from 'node:fs/promises';
+import { sep } from 'node:path';
+import { z } from 'zod';
+import { defineTool, ToolError } from '../../core/toolSpec';
+import { displayPath, resolveEntry } from './common';
+
+const pathField = z.string().min(1).describe('Path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
+
+function failure(error: unknown, what: string): ToolError {
+	if (error instanceof ToolError) {
+		return error;
+	}
+	const code = (error as NodeJS.ErrnoException).code;
+	const hint = code === 'ENOTEMPTY' || code === 'EEXIST' ? ' The target exists and is not an empty folder.' : code === 'EXDEV' ? ' Source and target are on different drives.' : '';
+	return new ToolError(`${what} failed: ${(error as Error).message}.${hint} Nothing was changed.`);
+}
+
+export const renameFileTool = defineTool({
+	name: 'rename_file',
+	title: 'Rename or move file',
+	description: 'Rename or move a file or folder within the workspace (target parent folders are created). Refuses to replace an existing target unless overwrite is true.',
+	family: 'files',
+	risk: 'write',
+	input: z.object({
+		from: pathField,
+		to: pathField,
+		overwrite: z.boolean().default(false),
+	}),
+	annotations: { title: 'Rename or move file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	async describe(input, host) {
+		const from = await resolveEntry(host.jail, input.from, { mustExist: true });
+		const to = await resolveEntry(host.jail, input.to);
+		return {
+			paths: [from.absolute, to.absolute],
+			risk: to.exists && input.overwrite ? 'destructive' : undefined,
+			summary: `rename ${displayPath(host, from)} → ${displayPath(host, to)}`,
+		};
+	},
+	async handler(input, ctx) {
+		const from = await resolveEntry(ctx.host.jail, input.from, { mustExist: true });
+		const to = await resolveEntry(ctx.host.jail, input.to);
+		const shownFrom = displayPath(ctx.host, from);
+		const shownTo = displayPath(ctx.host, to);
+		if (from.absolute === to.absolute) {
+			throw new ToolError(`${shownFrom} and ${shownTo} are the same file.`);
+		}
+		if (to.absolute.startsWith(`${from.absolute}${sep}`)) {
+			throw new ToolError(`Cannot move ${shownFrom} into itself (${shownTo}).`);
+		}
+		if (to.exists && !input.overwrite) {
+			throw new ToolError(`${shownTo} already exists. Choose another name, or set overwrite: true to replace it.`);
+		}
+		try {
+			await ctx.host.files.rename(from.absolute, to.absolute, { overwrite: input.overwrite });
+		} catch (error) {
+			throw failure(error, `Renaming ${shownFrom} to ${shownTo}`);
+		}
+		return { text: `Renamed ${shownFrom} to ${shownTo}.` };
+	},
+});
+
+export const deleteFileTool = defineTool({
+	name: 'delete_file',
+	title: 'Delete file',
+	description: 'Delete a file, or a folder with recursive: true. Goes to the OS trash where the editor supports it; the result says whether it did.',
+	family: 'files',
+	risk: 'destructive',
+	input: z.object({
+		path: pathField,
+		recursive: z.boolean().default(false).describe('Required to delete a folder and everything in it.'),
+	}),
+	annotations: { title: 'Delete file', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+	async describe(input, host) {
+		const target = await resolveEntry(host.jail, input.path, { mustExist: true });
+		return { paths: [target.absolute], summary: `delete ${displayPath(host, target)}${input.recursive ? ' (recursive)' : ''}` };
+	},
+	async handler(input, ctx) {
+		const target = await resolveEntry(ctx.host.jail, input.path, { mustExist: true });
+		const shown = displayPath(ctx.host, target);
+		const isDirectory = (await lstat(target.absolute)).isDirectory();
+		if (isDirectory && !input.recursive) {
+			throw new ToolError(`${shown} is a folder. Set recursive: true to delete it with everything in it.`);
+		}
+		let trashed: boolean;
+		try {
+			({ trashed } = await ctx.host.files.delete(target.absolute, { recursive: isDirectory }));
+		} catch (error) {
+			throw failure(error, `Deleting ${shown}`);
+		}
+		return { text: `Deleted ${shown}${isDirectory ? ' and everything in it' : ''}${trashed ? ' (moved to the trash; it can be restored from there)' : ' (permanently: no trash is available here)'}.` };
+	},
+});

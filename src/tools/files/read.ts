@@ -1,0 +1,199 @@
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Host } from '../../core/host';
+import { defineTool, ToolError } from '../../core/toolSpec';
+import { displayPath, formatBytes, readCurrentText, throwIfAborted } from './common';
+
+const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
+
+export const readFileTool = defineTool({
+	name: 'read_file',
+	title: 'Read file',
+	description: 'Read a text file, optionally a line range (offset = first line, 1-based; limit = number of lines). Long output is cut at a size cap with a marker naming the next offset to ask for. Returns the unsaved editor text when the file is open with unsaved changes, and a content hash to pass to edit_file/write_file as expectedHash.',
+	family: 'files',
+	risk: 'read',
+	input: z.object({
+		path: pathField,
+		offset: z.number().int().min(1).optional().describe('First line to return (1-based). Default 1.'),
+		limit: z.number().int().min(1).max(100_000).optional().describe('Most lines to return. Default: as many as fit the size cap.'),
+		encoding: z.enum(['auto', 'utf8', 'utf16le', 'utf16be', 'latin1']).optional().describe('Text encoding; "auto" (default) honours a BOM, else UTF-8, falling back to latin1.'),
+	}),
+	output: z.object({
+		path: z.string(),
+		startLine: z.number(),
+		endLine: z.number(),
+		totalLines: z.number(),
+		truncated: z.boolean(),
+		nextOffset: z.number().optional(),
+		encoding: z.string(),
+		bom: z.boolean(),
+		source: z.enum(['disk', 'editor']),
+		size: z.number(),
+		mtimeMs: z.number(),
+		hash: z.string(),
+	}),
+	annotations: { title: 'Read file', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	async describe(input, host) {
+		const resolved = await host.jail.resolve(input.path, { mustExist: true });
+		return { paths: [resolved.absolute], summary: `read ${displayPath(host, resolved)}` };
+	},
+	async handler(input, ctx) {
+		const resolved = await ctx.host.jail.resolve(input.path, { mustExist: true });
+		const shown = displayPath(ctx.host, resolved);
+		const current = await readCurrentText(ctx.host, resolved, shown, input.encoding ?? 'auto');
+		const lines = current.text.split(/(?<=\n)/);
+		const totalLines = current.text === '' ? 0 : lines.length;
+		const startLine = input.offset ?? 1;
+		if (startLine > Math.max(totalLines, 1)) {
+			throw new ToolError(`${shown} has ${totalLines} lines; offset ${startLine} is past the end. Ask for offset 1 to ${Math.max(totalLines, 1)}.`);
+		}
+		// Leave room for the footer so the gate's own cut never lands inside the text we chose to return.
+		const budget = Math.max(1024, ctx.maxOutputBytes - 1024);
+		const wanted = Math.min(totalLines, startLine - 1 + (input.limit ?? totalLines));
+		let bytes = 0;
+		let endLine = startLine - 1;
+		const chosen: string[] = [];
+		while (endLine < wanted) {
+			const line = lines[endLine];
+			const size = Buffer.byteLength(line);
+			if (bytes + size > budget) {
+				if (chosen.length === 0) {
+					// One line longer than the whole budget (minified code): return its start rather than nothing.
+					chosen.push(Buffer.from(line).subarray(0, budget).toString('utf8'));
+					endLine++;
+				}
+				break;
+			}
+			chosen.push(line);
+			bytes += size;
+			endLine++;
+		}
+		const cutBySize = endLine < wanted;
+		const more = endLine < totalLines;
+		const nextOffset = more ? endLine + 1 : undefined;
+		const notes: string[] = [];
+		if (current.source === 'editor') {
+			notes.push('This is the unsaved text of an open editor; it differs from the file on disk.');
+		}
+		if (cutBySize) {
+			notes.push(`Truncated at the size cap: showing lines ${startLine}-${endLine} of ${totalLines}. Call read_file with offset ${nextOffset} to continue.`);
+		} else if (more || startLine > 1) {
+			notes.push(`Showing lines ${startLine}-${endLine} of ${totalLines}.${more ? ` Next: offset ${nextOffset}.` : ''}`);
+		}
+		notes.push(`${formatBytes(current.size)}, ${current.encoding}${current.bom ? ' with BOM' : ''}, hash ${current.hash} (pass as expectedHash to edit_file).`);
+		const body = chosen.join('');
+		const text = `${body}${body.endsWith('\n') || body === '' ? '' : '\n'}\n[read_file ${shown}: ${notes.join(' ')}]`;
+		return {
+			text,
+			truncated: cutBySize,
+			structured: {
+				path: shown,
+				startLine,
+				endLine,
+				totalLines,
+				truncated: cutBySize,
+				nextOffset,
+				encoding: current.encoding,
+				bom: current.bom,
+				source: current.source,
+				size: current.size,
+				mtimeMs: current.mtimeMs,
+				hash: current.hash,
+			},
+		};
+	},
+});
+
+type EntryType = 'file' | 'directory' | 'symlink' | 'other';
+
+interface ListedEntry {
+	path: string;
+	type: EntryType;
+	size?: number;
+}
+
+async function listRoot(host: Host): Promise<ListedEntry[]> {
+	return host.workspace.folders().map((folder) => ({ path: folder.name, type: 'directory' as const }));
+}
+
+export const listDirectoryTool = defineTool({
+	name: 'list_directory',
+	title: 'List directory',
+	description: 'List a directory\'s entries with their type (file, directory, symlink) and size. depth > 1 lists sub-directories too. Symbolic links are shown, not followed. In a multi-root workspace, an empty path lists the workspace folders.',
+	family: 'files',
+	risk: 'read',
+	input: z.object({
+		path: z.string().default('').describe('Directory relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one. Empty for the folder root.'),
+		depth: z.number().int().min(1).max(10).default(1).describe('How many levels to descend (1 = only this directory).'),
+		limit: z.number().int().min(1).max(10_000).default(500).describe('Most entries to return.'),
+	}),
+	output: z.object({
+		path: z.string(),
+		entries: z.array(z.object({ path: z.string(), type: z.enum(['file', 'directory', 'symlink', 'other']), size: z.number().optional() })),
+		truncated: z.boolean(),
+	}),
+	annotations: { title: 'List directory', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	async describe(input, host) {
+		if (input.path === '' && host.workspace.folders().length > 1) {
+			return { paths: host.workspace.folders().map((f) => f.path), summary: 'list workspace folders' };
+		}
+		const resolved = await host.jail.resolve(input.path, { mustExist: true, allowFolderRoot: true });
+		return { paths: [resolved.absolute], summary: `list ${displayPath(host, resolved)}` };
+	},
+	async handler(input, ctx) {
+		if (input.path === '' && ctx.host.workspace.folders().length > 1) {
+			const entries = await listRoot(ctx.host);
+			return { text: entries.map((e) => `${e.path}/`).join('\n'), structured: { path: '', entries, truncated: false } };
+		}
+		const resolved = await ctx.host.jail.resolve(input.path, { mustExist: true, allowFolderRoot: true });
+		const shown = displayPath(ctx.host, resolved);
+		const rootInfo = await lstat(resolved.absolute);
+		if (!rootInfo.isDirectory()) {
+			throw new ToolError(`${shown} is a file, not a directory. Use read_file to read it.`);
+		}
+		const entries: ListedEntry[] = [];
+		let truncated = false;
+		// Breadth-first so a limit keeps the shallow, most useful entries.
+		let level: { absolute: string; relative: string }[] = [{ absolute: resolved.absolute, relative: '' }];
+		for (let depth = 1; depth <= input.depth && level.length > 0 && !truncated; depth++) {
+			const next: typeof level = [];
+			for (const dir of level) {
+				throwIfAborted(ctx.signal);
+				const dirents = await readdir(dir.absolute, { withFileTypes: true }).catch(() => []);
+				dirents.sort((a, b) => a.name.localeCompare(b.name));
+				for (const dirent of dirents) {
+					if (entries.length >= input.limit) {
+						truncated = true;
+						break;
+					}
+					const relative = dir.relative === '' ? dirent.name : `${dir.relative}/${dirent.name}`;
+					const absolute = join(dir.absolute, dirent.name);
+					const type: EntryType = dirent.isSymbolicLink() ? 'symlink' : dirent.isDirectory() ? 'directory' : dirent.isFile() ? 'file' : 'other';
+					const entry: ListedEntry = { path: relative, type };
+					if (type === 'file') {
+						entry.size = (await lstat(absolute).catch(() => undefined))?.size;
+					}
+					entries.push(entry);
+					// .git holds thousands of objects that are never what the agent wants to see.
+					if (type === 'directory' && dirent.name !== '.git') {
+						next.push({ absolute, relative });
+					}
+				}
+				if (truncated) {
+					break;
+				}
+			}
+			level = next;
+		}
+		const lines = entries.map((e) => e.type === 'directory' ? `${e.path}/` : e.type === 'symlink' ? `${e.path} -> (symlink)` : e.size !== undefined ? `${e.path}  (${formatBytes(e.size)})` : e.path);
+		if (entries.length === 0) {
+			lines.push('(empty directory)');
+		}
+		if (truncated) {
+			lines.push(`[truncated at ${input.limit} entries; list a sub-directory, lower depth, or raise limit]`);
+		}
+		return { text: `${shown}/\n${lines.join('\n')}`, truncated, structured: { path: shown, entries, truncated } };
+	},
+});
+

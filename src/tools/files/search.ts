@@ -1,0 +1,190 @@
+import { stat } from 'node:fs/promises';
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import type { Host, WorkspaceFolderInfo } from '../../core/host';
+import type { ResolvedPath } from '../../core/pathJail';
+import { defineTool, ToolError } from '../../core/toolSpec';
+import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/ripgrep';
+import { displayPath, throwIfAborted } from './common';
+
+const scopeFields = {
+	path: z.string().default('').describe('Directory (or file, for search_text) to search in; empty for the whole workspace. Relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one.'),
+	includeIgnored: z.boolean().default(false).describe('Also search files hidden by .gitignore, files.exclude and search.exclude (node_modules, build output).'),
+};
+
+interface SearchTarget {
+	readonly folder: WorkspaceFolderInfo;
+	/** Sub-path of the folder, '' for all of it. */
+	readonly relative: string;
+	readonly absolute: string;
+}
+
+/** Where to search: one resolved path, or every workspace folder. */
+async function searchTargets(host: Host, path: string): Promise<SearchTarget[]> {
+	if (path === '') {
+		return host.workspace.folders().map((folder) => ({ folder, relative: '', absolute: folder.path }));
+	}
+	const resolved: ResolvedPath = await host.jail.resolve(path, { mustExist: true, allowFolderRoot: true });
+	return [{ folder: resolved.folder, relative: resolved.relative, absolute: resolved.absolute }];
+}
+
+function scopeFor(host: Host, target: SearchTarget, includeIgnored: boolean, signal: AbortSignal, include: readonly string[], exclude: readonly string[]): RipgrepScope {
+	const userExcludes = includeIgnored ? { files: [], search: [] } : host.files.excludes(target.folder);
+	// Name-only includes become an rg file type, which keeps ignore files in force; a path glob has to be an rg
+	// --glob, which (as in VS Code) searches an ignored folder it names.
+	const nameGlobs = include.map(fileNameGlob);
+	const allNames = nameGlobs.every((glob) => glob !== undefined);
+	return {
+		rgPath: host.files.ripgrepPath(),
+		cwd: target.folder.path,
+		paths: target.relative === '' ? [] : [target.relative],
+		include: allNames ? [] : include,
+		nameGlobs: allNames ? nameGlobs as string[] : [],
+		exclude: [...userExcludes.files, ...userExcludes.search, ...exclude],
+		noIgnore: includeIgnored,
+		signal,
+	};
+}
+
+function shownPath(host: Host, folder: WorkspaceFolderInfo, relative: string): string {
+	return displayPath(host, { folder, relative });
+}
+
+async function describeTargets(host: Host, path: string, verb: string): Promise<{ paths: string[]; summary: string }> {
+	const targets = await searchTargets(host, path);
+	return { paths: targets.map((t) => t.absolute), summary: `${verb} in ${path === '' ? 'the workspace' : path}` };
+}
+
+/**
+ * The file-name part of a glob that only constrains names ("*.ts", "**\/*.ts"), which rg can pre-filter by; the
+ * exact match is still ours. Commas are left out: rg's --type-add splits on them, breaking "{ts,js}".
+ */
+function fileNameGlob(pattern: string): string | undefined {
+	const name = pattern.startsWith('**/') ? pattern.slice(3) : pattern;
+	return name.includes('/') || name.includes(',') || name.startsWith('include:') || name === '' ? undefined : name;
+}
+
+export const findFilesTool = defineTool({
+	name: 'find_files',
+	title: 'Find files',
+	description: 'Find files whose path matches a glob (relative to the workspace folder; a glob without "/" matches file names at any depth, e.g. "*.test.ts"; "src/**/*.ts" matches under src). Respects .gitignore, files.exclude and search.exclude unless includeIgnored. Returns at most `limit` paths.',
+	family: 'files',
+	risk: 'read',
+	input: z.object({
+		pattern: z.string().min(1).describe('Glob, e.g. "**/*.ts", "*.md", "src/**/index.{ts,js}".'),
+		...scopeFields,
+		limit: z.number().int().min(1).max(10_000).default(200).describe('Most paths to return.'),
+	}),
+	output: z.object({ files: z.array(z.string()), truncated: z.boolean() }),
+	annotations: { title: 'Find files', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe(input, host) {
+		return describeTargets(host, input.path, `find ${input.pattern}`);
+	},
+	async handler(input, ctx) {
+		const targets = await searchTargets(ctx.host, input.path);
+		if (targets.length === 1 && (await stat(targets[0].absolute)).isFile()) {
+			throw new ToolError(`${input.path} is a file; give find_files a directory (or nothing) as path.`);
+		}
+		// Like .gitignore and ripgrep: a glob without '/' matches the file name at any depth.
+		const matches = picomatch(input.pattern, { dot: true, basename: !input.pattern.includes('/') });
+		const nameGlob = fileNameGlob(input.pattern);
+		const files: string[] = [];
+		let truncated = false;
+		for (const target of targets) {
+			throwIfAborted(ctx.signal);
+			const remaining = input.limit - files.length;
+			const found = await ripgrepFiles({ ...scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, [], []), nameGlobs: nameGlob === undefined ? [] : [nameGlob] }, remaining, matches);
+			// rg walks in parallel, so its order varies run to run; sorting keeps answers stable.
+			files.push(...found.files.sort().map((relative) => shownPath(ctx.host, target.folder, relative)));
+			if (found.truncated) {
+				truncated = true;
+				break;
+			}
+		}
+		const lines = files.length > 0 ? [...files] : [`No files match ${input.pattern}${input.includeIgnored ? '' : ' (ignored files were skipped; set includeIgnored to search them)'}.`];
+		if (truncated) {
+			lines.push(`[truncated at ${input.limit} files; narrow the pattern or path, or raise limit]`);
+		}
+		return { text: lines.join('\n'), truncated, structured: { files, truncated } };
+	},
+});
+
+export const searchTextTool = defineTool({
+	name: 'search_text',
+	title: 'Search text',
+	description: 'Search file contents with ripgrep: a literal string (default) or a regular expression (regex: true, Rust regex syntax), case-insensitive unless caseSensitive. Filter files with include/exclude globs (an include glob with a "/" that names an ignored folder searches it, as in VS Code); contextLines adds lines around each match. Respects .gitignore, files.exclude and search.exclude unless includeIgnored. Returns at most `limit` matching lines.',
+	family: 'files',
+	risk: 'read',
+	input: z.object({
+		query: z.string().min(1).describe('Text or regular expression to find.'),
+		regex: z.boolean().default(false).describe('Treat query as a regular expression.'),
+		caseSensitive: z.boolean().default(false),
+		include: z.array(z.string().min(1)).default([]).describe('Only files matching any of these globs (relative to the folder), e.g. ["*.ts"].'),
+		exclude: z.array(z.string().min(1)).default([]).describe('Skip files matching these globs, e.g. ["**/*.test.ts"].'),
+		contextLines: z.number().int().min(0).max(10).default(0).describe('Lines of context before and after each match.'),
+		...scopeFields,
+		limit: z.number().int().min(1).max(5000).default(100).describe('Most matching lines to return.'),
+	}),
+	output: z.object({
+		files: z.array(z.object({ path: z.string(), lines: z.array(z.object({ line: z.number(), text: z.string(), match: z.boolean() })) })),
+		matchCount: z.number(),
+		truncated: z.boolean(),
+	}),
+	annotations: { title: 'Search text', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	describe(input, host) {
+		return describeTargets(host, input.path, `search "${input.query}"`);
+	},
+	async handler(input, ctx) {
+		const targets = await searchTargets(ctx.host, input.path);
+		const files: SearchFileResult[] = [];
+		let matchCount = 0;
+		let truncated = false;
+		for (const target of targets) {
+			throwIfAborted(ctx.signal);
+			const found = await ripgrepSearch(scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, input.include, input.exclude), {
+				pattern: input.query,
+				regex: input.regex,
+				caseSensitive: input.caseSensitive,
+				contextLines: input.contextLines,
+				limit: input.limit - matchCount,
+				maxLineLength: 400,
+			});
+			const sorted = found.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+			files.push(...sorted.map((file) => ({ path: shownPath(ctx.host, target.folder, file.path), lines: file.lines })));
+			matchCount += found.matchCount;
+			if (found.truncated) {
+				truncated = true;
+				break;
+			}
+		}
+		const out: string[] = [];
+		// Stop the text before the gate's cap would cut it mid-line; the structured result keeps every match.
+		const budget = ctx.maxOutputBytes - 1024;
+		let bytes = 0;
+		let shownMatches = 0;
+		format: for (const file of files) {
+			for (const text of [file.path, ...file.lines.map((line) => `${String(line.line).padStart(6)}${line.match ? ':' : '-'} ${line.text}`)]) {
+				bytes += Buffer.byteLength(text) + 1;
+				if (bytes > budget) {
+					break format;
+				}
+				out.push(text);
+			}
+			shownMatches += file.lines.filter((line) => line.match).length;
+		}
+		const cutBySize = shownMatches < matchCount;
+		if (files.length === 0) {
+			out.push(`No matches for ${input.regex ? 'regex' : 'text'} "${input.query}"${input.includeIgnored ? '' : ' (ignored files were skipped; set includeIgnored to search them)'}.`);
+		} else {
+			const notes = [`${matchCount} matching lines in ${files.length} files`];
+			if (truncated) {
+				notes.push(`stopped at limit ${input.limit}: narrow the query, include globs or path, or raise limit`);
+			}
+			if (cutBySize) {
+				notes.push('the list was cut at the output size cap: narrow the search to see the rest');
+			}
+			out.push(`[${notes.join('; ')}]`);
+		}
+		return { text: out.join('\n'), truncated: truncated || cutBySize, structured: { files, matchCount, truncated } };
+	},
+});

@@ -1,0 +1,225 @@
+import { lstat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { TextEncodingName } from '../../core/filesHost';
+import type { Host } from '../../core/host';
+import type { ResolvedPath } from '../../core/pathJail';
+import { resolveWriteTarget } from '../../core/pathRules';
+import { defineTool, ToolError, type CallSubject } from '../../core/toolSpec';
+import { contentHash, diffPreview, displayPath, previewedHashes, readCurrentText, type CurrentText } from './common';
+
+const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
+const expectedHashField = z.string().optional().describe('The hash read_file returned; the call is refused if the file changed since.');
+
+function checkExpected(shown: string, current: CurrentText | undefined, expectedHash: string | undefined, expectedMtimeMs?: number): void {
+	if (expectedHash !== undefined && current?.hash !== expectedHash) {
+		throw new ToolError(`${shown} changed since you read it (hash ${expectedHash}, now ${current?.hash ?? 'missing'}). Read it again with read_file and redo the change on the current text.`);
+	}
+	if (expectedMtimeMs !== undefined && current?.mtimeMs !== expectedMtimeMs) {
+		throw new ToolError(`${shown} was modified since you read it (mtime ${expectedMtimeMs}, now ${current?.mtimeMs ?? 'missing'}). Read it again with read_file and redo the change.`);
+	}
+}
+
+async function existingText(host: Host, resolved: ResolvedPath, shown: string): Promise<CurrentText | undefined> {
+	if (!resolved.exists) {
+		return undefined;
+	}
+	if ((await lstat(resolved.absolute)).isDirectory()) {
+		throw new ToolError(`${shown} is a directory; name a file.`);
+	}
+	return readCurrentText(host, resolved, shown);
+}
+
+/** Same encoding and BOM as before, so a rewrite of a UTF-16 or latin1 file does not silently transcode it. */
+function keepEncoding(current: CurrentText | undefined): { encoding: TextEncodingName; bom: boolean } {
+	return current ? { encoding: current.encoding, bom: current.bom } : { encoding: 'utf8', bom: false };
+}
+
+async function write(host: Host, resolved: ResolvedPath, shown: string, text: string, mode: 'create' | 'overwrite', current: CurrentText | undefined): Promise<void> {
+	try {
+		await host.files.writeText(resolved.absolute, text, { mode, ...keepEncoding(current) });
+	} catch (error) {
+		if (error instanceof ToolError) {
+			throw error;
+		}
+		if (error instanceof RangeError) {
+			throw new ToolError(`${shown} is ${current?.encoding}, which cannot hold this text (${error.message}). Avoid those characters.`);
+		}
+		throw new ToolError(`Writing ${shown} failed: ${(error as Error).message}. Nothing was changed.`);
+	}
+}
+
+/** The approval card's view of a whole-file write; remembers the hash it showed so the handler can insist on it. */
+async function describeWrite(input: object, host: Host, path: string, text: string, verb: string, replace: 'refuse' | 'allow' | 'allow-unreadable'): Promise<CallSubject> {
+	const resolved = await resolveWriteTarget(host.jail, path);
+	const shown = displayPath(host, resolved);
+	if (resolved.exists && replace === 'refuse') {
+		throw new ToolError(`${shown} already exists. Use edit_file to change it, or create_file with overwrite: true to replace it.`);
+	}
+	const current = await existingText(host, resolved, shown).catch((error: unknown) => {
+		if (replace === 'allow-unreadable' && !(error instanceof ToolError && /directory/.test(error.message))) {
+			return undefined;
+		}
+		throw error;
+	});
+	previewedHashes.set(input, current?.hash ?? null);
+	return { paths: [resolved.absolute], diff: diffPreview(shown, current?.text ?? '', text), summary: `${verb} ${shown}` };
+}
+
+function checkPreviewed(input: object, shown: string, current: CurrentText | undefined): void {
+	const previewed = previewedHashes.get(input);
+	if (previewed !== undefined && previewed !== (current?.hash ?? null)) {
+		throw new ToolError(`${shown} changed while the call waited for approval, so the approved change no longer applies. Read it again and retry.`);
+	}
+}
+
+export const createFileTool = defineTool({
+	name: 'create_file',
+	title: 'Create file',
+	description: 'Create a new text file (parent folders are created). Fails if the file exists, unless overwrite is true.',
+	family: 'files',
+	risk: 'write',
+	input: z.object({
+		path: pathField,
+		content: z.string().describe('The whole file content.'),
+		overwrite: z.boolean().default(false).describe('Replace the file if it already exists.'),
+	}),
+	annotations: { title: 'Create file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	describe(input, host) {
+		return describeWrite(input, host, input.path, input.content, 'create', input.overwrite ? 'allow-unreadable' : 'refuse');
+	},
+	async handler(input, ctx) {
+		const resolved = await resolveWriteTarget(ctx.host.jail, input.path);
+		const shown = displayPath(ctx.host, resolved);
+		if (resolved.exists && !input.overwrite) {
+			throw new ToolError(`${shown} already exists. Use edit_file to change it, or create_file with overwrite: true to replace it.`);
+		}
+		// Replacing a binary or oversized file is allowed with overwrite; only its old text is unknown.
+		const current = await existingText(ctx.host, resolved, shown).catch((error: unknown) => {
+			if (input.overwrite && !(error instanceof ToolError && /directory/.test(error.message))) {
+				return undefined;
+			}
+			throw error;
+		});
+		checkPreviewed(input, shown, current);
+		await write(ctx.host, resolved, shown, input.content, input.overwrite ? 'overwrite' : 'create', current);
+		return { text: `${resolved.exists ? 'Replaced' : 'Created'} ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
+	},
+});
+
+export const writeFileTool = defineTool({
+	name: 'write_file',
+	title: 'Write file',
+	description: 'Replace the whole content of a text file, creating it when missing. Keeps the file\'s encoding. Prefer edit_file for small changes; pass expectedHash from read_file to refuse the write if the file changed meanwhile.',
+	family: 'files',
+	risk: 'write',
+	input: z.object({
+		path: pathField,
+		content: z.string().describe('The whole new file content.'),
+		expectedHash: expectedHashField,
+	}),
+	annotations: { title: 'Write file', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	describe(input, host) {
+		return describeWrite(input, host, input.path, input.content, 'write', 'allow');
+	},
+	async handler(input, ctx) {
+		const resolved = await resolveWriteTarget(ctx.host.jail, input.path);
+		const shown = displayPath(ctx.host, resolved);
+		const current = await existingText(ctx.host, resolved, shown);
+		checkExpected(shown, current, input.expectedHash);
+		checkPreviewed(input, shown, current);
+		await write(ctx.host, resolved, shown, input.content, 'overwrite', current);
+		return { text: `Wrote ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
+	},
+});
+
+interface Edit {
+	readonly oldText: string;
+	readonly newText: string;
+	readonly replaceAll?: boolean;
+}
+
+function countOccurrences(text: string, search: string): number {
+	let count = 0;
+	for (let at = text.indexOf(search); at !== -1; at = text.indexOf(search, at + search.length)) {
+		count++;
+	}
+	return count;
+}
+
+/**
+ * Applies edits in order, each to the result of the ones before; any failure rejects them all. An edit written
+ * with '\n' still matches a CRLF file, and its replacement then uses CRLF too.
+ */
+export function applyEdits(text: string, edits: readonly Edit[], shown: string): string {
+	let result = text;
+	edits.forEach((edit, index) => {
+		const label = edits.length > 1 ? `Edit ${index + 1} of ${edits.length}` : 'The edit';
+		if (edit.oldText === '') {
+			throw new ToolError(`${label} has an empty oldText; copy the exact text to replace from read_file.`);
+		}
+		let oldText = edit.oldText;
+		let newText = edit.newText;
+		let count = countOccurrences(result, oldText);
+		if (count === 0 && result.includes('\r\n') && !oldText.includes('\r\n')) {
+			oldText = oldText.replace(/\n/g, '\r\n');
+			newText = newText.replace(/\r?\n/g, '\r\n');
+			count = countOccurrences(result, oldText);
+		}
+		if (count === 0) {
+			throw new ToolError(`${label}: oldText was not found in ${shown}${index > 0 ? ' (after applying the edits before it)' : ''}. Read the file again and copy the text exactly, including whitespace and indentation. No edit was applied.`);
+		}
+		if (count > 1 && !edit.replaceAll) {
+			throw new ToolError(`${label}: oldText occurs ${count} times in ${shown}. Include more surrounding lines so it is unique, or set replaceAll: true. No edit was applied.`);
+		}
+		result = edit.replaceAll ? result.split(oldText).join(newText) : result.replace(oldText, () => newText);
+	});
+	return result;
+}
+
+export const editFileTool = defineTool({
+	name: 'edit_file',
+	title: 'Edit file',
+	description: 'Replace exact text in a file. Each oldText must occur exactly once (or set replaceAll). Several edits in one call are applied in order and together: if any fails, none is applied. dryRun returns the unified diff without writing. Pass expectedHash from read_file to refuse a stale edit.',
+	family: 'files',
+	risk: 'write',
+	input: z.object({
+		path: pathField,
+		edits: z.array(z.object({
+			oldText: z.string().describe('Exact text to replace, copied from the file.'),
+			newText: z.string().describe('Replacement text.'),
+			replaceAll: z.boolean().optional().describe('Replace every occurrence instead of requiring exactly one.'),
+		})).min(1),
+		dryRun: z.boolean().default(false).describe('Return the diff without changing the file.'),
+		expectedHash: expectedHashField,
+		expectedMtimeMs: z.number().optional().describe('The mtimeMs read_file returned; refused if the file was modified since.'),
+	}),
+	output: z.object({ path: z.string(), diff: z.string(), applied: z.boolean(), hash: z.string() }),
+	annotations: { title: 'Edit file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	async describe(input, host) {
+		const resolved = await resolveWriteTarget(host.jail, input.path, { mustExist: true });
+		const shown = displayPath(host, resolved);
+		const current = await readCurrentText(host, resolved, shown);
+		checkExpected(shown, current, input.expectedHash, input.expectedMtimeMs);
+		const after = applyEdits(current.text, input.edits, shown);
+		previewedHashes.set(input, current.hash);
+		return { paths: [resolved.absolute], diff: diffPreview(shown, current.text, after), summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` };
+	},
+	async handler(input, ctx) {
+		const resolved = await resolveWriteTarget(ctx.host.jail, input.path, { mustExist: true });
+		const shown = displayPath(ctx.host, resolved);
+		const current = await readCurrentText(ctx.host, resolved, shown);
+		checkExpected(shown, current, input.expectedHash, input.expectedMtimeMs);
+		checkPreviewed(input, shown, current);
+		const after = applyEdits(current.text, input.edits, shown);
+		const unified = diffPreview(shown, current.text, after)?.unified ?? '(diff too large to show)';
+		const hash = contentHash(after);
+		if (input.dryRun) {
+			return { text: `Dry run, nothing written. Diff for ${shown}:\n${unified}`, structured: { path: shown, diff: unified, applied: false, hash } };
+		}
+		if (after === current.text) {
+			return { text: `${shown} is unchanged (the edits replace text with the same text).`, structured: { path: shown, diff: '', applied: false, hash } };
+		}
+		await write(ctx.host, resolved, shown, after, 'overwrite', current);
+		return { text: `Edited ${shown} (new hash ${hash}):\n${unified}`, structured: { path: shown, diff: unified, applied: true, hash } };
+	},
+});
