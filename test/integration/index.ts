@@ -10,6 +10,7 @@ const suites = [
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
 	() => import('./approvals.test'),
+	() => import('./files.test'),
 ];
 
 // Marks the report's lines, so the harness can tell them from the window's own console noise.

@@ -19,8 +19,12 @@ export const readFileTool = defineTool({
 		limit: z.number().int().min(1).max(100_000).optional().describe('Most lines to return. Default: as many as fit the size cap.'),
 		encoding: z.enum(['auto', 'utf8', 'utf16le', 'utf16be', 'latin1']).optional().describe('Text encoding; "auto" (default) honours a BOM, else UTF-8, falling back to latin1.'),
 	}),
+	// VS Code hands the model structuredContent instead of the text when a tool declares an output schema, so the
+	// lines themselves must be part of it.
 	output: z.object({
 		path: z.string(),
+		content: z.string(),
+		notes: z.string(),
 		startLine: z.number(),
 		endLine: z.number(),
 		totalLines: z.number(),
@@ -89,6 +93,8 @@ export const readFileTool = defineTool({
 			truncated: cutBySize,
 			structured: {
 				path: shown,
+				content: body,
+				notes: notes.join(' '),
 				startLine,
 				endLine,
 				totalLines,

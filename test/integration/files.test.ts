@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ensureServerStarted, harness, hasUi, invokeOurToolText, ui, waitFor } from './helpers';
+
+function workspaceFile(relative: string): string {
+	const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+	if (!folder) throw new Error('no workspace folder open');
+	return join(folder, relative);
+}
+
+// The file tools through VS Code's own MCP client, and an edit that goes through the editor so undo works.
+describe('workspace files through VS Code', function () {
+	this.timeout(180_000);
+
+	before(async function () {
+		if (!harness.trusted) this.skip();
+		await ensureServerStarted();
+	});
+
+	it('reads a file through vscode.lm.invokeTool', async () => {
+		const result = await invokeOurToolText('read_file', { path: 'src/greet.js' });
+		assert.equal(result.isError, false, result.text);
+		assert.match(result.text, /function greet\(name\)/);
+		assert.match(result.text, /module\.exports = \{ greet \}/);
+	});
+
+	it('searches text through vscode.lm.invokeTool with the bundled ripgrep', async () => {
+		const result = await invokeOurToolText('search_text', { query: 'Hello, ${name}', regex: false });
+		assert.equal(result.isError, false, result.text);
+		assert.match(result.text, /src\/greet\.js/);
+		assert.doesNotMatch(result.text, /node_modules/);
+	});
+
+	it('applies an edit approved in the sidebar to the open editor, and undo reverts it', async function () {
+		if (!hasUi()) this.skip();
+		const uri = vscode.Uri.file(workspaceFile('src/greet.js'));
+		const document = await vscode.workspace.openTextDocument(uri);
+		await vscode.window.showTextDocument(document);
+		const original = document.getText();
+		const call = invokeOurToolText('edit_file', { path: 'src/greet.js', edits: [{ oldText: 'Hello, ${name}!', newText: 'Howdy, ${name}!' }] });
+		await vscode.commands.executeCommand('mcpWorkbench.panel.focus');
+		const { text } = await ui<{ text: string }>('waitForVisible', { selector: '[data-testid="approval-card"]:has-text("edit_file")', scope: 'webviews', timeoutMs: 60_000 });
+		assert.match(text, /Howdy/, 'the card shows the diff');
+		assert.equal(document.getText(), original, 'nothing changes before approval');
+		await ui('screenshot', { name: 'edit-approval-diff' });
+		await ui('click', { selector: '[data-testid="approval-card"] [data-testid="approve"]', scope: 'webviews' });
+		const result = await call;
+		assert.equal(result.isError, false, result.text);
+		assert.match(document.getText(), /Howdy, \$\{name\}!/);
+		assert.match(readFileSync(uri.fsPath, 'utf8'), /Howdy/, 'saved to disk');
+		await vscode.window.showTextDocument(document);
+		await vscode.commands.executeCommand('undo');
+		await waitFor(() => document.getText() === original, 'undo to restore the original text', 10_000);
+		await document.save();
+	});
+});
