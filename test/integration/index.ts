@@ -9,6 +9,7 @@ const suites = [
 	() => import('./activation.test'),
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
+	() => import('./git.test'),
 	() => import('./approvals.test'),
 	() => import('./files.test'),
 ];
