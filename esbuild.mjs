@@ -2,6 +2,9 @@
 // panel (one browser IIFE). `--production` minifies; `--watch` rebuilds on change.
 import { context } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,9 +19,8 @@ const extension = await context({
 	target: 'node20',
 	format: 'cjs',
 	external: ['vscode'],
-	// sh-syntax loads its WebAssembly from a file beside the bundle.
-	loader: { '.wasm': 'file' },
 	mainFields: ['module', 'main'],
+	plugins: [webTreeSitterCommonJs()],
 });
 
 const webview = await context({
@@ -31,6 +33,26 @@ const webview = await context({
 	format: 'iife',
 });
 
+/**
+ * An `import` of web-tree-sitter resolves to its ES module build, which needs `import.meta.url` and top-level
+ * `await`: neither exists in a CommonJS bundle. Its CommonJS build (what `require` gets) bundles as is.
+ */
+function webTreeSitterCommonJs() {
+	return {
+		name: 'web-tree-sitter-commonjs',
+		setup(build) {
+			build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+		},
+	};
+}
+
+/** src/node/bashParser.ts loads tree-sitter's runtime and the bash grammar from beside the bundle. */
+async function copyParserWasm() {
+	await mkdir('dist', { recursive: true });
+	await copyFile(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+	await copyFile(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), 'dist/tree-sitter-bash.wasm');
+}
+
 async function copyCodicons() {
 	await mkdir('dist/codicons', { recursive: true });
 	for (const file of ['codicon.css', 'codicon.ttf']) {
@@ -39,10 +61,10 @@ async function copyCodicons() {
 }
 
 if (watch) {
-	await copyCodicons();
+	await Promise.all([copyCodicons(), copyParserWasm()]);
 	await Promise.all([extension.watch(), webview.watch()]);
 	console.log('watching for changes…');
 } else {
-	await Promise.all([extension.rebuild(), webview.rebuild(), copyCodicons()]);
+	await Promise.all([extension.rebuild(), webview.rebuild(), copyCodicons(), copyParserWasm()]);
 	await Promise.all([extension.dispose(), webview.dispose()]);
 }

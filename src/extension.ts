@@ -1,6 +1,9 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ApprovalBroker } from './core/approvals';
+import { commandVerdict } from './core/commandPolicy';
+import type { Host } from './core/host';
 import { Gate } from './core/gate';
 import { Metrics } from './core/metrics';
 import { RateLimiter } from './core/rateLimit';
@@ -10,11 +13,15 @@ import { ToolError, type AnyToolSpec } from './core/toolSpec';
 import { decide } from './core/policy';
 import { sha256Hex } from './node/auditChain';
 import { AuditStore } from './node/auditStore';
+import { analyzeCommandLine } from './node/bashParser';
 import { NodePathJail } from './node/pathJail';
 import { WorkbenchServer } from './node/workbenchServer';
 import { registerFileResources } from './tools/fileResources';
 import { filesTools } from './tools/files';
 import { gitTools } from './tools/git';
+import { systemTools } from './tools/system';
+import { tasksTools } from './tools/tasks';
+import { terminalTools } from './tools/terminal';
 import { workspaceTools } from './tools/workspace';
 import { ApprovalNotifier } from './vscode/approvalNotifier';
 import { registerCommands } from './vscode/commands';
@@ -22,8 +29,10 @@ import { VscodeFilesHost } from './vscode/filesHost';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
 import { GatePanelBackend } from './vscode/panelBackend';
-import { approvalTimeoutMs, auditMaxFileBytes, enabledFamilies, readGateSettings, readRateLimits, readServerSettings, SECTION } from './vscode/settings';
+import { approvalTimeoutMs, auditMaxFileBytes, enabledFamilies, readCommandRules, readGateSettings, readRateLimits, readServerSettings, readTerminalSettings, SECTION } from './vscode/settings';
 import { PANEL_VIEW_ID, PANEL_WEBVIEW_OPTIONS, SidebarViewProvider } from './vscode/sidebarView';
+import { VsCodeTasksHost } from './vscode/tasksHost';
+import { VsCodeTerminalHost } from './vscode/terminalHost';
 import { StatusBar } from './vscode/statusBar';
 import { VsCodeWorkspaceHost } from './vscode/workspaceHost';
 
@@ -43,15 +52,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 
 	const workspace = new VsCodeWorkspaceHost(version, enabledFamilies);
 	context.subscriptions.push(workspace);
-	const host = {
+	const terminal = new VsCodeTerminalHost(readTerminalSettings);
+	const tasks = new VsCodeTasksHost();
+	context.subscriptions.push(terminal, tasks);
+	const host: Host = {
 		workspace,
 		jail: new NodePathJail(() => workspace.folders()),
 		files: new VscodeFilesHost(),
-		terminal: { available: false },
-		tasks: { available: false },
-	} as unknown as import('./core/host').Host;
+		terminal,
+		tasks,
+	};
 
-	const tools: AnyToolSpec[] = [...workspaceTools, ...filesTools, ...gitTools];
+	const tools: AnyToolSpec[] = [...workspaceTools, ...filesTools, ...gitTools, ...terminalTools, ...tasksTools, ...systemTools];
 	const registry = new ToolRegistry(tools);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
@@ -84,6 +96,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		metrics,
 		redact: { value: (value) => redactor.redact(value), text: (text) => redactor.redactText(text) },
 		hash: sha256Hex,
+		analyzeCommand: async (line, cwd) =>
+			commandVerdict(await analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: readCommandRules(), home: homedir() })),
 		log,
 	});
 

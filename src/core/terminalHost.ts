@@ -1,4 +1,87 @@
-/** What terminal tools need from the editor; filled in by the terminal family. */
+/** Where a command ran: the user's visible terminal (shell integration) or a hidden child process. */
+export type RanIn = 'terminal' | 'process';
+
+export interface CommandRequest {
+	/** The exact line, as the approval card showed it. */
+	readonly line: string;
+	/** Absolute, jail-resolved working directory inside a workspace folder. */
+	readonly cwd: string;
+	/** Extra environment variables on top of the editor's own. */
+	readonly env?: Readonly<Record<string, string>>;
+	/** The whole process tree is killed when this elapses. */
+	readonly timeoutMs: number;
+	/** Output beyond this keeps its head and tail with a marker between (counted in UTF-16 code units). */
+	readonly maxOutputChars: number;
+	/** Aborting kills the process tree, like a timeout. */
+	readonly signal?: AbortSignal;
+}
+
+export interface CommandResult {
+	/** null when the process was killed by a signal or the terminal never reported one. */
+	readonly exitCode: number | null;
+	readonly signal: string | null;
+	readonly timedOut: boolean;
+	readonly cancelled: boolean;
+	/** stdout and stderr as they interleaved, ANSI/OSC sequences stripped, capped head + tail. */
+	readonly output: string;
+	readonly truncated: boolean;
+	/** Characters the command printed in total, before capping. */
+	readonly totalChars: number;
+	/** Many control bytes or invalid UTF-8: the text is a lossy view of binary output. */
+	readonly binary: boolean;
+	readonly durationMs: number;
+	readonly ranIn: RanIn;
+	/** Why the terminal path was not used, when it was not. */
+	readonly fallbackReason?: string;
+	/** Extra facts for the agent: "command not found", "exit code not reported by the terminal". */
+	readonly notes: readonly string[];
+}
+
+/** A command started in the background, as `list_commands` shows it. */
+export interface CommandHandleInfo {
+	readonly id: string;
+	readonly line: string;
+	readonly cwd: string;
+	readonly startedAt: string;
+	readonly running: boolean;
+	readonly ranIn: RanIn;
+	/** Characters printed so far; `command_output` reads from an offset into this stream. */
+	readonly totalChars: number;
+	/** Set once the command has ended. */
+	readonly result?: CommandResult;
+}
+
+export interface CommandOutputSlice {
+	readonly handle: CommandHandleInfo;
+	/** Text from the requested offset on (or from the oldest text still kept, if that was dropped). */
+	readonly output: string;
+	/** Offset in the whole output stream where `output` starts. */
+	readonly fromOffset: number;
+	/** Pass this as `since` on the next read to get only newer output. */
+	readonly nextOffset: number;
+	/** Characters between `since` and `fromOffset` that the cap dropped. */
+	readonly skippedChars: number;
+}
+
+/** What terminal tools need from the editor: run, watch and stop commands. */
 export interface TerminalHost {
 	readonly available: boolean;
+	/** Runs a command to its end (or timeout/abort) and returns what it printed. */
+	run(request: CommandRequest): Promise<CommandResult>;
+	/** Starts a command and returns at once; the timeout still applies and kills it. */
+	start(request: CommandRequest): Promise<CommandHandleInfo>;
+	/** Output of a background command from `since` on; undefined for an unknown handle. */
+	output(id: string, since: number): CommandOutputSlice | undefined;
+	list(): readonly CommandHandleInfo[];
+	/** Kills the handle's process tree and waits for it to end; undefined for an unknown handle. */
+	kill(id: string): Promise<CommandHandleInfo | undefined>;
+	/** The shell commands run in, for system information ("/bin/bash"). */
+	shellPath(): string;
+	/** Timeouts from settings: the default when a call names none, and the most a call may ask for. */
+	limits(): TerminalLimits;
+}
+
+export interface TerminalLimits {
+	readonly defaultTimeoutMs: number;
+	readonly maxTimeoutMs: number;
 }

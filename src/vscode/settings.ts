@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { GateSettings } from '../core/gate';
+import type { CommandRule } from '../core/commandPolicy';
 import type { PolicyAction, PolicyRule } from '../core/policy';
 import type { ToolFamily } from '../core/toolSpec';
 
@@ -87,6 +88,35 @@ function sanitizeRules(value: unknown[]): PolicyRule[] {
 		if (typeof tool !== 'string' || typeof action !== 'string' || !ACTIONS.has(action)) continue;
 		const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
 		rules.push({ tool, action: action as PolicyAction, ...(strings(paths) ? { paths: strings(paths) } : {}), ...(strings(tasks) ? { tasks: strings(tasks) } : {}) });
+	}
+	return rules;
+}
+
+export interface TerminalSettings {
+	readonly defaultTimeoutMs: number;
+	readonly maxTimeoutMs: number;
+	readonly useTerminal: boolean;
+	readonly shellIntegrationTimeoutMs: number;
+}
+
+export function readTerminalSettings(): TerminalSettings {
+	const c = config();
+	const seconds = (key: string, fallback: number) => Math.max(1, c.get<number>(key, fallback)) * 1000;
+	return {
+		defaultTimeoutMs: seconds('terminal.defaultTimeoutSeconds', 60),
+		maxTimeoutMs: seconds('terminal.maxTimeoutSeconds', 600),
+		useTerminal: c.get<boolean>('terminal.useVisibleTerminal', true),
+		shellIntegrationTimeoutMs: seconds('terminal.shellIntegrationTimeoutSeconds', 5),
+	};
+}
+
+export function readCommandRules(): CommandRule[] {
+	const rules: CommandRule[] = [];
+	for (const item of config().get<unknown[]>('terminal.commandRules', [])) {
+		if (!item || typeof item !== 'object') continue;
+		const { program, args, action } = item as Record<string, unknown>;
+		if (typeof program !== 'string' || program === '' || typeof action !== 'string' || !ACTIONS.has(action)) continue;
+		rules.push({ program, action: action as PolicyAction, ...(typeof args === 'string' ? { args } : {}) });
 	}
 	return rules;
 }

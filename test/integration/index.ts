@@ -12,6 +12,7 @@ const suites = [
 	() => import('./git.test'),
 	() => import('./approvals.test'),
 	() => import('./files.test'),
+	() => import('./terminal.test'),
 ];
 
 // Marks the report's lines, so the harness can tell them from the window's own console noise.

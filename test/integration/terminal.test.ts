@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ensureServerStarted, harness, hasUi, invokeOurToolText, ui, waitFor } from './helpers';
+
+async function approveCard(tool: string, expected: RegExp): Promise<void> {
+	await vscode.commands.executeCommand('mcpWorkbench.panel.focus');
+	const { text } = await ui<{ text: string }>('waitForVisible', { selector: `[data-testid="approval-card"]:has-text("${tool}")`, scope: 'webviews', timeoutMs: 60_000 });
+	assert.match(text, expected);
+	await ui('click', { selector: '[data-testid="approval-card"] [data-testid="approve"]', scope: 'webviews' });
+}
+
+// Commands run where the user can see them, and tasks report how they ended; both wait for approval first.
+describe('terminal and tasks through VS Code', function () {
+	this.timeout(180_000);
+	const settings = () => vscode.workspace.getConfiguration('mcpWorkbench');
+
+	before(async function () {
+		if (!hasUi() || !harness.trusted) this.skip();
+		await ensureServerStarted();
+		// echo alone is read-only and allowed; a user rule makes it ask, which is what this suite is about.
+		await settings().update('terminal.commandRules', [{ program: 'echo', action: 'ask' }], vscode.ConfigurationTarget.Global);
+	});
+
+	after(async () => {
+		await settings().update('terminal.commandRules', undefined, vscode.ConfigurationTarget.Global);
+	});
+
+	it('runs echo in the visible terminal after approval, with its output and exit code 0', async () => {
+		const call = invokeOurToolText('run_command', { line: 'echo hello-from-mcp-workbench' });
+		await approveCard('run_command', /echo hello-from-mcp-workbench/);
+		const result = await call;
+		assert.equal(result.isError, false, result.text);
+		const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string };
+		assert.equal(parsed.exitCode, 0, result.text);
+		assert.match(parsed.output ?? '', /hello-from-mcp-workbench/);
+		assert.equal(parsed.ranIn, 'terminal', result.text);
+		const terminal = vscode.window.terminals.find((t) => t.name === 'MCP Workbench');
+		assert.ok(terminal, 'the MCP Workbench terminal exists');
+		terminal.show();
+		// What the terminal shows, read the way a user would copy it: select all, copy.
+		const shown = await waitFor(async () => {
+			await vscode.env.clipboard.writeText('');
+			await vscode.commands.executeCommand('workbench.action.terminal.focus');
+			await vscode.commands.executeCommand('workbench.action.terminal.selectAll');
+			await vscode.commands.executeCommand('workbench.action.terminal.copySelection');
+			const text = await vscode.env.clipboard.readText();
+			return text.includes('echo hello-from-mcp-workbench') ? text : undefined;
+		}, 'the command line in the MCP Workbench terminal', 20_000);
+		assert.match(shown, /hello-from-mcp-workbench/);
+		await ui('screenshot', { name: 'terminal-command' });
+	});
+
+	it('reports a command that is not found as exit 127', async () => {
+		const call = invokeOurToolText('run_command', { line: 'definitely-not-a-command-mcpwb' });
+		await approveCard('run_command', /definitely-not-a-command-mcpwb/);
+		const parsed = JSON.parse((await call).text) as { exitCode: number };
+		assert.equal(parsed.exitCode, 127);
+	});
+
+	it('runs a task from tasks.json and reports its exit code', async () => {
+		const listed = await invokeOurToolText('list_tasks', {});
+		assert.match(listed.text, /exit three/);
+		const call = invokeOurToolText('run_task', { label: 'exit three' });
+		await approveCard('run_task', /echo about to fail && exit 3/);
+		const result = await call;
+		const parsed = JSON.parse(result.text) as { exitCode: number | null; running: boolean };
+		assert.equal(parsed.running, false, result.text);
+		assert.equal(parsed.exitCode, 3, result.text);
+		await waitFor(() => vscode.window.terminals.some((t) => t.name.includes('exit three')), 'the task terminal');
+	});
+});
