@@ -76,13 +76,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	// wait for the disk. Five files of 10 MB keep about 100,000 records.
 	const audit = new AuditStore(auditFolder, { maxFileBytes: auditMaxFileBytes(), maxFiles: 5, fsync: false });
 	context.subscriptions.push({ dispose: () => void audit.close() });
+	// A hash chain cannot show records cut off its end; the last seq and hash, kept outside the folder, can.
+	const anchorKey = 'mcpWorkbench.audit.anchor';
 	void audit.open().then(
-		(report) => {
+		async (report) => {
 			log.info('audit.open', { folder: auditFolder, records: report.records, files: report.files, unreadable: report.unreadableLines });
 			if (report.torn) log.warn('audit.torn_line', { file: report.torn.file, bytes: report.torn.bytes, movedTo: report.torn.movedTo });
+			const anchor = context.workspaceState.get<{ seq: number; hash: string }>(anchorKey);
+			const newest = (await audit.query({ limit: 1 })).rows[0];
+			if (anchor && (!newest || newest.seq < anchor.seq || (newest.seq === anchor.seq && newest.hash !== anchor.hash))) {
+				log.error('audit.tail_missing', { expectedSeq: anchor.seq, foundSeq: newest?.seq ?? 0 });
+				void vscode.window.showWarningMessage(`MCP Workbench: the audit log ends at record ${newest?.seq ?? 0}, but record ${anchor.seq} was written before. Records were removed or the log was replaced.`);
+			}
 		},
 		(error: unknown) => log.error('audit.open_failed', { error: error instanceof Error ? error.message : String(error) }),
 	);
+	context.subscriptions.push(audit.onDidAppend((record) => void context.workspaceState.update(anchorKey, { seq: record.seq, hash: record.hash })));
 	const metrics = new Metrics();
 	const rateLimiter = new RateLimiter(readRateLimits());
 	let settings = readGateSettings();
