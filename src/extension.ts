@@ -40,6 +40,8 @@ import { VsCodeWorkspaceHost } from './vscode/workspaceHost';
 export interface WorkbenchApi {
 	serverUrl(): string | undefined;
 	serverState(): string;
+	/** Open client sessions by transport: VS Code's own client uses the socket from 1.105 on. */
+	sessionsByTransport(): { socket: number; tcp: number };
 }
 
 /** The composition root: builds every part, wires them, and hands each disposable to VS Code. */
@@ -191,7 +193,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		});
 	}
 	log.info('extension.activated', { version, editor: vscode.version, trusted: vscode.workspace.isTrusted, tools: registry.all().length });
-	return { serverUrl: () => server.current?.url, serverState: () => server.state };
+	return { serverUrl: () => server.current?.url, serverState: () => server.state, sessionsByTransport: () => server.sessionsByTransport() };
 }
 
 export function deactivate(): void {

@@ -41,7 +41,7 @@ const MCP_PATH = '/mcp';
  * with a JSON-RPC error body, so a misbehaving client learns why and the server keeps serving.
  */
 export class McpHttpServer {
-	private readonly sessions = new Map<string, { transport: SessionTransport; handle: SessionHandle }>();
+	private readonly sessions = new Map<string, { transport: SessionTransport; handle: SessionHandle; viaSocket: boolean }>();
 	private readonly servers: Server[] = [];
 	private readonly sockets = new Set<Socket>();
 	private readonly secretDigest: Buffer;
@@ -60,6 +60,13 @@ export class McpHttpServer {
 
 	get sessionCount(): number {
 		return this.sessions.size;
+	}
+
+	/** Open sessions by how their client connected. */
+	sessionsByTransport(): { socket: number; tcp: number } {
+		let socket = 0;
+		for (const session of this.sessions.values()) if (session.viaSocket) socket++;
+		return { socket, tcp: this.sessions.size - socket };
 	}
 
 	async listen(): Promise<ServerAddress> {
@@ -145,7 +152,7 @@ export class McpHttpServer {
 		}
 		switch (req.method) {
 			case 'POST':
-				return this.handlePost(req, res);
+				return this.handlePost(req, res, viaSocket);
 			case 'GET':
 				return this.handleGet(req, res);
 			case 'DELETE':
@@ -156,7 +163,7 @@ export class McpHttpServer {
 		}
 	}
 
-	private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async handlePost(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): Promise<void> {
 		const accept = req.headers.accept ?? '';
 		const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
 		const acceptsSse = accept.includes('text/event-stream');
@@ -188,9 +195,9 @@ export class McpHttpServer {
 			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
 			const transport = new SessionTransport();
 			const handle = await this.options.connectSession(transport);
-			this.sessions.set(transport.sessionId, { transport, handle });
+			this.sessions.set(transport.sessionId, { transport, handle, viaSocket });
 			transport.onclose = () => this.sessions.delete(transport.sessionId);
-			this.options.log.info('session.open', { session: transport.sessionId, sessions: this.sessions.size });
+			this.options.log.info('session.open', { session: transport.sessionId, via: viaSocket ? 'socket' : 'tcp', sessions: this.sessions.size });
 			transport.receive(messages, res, acceptsSse, acceptsJson);
 			return;
 		}

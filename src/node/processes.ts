@@ -397,12 +397,7 @@ export class ChildCommand {
 		if (spawnError) {
 			notes.push(`could not start the shell: ${spawnError.message}`);
 		}
-		notes.push(...exitCodeNotes(exitCode));
-		if (this.stopReason === 'timeout') {
-			notes.push(`timed out after ${this.request.timeoutMs} ms: the process tree was killed`);
-		} else if (this.stopReason) {
-			notes.push('killed on request: the process tree was killed');
-		}
+		notes.push(...exitCodeNotes(exitCode), ...stopNotes(this.stopReason, this.request.timeoutMs));
 		return {
 			exitCode,
 			signal,
@@ -426,6 +421,12 @@ export function shellQuote(text: string): string {
 }
 
 /** What a shell's exit code means, in words an agent can act on. */
+/** What the result says about a command we stopped, the same for the terminal and the child-process paths. */
+export function stopNotes(reason: 'timeout' | 'cancel' | 'kill' | undefined, timeoutMs: number): string[] {
+	if (reason === 'timeout') return [`timed out after ${timeoutMs} ms: the process tree was killed`];
+	return reason ? ['killed on request: the process tree was killed'] : [];
+}
+
 export function exitCodeNotes(exitCode: number | null): string[] {
 	if (exitCode === 127) {
 		return ['exit 127: command not found (check the program name and PATH)'];

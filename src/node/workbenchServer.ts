@@ -57,6 +57,10 @@ export class WorkbenchServer {
 		return this.http?.sessionCount ?? 0;
 	}
 
+	sessionsByTransport(): { socket: number; tcp: number } {
+		return this.http?.sessionsByTransport() ?? { socket: 0, tcp: 0 };
+	}
+
 	start(): Promise<void> {
 		return this.serialize(async () => {
 			if (this.http) return;

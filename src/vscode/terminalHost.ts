@@ -4,7 +4,7 @@ import { fitsInBraceGroup, shellLineFeatures, type BashParser } from '../core/co
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../core/terminalHost';
 import { loadBashParser } from '../node/bashParser';
 import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../node/nodeTerminalHost';
-import { ChildCommand, defaultShell, exitCodeNotes, killDescendants, OutputCapture, shellQuote } from '../node/processes';
+import { ChildCommand, defaultShell, exitCodeNotes, killDescendants, OutputCapture, shellQuote, stopNotes } from '../node/processes';
 
 export interface VsCodeTerminalSettings extends TerminalLimits {
 	/** false: every command runs as a hidden child process. */
@@ -305,12 +305,7 @@ class TerminalCommand implements BackgroundCommand {
 		if (note) {
 			notes.push(note);
 		}
-		notes.push(...exitCodeNotes(exitCode));
-		if (this.stopReason === 'timeout') {
-			notes.push(`timed out after ${this.request.timeoutMs} ms: the process tree was killed`);
-		} else if (this.stopReason) {
-			notes.push('killed on request: the process tree was killed');
-		}
+		notes.push(...exitCodeNotes(exitCode), ...stopNotes(this.stopReason, this.request.timeoutMs));
 		return {
 			exitCode: this.stopReason ? null : exitCode,
 			signal: null,

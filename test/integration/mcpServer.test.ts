@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { ensureServerStarted, findOurTool, harness, hasUi, invokeOurTool, SERVER_LABEL, ui, waitFor } from './helpers';
+import { ensureServerStarted, EXTENSION_ID, findOurTool, harness, hasUi, invokeOurTool, SERVER_LABEL, ui, waitFor } from './helpers';
 
 interface WorkspaceInfo {
 	folders: { name: string; path: string; uri: string }[];
@@ -63,5 +63,16 @@ describe('MCP server inside VS Code', function () {
 		if (harness.workspace) assert.deepEqual(expected.map((folder) => folder.path), [real(harness.workspace)], 'the window opened another folder');
 		assert.deepEqual(info.folders.map((folder) => ({ name: folder.name, path: real(folder.path), uri: folder.uri })), expected);
 		assert.equal(info.trusted, vscode.workspace.isTrusted);
+	});
+
+	it("connects VS Code's own client over the private Unix socket (1.105 and later)", async function () {
+		skipWhenRestricted(this);
+		if (process.platform === 'win32') this.skip();
+		await ensureServerStarted();
+		const api = vscode.extensions.getExtension<{ sessionsByTransport(): { socket: number; tcp: number } }>(EXTENSION_ID)?.exports;
+		assert.ok(api, 'the extension exports its API');
+		const sessions = api.sessionsByTransport();
+		assert.ok(sessions.socket >= 1, `sessions by transport: ${JSON.stringify(sessions)}`);
+		assert.equal(sessions.tcp, 0, 'nothing else is connected over TCP');
 	});
 });
