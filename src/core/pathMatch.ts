@@ -20,7 +20,24 @@ export function globMatcher(globs: readonly string[]): PathMatcher {
 	return picomatch([...globs], { dot: true, nocase: false });
 }
 
+/**
+ * Compiled globs, memoized: the policy checks every path of every call against the sensitive list, and compiling a
+ * glob costs far more than matching it. Bounded, since settings can add globs over time.
+ */
+const compiled = new Map<string, PathMatcher>();
+const MAX_COMPILED = 2000;
+
+function compile(glob: string): PathMatcher {
+	let matcher = compiled.get(glob);
+	if (!matcher) {
+		if (compiled.size >= MAX_COMPILED) compiled.clear();
+		matcher = picomatch(glob, { dot: true });
+		compiled.set(glob, matcher);
+	}
+	return matcher;
+}
+
 /** Which glob of the list matches, for the audit's "which rule decided". */
 export function firstMatchingGlob(globs: readonly string[], relativePath: string): string | undefined {
-	return globs.find((glob) => picomatch.isMatch(relativePath, glob, { dot: true }));
+	return globs.find((glob) => compile(glob)(relativePath));
 }

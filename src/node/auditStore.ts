@@ -1,3 +1,4 @@
+import { ftruncateSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -168,7 +169,7 @@ export class AuditStore implements AuditSink {
 				file = await this.startFile();
 			}
 			this.handle ??= await open(file.path, 'a');
-			await this.writeLine(this.handle, file, bytes);
+			this.writeLine(this.handle, file, bytes);
 			file.size += bytes.length;
 			file.records++;
 			this.nextSeq = record.seq + 1;
@@ -394,16 +395,21 @@ export class AuditStore implements AuditSink {
 		return file;
 	}
 
-	private async writeLine(handle: FileHandle, file: AuditFile, bytes: Buffer): Promise<void> {
+	/**
+	 * One synchronous write of one short line. When it returns the kernel has the record, so a crash of the process
+	 * cannot lose it; it costs microseconds, where a thread-pool round trip would add a tenth of a millisecond to
+	 * every tool call.
+	 */
+	private writeLine(handle: FileHandle, file: AuditFile, bytes: Buffer): void {
 		try {
 			let written = 0;
 			while (written < bytes.length) {
-				written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+				written += writeSync(handle.fd, bytes, written, bytes.length - written);
 			}
 		} catch (error) {
 			// Cut off whatever part of the line reached the file, so the next record starts on a clean line.
 			try {
-				await handle.truncate(file.size);
+				ftruncateSync(handle.fd, file.size);
 			} catch {
 				this.broken = new Error(`The audit file ${file.path} has an incomplete line after a failed write; reopen the store to repair it.`);
 			}
