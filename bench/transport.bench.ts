@@ -10,6 +10,11 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditStore } from '../src/node/auditStore';
+import { readFileTool } from '../src/tools/files/read';
 import { startWorkbench } from '../test/unit/helpers/workbench';
 import { printTable, summarize, type Summary } from './stats';
 
@@ -101,6 +106,20 @@ async function sdkServer(): Promise<{ port: number; close: () => Promise<void> }
 	return { port, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
 }
 
+/** The floor for a small-file read: a raw keep-alive round trip whose handler reads the file and returns it. */
+async function rawFileServer(path: string): Promise<{ port: number; close: () => Promise<void> }> {
+	const server = createServer((req, res) => {
+		req.resume();
+		req.on('end', async () => {
+			const text = await readFile(path, 'utf8');
+			const reply = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text }] } });
+			res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) }).end(reply);
+		});
+	});
+	const port = await listen(server);
+	return { port, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
 async function rawServer(): Promise<{ port: number; close: () => Promise<void> }> {
 	const reply = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'ok' }] } });
 	const server = createServer((req, res) => {
@@ -114,7 +133,13 @@ async function rawServer(): Promise<{ port: number; close: () => Promise<void> }
 async function main(): Promise<void> {
 	const raw = await rawServer();
 	const sdk = await sdkServer();
-	const wb = await startWorkbench();
+	// As the extension runs: the real JSONL audit store (fsync off), the real file tools.
+	const auditDir = await mkdtemp(join(tmpdir(), 'bench-audit-'));
+	const store = new AuditStore(auditDir, { fsync: false });
+	const wb = await startWorkbench({ tools: [readFileTool], auditSink: store });
+	const smallFile = join(wb.folders[0].path, 'small.txt');
+	await writeFile(smallFile, 'export const answer = 42;\n'.repeat(40));
+	const rawFile = await rawFileServer(smallFile);
 	try {
 		const ours = await initialize({ port: Number(new URL(wb.url).port), path: '/mcp', headers: { authorization: `Bearer ${wb.secret}` } });
 		const floor = await initialize({ port: sdk.port, path: '/mcp', headers: {} });
@@ -124,12 +149,16 @@ async function main(): Promise<void> {
 		await client.connect(new StreamableHTTPClientTransport(new URL(wb.url), { requestInit: { headers: { Authorization: `Bearer ${wb.secret}` } } }));
 
 		// Interleave rounds so drift on the machine hits every row alike.
-		const rows: Summary[][] = [[], [], [], []];
+		const rows: Summary[][] = [[], [], [], [], [], []];
+		const rawFileTarget: Target = { port: rawFile.port, path: '/', headers: {} };
+		const readBody = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'read_file', arguments: { path: 'small.txt' } } });
 		for (let round = 0; round < 3; round++) {
 			rows[0].push(await measure('raw node:http keep-alive round trip', (i) => post(rawTarget, callBody(i, 'x')).then(() => undefined)));
 			rows[1].push(await measure('SDK StreamableHTTPServerTransport, constant tool', (i) => post(floor, callBody(i + 1, 'constant')).then(() => undefined)));
 			rows[2].push(await measure('ours: workspace_info (gate, audit, HTTP)', (i) => post(ours, callBody(i + 1, 'workspace_info')).then(() => undefined)));
 			rows[3].push(await measure('ours: workspace_info via the SDK client', () => client.callTool({ name: 'workspace_info', arguments: {} }).then(() => undefined)));
+			rows[4].push(await measure('raw round trip + fs.readFile of a 1 KB file', (i) => post(rawFileTarget, callBody(i, 'x')).then(() => undefined)));
+			rows[5].push(await measure('ours: read_file of the same file', (i) => post(ours, readBody(i + 1)).then(() => undefined)));
 		}
 		const best = rows.map((runs) => runs.reduce((a, b) => (a.p50 <= b.p50 ? a : b)));
 		const floorP50 = best[0].p50;
@@ -139,9 +168,13 @@ async function main(): Promise<void> {
 		);
 		const ratio = best[2].p50 / floorP50;
 		console.log(`\nworkspace_info p50 is ${ratio.toFixed(2)}x the raw round trip (goal: within 2x); the SDK transport is ${(best[1].p50 / floorP50).toFixed(2)}x.`);
+		console.log(`read_file p50 is ${(best[5].p50 / best[4].p50).toFixed(2)}x a raw round trip plus fs.readFile (goal: within 2x).`);
 		await client.close();
 	} finally {
 		await wb.close();
+		await store.close();
+		await rm(auditDir, { recursive: true, force: true });
+		await rawFile.close();
 		await sdk.close();
 		await raw.close();
 		agent.destroy();

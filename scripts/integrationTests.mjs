@@ -7,8 +7,9 @@
 // Environment: MCP_WORKBENCH_VSIX=path   test this VSIX instead of building ours
 //              MCP_WORKBENCH_TEST_TIMEOUT_MS   deadline for the whole suite (default 10 minutes)
 //              MCP_WORKBENCH_CACHE   where Node 24 and code-server are installed (default ~/.cache/mcp-workbench)
+//              MCP_WORKBENCH_SUITE=bench   run test/integration/bench.suite.ts instead of the tests (bench/vscode.bench.ts)
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
 	createSampleWorkspace, createUiActions, ensureCodeServer, findChromium, HarnessError, installExtension, launchBrowser,
@@ -22,7 +23,11 @@ const keep = args.has('--keep');
 const suiteTimeoutMs = Number(process.env.MCP_WORKBENCH_TEST_TIMEOUT_MS) || 10 * 60_000;
 // Must match REPORT_PREFIX in test/integration/index.ts.
 const REPORT_PREFIX = '[integration] ';
-const artifactsDir = join(projectRoot, 'test-results', trusted ? 'integration' : 'integration-restricted');
+const bench = process.env.MCP_WORKBENCH_SUITE === 'bench';
+const artifactsDir = join(projectRoot, 'test-results', bench ? 'integration-bench' : trusted ? 'integration' : 'integration-restricted');
+// The bench's floor server is registered from the suite, and VS Code accepts an MCP server definition provider only
+// from an extension that declares it: the bundle runs from inside the driver, so its `vscode` is the driver's.
+const benchContributes = { mcpServerDefinitionProviders: [{ id: 'benchFloor', label: 'Bench Floor' }] };
 
 function step(what, fn) {
 	const started = Date.now();
@@ -51,7 +56,7 @@ async function main() {
 	const chromiumPath = findChromium();
 	const vsix = await step('build the VSIX', buildVsix);
 	await step('bundle the integration suite', () => import('./buildIntegration.mjs'));
-	const testsPath = join(projectRoot, 'out', 'integration', 'index.js');
+	const bundlePath = join(projectRoot, 'out', 'integration', 'index.js');
 	const codeServer = await step('code-server ready (cache)', ensureCodeServer);
 	removeDir(artifactsDir);
 	mkdirSync(artifactsDir, { recursive: true });
@@ -66,7 +71,13 @@ async function main() {
 			scratchDir: join(temp, 'scratch'),
 		};
 		const workspace = createSampleWorkspace(join(temp, 'sample-workspace'));
-		const driver = writeDriverExtension(join(temp, 'test-driver'));
+		const driver = writeDriverExtension(join(temp, 'test-driver'), bench ? { contributes: benchContributes } : {});
+		let testsPath = bundlePath;
+		if (bench) {
+			testsPath = join(driver, 'out', 'index.js');
+			mkdirSync(join(driver, 'out'));
+			copyFileSync(bundlePath, testsPath);
+		}
 		writeUserSettings(dirs.userDataDir);
 		const serverLog = join(artifactsDir, 'code-server.log');
 		await step('install the VSIX into a fresh profile', () => installExtension(codeServer, { vsix, ...dirs, logFile: serverLog }));
@@ -89,6 +100,7 @@ async function main() {
 				MCP_WORKBENCH_TEST_EXTENSIONS_DIR: dirs.extensionsDir,
 				MCP_WORKBENCH_TEST_WORKSPACE: workspace,
 				MCP_WORKBENCH_TEST_TRUSTED: trusted ? '1' : '0',
+				MCP_WORKBENCH_SUITE: bench ? 'bench' : 'tests',
 			},
 		}));
 		onCleanup(() => server.stop());

@@ -411,9 +411,10 @@ export function createSampleWorkspace(target) {
 
 /**
  * A tiny extension that only exists to be the development extension the test runner needs, so the extension under
- * test is the real installed VSIX and not a development path.
+ * test is the real installed VSIX and not a development path. `contributes` lets a suite whose code lives inside the
+ * driver (see MCP_WORKBENCH_SUITE=bench) register what VS Code only accepts from a declared contribution.
  */
-export function writeDriverExtension(dir) {
+export function writeDriverExtension(dir, { contributes } = {}) {
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, 'package.json'), JSON.stringify({
 		name: 'mcp-workbench-test-driver',
@@ -421,7 +422,11 @@ export function writeDriverExtension(dir) {
 		version: '0.0.0',
 		engines: { vscode: '^1.101.0' },
 		capabilities: { untrustedWorkspaces: { supported: true } },
+		// Code that declares contributions must run in the extension host of the suite (the workspace one): a driver
+		// without `main` lands in the web worker host, and the suite's `vscode` would not be the driver's.
+		...(contributes ? { contributes, main: './driver.js', extensionKind: ['workspace'] } : {}),
 	}, null, '\t'));
+	if (contributes) writeFileSync(join(dir, 'driver.js'), 'exports.activate = () => undefined;\n');
 	return dir;
 }
 

@@ -23,6 +23,8 @@ const endEventGraceMs = 1000;
 interface Slot {
 	readonly terminal: vscode.Terminal;
 	busy: boolean;
+	/** No line has run in it yet. */
+	fresh: boolean;
 }
 
 /**
@@ -118,8 +120,20 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			this.releaseSlot(slot, true);
 			return fallback(`shell integration did not start within ${settings.shellIntegrationTimeoutMs} ms`);
 		}
+		if (slot.fresh) {
+			slot.fresh = false;
+			await warmUp(slot.terminal, integration, settings.shellIntegrationTimeoutMs);
+		}
 		const typed = terminalLine(request.line, request.cwd, integration.cwd, parser);
-		return new TerminalCommand(slot.terminal, integration, typed, request, () => this.releaseSlot(slot, false));
+		const command = new TerminalCommand(slot.terminal, integration, typed, request, () => this.releaseSlot(slot, false));
+		// A line typed into a shell that is not ready yet can vanish: no start, no output, no end, ever. Rather than
+		// wait out the whole timeout, close that terminal (whatever was typed dies with its shell) and run the line as
+		// a child process.
+		if (!(await command.startedWithin(settings.shellIntegrationTimeoutMs))) {
+			command.abandon();
+			return fallback(`the terminal did not start the command within ${settings.shellIntegrationTimeoutMs} ms`);
+		}
+		return command;
 	}
 
 	private idleSlot(cwd: string): Slot {
@@ -134,7 +148,7 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			env: { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
 			iconPath: new vscode.ThemeIcon('tools'),
 		});
-		const slot: Slot = { terminal, busy: false };
+		const slot: Slot = { terminal, busy: false, fresh: true };
 		this.slots.push(slot);
 		return slot;
 	}
@@ -149,6 +163,25 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			slot.terminal.dispose();
 		}
 	}
+}
+
+/**
+ * The first line typed into a new terminal can be lost while the shell finishes starting (no start, output or end
+ * event ever comes for it). A no-op first, awaited to its end, leaves the shell at a prompt VS Code has seen.
+ */
+async function warmUp(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, timeoutMs: number): Promise<void> {
+	const execution = integration.executeCommand(':');
+	await new Promise<void>((resolve) => {
+		const timer = setTimeout(done, timeoutMs);
+		const subscription = vscode.window.onDidEndTerminalShellExecution((event) => {
+			if (event.terminal === terminal && event.execution === execution) done();
+		});
+		function done(): void {
+			clearTimeout(timer);
+			subscription.dispose();
+			resolve();
+		}
+	});
 }
 
 function waitForShellIntegration(terminal: vscode.Terminal, timeoutMs: number): Promise<vscode.TerminalShellIntegration | undefined> {
@@ -200,6 +233,8 @@ class TerminalCommand implements BackgroundCommand {
 	private stopReason: 'timeout' | 'cancel' | 'kill' | undefined;
 	private ended = false;
 	private finish: (exitCode: number | null, note?: string) => void = () => undefined;
+	private markStarted: () => void = () => undefined;
+	private readonly startedSignal = new Promise<void>((resolve) => (this.markStarted = resolve));
 
 	constructor(private readonly terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, typed: string, private readonly request: CommandRequest, release: () => void) {
 		this.capture = new OutputCapture(request.maxOutputChars);
@@ -219,8 +254,14 @@ class TerminalCommand implements BackgroundCommand {
 				release();
 				resolve(this.result(exitCode, note));
 			};
+			subscriptions.push(vscode.window.onDidStartTerminalShellExecution((event) => {
+				if (event.execution === execution) {
+					this.markStarted();
+				}
+			}));
 			subscriptions.push(vscode.window.onDidEndTerminalShellExecution((event) => {
 				if (event.execution === execution) {
+					this.markStarted();
 					this.finish(event.exitCode ?? null, event.exitCode === undefined ? 'the terminal did not report an exit code' : undefined);
 				}
 			}));
@@ -243,6 +284,22 @@ class TerminalCommand implements BackgroundCommand {
 			}
 			void this.readOutput(execution, timers);
 		});
+	}
+
+	/** True once the shell reported the command's start (or its output, or its end) within `ms`. */
+	async startedWithin(ms: number): Promise<boolean> {
+		let timer: NodeJS.Timeout | undefined;
+		const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+		const started = await Promise.race([this.startedSignal.then(() => true as const), timedOut]);
+		clearTimeout(timer);
+		return started;
+	}
+
+	/** Gives up on a command the shell never started: its terminal is closed, so the typed line can never run. */
+	abandon(): void {
+		this.stopReason = 'cancel';
+		this.finish(null, 'the terminal never started the command');
+		this.terminal.dispose();
 	}
 
 	get line(): string {
@@ -272,6 +329,7 @@ class TerminalCommand implements BackgroundCommand {
 	private async readOutput(execution: vscode.TerminalShellExecution, timers: NodeJS.Timeout[]): Promise<void> {
 		try {
 			for await (const data of execution.read()) {
+				this.markStarted();
 				this.capture.pushText(data);
 			}
 		} catch {

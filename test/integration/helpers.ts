@@ -65,10 +65,16 @@ export function findOurTool(tool: string): vscode.LanguageModelToolInformation |
  */
 export async function ensureServerStarted(): Promise<void> {
 	if (findOurTool('workspace_info')) return;
-	// Not awaited on its own: a start that waits on a prompt nobody answers would otherwise hang the test.
-	const started = vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
-	started.then(undefined, () => undefined);
-	await waitFor(() => findOurTool('workspace_info'), 'workspace_info in vscode.lm.tools after workbench.mcp.startServer', 60_000);
+	// Asked again every few seconds: a request made before our provider reached VS Code's list starts nothing. Not
+	// awaited on its own: a start that waits on a prompt nobody answers would otherwise hang the test.
+	let lastAsked = 0;
+	await waitFor(() => {
+		if (Date.now() - lastAsked > 5_000) {
+			lastAsked = Date.now();
+			vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true }).then(undefined, () => undefined);
+		}
+		return findOurTool('workspace_info');
+	}, 'workspace_info in vscode.lm.tools after workbench.mcp.startServer', 90_000);
 }
 
 /** Calls one of our tools the way agent mode does, through VS Code's MCP client, and parses its JSON answer. */

@@ -5,7 +5,7 @@ import { format } from 'node:util';
 
 // In run order. The suites are bundled into this file; the dynamic imports keep each one from evaluating before
 // mocha has put `describe`/`it` on the global object.
-const suites = [
+const testSuites = [
 	() => import('./activation.test'),
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
@@ -14,6 +14,9 @@ const suites = [
 	() => import('./files.test'),
 	() => import('./terminal.test'),
 ];
+
+// `npm run bench -- vscode` (MCP_WORKBENCH_SUITE=bench, set by the harness) times calls instead of testing.
+const suites = process.env.MCP_WORKBENCH_SUITE === 'bench' ? [() => import('./bench.suite')] : testSuites;
 
 // Marks the report's lines, so the harness can tell them from the window's own console noise.
 const REPORT_PREFIX = '[integration] ';

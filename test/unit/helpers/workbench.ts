@@ -13,6 +13,7 @@ import { Metrics } from '../../../src/core/metrics';
 import type { PolicySettings } from '../../../src/core/policy';
 import { ToolRegistry } from '../../../src/core/toolRegistry';
 import type { AnyToolSpec, ToolFamily } from '../../../src/core/toolSpec';
+import { NodeFilesHost } from '../../../src/node/nodeFilesHost';
 import { NodePathJail } from '../../../src/node/pathJail';
 import { WorkbenchServer } from '../../../src/node/workbenchServer';
 import { workspaceTools } from '../../../src/tools/workspace';
@@ -39,6 +40,8 @@ export interface WorkbenchOptions {
 	readonly rateLimit?: GateDeps['rateLimit'];
 	readonly idleTimeoutMs?: number;
 	readonly maxBodyBytes?: number;
+	/** The real JSONL store, say, instead of the in-memory chain. */
+	readonly auditSink?: AuditSink;
 }
 
 export interface TestWorkbench {
@@ -76,6 +79,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 			enabledFamilies: () => ALL_FAMILIES,
 		},
 		jail: new NodePathJail(() => folders),
+		files: new NodeFilesHost(),
 	} as unknown as Host;
 	const registry = new ToolRegistry([...workspaceTools, ...(options.tools ?? [])]);
 	const approvals = new ApprovalBroker(
@@ -84,6 +88,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		() => folders,
 	);
 	const audit = new MemoryAudit();
+	const sink = options.auditSink ?? audit;
 	const metrics = new Metrics();
 	const settings: GateSettings = {
 		trusted,
@@ -97,7 +102,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		registry,
 		host,
 		approvals,
-		audit,
+		audit: sink,
 		settings: () => settings,
 		rateLimit: options.rateLimit ?? { check: () => ({ ok: true }) },
 		metrics,
