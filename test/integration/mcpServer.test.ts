@@ -10,8 +10,8 @@ interface WorkspaceInfo {
 
 // In restricted mode VS Code itself asks for workspace trust before it starts any MCP server, and extension tests
 // cannot answer that prompt (the workbench refuses dialogs under test).
-function skipWhenRestricted(test: Mocha.Context): void {
-	if (!harness.trusted) test.skip();
+function skipWhenRestricted(context: Mocha.Context): void {
+	if (!harness.trusted) context.skip();
 }
 
 describe('MCP server inside VS Code', function () {
