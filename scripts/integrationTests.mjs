@@ -7,6 +7,8 @@
 // Environment: MCP_WORKBENCH_VSIX=path   test this VSIX instead of building ours
 //              MCP_WORKBENCH_TEST_TIMEOUT_MS   deadline for the whole suite (default 10 minutes)
 //              MCP_WORKBENCH_CACHE   where Node 24 and code-server are installed (default ~/.cache/mcp-workbench)
+//              MCP_WORKBENCH_GREP=text   run only the tests whose full title matches (a regular expression)
+//              MCP_WORKBENCH_TRACE=1   trace-level logs in the window (the terminal's shell-integration sequences)
 //              MCP_WORKBENCH_SUITE=bench   run test/integration/bench.suite.ts instead of the tests (bench/vscode.bench.ts)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -306,6 +306,8 @@ export async function startCodeServer(codeServer, { userDataDir, extensionsDir, 
 		codeServer.entry,
 		'--bind-addr', `127.0.0.1:${port}`,
 		'--auth', 'none',
+		// Trace logs show the terminal's shell-integration sequences and how VS Code read them (logs/terminal.log).
+		...(process.env.MCP_WORKBENCH_TRACE ? ['--log', 'trace'] : []),
 		'--disable-telemetry',
 		'--disable-update-check',
 		'--disable-getting-started-override',

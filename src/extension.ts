@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 
 	const workspace = new VsCodeWorkspaceHost(version, enabledFamilies);
 	context.subscriptions.push(workspace);
-	const terminal = new VsCodeTerminalHost(readTerminalSettings);
+	const terminal = new VsCodeTerminalHost(readTerminalSettings, log);
 	const tasks = new VsCodeTasksHost();
 	context.subscriptions.push(terminal, tasks);
 	const host: Host = {

@@ -1,10 +1,11 @@
-import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { fitsInBraceGroup, shellLineFeatures, type BashParser } from '../core/commandPolicy';
+import { shellLineFeatures, type BashParser } from '../core/commandPolicy';
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../core/terminalHost';
+import type { Logger } from '../core/log';
 import { loadBashParser } from '../node/bashParser';
 import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../node/nodeTerminalHost';
-import { ChildCommand, defaultShell, exitCodeNotes, killDescendants, OutputCapture, shellQuote, stopNotes } from '../node/processes';
+import { ChildCommand, defaultShell, exitCodeNotes, killDescendants, OutputCapture, stopNotes } from '../node/processes';
+import { terminalLine } from '../node/terminalLine';
 
 export interface VsCodeTerminalSettings extends TerminalLimits {
 	/** false: every command runs as a hidden child process. */
@@ -40,7 +41,7 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private integrationFailedAt = 0;
 
-	constructor(private readonly settings: () => VsCodeTerminalSettings) {
+	constructor(private readonly settings: () => VsCodeTerminalSettings, private readonly log: Logger) {
 		this.subscriptions.push(vscode.window.onDidCloseTerminal((terminal) => {
 			const index = this.slots.findIndex((slot) => slot.terminal === terminal);
 			if (index >= 0) {
@@ -54,8 +55,9 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 		return { defaultTimeoutMs, maxTimeoutMs };
 	}
 
+	/** Lines run in bash on both paths: the command policy reads them with a bash grammar. */
 	shellPath(): string {
-		return vscode.env.shell || defaultShell();
+		return defaultShell();
 	}
 
 	async run(request: CommandRequest): Promise<CommandResult> {
@@ -89,12 +91,18 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 
 	private async execute(request: CommandRequest): Promise<BackgroundCommand> {
 		const settings = this.settings();
-		const fallback = (reason: string) => backgroundChild(new ChildCommand({ ...request, killGraceMs }, 'process', reason), request);
+		const fallback = (reason: string) => {
+			this.log.info('terminal.fallback', { reason });
+			return backgroundChild(new ChildCommand({ ...request, killGraceMs }, 'process', reason), request);
+		};
 		if (!settings.useTerminal) {
 			return fallback('the visible terminal is turned off in settings');
 		}
 		if (request.env && Object.keys(request.env).length > 0) {
 			return fallback('extra environment variables are applied on the child-process path, so their values never show in the terminal');
+		}
+		if (process.platform === 'win32' || !defaultShell().endsWith('bash')) {
+			return fallback('the visible terminal runs lines in bash, which this machine does not have');
 		}
 		if (request.line.includes('\n')) {
 			return fallback('multi-line commands run as a child process: shell integration may not report their end');
@@ -114,26 +122,27 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 		}
 		const slot = this.idleSlot(request.cwd);
 		slot.busy = true;
+		const waitStarted = performance.now();
 		const integration = await waitForShellIntegration(slot.terminal, settings.shellIntegrationTimeoutMs);
 		if (!integration) {
 			this.integrationFailedAt = Date.now();
 			this.releaseSlot(slot, true);
 			return fallback(`shell integration did not start within ${settings.shellIntegrationTimeoutMs} ms`);
 		}
+		// Nothing but a no-op has been typed so far, so falling back here can never run the line twice.
+		if (slot.fresh && !(await warmUp(slot.terminal, integration, settings.shellIntegrationTimeoutMs))) {
+			this.integrationFailedAt = Date.now();
+			this.releaseSlot(slot, true);
+			return fallback(`the new terminal did not finish a no-op within ${settings.shellIntegrationTimeoutMs} ms`);
+		}
 		if (slot.fresh) {
-			slot.fresh = false;
-			await warmUp(slot.terminal, integration, settings.shellIntegrationTimeoutMs);
+			this.log.info('terminal.ready', { ms: Math.round(performance.now() - waitStarted) });
 		}
-		const typed = terminalLine(request.line, request.cwd, integration.cwd, parser);
-		const command = new TerminalCommand(slot.terminal, integration, typed, request, () => this.releaseSlot(slot, false));
-		// A line typed into a shell that is not ready yet can vanish: no start, no output, no end, ever. Rather than
-		// wait out the whole timeout, close that terminal (whatever was typed dies with its shell) and run the line as
-		// a child process.
-		if (!(await command.startedWithin(settings.shellIntegrationTimeoutMs))) {
-			command.abandon();
-			return fallback(`the terminal did not start the command within ${settings.shellIntegrationTimeoutMs} ms`);
-		}
-		return command;
+		slot.fresh = false;
+		const typed = terminalLine(request.line, request.cwd, integration.cwd?.fsPath, parser);
+		// Once the line is typed it is never run anywhere else: a second run of `git commit` or `rm` is worse than a
+		// slow answer. A line the shell never reports ends with the timeout, which closes its terminal.
+		return new TerminalCommand(slot.terminal, integration, typed, request, () => this.releaseSlot(slot, false));
 	}
 
 	private idleSlot(cwd: string): Slot {
@@ -143,11 +152,16 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 		}
 		const terminal = vscode.window.createTerminal({
 			name: terminalName,
+			// bash whatever the user's default shell is: the typed form (see terminalLine) and the policy's grammar are bash's.
+			shellPath: defaultShell(),
 			cwd,
 			// Pagers would wait for a key press in a real terminal; these make git and friends print and exit.
 			env: { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
 			iconPath: new vscode.ThemeIcon('tools'),
 		});
+		// Shown at once, so the panel has given it its real width before anything is typed: a resize while a line
+		// wraps makes VS Code read that line back from the screen as its last row, unpaired from our execution.
+		terminal.show(true);
 		const slot: Slot = { terminal, busy: false, fresh: true };
 		this.slots.push(slot);
 		return slot;
@@ -166,21 +180,22 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 }
 
 /**
- * The first line typed into a new terminal can be lost while the shell finishes starting (no start, output or end
- * event ever comes for it). A no-op first, awaited to its end, leaves the shell at a prompt VS Code has seen.
+ * The first line typed into a new terminal can be lost while the shell finishes starting. A no-op first, awaited to
+ * its end, leaves the shell at a prompt VS Code has seen; false when it never ends (the terminal is then not used).
  */
-async function warmUp(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, timeoutMs: number): Promise<void> {
-	const execution = integration.executeCommand(':');
-	await new Promise<void>((resolve) => {
-		const timer = setTimeout(done, timeoutMs);
+function warmUp(terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, timeoutMs: number): Promise<boolean> {
+	return new Promise<boolean>((resolve) => {
+		const timer = setTimeout(() => done(false), timeoutMs);
+		// Any execution that ends in this terminal is the no-op: nothing else has been typed into it.
 		const subscription = vscode.window.onDidEndTerminalShellExecution((event) => {
-			if (event.terminal === terminal && event.execution === execution) done();
+			if (event.terminal === terminal) done(true);
 		});
-		function done(): void {
+		function done(ended: boolean): void {
 			clearTimeout(timer);
 			subscription.dispose();
-			resolve();
+			resolve(ended);
 		}
+		integration.executeCommand(':');
 	});
 }
 
@@ -203,26 +218,6 @@ function waitForShellIntegration(terminal: vscode.Terminal, timeoutMs: number): 
 	});
 }
 
-function samePath(a: string, b: string): boolean {
-	try {
-		return realpathSync(a) === realpathSync(b);
-	} catch {
-		return a === b;
-	}
-}
-
-/**
- * The line as typed into the terminal: after a `cd` when the terminal is elsewhere, and as `{ line; } </dev/null` so
- * nothing waits for a keyboard. A subshell `( … )` would lose the exit code in shell integration; a group keeps it.
- * The group is used only when the parser reads both the line and the group as one whole statement: a line with a
- * trailing comment, `&` or `;` would break out of it, so such a line is typed as written (standard input is then
- * the terminal, and a prompt waits for the user or the timeout).
- */
-function terminalLine(line: string, cwd: string, terminalCwd: vscode.Uri | undefined, parser: BashParser): string {
-	const prefix = terminalCwd && samePath(terminalCwd.fsPath, cwd) ? '' : `cd -- ${shellQuote(cwd)} && `;
-	return prefix + (fitsInBraceGroup(line, parser) ? `{ ${line}; } </dev/null` : line);
-}
-
 /** One command in a shell-integration terminal, with the same result contract as a child process. */
 class TerminalCommand implements BackgroundCommand {
 	readonly ranIn = 'terminal' as const;
@@ -233,13 +228,14 @@ class TerminalCommand implements BackgroundCommand {
 	private stopReason: 'timeout' | 'cancel' | 'kill' | undefined;
 	private ended = false;
 	private finish: (exitCode: number | null, note?: string) => void = () => undefined;
-	private markStarted: () => void = () => undefined;
-	private readonly startedSignal = new Promise<void>((resolve) => (this.markStarted = resolve));
+	/** The execution the shell reported for the typed line, once it started. */
+	private execution: vscode.TerminalShellExecution | undefined;
+	/** The command line the shell reported, when it differs from the typed one. */
+	private reportedAs: string | undefined;
 
 	constructor(private readonly terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, typed: string, private readonly request: CommandRequest, release: () => void) {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		terminal.show(true);
-		const execution = integration.executeCommand(typed);
 		this.done = new Promise<CommandResult>((resolve) => {
 			const subscriptions: vscode.Disposable[] = [];
 			const timers: NodeJS.Timeout[] = [];
@@ -254,14 +250,24 @@ class TerminalCommand implements BackgroundCommand {
 				release();
 				resolve(this.result(exitCode, note));
 			};
+			const pending = integration.executeCommand(typed);
+			// Read at once: output that arrives before a reader exists is dropped, and start and first output can
+			// arrive together.
+			void this.readOutput(pending, timers);
+			// The first execution that starts in this (busy, dedicated) terminal is the typed line, even when VS Code
+			// did not pair it with ours because the shell reported the line differently (see terminalLine): then its
+			// exit code still counts, and its output is read from the moment it is known.
 			subscriptions.push(vscode.window.onDidStartTerminalShellExecution((event) => {
-				if (event.execution === execution) {
-					this.markStarted();
+				if (event.terminal === terminal && !this.execution) {
+					this.execution = event.execution;
+					if (event.execution !== pending) {
+						this.reportedAs = event.execution.commandLine.value;
+						void this.readOutput(event.execution, timers);
+					}
 				}
 			}));
 			subscriptions.push(vscode.window.onDidEndTerminalShellExecution((event) => {
-				if (event.execution === execution) {
-					this.markStarted();
+				if (event.execution === this.execution) {
 					this.finish(event.exitCode ?? null, event.exitCode === undefined ? 'the terminal did not report an exit code' : undefined);
 				}
 			}));
@@ -282,24 +288,7 @@ class TerminalCommand implements BackgroundCommand {
 					subscriptions.push({ dispose: () => request.signal?.removeEventListener('abort', onAbort) });
 				}
 			}
-			void this.readOutput(execution, timers);
 		});
-	}
-
-	/** True once the shell reported the command's start (or its output, or its end) within `ms`. */
-	async startedWithin(ms: number): Promise<boolean> {
-		let timer: NodeJS.Timeout | undefined;
-		const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-		const started = await Promise.race([this.startedSignal.then(() => true as const), timedOut]);
-		clearTimeout(timer);
-		return started;
-	}
-
-	/** Gives up on a command the shell never started: its terminal is closed, so the typed line can never run. */
-	abandon(): void {
-		this.stopReason = 'cancel';
-		this.finish(null, 'the terminal never started the command');
-		this.terminal.dispose();
 	}
 
 	get line(): string {
@@ -329,7 +318,6 @@ class TerminalCommand implements BackgroundCommand {
 	private async readOutput(execution: vscode.TerminalShellExecution, timers: NodeJS.Timeout[]): Promise<void> {
 		try {
 			for await (const data of execution.read()) {
-				this.markStarted();
 				this.capture.pushText(data);
 			}
 		} catch {
@@ -362,6 +350,11 @@ class TerminalCommand implements BackgroundCommand {
 		const notes: string[] = [];
 		if (note) {
 			notes.push(note);
+		}
+		if (!this.execution) {
+			notes.push('the terminal never reported the start of the command, so it may not have run');
+		} else if (this.reportedAs !== undefined) {
+			notes.push(`the shell reported the line as ${JSON.stringify(this.reportedAs.slice(0, 200))}, so the start of its output may be missing`);
 		}
 		notes.push(...exitCodeNotes(exitCode), ...stopNotes(this.stopReason, this.request.timeoutMs));
 		return {

@@ -27,7 +27,9 @@ function report(...args: unknown[]): void {
 
 export async function run(): Promise<void> {
 	Mocha.reporters.Base.consoleLog = report;
-	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+	// MCP_WORKBENCH_GREP=terminal runs only the tests whose full title matches (set in the harness's environment).
+	const grep = process.env.MCP_WORKBENCH_GREP || undefined;
+	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, grep });
 	mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'integration', mocha);
 	for (const load of suites) await load();
 	const stats = await new Promise<Mocha.Stats>((resolve) => {

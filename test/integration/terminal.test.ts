@@ -39,7 +39,7 @@ describe('terminal and tasks through VS Code', function () {
 			assert.equal(result.isError, false, result.text);
 			const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string };
 			assert.equal(parsed.exitCode, 0, result.text);
-			assert.match(parsed.output ?? '', /hello-from-mcp-workbench/);
+			assert.match(parsed.output ?? '', /hello-from-mcp-workbench/, result.text);
 			assert.equal(parsed.ranIn, 'terminal', result.text);
 			const execution = await waitFor(
 				() => ended.find((e) => e.commandLine.includes('echo hello-from-mcp-workbench')),
@@ -52,6 +52,36 @@ describe('terminal and tasks through VS Code', function () {
 			await ui('screenshot', { name: 'terminal-command' });
 		} finally {
 			listener.dispose();
+		}
+	});
+
+	it('pairs the line with its execution when bash reports $BASH_COMMAND instead of the typed line', async () => {
+		// Debian's and Ubuntu's default ~/.bashrc set HISTCONTROL=ignoreboth; VS Code's bash integration then reports
+		// $BASH_COMMAND (the first simple command, rewritten) instead of the typed line. A fresh terminal picks it up.
+		const integrated = () => vscode.workspace.getConfiguration('terminal.integrated');
+		await integrated().update('env.linux', { HISTCONTROL: 'ignoreboth' }, vscode.ConfigurationTarget.Global);
+		const ended: { terminal: string; commandLine: string; exitCode: number | undefined }[] = [];
+		const listener = vscode.window.onDidEndTerminalShellExecution((event) => {
+			ended.push({ terminal: event.terminal.name, commandLine: event.execution.commandLine.value, exitCode: event.exitCode });
+		});
+		try {
+			for (const terminal of vscode.window.terminals.filter((t) => t.name === 'MCP Workbench')) terminal.dispose();
+			await waitFor(() => !vscode.window.terminals.some((t) => t.name === 'MCP Workbench'), 'the old terminal to close');
+			const line = 'echo once-only-mcpwb "hc=$HISTCONTROL" && echo second-mcpwb';
+			const call = invokeOurToolText('run_command', { line });
+			await approveCard('run_command', /echo once-only-mcpwb/);
+			const result = await call;
+			const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string; notes: string[] };
+			assert.equal(parsed.ranIn, 'terminal', result.text);
+			assert.equal(parsed.exitCode, 0, result.text);
+			// The variable reached the shell (so its integration ran in $BASH_COMMAND mode), and no output was lost.
+			assert.match(parsed.output ?? '', /once-only-mcpwb hc=ignoreboth\s+second-mcpwb/, result.text);
+			assert.deepEqual(parsed.notes, [], result.text);
+			const runs = ended.filter((e) => e.terminal === 'MCP Workbench' && e.commandLine.includes('once-only-mcpwb'));
+			assert.equal(runs.length, 1, JSON.stringify(ended));
+		} finally {
+			listener.dispose();
+			await integrated().update('env.linux', undefined, vscode.ConfigurationTarget.Global);
 		}
 	});
 

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { BashParser } from '../../src/core/commandPolicy';
+import { loadBashParser } from '../../src/node/bashParser';
+import { terminalLine } from '../../src/node/terminalLine';
+
+interface TypedRun {
+	/** What bash's DEBUG trap saw as $BASH_COMMAND first: what VS Code's bash integration reports under HISTCONTROL=ignoreboth. */
+	readonly reported: string;
+	readonly output: string;
+	readonly exitCode: number | null;
+}
+
+/**
+ * Runs a typed line the way the terminal's shell would (as one line of a bash script, with standard input left
+ * open, as a terminal's is), recording $BASH_COMMAND at the first DEBUG trap as VS Code's integration does.
+ */
+function runTyped(typed: string, cwd: string): Promise<TypedRun> {
+	const trace = join(cwd, '.bash-command');
+	const script = join(cwd, '.typed.sh');
+	writeFileSync(script, `trap 'printf "%s" "$BASH_COMMAND" > ${trace}; trap - DEBUG' DEBUG\n${typed}\n`);
+	return new Promise((resolve, reject) => {
+		const child = spawn('bash', [script], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		// Standard input stays open: a line that read the keyboard would hang here until the timer.
+		const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+		child.on('error', reject);
+		child.on('close', (exitCode) => {
+			clearTimeout(timer);
+			resolve({ reported: readFileSync(trace, 'utf8'), output, exitCode });
+		});
+	});
+}
+
+describe('the line typed into the terminal', () => {
+	let parser: BashParser;
+	let workspace: string;
+	let elsewhere: string;
+
+	before(async () => {
+		parser = await loadBashParser();
+		workspace = realpathSync(mkdtempSync(join(tmpdir(), 'mcpwb-typed-')));
+		elsewhere = realpathSync(mkdtempSync(join(tmpdir(), 'mcpwb-elsewhere-')));
+	});
+
+	after(() => {
+		rmSync(workspace, { recursive: true, force: true });
+		rmSync(elsewhere, { recursive: true, force: true });
+	});
+
+	const lines: readonly { readonly line: string; readonly output: string; readonly exitCode?: number }[] = [
+		{ line: 'echo hello', output: 'hello\n' },
+		{ line: 'echo a && echo b', output: 'a\nb\n' },
+		{ line: 'echo one | tr a-z A-Z', output: 'ONE\n' },
+		{ line: `echo "two  spaces" 'it'"'"'s' </dev/null`, output: "two  spaces it's\n" },
+		{ line: 'printf "%s\\n" "$((6 * 7))"', output: '42\n' },
+		{ line: 'false || echo recovered; exit 4', output: 'recovered\n', exitCode: 4 },
+		{ line: 'cat', output: '' },
+		{ line: 'read -r answer; echo "got [$answer]"', output: 'got []\n' },
+		{ line: 'echo unquoted # a trailing comment', output: 'unquoted\n' },
+	];
+
+	for (const { line, output, exitCode } of lines) {
+		test(`reads back exactly as typed and runs as written: ${line}`, async () => {
+			const typed = terminalLine(line, workspace, workspace, parser);
+			const run = await runTyped(typed, workspace);
+			assert.equal(run.reported, typed, 'bash reports the typed line itself, so VS Code pairs it with our execution');
+			assert.equal(run.output, output);
+			assert.equal(run.exitCode, exitCode ?? 0);
+		});
+	}
+
+	test('changes to the working directory first when the terminal is elsewhere, and only then', async () => {
+		const moved = terminalLine('pwd', workspace, elsewhere, parser);
+		assert.match(moved, /^eval 'cd -- /);
+		const run = await runTyped(moved, elsewhere);
+		assert.equal(run.reported, moved);
+		assert.equal(run.output, `${workspace}\n`);
+		assert.equal(terminalLine('pwd', workspace, workspace, parser), `eval '{ pwd; } </dev/null'`);
+	});
+
+	test('a working directory with quotes and spaces survives the two layers of quoting', async () => {
+		const odd = join(workspace, `it's a "dir"`);
+		mkdirSync(odd);
+		const typed = terminalLine('pwd', odd, elsewhere, parser);
+		const run = await runTyped(typed, elsewhere);
+		assert.equal(run.reported, typed);
+		assert.equal(run.output, `${odd}\n`);
+	});
+});
