@@ -48,10 +48,59 @@ function sortedJson(value: unknown): string {
 	return `{${parts.join(',')}}`;
 }
 
-/** What JSON.stringify would keep of a value (toJSON, dropped undefined and functions), with bigints as strings. */
-function toPlainJson<T>(value: T): T {
-	return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item))) as T;
+/**
+ * Canonical JSON of what JSON.stringify would keep of a value (toJSON, boxed primitives, bigints as strings),
+ * straight from the value: undefined when JSON.stringify would drop it (undefined, functions, symbols).
+ */
+function plainCanonical(value: unknown, key: string): string | undefined {
+	if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+		value = (value as { toJSON(key: string): unknown }).toJSON(key);
+	}
+	if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+		value = value.valueOf();
+	}
+	switch (typeof value) {
+		case 'undefined':
+		case 'function':
+		case 'symbol':
+			return undefined;
+		case 'bigint':
+			return JSON.stringify(value.toString());
+		case 'object':
+			break;
+		default:
+			return JSON.stringify(value);
+	}
+	if (value === null) {
+		return 'null';
+	}
+	if (Array.isArray(value)) {
+		return `[${value.map((item, index) => plainCanonical(item, String(index)) ?? 'null').join(',')}]`;
+	}
+	return membersJson(plainMembers(value as Record<string, unknown>));
 }
+
+/** An object's members as [key, canonical value] pairs, in canonical (sorted) order. */
+function plainMembers(record: Record<string, unknown>, skip?: ReadonlySet<string>): [string, string][] {
+	const members: [string, string][] = [];
+	for (const key of Object.keys(record)) {
+		const text = skip?.has(key) ? undefined : plainCanonical(record[key], key);
+		if (text !== undefined) {
+			members.push([key, text]);
+		}
+	}
+	return members.sort(byKey);
+}
+
+function byKey([a]: [string, string], [b]: [string, string]): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function membersJson(members: readonly [string, string][]): string {
+	return `{${members.map(([key, text]) => `${JSON.stringify(key)}:${text}`).join(',')}}`;
+}
+
+const chainFields: ReadonlySet<string> = new Set(['seq', 'prev', 'hash']);
 
 export function sha256Hex(text: string): string {
 	return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -63,12 +112,18 @@ export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): str
 	return sha256Hex(canonicalJson(rest));
 }
 
-/** Numbers and links an entry into the chain; `line` is what the store writes (canonical, no newline). */
+/**
+ * Numbers and links an entry into the chain; `line` is what the store writes (canonical, no newline). Each value
+ * is serialized once: the hashed text and the line share every member but `hash`.
+ */
 export function chainEntry(entry: AuditEntry, seq: number, prev: string): { record: AuditRecord; line: string } {
-	const { seq: _seq, prev: _prev, hash: _hash, ...plain } = toPlainJson(entry) as AuditEntry & Partial<AuditRecord>;
-	const unhashed = { ...plain, seq, prev };
-	const record: AuditRecord = { ...unhashed, hash: sha256Hex(canonicalJson(unhashed)) };
-	return { record, line: canonicalJson(record) };
+	const members = plainMembers(entry as unknown as Record<string, unknown>, chainFields);
+	members.push(['seq', JSON.stringify(seq)], ['prev', JSON.stringify(prev)]);
+	members.sort(byKey);
+	const hash = sha256Hex(membersJson(members));
+	members.push(['hash', JSON.stringify(hash)]);
+	const line = membersJson(members.sort(byKey));
+	return { record: JSON.parse(line) as AuditRecord, line };
 }
 
 export interface ChainBreak {

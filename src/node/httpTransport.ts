@@ -1,7 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/** What a direct tools/call carries: the tool, its arguments, and the client's progress token. */
+export interface DirectCallParams {
+	readonly name: string;
+	readonly arguments?: Record<string, unknown>;
+	readonly progressToken?: string | number;
+}
+
+export interface DirectCallContext {
+	/** Aborted by the client's notifications/cancelled, or when the session closes. */
+	readonly signal: AbortSignal;
+	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
+}
+
+export type DirectCallHandler = (params: DirectCallParams, context: DirectCallContext) => Promise<CallToolResult>;
 
 /**
  * One MCP session over Streamable HTTP. The SDK's own server transport converts every request to web streams and
@@ -16,6 +31,12 @@ export class SessionTransport implements Transport {
 	onmessage?: (message: JSONRPCMessage) => void;
 
 	private readonly exchanges = new Map<RequestId, Exchange>();
+	/**
+	 * tools/call answered here rather than by the SDK's protocol layer, which costs more than the rest of a call
+	 * (per-message schema parsing, per-request closures). Everything else still goes to the session's McpServer.
+	 */
+	directCalls: DirectCallHandler | undefined;
+	private readonly running = new Map<RequestId, AbortController>();
 	private stream: ServerResponse | undefined;
 	private closed = false;
 	/** Last time a request arrived or a stream was open; idle sessions are closed by the server. */
@@ -43,7 +64,45 @@ export class SessionTransport implements Transport {
 				for (const id of exchange.waiting) this.exchanges.delete(id);
 			});
 		}
-		for (const message of messages) this.onmessage?.(message);
+		for (const message of messages) {
+			const direct = this.directCalls && directCall(message);
+			if (direct && 'problem' in direct) {
+				void this.send({ jsonrpc: '2.0', id: direct.id, error: { code: -32602, message: `Invalid params: ${direct.problem}` } });
+				continue;
+			}
+			if (direct) {
+				this.runDirect(direct.id, direct.params);
+				continue;
+			}
+			const cancelled = cancelledRequest(message);
+			if (cancelled !== undefined) this.running.get(cancelled.requestId)?.abort(cancelled.reason);
+			this.onmessage?.(message);
+		}
+	}
+
+	private runDirect(id: RequestId, params: DirectCallParams): void {
+		const controller = new AbortController();
+		this.running.set(id, controller);
+		const { progressToken } = params;
+		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
+			const notification = { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) };
+			void this.send({ jsonrpc: '2.0', method: 'notifications/progress', params: notification }, { relatedRequestId: id });
+		};
+		// Called synchronously, like the SDK's handlers: a call starts in the order its message arrived.
+		let answer: Promise<CallToolResult>;
+		try {
+			answer = this.directCalls!(params, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}) });
+		} catch (error) {
+			answer = Promise.reject(error);
+		}
+		answer.then(
+			(result): JSONRPCMessage => ({ jsonrpc: '2.0', id, result }),
+			(error: unknown): JSONRPCMessage => ({ jsonrpc: '2.0', id, error: { code: -32603, message: error instanceof Error ? error.message : String(error) } }),
+		).then((response) => {
+			this.running.delete(id);
+			// As the SDK does: a request the client cancelled gets no answer.
+			if (!controller.signal.aborted) void this.send(response);
+		});
 	}
 
 	/** Opens the standalone GET stream for messages not tied to a request. */
@@ -78,6 +137,8 @@ export class SessionTransport implements Transport {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
+		for (const controller of this.running.values()) controller.abort(new Error('the session closed'));
+		this.running.clear();
 		for (const exchange of new Set(this.exchanges.values())) exchange.abort();
 		this.exchanges.clear();
 		this.stream?.end();
@@ -158,4 +219,31 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { id: R
 
 function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
 	return !('method' in message) && 'id' in message && ('result' in message || 'error' in message);
+}
+
+/** A tools/call request: its params, or what is wrong with them (answered as invalid params). */
+function directCall(message: JSONRPCMessage): { id: RequestId; params: DirectCallParams } | { id: RequestId; problem: string } | undefined {
+	if (!('method' in message) || message.method !== 'tools/call' || !('id' in message) || message.id === undefined) return undefined;
+	const { id } = message;
+	const params = message.params as Record<string, unknown> | undefined;
+	if (!isPlainObject(params) || typeof params.name !== 'string') return { id, problem: 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' };
+	const args = params.arguments;
+	if (args !== undefined && !isPlainObject(args)) return { id, problem: 'params.arguments must be an object of named arguments' };
+	const meta = params._meta;
+	if (meta !== undefined && !isPlainObject(meta)) return { id, problem: 'params._meta must be an object' };
+	const token = meta?.progressToken;
+	if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return { id, problem: 'params._meta.progressToken must be a string or a number' };
+	return { id, params: { name: params.name, ...(args === undefined ? {} : { arguments: args }), ...(token === undefined ? {} : { progressToken: token }) } };
+}
+
+function cancelledRequest(message: JSONRPCMessage): { requestId: RequestId; reason?: string } | undefined {
+	if (!('method' in message) || message.method !== 'notifications/cancelled' || 'id' in message) return undefined;
+	const params = message.params as Record<string, unknown> | undefined;
+	const requestId = params?.requestId;
+	if (typeof requestId !== 'string' && typeof requestId !== 'number') return undefined;
+	return { requestId, ...(typeof params?.reason === 'string' ? { reason: params.reason } : {}) };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

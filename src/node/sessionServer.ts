@@ -1,8 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Gate } from '../core/gate';
 import type { OfferContext, ToolRegistry } from '../core/toolRegistry';
+import { SessionTransport, type DirectCallHandler } from './httpTransport';
 
 export interface SessionServerOptions {
 	readonly name: string;
@@ -27,14 +28,29 @@ export async function connectSessionServer(options: SessionServerOptions, transp
 	);
 	options.extend?.(server);
 	server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.registry.list(options.offer()) }));
-	server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-		const progressToken = request.params._meta?.progressToken;
+	const callTool: DirectCallHandler = async (params, context) => {
 		const client = server.server.getClientVersion();
 		const result = await options.gate.call({
-			tool: request.params.name,
-			arguments: request.params.arguments,
+			tool: params.name,
+			arguments: params.arguments,
 			sessionId: transport.sessionId ?? 'unknown',
 			client: { name: client?.name ?? 'unknown', version: client?.version ?? '' },
+			signal: context.signal,
+			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
+		});
+		return {
+			content: [{ type: 'text', text: result.text }],
+			...(result.structured !== undefined && !result.isError ? { structuredContent: result.structured as Record<string, unknown> } : {}),
+			...(result.isError ? { isError: true } : {}),
+		};
+	};
+	// Our own transport answers well-formed tools/call itself; the SDK handler serves any other transport.
+	if (transport instanceof SessionTransport) {
+		transport.directCalls = callTool;
+	}
+	server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+		const progressToken = request.params._meta?.progressToken;
+		return callTool({ name: request.params.name, ...(request.params.arguments ? { arguments: request.params.arguments } : {}), ...(progressToken === undefined ? {} : { progressToken }) }, {
 			signal: extra.signal,
 			...(progressToken === undefined
 				? {}
@@ -46,11 +62,6 @@ export async function connectSessionServer(options: SessionServerOptions, transp
 					},
 				}),
 		});
-		return {
-			content: [{ type: 'text', text: result.text }],
-			...(result.structured !== undefined && !result.isError ? { structuredContent: result.structured as Record<string, unknown> } : {}),
-			...(result.isError ? { isError: true } : {}),
-		};
 	});
 	await server.connect(transport);
 	return server;

@@ -37,6 +37,32 @@ const slowTool = defineTool({
 	},
 });
 
+let waitsRunning = 0;
+/** Runs until its call is aborted, and says so: for cancellation and session-end checks. */
+const waitTool = defineTool({
+	name: 'wait_for_abort',
+	title: 'Wait for abort',
+	description: 'Runs until cancelled.',
+	family: 'workspace',
+	risk: 'read',
+	input: z.object({}),
+	annotations: { readOnlyHint: true },
+	async handler(_input, ctx) {
+		waitsRunning++;
+		await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+		waitsRunning--;
+		return { text: 'aborted' };
+	},
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
 describe('transport: refusals', () => {
 	let wb: TestWorkbench;
 	before(async () => {
@@ -116,7 +142,7 @@ describe('transport: refusals', () => {
 describe('transport: sessions over the SDK client', () => {
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ tools: [slowTool], folderCount: 2, useSocket: true });
+		wb = await startWorkbench({ tools: [slowTool, waitTool], folderCount: 2, useSocket: true });
 	});
 	after(() => wb.close());
 
@@ -180,6 +206,61 @@ describe('transport: sessions over the SDK client', () => {
 		const result = await client.callTool({ name: 'slow_echo', arguments: { text: 'x', steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
 		assert.deepEqual(seen, [1, 2, 3]);
 		assert.equal((result.content as { text: string }[])[0].text, 'x');
+	});
+
+	/** A raw session, initialized, for requests no client library would send. */
+	async function rawSession(): Promise<(body: unknown) => Promise<RawResponse>> {
+		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
+		const session = String(init.headers['mcp-session-id']);
+		const send = (body: unknown) => rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify(body) });
+		await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+		return send;
+	}
+
+	test('malformed tools/call params get an invalid-params error that says what to send, and the session goes on', async () => {
+		const send = await rawSession();
+		for (const params of [{}, { name: 7 }, { name: 'workspace_info', arguments: [1] }, { name: 'workspace_info', _meta: { progressToken: {} } }]) {
+			const response = await send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params });
+			assert.equal(response.status, 200, response.body);
+			const { error } = JSON.parse(response.body) as { error?: { code: number; message: string } };
+			assert.equal(error?.code, -32602, `${JSON.stringify(params)}: ${response.body}`);
+			assert.match(error.message, /^Invalid params: .*params\.(name|arguments|_meta)/);
+		}
+		const ok = await send({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'workspace_info' } });
+		assert.equal(JSON.parse(ok.body).result.isError, undefined, ok.body);
+	});
+
+	test('a batch of calls is answered as one array, each by its id', async () => {
+		const send = await rawSession();
+		const response = await send([
+			{ jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'first', steps: 2 } } },
+			{ jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'second', steps: 0 } } },
+		]);
+		const answers = JSON.parse(response.body) as { id: string; result: { content: { text: string }[] } }[];
+		assert.deepEqual(answers.map((a) => [a.id, a.result.content[0].text]).sort(), [['a', 'first'], ['b', 'second']]);
+	});
+
+	test('notifications/cancelled stops the call it names, and only that one', async () => {
+		const send = await rawSession();
+		const waiting = send({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
+		await waitUntil(() => waitsRunning > 0);
+		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
+		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
+		await waitUntil(() => wb.audit.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
+		void waiting.catch(() => undefined);
+	});
+
+	test('ending the session aborts the calls still running in it', async () => {
+		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
+		const session = String(init.headers['mcp-session-id']);
+		const headers = jsonHeaders(wb.secret, { 'mcp-session-id': session });
+		const before = wb.audit.records.filter((r) => r.tool === 'wait_for_abort').length;
+		const waiting = rawRequest(wb, { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } }) });
+		await waitUntil(() => waitsRunning > 0);
+		assert.equal((await rawRequest(wb, { method: 'DELETE', headers })).status, 200);
+		await waitUntil(() => wb.audit.records.filter((r) => r.tool === 'wait_for_abort').length > before);
+		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+		await waiting;
 	});
 
 	test('the Unix socket serves the same protocol with the same secret', async () => {
