@@ -98,9 +98,10 @@ describe('terminal and tasks through VS Code', function () {
 		const call = invokeOurToolText('run_task', { label: 'exit three' });
 		await approveCard('run_task', /echo about to fail && exit 3/);
 		const result = await call;
-		const parsed = JSON.parse(result.text) as { exitCode: number | null; running: boolean };
+		const parsed = JSON.parse(result.text) as { exitCode: number | null; running: boolean; output?: string };
 		assert.equal(parsed.running, false, result.text);
 		assert.equal(parsed.exitCode, 3, result.text);
+		assert.match(parsed.output ?? '', /about to fail/, result.text);
 		await waitFor(() => vscode.window.terminals.some((t) => t.name.includes('exit three')), 'the task terminal');
 	});
 });
