@@ -73,7 +73,10 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	if (options.signal.aborted) {
 		throw new GitCancelledError();
 	}
+	// One controller for both reasons to stop: the caller's signal and the byte cap (AbortSignal.any costs more).
 	const cap = new AbortController();
+	const onCallerAbort = () => cap.abort();
+	options.signal.addEventListener('abort', onCallerAbort, { once: true });
 	const chunks: Buffer[] = [];
 	const errChunks: Buffer[] = [];
 	let bytes = 0;
@@ -82,7 +85,7 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	const settings: Partial<SimpleGitOptions> = {
 		baseDir: cwd,
 		config: SAFE_CONFIG,
-		abort: AbortSignal.any([options.signal, cap.signal]),
+		abort: cap.signal,
 		allowEnvironment: OUR_GIT_ENV,
 		// Our own constant `core.fsmonitor=false` trips the fsmonitor check; user strings never reach `-c`.
 		unsafe: { allowUnsafeFsMonitor: true },
@@ -132,6 +135,8 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 		if (!truncated) {
 			throw exit ?? error;
 		}
+	} finally {
+		options.signal.removeEventListener('abort', onCallerAbort);
 	}
 	return { stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8'), truncated };
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, symlink } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ToolError } from '../../src/core/toolSpec';
@@ -178,6 +178,34 @@ describe('git tools refuse injection', () => {
 			sh(repo, ['config', '--unset', key]);
 		}
 		sh(repo, ['checkout', '-q', '--', 'a.txt']);
+	});
+
+	test('a signed commit never makes a read run the repository\'s gpg.program (log.showSignature)', async () => {
+		const evil = join(world.base, 'evil-gpg.sh');
+		await write(evil, `#!/bin/sh\ntouch '${pwned}'\n`);
+		await chmod(evil, 0o755);
+		const head = sh(repo, ['rev-parse', 'HEAD']).trim();
+		const tree = sh(repo, ['rev-parse', 'HEAD^{tree}']).trim();
+		const signed = sh(repo, ['hash-object', '-t', 'commit', '-w', '--stdin'], [
+			`tree ${tree}`, `parent ${head}`, 'author A <a@example.com> 1700000000 +0000', 'committer A <a@example.com> 1700000000 +0000',
+			'gpgsig -----BEGIN PGP SIGNATURE-----', ' ', ' iQEzBAABCAAdFiEE', ' -----END PGP SIGNATURE-----', '', 'signed', '',
+		].join('\n')).trim();
+		sh(repo, ['update-ref', 'refs/heads/signed', signed]);
+		sh(repo, ['config', 'log.showSignature', 'true']);
+		sh(repo, ['config', 'gpg.program', evil]);
+		try {
+			// The trap is armed: git itself would run the program.
+			sh(repo, ['log', '-1', 'signed']);
+			assert.equal(existsSync(pwned), true, 'the fixture should make plain git log run gpg.program');
+			await rm(pwned);
+			assert.match((await world.call('git_log', { repository: 'repo', revision: 'signed', count: 1 })).text, /signed/);
+			assert.match((await world.call('git_show', { repository: 'repo', revision: 'signed' })).text, /signed/);
+			assert.equal(existsSync(pwned), false, 'a git tool ran gpg.program');
+		} finally {
+			sh(repo, ['config', '--unset', 'log.showSignature']);
+			sh(repo, ['config', '--unset', 'gpg.program']);
+			sh(repo, ['update-ref', '-d', 'refs/heads/signed']);
+		}
 	});
 
 	test('redaction removes any user:token from any URL scheme', () => {

@@ -255,7 +255,7 @@ const gitLog = defineTool({
 			}
 		}
 		const count = input.count ?? 20;
-		const args = ['--literal-pathspecs', 'log', `--max-count=${count + 1}`, ...(input.skip ? [`--skip=${input.skip}`] : []), `--format=${LOG_FORMAT}`, ...filters, '--end-of-options', ...revisions, '--', ...pathspecs];
+		const args = ['--literal-pathspecs', 'log', '--no-show-signature', `--max-count=${count + 1}`, ...(input.skip ? [`--skip=${input.skip}`] : []), `--format=${LOG_FORMAT}`, ...filters, '--end-of-options', ...revisions, '--', ...pathspecs];
 		const result = await git(repo, args, ctx, { maxBytes: 8 * 1024 * 1024 }).catch((error: unknown) => {
 			// Asked after the fact rather than before: one git process per call keeps log as fast as the CLI.
 			if (error instanceof ToolError && /does not have any commits yet/.test(error.message)) {
@@ -288,7 +288,7 @@ const gitShow = defineTool({
 		const repo = await openRepository(ctx.host, input.repository);
 		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
 		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
-		const base = ['--literal-pathspecs', 'show', ...NO_EXTERNAL, '--format=fuller'];
+		const base = ['--literal-pathspecs', 'show', '--no-show-signature', ...NO_EXTERNAL, '--format=fuller'];
 		const tail = ['--end-of-options', hash, '--', ...pathspecs];
 		const args = [...base, ...(input.stat ? ['--stat=200'] : ['--patch-with-stat']), ...tail];
 		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), undefined,
