@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 
 /**
@@ -19,6 +22,16 @@ export interface GitRunOptions {
 	readonly optionalLocks?: boolean;
 	/** Text written to git's stdin (commit messages, so they never sit in the argument list). */
 	readonly input?: string;
+	/** Point core.hooksPath at an empty folder of ours, so no hook runs. */
+	readonly withoutHooks?: boolean;
+}
+
+let noHooksDir: string | undefined;
+
+/** An empty folder only this user can write, created once per process: a hooks path with no hooks in it. */
+function emptyHooksDir(): string {
+	noHooksDir ??= mkdtempSync(join(tmpdir(), 'mcp-workbench-no-hooks-'));
+	return noHooksDir;
 }
 
 export interface GitRunResult {
@@ -84,11 +97,12 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	let exit: GitExitError | undefined;
 	const settings: Partial<SimpleGitOptions> = {
 		baseDir: cwd,
-		config: SAFE_CONFIG,
+		config: options.withoutHooks ? [...SAFE_CONFIG, `core.hooksPath=${emptyHooksDir()}`] : SAFE_CONFIG,
 		abort: cap.signal,
 		allowEnvironment: OUR_GIT_ENV,
 		// Our own constant `core.fsmonitor=false` trips the fsmonitor check; user strings never reach `-c`.
-		unsafe: { allowUnsafeFsMonitor: true },
+		// (and our own empty core.hooksPath the hooks check).
+		unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: options.withoutHooks === true },
 		errors: (error, result) => {
 			if (result.exitCode !== 0 && !truncated) {
 				// simple-git wraps whatever we return here, so the details travel beside it.

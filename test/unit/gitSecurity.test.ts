@@ -229,3 +229,58 @@ describe('git tools refuse injection', () => {
 		assert.doesNotMatch(branches.text, /s3cret/);
 	});
 });
+
+describe('git hooks run only from protected places', () => {
+	let world: GitWorld;
+	let repo: string;
+
+	before(async () => {
+		world = await createGitWorld(['ws']);
+		repo = await initRepo(join(world.folders[0].path, 'repo'));
+		await commitFile(repo, 'a.txt', 'a\n', 'first');
+	});
+	after(() => world.dispose());
+
+	/** Installs an executable pre-commit hook in `dir` (relative to the repository) that leaves a marker file. */
+	async function hookIn(dir: string): Promise<string> {
+		const marker = join(world.base, `ran-${dir.replace(/\W/g, '_')}`);
+		const hook = join(repo, dir, 'pre-commit');
+		await write(hook, `#!/bin/sh\ntouch '${marker}'\n`);
+		await chmod(hook, 0o755);
+		return marker;
+	}
+
+	async function commit(message: string): Promise<string> {
+		await write(join(repo, 'a.txt'), `${message}\n`);
+		await world.call('git_stage', { repository: 'repo', paths: ['a.txt'] });
+		return (await world.call('git_commit', { repository: 'repo', message })).text;
+	}
+
+	test('a core.hooksPath into an ordinary workspace folder is not run, and the answer says so', async () => {
+		const marker = await hookIn('scripts/hooks');
+		sh(repo, ['config', 'core.hooksPath', 'scripts/hooks']);
+		try {
+			const text = await commit('unprotected hooks');
+			assert.match(text, /hooks \(core\.hooksPath ws\/repo\/scripts\/hooks|hooks \(core\.hooksPath repo\/scripts\/hooks/);
+			assert.match(text, /were not run/);
+			assert.equal(existsSync(marker), false, 'the hook ran');
+			assert.match(sh(repo, ['log', '-1', '--format=%s']), /unprotected hooks/);
+		} finally {
+			sh(repo, ['config', '--unset', 'core.hooksPath']);
+		}
+	});
+
+	test('hooks in .githooks/ (a protected path) and in .git/hooks run as git runs them', async () => {
+		const protectedMarker = await hookIn('.githooks');
+		sh(repo, ['config', 'core.hooksPath', '.githooks']);
+		try {
+			assert.doesNotMatch(await commit('protected hooks'), /were not run/);
+			assert.equal(existsSync(protectedMarker), true, 'the .githooks hook did not run');
+		} finally {
+			sh(repo, ['config', '--unset', 'core.hooksPath']);
+		}
+		const defaultMarker = await hookIn('.git/hooks');
+		assert.doesNotMatch(await commit('default hooks'), /were not run/);
+		assert.equal(existsSync(defaultMarker), true, 'the .git/hooks hook did not run');
+	});
+});

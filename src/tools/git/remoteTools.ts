@@ -2,18 +2,12 @@ import { z } from 'zod';
 import { defineTool, ToolError } from '../../core/toolSpec';
 import { readHead } from '../../node/gitDiscovery';
 import { checkBranchName, checkRemote, localBranchExists } from './refs';
-import { redactCredentials } from './redact';
-import { git, gitSubject, openRepository, repositoryInput } from './repository';
+import { git, gitReport, gitRunningHooks, gitSubject, openRepository, repositoryInput } from './repository';
 
 /** Network operations can wait on slow servers; the gate's default would cut them short. */
 const NETWORK_TIMEOUT_MS = 5 * 60 * 1000;
 
 const remoteInput = z.string().min(1).max(200).optional().describe('A configured remote name, e.g. "origin" (default: the branch\'s upstream). URLs are not accepted.');
-
-function report(result: { stdout: string; stderr: string }, fallback: string): string {
-	// git reports transfers on stderr; remote URLs there may carry tokens.
-	return redactCredentials(`${result.stdout}${result.stderr}`.trim() || fallback);
-}
 
 const gitFetch = defineTool({
 	name: 'git_fetch',
@@ -33,7 +27,7 @@ const gitFetch = defineTool({
 		const repo = await openRepository(ctx.host, input.repository);
 		const remote = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
 		const result = await git(repo, ['fetch', '--no-progress', ...(input.all ? ['--all'] : []), '--end-of-options', ...remote], ctx);
-		return { text: report(result, 'Fetched; nothing new.') };
+		return { text: gitReport(result, 'Fetched; nothing new.') };
 	},
 });
 
@@ -65,8 +59,8 @@ const gitPull = defineTool({
 			target.push(await checkBranchName(repo, input.branch, ctx));
 		}
 		const mode = { 'ff-only': '--ff-only', merge: '--no-rebase', rebase: '--rebase' }[input.mode ?? 'ff-only'];
-		const result = await git(repo, ['pull', '--no-edit', '--no-progress', mode, ...target], ctx);
-		return { text: report(result, 'Pulled.') };
+		const result = await gitRunningHooks(repo, ['pull', '--no-edit', '--no-progress', mode, ...target], ctx);
+		return { text: gitReport(result, 'Pulled.') };
 	},
 });
 
@@ -108,8 +102,8 @@ const gitPush = defineTool({
 			...(input.force === 'force' ? ['--force'] : input.force === 'with-lease' ? ['--force-with-lease'] : []),
 			...(input.setUpstream ? ['--set-upstream'] : []),
 		];
-		const result = await git(repo, ['push', '--no-progress', '--porcelain', ...flags, ...target], ctx);
-		return { text: report(result, 'Pushed.') };
+		const result = await gitRunningHooks(repo, ['push', '--no-progress', '--porcelain', ...flags, ...target], ctx);
+		return { text: gitReport(result, 'Pushed.') };
 	},
 });
 

@@ -1,7 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host';
+import { globMatcher, relativeToFolder } from '../../core/pathMatch';
+import { SENSITIVE_PATHS } from '../../core/policy';
 import { ToolError, type CallSubject, type ToolContext } from '../../core/toolSpec';
 import { findEnclosingRoot, findRepository } from '../../node/gitDiscovery';
 import { GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/gitRunner';
@@ -113,9 +115,30 @@ export async function resolvePaths(host: Host, repo: GitRepository, paths: reado
 }
 
 /** Runs git in the repository, turning failures into messages the agent can act on (credentials removed). */
-export async function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal'> = {}): Promise<GitRunResult> {
+export interface GitToolResult extends GitRunResult {
+	/** Set when the repository's hooks were skipped, and why: the tool's answer must say so. */
+	readonly hooksSkipped?: string;
+}
+
+/** What git printed (or `fallback` when it printed nothing), credentials masked, with the skipped-hooks notice. */
+export function gitReport(result: GitToolResult, fallback: string): string {
+	const text = redactCredentials(`${result.stdout}${result.stderr}`.trim() || fallback);
+	return result.hooksSkipped ? `${text}\n${result.hooksSkipped}` : text;
+}
+
+export function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal' | 'withoutHooks'> = {}): Promise<GitToolResult> {
+	return runTool(repo, args, ctx, options, undefined);
+}
+
+/** `git` for the commands that run hooks (commit, switch, pull, push): the hooks run only from a protected place. */
+export async function gitRunningHooks(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal' | 'host'>, options: Omit<GitRunOptions, 'signal' | 'withoutHooks'> = {}): Promise<GitToolResult> {
+	return runTool(repo, args, ctx, options, await unprotectedHooks(repo, ctx));
+}
+
+async function runTool(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, runOptions: Omit<GitRunOptions, 'signal' | 'withoutHooks'>, hooksSkipped: string | undefined): Promise<GitToolResult> {
 	try {
-		return await runGit(repo.root, dirname(repo.root), args, { ...options, signal: ctx.signal });
+		const result = await runGit(repo.root, dirname(repo.root), args, { ...runOptions, signal: ctx.signal, withoutHooks: hooksSkipped !== undefined });
+		return hooksSkipped === undefined ? result : { ...result, hooksSkipped };
 	} catch (error) {
 		if (error instanceof GitCancelledError) {
 			throw error;
@@ -123,6 +146,27 @@ export async function git(repo: GitRepository, args: readonly string[], ctx: Pic
 		const message = error instanceof Error ? error.message : String(error);
 		throw new ToolError(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed in ${repo.display}: ${redactCredentials(message).slice(0, 4000)}`);
 	}
+}
+
+const isProtected = globMatcher(SENSITIVE_PATHS);
+
+/**
+ * Why the repository's hooks must not run on this write, or undefined when they may. Hooks are programs: in
+ * `.git/hooks`, `.husky/` or `.githooks/` (paths the gate always asks about) or outside the workspace (out of the
+ * file tools' reach) they are the user's. A core.hooksPath into any other workspace folder would let an agent that
+ * wrote a file there run it by committing, so such hooks are skipped and the answer says so.
+ */
+async function unprotectedHooks(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<string | undefined> {
+	const printed = (await runGit(repo.root, dirname(repo.root), ['rev-parse', '--git-path', 'hooks'], { signal: ctx.signal })).stdout.trim();
+	const hooksDir = resolve(repo.root, printed);
+	const real = await realpath(hooksDir).catch(() => hooksDir);
+	const inside = relativeToFolder(real, ctx.host.workspace.folders());
+	if (!inside || isProtected(`${inside.relative}/pre-commit`)) {
+		return undefined;
+	}
+	const shown = displayPath(inside.folder, real, ctx.host.workspace.folders().length);
+	return `The repository's hooks (core.hooksPath ${shown}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
+		+ 'Hooks run from .git/hooks, .husky/ or .githooks/, which always ask before a change; or run the git command in a terminal.';
 }
 
 /** Like `git`, but hands back the exit code instead of throwing for the codes a command uses as answers. */

@@ -2,16 +2,10 @@ import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
-import { redactCredentials } from './redact';
-import { git, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+import { git, gitReport, gitRunningHooks, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
 
 const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500).describe(pathsDescription);
 const optionalPaths = requiredPaths.optional();
-
-function output(result: { stdout: string; stderr: string }, fallback: string): string {
-	const text = `${result.stdout}${result.stderr}`.trim();
-	return redactCredentials(text || fallback);
-}
 
 async function shortStatus(repo: GitRepository, ctx: ToolContext): Promise<string> {
 	const result = await git(repo, ['status', '--short', '--branch', '--untracked-files=no'], ctx, { maxBytes: 8 * 1024 });
@@ -46,8 +40,8 @@ const gitCreateBranch = defineTool({
 		if (input.switch && start.length === 0 && !(await hasCommits(repo, ctx))) {
 			args.splice(0, args.length, 'switch', '--orphan', name);
 		}
-		const result = await git(repo, args, ctx);
-		return { text: `${output(result, `Created branch ${name}.`)}\n${await shortStatus(repo, ctx)}` };
+		const result = await (input.switch ? gitRunningHooks : git)(repo, args, ctx);
+		return { text: `${gitReport(result, `Created branch ${name}.`)}\n${await shortStatus(repo, ctx)}` };
 	},
 });
 
@@ -69,8 +63,8 @@ const gitSwitchBranch = defineTool({
 		const args = input.detach
 			? ['switch', '--detach', '--end-of-options', await resolveCommit(repo, input.branch, ctx)]
 			: ['switch', '--end-of-options', await checkBranchName(repo, input.branch, ctx)];
-		const result = await git(repo, args, ctx);
-		return { text: `${output(result, 'Switched.')}\n${await shortStatus(repo, ctx)}` };
+		const result = await gitRunningHooks(repo, args, ctx);
+		return { text: `${gitReport(result, 'Switched.')}\n${await shortStatus(repo, ctx)}` };
 	},
 });
 
@@ -94,7 +88,7 @@ const gitDeleteBranch = defineTool({
 			throw new ToolError(`There is no local branch "${name}". List branches with git_branches.`);
 		}
 		const result = await git(repo, ['branch', input.force ? '-D' : '-d', '--end-of-options', name], ctx);
-		return { text: output(result, `Deleted branch ${name}.`) };
+		return { text: gitReport(result, `Deleted branch ${name}.`) };
 	},
 });
 
@@ -159,8 +153,8 @@ const gitCommit = defineTool({
 			throw new ToolError(`The repository ${repo.display} has no commits yet; there is nothing to amend.`);
 		}
 		// The message goes through stdin: never an argument git could parse, whatever it starts with.
-		const result = await git(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
-		return { text: output(result, 'Committed.') };
+		const result = await gitRunningHooks(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
+		return { text: gitReport(result, 'Committed.') };
 	},
 });
 
@@ -205,14 +199,14 @@ const gitStash = defineTool({
 			// Per-path `:(literal)`, not --literal-pathspecs: stash runs clean with a `:/` pathspec of its own.
 			const literal = pathspecs.map((path) => `:(literal)${path}`);
 			const result = await git(repo, literal.length > 0 ? [...args, '--', ...literal] : args, ctx);
-			message = output(result, 'Stashed.');
+			message = gitReport(result, 'Stashed.');
 		} else {
 			const index = input.index ?? 0;
 			if (!(await list()).some((entry) => entry.index === index)) {
 				throw new ToolError(`There is no stash entry ${index}. List them with action "list".`);
 			}
 			const result = await git(repo, ['stash', 'pop', `stash@{${index}}`], ctx);
-			message = output(result, 'Popped.');
+			message = gitReport(result, 'Popped.');
 		}
 		const structured = { action: input.action, entries: await list(), message };
 		return { text: JSON.stringify(structured), structured };
@@ -268,7 +262,7 @@ const gitClean = defineTool({
 		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
 		const flags = ['-f', ...(input.directories ? ['-d'] : []), ...(input.ignored ? ['-x'] : []), ...(input.dryRun ? ['-n'] : [])];
 		const result = await git(repo, ['--literal-pathspecs', 'clean', ...flags, '--', ...pathspecs], ctx, { maxBytes: 256 * 1024 });
-		return { text: output(result, 'Nothing to clean.'), truncated: result.truncated };
+		return { text: gitReport(result, 'Nothing to clean.'), truncated: result.truncated };
 	},
 });
 
