@@ -1,7 +1,7 @@
 // Security regression suite: table-driven escape attempts against the jail and through every file tool's handler.
 // Passing means zero escapes: every attempt refused, and nothing outside the workspace read, written or created.
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Host } from '../../src/core/host';
@@ -188,6 +188,34 @@ describe('path jail security regression', () => {
 		await assert.rejects(lstat(join(ws, 'link-moved')));
 		assert.equal(await readFile(join(ws, 'src/a.ts'), 'utf8'), 'export const a = 1;\n');
 		await symlink(join(ws, 'src'), join(ws, 'link-in'));
+	});
+
+	test('a hard link to an outside file is never written through, by any content-writing tool', async () => {
+		const ws = t.folders[0].path;
+		const outsideFile = join(t.base, 'outside', 'hard-target.txt');
+		await writeFile(outsideFile, 'outside content\n');
+		await link(outsideFile, join(ws, 'hard.txt'));
+		const ctx = testContext(host);
+		try {
+			const calls: [string, Record<string, unknown>][] = [
+				['write_file', { path: 'hard.txt', content: 'pwned\n' }],
+				['create_file', { path: 'hard.txt', content: 'pwned\n', overwrite: true }],
+				['edit_file', { path: 'hard.txt', edits: [{ oldText: 'outside', newText: 'pwned' }] }],
+			];
+			for (const [name, args] of calls) {
+				const spec = findTool(name);
+				await assert.rejects(spec.handler(spec.input.parse(args), ctx), (error: unknown) => error instanceof ToolError && /hard links/.test(error.message), name);
+			}
+			assert.equal(await readFile(outsideFile, 'utf8'), 'outside content\n');
+			// Deleting the link removes only the workspace's name for it; then the path can be written afresh.
+			await findTool('delete_file').handler(findTool('delete_file').input.parse({ path: 'hard.txt' }), ctx);
+			await findTool('create_file').handler(findTool('create_file').input.parse({ path: 'hard.txt', content: 'mine\n' }), ctx);
+			assert.equal(await readFile(join(ws, 'hard.txt'), 'utf8'), 'mine\n');
+			assert.equal(await readFile(outsideFile, 'utf8'), 'outside content\n');
+		} finally {
+			await rm(join(ws, 'hard.txt'), { force: true });
+			await rm(outsideFile, { force: true });
+		}
 	});
 
 	test('legitimate forms still resolve (a jail refusing everything would pass the tests above)', async () => {

@@ -34,7 +34,21 @@ function keepEncoding(current: CurrentText | undefined): { encoding: TextEncodin
 	return current ? { encoding: current.encoding, bom: current.bom } : { encoding: 'utf8', bom: false };
 }
 
+/**
+ * A file with more than one hard link shares its content with paths the jail cannot see (realpath names one of
+ * them), possibly outside the workspace: pnpm's store, a planted link to a system file. Writing it would change
+ * them all, so it is refused.
+ */
+async function refuseHardLinked(resolved: ResolvedPath, shown: string): Promise<void> {
+	const info = await lstat(resolved.absolute).catch(() => undefined);
+	if (info?.isFile() && info.nlink > 1) {
+		throw new ToolError(`${shown} is one of ${info.nlink} hard links to the same content, which may lie outside the workspace; writing it would change them all. `
+			+ 'Nothing was changed. To change only this path, delete it and create it again with the new content (delete_file, then create_file).');
+	}
+}
+
 async function write(host: Host, resolved: ResolvedPath, shown: string, text: string, mode: 'create' | 'overwrite', current: CurrentText | undefined): Promise<void> {
+	await refuseHardLinked(resolved, shown);
 	try {
 		await host.files.writeText(resolved.absolute, text, { mode, ...keepEncoding(current) });
 	} catch (error) {
