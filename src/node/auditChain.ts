@@ -53,7 +53,7 @@ function sortedJson(value: unknown): string {
  * straight from the value: undefined when JSON.stringify would drop it (undefined, functions, symbols).
  */
 function plainCanonical(value: unknown, key: string): string | undefined {
-	if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+	if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
 		value = (value as { toJSON(key: string): unknown }).toJSON(key);
 	}
 	if (value instanceof Number || value instanceof String || value instanceof Boolean) {
@@ -75,7 +75,12 @@ function plainCanonical(value: unknown, key: string): string | undefined {
 		return 'null';
 	}
 	if (Array.isArray(value)) {
-		return `[${value.map((item, index) => plainCanonical(item, String(index)) ?? 'null').join(',')}]`;
+		// By index, not map(): a hole in a sparse array is null to JSON.stringify, and map() would skip it.
+		const items: string[] = [];
+		for (let index = 0; index < value.length; index++) {
+			items.push(plainCanonical(value[index], String(index)) ?? 'null');
+		}
+		return `[${items.join(',')}]`;
 	}
 	return membersJson(plainMembers(value as Record<string, unknown>));
 }

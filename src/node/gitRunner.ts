@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
@@ -22,15 +22,28 @@ export interface GitRunOptions {
 	readonly optionalLocks?: boolean;
 	/** Text written to git's stdin (commit messages, so they never sit in the argument list). */
 	readonly input?: string;
-	/** Point core.hooksPath at an empty folder of ours, so no hook runs. */
-	readonly withoutHooks?: boolean;
+	/** Sets core.hooksPath for this run: the folder checked beforehand, or `emptyHooksDir()` for none. */
+	readonly hooksPath?: string;
 }
 
 let noHooksDir: string | undefined;
 
-/** An empty folder only this user can write, created once per process: a hooks path with no hooks in it. */
-function emptyHooksDir(): string {
-	noHooksDir ??= mkdtempSync(join(tmpdir(), 'mcp-workbench-no-hooks-'));
+/**
+ * An empty folder only this user owns and can write: a hooks path with no hooks in it. Checked before each use, since
+ * a temp cleaner may remove it and another user could then create one of that name.
+ */
+export function emptyHooksDir(): string {
+	const usable = (dir: string) => {
+		try {
+			const info = statSync(dir);
+			return info.isDirectory() && (process.getuid === undefined || info.uid === process.getuid()) && (info.mode & 0o022) === 0 && readdirSync(dir).length === 0;
+		} catch {
+			return false;
+		}
+	};
+	if (noHooksDir === undefined || !usable(noHooksDir)) {
+		noHooksDir = mkdtempSync(join(tmpdir(), 'mcp-workbench-no-hooks-'));
+	}
 	return noHooksDir;
 }
 
@@ -97,12 +110,12 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	let exit: GitExitError | undefined;
 	const settings: Partial<SimpleGitOptions> = {
 		baseDir: cwd,
-		config: options.withoutHooks ? [...SAFE_CONFIG, `core.hooksPath=${emptyHooksDir()}`] : SAFE_CONFIG,
+		config: options.hooksPath === undefined ? SAFE_CONFIG : [...SAFE_CONFIG, `core.hooksPath=${options.hooksPath}`],
 		abort: cap.signal,
 		allowEnvironment: OUR_GIT_ENV,
 		// Our own constant `core.fsmonitor=false` trips the fsmonitor check; user strings never reach `-c`.
-		// (and our own empty core.hooksPath the hooks check).
-		unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: options.withoutHooks === true },
+		// (and our own core.hooksPath, the folder the hooks check chose).
+		unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: options.hooksPath !== undefined },
 		errors: (error, result) => {
 			if (result.exitCode !== 0 && !truncated) {
 				// simple-git wraps whatever we return here, so the details travel beside it.

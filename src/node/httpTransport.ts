@@ -75,7 +75,12 @@ export class SessionTransport implements Transport {
 				continue;
 			}
 			const cancelled = cancelledRequest(message);
-			if (cancelled !== undefined) this.running.get(cancelled.requestId)?.abort(cancelled.reason);
+			if (cancelled !== undefined) {
+				this.running.get(cancelled.requestId)?.abort(cancelled.reason);
+				// A cancelled request gets no answer (the SDK sends none either): its POST must not wait for one.
+				this.exchanges.get(cancelled.requestId)?.drop(cancelled.requestId);
+				this.exchanges.delete(cancelled.requestId);
+			}
 			this.onmessage?.(message);
 		}
 	}
@@ -99,7 +104,7 @@ export class SessionTransport implements Transport {
 			(result): JSONRPCMessage => ({ jsonrpc: '2.0', id, result }),
 			(error: unknown): JSONRPCMessage => ({ jsonrpc: '2.0', id, error: { code: -32603, message: error instanceof Error ? error.message : String(error) } }),
 		).then((response) => {
-			this.running.delete(id);
+			if (this.running.get(id) === controller) this.running.delete(id);
 			// As the SDK does: a request the client cancelled gets no answer.
 			if (!controller.signal.aborted) void this.send(response);
 		});
@@ -179,7 +184,11 @@ class Exchange {
 			return;
 		}
 		this.responses.push(message);
-		if (this.waiting.size > 0) return;
+		if (this.waiting.size === 0) this.flush();
+	}
+
+	private flush(): void {
+		if (this.res.writableEnded) return;
 		const body = JSON.stringify(this.batch ? this.responses : this.responses[0]);
 		this.res.writeHead(200, {
 			'content-type': 'application/json',
@@ -187,6 +196,18 @@ class Exchange {
 			'mcp-session-id': this.sessionId,
 		});
 		this.res.end(body);
+	}
+
+	/** Stops waiting for a request that will not be answered; the POST ends once nothing else is awaited. */
+	drop(id: RequestId): void {
+		if (!this.waiting.delete(id) || this.waiting.size > 0 || this.res.writableEnded) return;
+		if (this.streaming) {
+			this.res.end();
+		} else if (this.responses.length > 0) {
+			this.flush();
+		} else if (!this.res.headersSent) {
+			this.res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+		}
 	}
 
 	abort(): void {

@@ -1,29 +1,22 @@
-import { realpathSync } from 'node:fs';
 import { fitsInBraceGroup, type BashParser } from '../core/commandPolicy';
 import { shellQuote } from './processes';
 
-function samePath(a: string, b: string): boolean {
-	try {
-		return realpathSync(a) === realpathSync(b);
-	} catch {
-		return a === b;
-	}
-}
-
 /**
- * The line as typed into the terminal: `eval '…'` around the line, after a `cd` when the terminal is elsewhere, and
- * as `{ line; } </dev/null` so nothing waits for a keyboard. A subshell `( … )` would lose the exit code in shell
- * integration; a group keeps it. The group is used only when the parser reads both the line and the group as one
- * whole statement: a line with a trailing comment, `&` or `;` would break out of it, so such a line runs as written
- * (standard input is then the terminal, and a prompt waits for the user or the timeout).
+ * The line as typed into the terminal: one `eval '…'` that changes to the working directory, then runs the line with
+ * standard input closed, so nothing waits for a keyboard. The directory change comes every time: the terminal's
+ * reported directory can lag behind a `cd` the previous line made. `builtin` skips any `cd` function the user's
+ * profile defines.
  *
- * Why `eval`: VS Code pairs the execution it hands us with the one the shell reports by comparing command lines.
- * Bash reports the typed line only when history is exact; with HISTCONTROL=ignoreboth (Debian's and Ubuntu's default
- * ~/.bashrc) it reports $BASH_COMMAND, the first simple command with its spacing and redirections rewritten. A single
- * simple command without redirections, single-spaced, reads back identically either way.
+ * When the parser reads the line as one whole statement, it runs as `{ line; } </dev/null` (a subshell `( … )` would
+ * lose the exit code in shell integration; a group keeps it). A line with a trailing comment, `&` or `;` would break
+ * out of the group, so it runs through an inner `eval`, whose redirection covers all of it.
+ *
+ * Why `eval` outside: VS Code pairs the execution it hands us with the one the shell reports by comparing command
+ * lines. Bash reports the typed line only when history is exact; with HISTCONTROL=ignoreboth (Debian's and Ubuntu's
+ * default ~/.bashrc) it reports $BASH_COMMAND, the first simple command with its spacing and redirections rewritten. A
+ * single simple command without redirections, single-spaced, reads back identically either way.
  */
-export function terminalLine(line: string, cwd: string, terminalCwd: string | undefined, parser: BashParser): string {
-	const prefix = terminalCwd !== undefined && samePath(terminalCwd, cwd) ? '' : `cd -- ${shellQuote(cwd)} && `;
-	return `eval ${shellQuote(prefix + (fitsInBraceGroup(line, parser) ? `{ ${line}; } </dev/null` : line))}`;
+export function terminalLine(line: string, cwd: string, parser: BashParser): string {
+	const run = fitsInBraceGroup(line, parser) ? `{ ${line}; } </dev/null` : `eval ${shellQuote(line)} </dev/null`;
+	return `eval ${shellQuote(`builtin cd -- ${shellQuote(cwd)} && ${run}`)}`;
 }
-

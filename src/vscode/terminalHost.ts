@@ -107,6 +107,11 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 		if (request.line.includes('\n')) {
 			return fallback('multi-line commands run as a child process: shell integration may not report their end');
 		}
+		// Typed into a terminal, a control character is a key press for the line editor: ^P^O re-runs the previous
+		// history line, a tab completes, ESC starts editing. What ran would not be what the policy read.
+		if (/[\x00-\x1f\x7f]/.test(request.line)) {
+			return fallback('the line holds control characters (tabs included), which a terminal would take as key presses');
+		}
 		let parser: BashParser;
 		try {
 			parser = await loadBashParser();
@@ -139,10 +144,12 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			this.log.info('terminal.ready', { ms: Math.round(performance.now() - waitStarted) });
 		}
 		slot.fresh = false;
-		const typed = terminalLine(request.line, request.cwd, integration.cwd?.fsPath, parser);
+		const typed = terminalLine(request.line, request.cwd, parser);
 		// Once the line is typed it is never run anywhere else: a second run of `git commit` or `rm` is worse than a
 		// slow answer. A line the shell never reports ends with the timeout, which closes its terminal.
-		return new TerminalCommand(slot.terminal, integration, typed, request, () => this.releaseSlot(slot, false));
+		// A line VS Code did not pair with our execution leaves that execution queued in VS Code, where a later line's
+		// start could be matched to it: such a terminal is closed rather than reused.
+		return new TerminalCommand(slot.terminal, integration, typed, request, (paired) => this.releaseSlot(slot, !paired));
 	}
 
 	private idleSlot(cwd: string): Slot {
@@ -233,7 +240,7 @@ class TerminalCommand implements BackgroundCommand {
 	/** The command line the shell reported, when it differs from the typed one. */
 	private reportedAs: string | undefined;
 
-	constructor(private readonly terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, typed: string, private readonly request: CommandRequest, release: () => void) {
+	constructor(private readonly terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, typed: string, private readonly request: CommandRequest, release: (paired: boolean) => void) {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		terminal.show(true);
 		this.done = new Promise<CommandResult>((resolve) => {
@@ -247,7 +254,7 @@ class TerminalCommand implements BackgroundCommand {
 				subscriptions.forEach((subscription) => subscription.dispose());
 				timers.forEach(clearTimeout);
 				this.capture.end();
-				release();
+				release(this.execution !== undefined && this.reportedAs === undefined);
 				resolve(this.result(exitCode, note));
 			};
 			const pending = integration.executeCommand(typed);
@@ -318,6 +325,9 @@ class TerminalCommand implements BackgroundCommand {
 	private async readOutput(execution: vscode.TerminalShellExecution, timers: NodeJS.Timeout[]): Promise<void> {
 		try {
 			for await (const data of execution.read()) {
+				if (this.ended) {
+					break;
+				}
 				this.capture.pushText(data);
 			}
 		} catch {
@@ -331,6 +341,10 @@ class TerminalCommand implements BackgroundCommand {
 		if (!this.ended && this.stopReason === undefined) {
 			this.stopReason = reason;
 			const shellPid = await this.terminal.processId;
+			if (this.ended) {
+				// It ended while we asked for the pid; its terminal may already run the next line, which ^C would hit.
+				return this.done;
+			}
 			// Interrupt first, as a user would; then kill whatever the shell started, leaving the shell itself alive.
 			this.terminal.sendText('\u0003', false);
 			if (shellPid !== undefined) {

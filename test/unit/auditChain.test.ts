@@ -37,6 +37,8 @@ describe('audit chain lines', () => {
 			fc.constant(new String('boxed')),
 			fc.constant({ toJSON: (key: string) => `toJSON(${key})` }),
 			fc.constantFrom(Number.NaN, Infinity, -0),
+			fc.constant([1, , 3]),
+			fc.constant(Object.assign(() => 1, { toJSON: () => 'function with toJSON' })),
 		);
 		const value = fc.letrec((tie) => ({
 			any: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), odd, fc.array(tie('any'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('any'), { maxKeys: 4 })),

@@ -241,10 +241,10 @@ describe('git hooks run only from protected places', () => {
 	});
 	after(() => world.dispose());
 
-	/** Installs an executable pre-commit hook in `dir` (relative to the repository) that leaves a marker file. */
-	async function hookIn(dir: string): Promise<string> {
-		const marker = join(world.base, `ran-${dir.replace(/\W/g, '_')}`);
-		const hook = join(repo, dir, 'pre-commit');
+	/** Installs an executable hook in `dir` (relative to the repository) that leaves a marker file. */
+	async function hookIn(dir: string, name = 'pre-commit'): Promise<string> {
+		const marker = join(world.base, `ran-${dir.replace(/\W/g, '_')}-${name}`);
+		const hook = join(repo, dir, name);
 		await write(hook, `#!/bin/sh\ntouch '${marker}'\n`);
 		await chmod(hook, 0o755);
 		return marker;
@@ -267,6 +267,24 @@ describe('git hooks run only from protected places', () => {
 			assert.match(sh(repo, ['log', '-1', '--format=%s']), /unprotected hooks/);
 		} finally {
 			sh(repo, ['config', '--unset', 'core.hooksPath']);
+		}
+	});
+
+	test('every write that can run a hook is covered, not only commit: staging runs post-index-change', async () => {
+		const marker = await hookIn('scripts/hooks', 'post-index-change');
+		sh(repo, ['config', 'core.hooksPath', 'scripts/hooks']);
+		try {
+			await write(join(repo, 'a.txt'), 'staged through an unprotected hooks path\n');
+			const text = (await world.call('git_stage', { repository: 'repo', paths: ['a.txt'] })).text;
+			assert.match(text, /were not run/);
+			assert.equal(existsSync(marker), false, 'post-index-change ran');
+			// The fixture is armed: git itself runs that hook when staging.
+			await write(join(repo, 'a.txt'), 'staged by git itself\n');
+			sh(repo, ['add', 'a.txt']);
+			assert.equal(existsSync(marker), true, 'the fixture should make plain git add run post-index-change');
+		} finally {
+			sh(repo, ['config', '--unset', 'core.hooksPath']);
+			sh(repo, ['checkout', '-q', 'HEAD', '--', 'a.txt']);
 		}
 	});
 

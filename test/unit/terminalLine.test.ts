@@ -64,11 +64,13 @@ describe('the line typed into the terminal', () => {
 		{ line: 'cat', output: '' },
 		{ line: 'read -r answer; echo "got [$answer]"', output: 'got []\n' },
 		{ line: 'echo unquoted # a trailing comment', output: 'unquoted\n' },
+		{ line: 'read -r a; echo "[$a]";', output: '[]\n' },
+		{ line: 'cat & wait', output: '' },
 	];
 
 	for (const { line, output, exitCode } of lines) {
 		test(`reads back exactly as typed and runs as written: ${line}`, async () => {
-			const typed = terminalLine(line, workspace, workspace, parser);
+			const typed = terminalLine(line, workspace, parser);
 			const run = await runTyped(typed, workspace);
 			assert.equal(run.reported, typed, 'bash reports the typed line itself, so VS Code pairs it with our execution');
 			assert.equal(run.output, output);
@@ -76,19 +78,23 @@ describe('the line typed into the terminal', () => {
 		});
 	}
 
-	test('changes to the working directory first when the terminal is elsewhere, and only then', async () => {
-		const moved = terminalLine('pwd', workspace, elsewhere, parser);
-		assert.match(moved, /^eval 'cd -- /);
+	test('changes to the working directory every time, and runs nothing when it cannot', async () => {
+		const moved = terminalLine('pwd', workspace, parser);
+		assert.match(moved, /^eval 'builtin cd -- /);
 		const run = await runTyped(moved, elsewhere);
 		assert.equal(run.reported, moved);
 		assert.equal(run.output, `${workspace}\n`);
-		assert.equal(terminalLine('pwd', workspace, workspace, parser), `eval '{ pwd; } </dev/null'`);
+		for (const line of ['echo must-not-run', 'echo must-not-run; echo nor-this;']) {
+			const failed = await runTyped(terminalLine(line, join(workspace, 'missing'), parser), elsewhere);
+			assert.doesNotMatch(failed.output, /must-not-run|nor-this/);
+			assert.equal(failed.exitCode, 1);
+		}
 	});
 
 	test('a working directory with quotes and spaces survives the two layers of quoting', async () => {
 		const odd = join(workspace, `it's a "dir"`);
 		mkdirSync(odd);
-		const typed = terminalLine('pwd', odd, elsewhere, parser);
+		const typed = terminalLine('pwd', odd, parser);
 		const run = await runTyped(typed, elsewhere);
 		assert.equal(run.reported, typed);
 		assert.equal(run.output, `${odd}\n`);

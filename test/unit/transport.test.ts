@@ -55,6 +55,12 @@ const waitTool = defineTool({
 	},
 });
 
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms)));
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
@@ -247,7 +253,23 @@ describe('transport: sessions over the SDK client', () => {
 		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
 		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
 		await waitUntil(() => wb.audit.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
-		void waiting.catch(() => undefined);
+		// No answer for a cancelled request, and its POST does not hang waiting for one.
+		const ended = await within(waiting, 5000, 'the cancelled POST to end');
+		assert.equal(ended.status, 202, ended.body);
+		assert.equal(ended.body, '');
+	});
+
+	test('cancelling one call of a batch still delivers the others', async () => {
+		const send = await rawSession();
+		const before = waitsRunning;
+		const batch = send([
+			{ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } },
+			{ jsonrpc: '2.0', id: 'e', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'kept', steps: 0 } } },
+		]);
+		await waitUntil(() => waitsRunning > before);
+		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'w' } });
+		const answers = JSON.parse((await within(batch, 5000, 'the batch answer')).body) as { id: string; result: { content: { text: string }[] } }[];
+		assert.deepEqual(answers.map((a) => [a.id, a.result.content[0].text]), [['e', 'kept']]);
 	});
 
 	test('ending the session aborts the calls still running in it', async () => {

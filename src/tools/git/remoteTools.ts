@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool, ToolError } from '../../core/toolSpec';
 import { readHead } from '../../node/gitDiscovery';
 import { checkBranchName, checkRemote, localBranchExists } from './refs';
-import { git, gitReport, gitRunningHooks, gitSubject, openRepository, repositoryInput } from './repository';
+import { gitReport, gitWrite, gitSubject, openRepository, repositoryInput } from './repository';
 
 /** Network operations can wait on slow servers; the gate's default would cut them short. */
 const NETWORK_TIMEOUT_MS = 5 * 60 * 1000;
@@ -26,7 +26,7 @@ const gitFetch = defineTool({
 	async handler(input, ctx) {
 		const repo = await openRepository(ctx.host, input.repository);
 		const remote = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
-		const result = await git(repo, ['fetch', '--no-progress', ...(input.all ? ['--all'] : []), '--end-of-options', ...remote], ctx);
+		const result = await gitWrite(repo, ['fetch', '--no-progress', ...(input.all ? ['--all'] : []), '--end-of-options', ...remote], ctx);
 		return { text: gitReport(result, 'Fetched; nothing new.') };
 	},
 });
@@ -59,7 +59,7 @@ const gitPull = defineTool({
 			target.push(await checkBranchName(repo, input.branch, ctx));
 		}
 		const mode = { 'ff-only': '--ff-only', merge: '--no-rebase', rebase: '--rebase' }[input.mode ?? 'ff-only'];
-		const result = await gitRunningHooks(repo, ['pull', '--no-edit', '--no-progress', mode, ...target], ctx);
+		const result = await gitWrite(repo, ['pull', '--no-edit', '--no-progress', mode, ...target], ctx);
 		return { text: gitReport(result, 'Pulled.') };
 	},
 });
@@ -102,7 +102,7 @@ const gitPush = defineTool({
 			...(input.force === 'force' ? ['--force'] : input.force === 'with-lease' ? ['--force-with-lease'] : []),
 			...(input.setUpstream ? ['--set-upstream'] : []),
 		];
-		const result = await gitRunningHooks(repo, ['push', '--no-progress', '--porcelain', ...flags, ...target], ctx);
+		const result = await gitWrite(repo, ['push', '--no-progress', '--porcelain', ...flags, ...target], ctx);
 		return { text: gitReport(result, 'Pushed.') };
 	},
 });

@@ -6,7 +6,7 @@ import { globMatcher, relativeToFolder } from '../../core/pathMatch';
 import { SENSITIVE_PATHS } from '../../core/policy';
 import { ToolError, type CallSubject, type ToolContext } from '../../core/toolSpec';
 import { findEnclosingRoot, findRepository } from '../../node/gitDiscovery';
-import { GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/gitRunner';
+import { emptyHooksDir, GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/gitRunner';
 import { redactCredentials } from './redact';
 
 export const repositoryInput = z.string().min(1).max(4096).optional()
@@ -122,51 +122,83 @@ export interface GitToolResult extends GitRunResult {
 
 /** What git printed (or `fallback` when it printed nothing), credentials masked, with the skipped-hooks notice. */
 export function gitReport(result: GitToolResult, fallback: string): string {
-	const text = redactCredentials(`${result.stdout}${result.stderr}`.trim() || fallback);
-	return result.hooksSkipped ? `${text}\n${result.hooksSkipped}` : text;
+	return redactCredentials(`${result.stdout}${result.stderr}`.trim() || fallback) + hooksNotice(result);
 }
 
-export function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal' | 'withoutHooks'> = {}): Promise<GitToolResult> {
+/** A line saying the repository's hooks were skipped, or nothing. */
+export function hooksNotice(result: GitToolResult): string {
+	return result.hooksSkipped ? `\n${result.hooksSkipped}` : '';
+}
+
+/** Runs a git command that only reads (no hooks run for those). */
+export function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal' | 'hooksPath'> = {}): Promise<GitToolResult> {
 	return runTool(repo, args, ctx, options, undefined);
 }
 
-/** `git` for the commands that run hooks (commit, switch, pull, push): the hooks run only from a protected place. */
-export async function gitRunningHooks(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal' | 'host'>, options: Omit<GitRunOptions, 'signal' | 'withoutHooks'> = {}): Promise<GitToolResult> {
-	return runTool(repo, args, ctx, options, await unprotectedHooks(repo, ctx));
+/**
+ * Runs a git command that changes something. Nearly every such command can run a hook (commit, switch, pull, push,
+ * but also add, reset and stash through post-index-change, branch and fetch through reference-transaction), so each
+ * runs with core.hooksPath pinned to the folder that was checked, or to an empty one.
+ */
+export async function gitWrite(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal' | 'host'>, options: Omit<GitRunOptions, 'signal' | 'hooksPath'> = {}): Promise<GitToolResult> {
+	return runTool(repo, args, ctx, options, await hooksFor(repo, ctx));
 }
 
-async function runTool(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, runOptions: Omit<GitRunOptions, 'signal' | 'withoutHooks'>, hooksSkipped: string | undefined): Promise<GitToolResult> {
+async function runTool(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, runOptions: Omit<GitRunOptions, 'signal' | 'hooksPath'>, hooks: HooksDecision | undefined): Promise<GitToolResult> {
 	try {
-		const result = await runGit(repo.root, dirname(repo.root), args, { ...runOptions, signal: ctx.signal, withoutHooks: hooksSkipped !== undefined });
-		return hooksSkipped === undefined ? result : { ...result, hooksSkipped };
+		const result = await runGit(repo.root, dirname(repo.root), args, { ...runOptions, signal: ctx.signal, ...(hooks ? { hooksPath: hooks.path } : {}) });
+		return hooks?.skipped === undefined ? result : { ...result, hooksSkipped: hooks.skipped };
 	} catch (error) {
-		if (error instanceof GitCancelledError) {
-			throw error;
-		}
-		const message = error instanceof Error ? error.message : String(error);
-		throw new ToolError(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed in ${repo.display}: ${redactCredentials(message).slice(0, 4000)}`);
+		throw gitToolError(repo, args, error);
 	}
+}
+
+function gitToolError(repo: GitRepository, args: readonly string[], error: unknown): Error {
+	if (error instanceof GitCancelledError) {
+		return error;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new ToolError(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed in ${repo.display}: ${redactCredentials(message).slice(0, 4000)}`);
 }
 
 const isProtected = globMatcher(SENSITIVE_PATHS);
 
+interface HooksDecision {
+	/** The core.hooksPath the command runs with: the real folder that was checked, or an empty one. */
+	readonly path: string;
+	/** Why the repository's own hooks are skipped, for the answer. */
+	readonly skipped?: string;
+}
+
 /**
- * Why the repository's hooks must not run on this write, or undefined when they may. Hooks are programs: in
- * `.git/hooks`, `.husky/` or `.githooks/` (paths the gate always asks about) or outside the workspace (out of the
- * file tools' reach) they are the user's. A core.hooksPath into any other workspace folder would let an agent that
- * wrote a file there run it by committing, so such hooks are skipped and the answer says so.
+ * Which hooks a write may run. Hooks are programs: in `.git/hooks`, `.husky/`, `.githooks/` (paths the gate always
+ * asks about before a change) or outside the workspace (out of the file tools' reach) they are the user's. A
+ * core.hooksPath into any other workspace folder would let an agent that wrote a file there run it through git, so
+ * such hooks are skipped and the answer says so. The folder is pinned by its real path, so a symlink switched after
+ * the check cannot redirect git; one that does not resolve has no hooks to run.
  */
-async function unprotectedHooks(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<string | undefined> {
-	const printed = (await runGit(repo.root, dirname(repo.root), ['rev-parse', '--git-path', 'hooks'], { signal: ctx.signal })).stdout.trim();
-	const hooksDir = resolve(repo.root, printed);
-	const real = await realpath(hooksDir).catch(() => hooksDir);
-	const inside = relativeToFolder(real, ctx.host.workspace.folders());
-	if (!inside || isProtected(`${inside.relative}/pre-commit`)) {
-		return undefined;
+async function hooksFor(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<HooksDecision> {
+	const args = ['rev-parse', '--git-path', 'hooks'];
+	let printed: string;
+	try {
+		printed = (await runGit(repo.root, dirname(repo.root), args, { signal: ctx.signal })).stdout.trim();
+	} catch (error) {
+		throw gitToolError(repo, args, error);
 	}
-	const shown = displayPath(inside.folder, real, ctx.host.workspace.folders().length);
-	return `The repository's hooks (core.hooksPath ${shown}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
-		+ 'Hooks run from .git/hooks, .husky/ or .githooks/, which always ask before a change; or run the git command in a terminal.';
+	const real = await realpath(resolve(repo.root, printed)).catch(() => undefined);
+	if (real === undefined) {
+		return { path: emptyHooksDir() };
+	}
+	const folders = ctx.host.workspace.folders();
+	const inside = relativeToFolder(real, folders);
+	if (!inside || isProtected(`${inside.relative}/pre-commit`)) {
+		return { path: real };
+	}
+	return {
+		path: emptyHooksDir(),
+		skipped: `The repository's hooks (core.hooksPath ${displayPath(inside.folder, real, folders.length)}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
+			+ 'Hooks run from .git/hooks, .husky/ or .githooks/, which always ask before a change; or run the git command in a terminal.',
+	};
 }
 
 /** Like `git`, but hands back the exit code instead of throwing for the codes a command uses as answers. */

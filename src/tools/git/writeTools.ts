@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
-import { git, gitReport, gitRunningHooks, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+import { git, gitReport, gitWrite, hooksNotice, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
 
 const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500).describe(pathsDescription);
 const optionalPaths = requiredPaths.optional();
@@ -40,7 +40,7 @@ const gitCreateBranch = defineTool({
 		if (input.switch && start.length === 0 && !(await hasCommits(repo, ctx))) {
 			args.splice(0, args.length, 'switch', '--orphan', name);
 		}
-		const result = await (input.switch ? gitRunningHooks : git)(repo, args, ctx);
+		const result = await gitWrite(repo, args, ctx);
 		return { text: `${gitReport(result, `Created branch ${name}.`)}\n${await shortStatus(repo, ctx)}` };
 	},
 });
@@ -63,7 +63,7 @@ const gitSwitchBranch = defineTool({
 		const args = input.detach
 			? ['switch', '--detach', '--end-of-options', await resolveCommit(repo, input.branch, ctx)]
 			: ['switch', '--end-of-options', await checkBranchName(repo, input.branch, ctx)];
-		const result = await gitRunningHooks(repo, args, ctx);
+		const result = await gitWrite(repo, args, ctx);
 		return { text: `${gitReport(result, 'Switched.')}\n${await shortStatus(repo, ctx)}` };
 	},
 });
@@ -87,7 +87,7 @@ const gitDeleteBranch = defineTool({
 		if (!(await localBranchExists(repo, name, ctx))) {
 			throw new ToolError(`There is no local branch "${name}". List branches with git_branches.`);
 		}
-		const result = await git(repo, ['branch', input.force ? '-D' : '-d', '--end-of-options', name], ctx);
+		const result = await gitWrite(repo, ['branch', input.force ? '-D' : '-d', '--end-of-options', name], ctx);
 		return { text: gitReport(result, `Deleted branch ${name}.`) };
 	},
 });
@@ -104,8 +104,8 @@ const gitStage = defineTool({
 	async handler(input, ctx) {
 		const repo = await openRepository(ctx.host, input.repository);
 		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
-		await git(repo, ['--literal-pathspecs', 'add', '--all', '--', ...pathspecs], ctx);
-		return { text: `Staged ${pathspecs.join(', ')}.\n${await shortStatus(repo, ctx)}` };
+		const result = await gitWrite(repo, ['--literal-pathspecs', 'add', '--all', '--', ...pathspecs], ctx);
+		return { text: `Staged ${pathspecs.join(', ')}.${hooksNotice(result)}\n${await shortStatus(repo, ctx)}` };
 	},
 });
 
@@ -125,8 +125,8 @@ const gitUnstage = defineTool({
 			? ['--literal-pathspecs', 'restore', '--staged', '--', ...pathspecs]
 			// No HEAD to restore from yet: unstaging means dropping the paths from the index.
 			: ['--literal-pathspecs', 'rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...pathspecs];
-		await git(repo, args, ctx);
-		return { text: `Unstaged ${pathspecs.join(', ')}.\n${await shortStatus(repo, ctx)}` };
+		const result = await gitWrite(repo, args, ctx);
+		return { text: `Unstaged ${pathspecs.join(', ')}.${hooksNotice(result)}\n${await shortStatus(repo, ctx)}` };
 	},
 });
 
@@ -153,7 +153,7 @@ const gitCommit = defineTool({
 			throw new ToolError(`The repository ${repo.display} has no commits yet; there is nothing to amend.`);
 		}
 		// The message goes through stdin: never an argument git could parse, whatever it starts with.
-		const result = await gitRunningHooks(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
+		const result = await gitWrite(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
 		return { text: gitReport(result, 'Committed.') };
 	},
 });
@@ -198,14 +198,14 @@ const gitStash = defineTool({
 			const args = ['stash', 'push', ...(input.includeUntracked ? ['--include-untracked'] : []), ...(input.message ? ['-m', input.message] : [])];
 			// Per-path `:(literal)`, not --literal-pathspecs: stash runs clean with a `:/` pathspec of its own.
 			const literal = pathspecs.map((path) => `:(literal)${path}`);
-			const result = await git(repo, literal.length > 0 ? [...args, '--', ...literal] : args, ctx);
+			const result = await gitWrite(repo, literal.length > 0 ? [...args, '--', ...literal] : args, ctx);
 			message = gitReport(result, 'Stashed.');
 		} else {
 			const index = input.index ?? 0;
 			if (!(await list()).some((entry) => entry.index === index)) {
 				throw new ToolError(`There is no stash entry ${index}. List them with action "list".`);
 			}
-			const result = await git(repo, ['stash', 'pop', `stash@{${index}}`], ctx);
+			const result = await gitWrite(repo, ['stash', 'pop', `stash@{${index}}`], ctx);
 			message = gitReport(result, 'Popped.');
 		}
 		const structured = { action: input.action, entries: await list(), message };
@@ -237,8 +237,8 @@ const gitReset = defineTool({
 		}
 		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
 		const args = pathspecs.length > 0 ? ['--literal-pathspecs', 'reset', '-q', hash, '--', ...pathspecs] : ['reset', '-q', `--${mode}`, hash];
-		await git(repo, args, ctx);
-		return { text: `Reset (${mode}) to ${hash.slice(0, 12)}.\n${await shortStatus(repo, ctx)}` };
+		const result = await gitWrite(repo, args, ctx);
+		return { text: `Reset (${mode}) to ${hash.slice(0, 12)}.${hooksNotice(result)}\n${await shortStatus(repo, ctx)}` };
 	},
 });
 
@@ -261,7 +261,7 @@ const gitClean = defineTool({
 		const repo = await openRepository(ctx.host, input.repository);
 		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
 		const flags = ['-f', ...(input.directories ? ['-d'] : []), ...(input.ignored ? ['-x'] : []), ...(input.dryRun ? ['-n'] : [])];
-		const result = await git(repo, ['--literal-pathspecs', 'clean', ...flags, '--', ...pathspecs], ctx, { maxBytes: 256 * 1024 });
+		const result = await gitWrite(repo, ['--literal-pathspecs', 'clean', ...flags, '--', ...pathspecs], ctx, { maxBytes: 256 * 1024 });
 		return { text: gitReport(result, 'Nothing to clean.'), truncated: result.truncated };
 	},
 });
