@@ -23,7 +23,8 @@ if (files.length === 0) {
 	console.error(`no unit test files match ${filters.join(' ')}`);
 	process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// A test that hangs fails after two minutes instead of holding CI until its deadline.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=120000', ...files], {
 	cwd: root,
 	stdio: 'inherit',
 });

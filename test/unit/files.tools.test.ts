@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -75,6 +76,14 @@ describe('read_file', () => {
 		await refused(t.host, 'read_file', { path: 'img.png' }, /binary file/);
 		await refused(t.host, 'read_file', { path: 'src' }, /is a directory.*list_directory/);
 		await refused(t.host, 'read_file', { path: 'nope.ts' }, /does not exist.*find_files/);
+	});
+
+	test('a named pipe is refused at once, not waited on for a writer', { skip: process.platform === 'win32' }, async () => {
+		execFileSync('mkfifo', [join(ws, 'pipe')]);
+		const started = Date.now();
+		await refused(t.host, 'read_file', { path: 'pipe' }, /not a regular file/);
+		await refused(t.host, 'edit_file', { path: 'pipe', edits: [{ oldText: 'a', newText: 'b' }] }, /not a regular file/);
+		assert.ok(Date.now() - started < 5000);
 	});
 
 	test('encodings: UTF-16LE and UTF-8 BOMs are detected, latin1 falls back, explicit encoding honoured', async () => {

@@ -1,6 +1,7 @@
 // Shared by the file tools: how paths are shown to the agent, how files are read as text, and content hashes.
 import { createHash } from 'node:crypto';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { TextEncodingName } from '../../core/filesHost';
@@ -43,26 +44,64 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 	if (!resolved.exists) {
 		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`);
 	}
-	const info = await stat(resolved.absolute);
-	if (info.isDirectory()) {
-		throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+	// One open file for the checks and the read: what was checked is what is read, in four system calls.
+	const handle = await openForReading(resolved.absolute, shown);
+	try {
+		const info = await handle.stat();
+		if (info.isDirectory()) {
+			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+		}
+		if (!info.isFile()) {
+			throw new ToolError(`${shown} is not a regular file (a device, socket or pipe) and cannot be read.`);
+		}
+		const dirty = host.files.dirtyText(resolved.absolute);
+		if (info.size > MAX_TEXT_FILE_BYTES && dirty === undefined) {
+			throw new ToolError(`${shown} is too large (${formatBytes(info.size)}; the limit is ${formatBytes(MAX_TEXT_FILE_BYTES)}). Use search_text to find the part you need.`);
+		}
+		if (dirty !== undefined) {
+			return { text: dirty, encoding: 'utf8', bom: false, source: 'editor', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(dirty) };
+		}
+		const bytes = await readAll(handle, info.size);
+		if (looksBinary(bytes, encoding === 'auto' ? undefined : encoding)) {
+			throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`);
+		}
+		const decoded = decodeText(bytes, encoding);
+		return { ...decoded, source: 'disk', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(decoded.text) };
+	} finally {
+		await handle.close();
 	}
-	if (!info.isFile()) {
-		throw new ToolError(`${shown} is not a regular file (a device, socket or pipe) and cannot be read.`);
+}
+
+/** Non-blocking where the platform has it: opening a named pipe must not wait for a writer before fstat refuses it. */
+const READ_FLAGS = constants.O_NONBLOCK === undefined ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK;
+
+async function openForReading(absolute: string, shown: string): Promise<FileHandle> {
+	try {
+		return await open(absolute, READ_FLAGS);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EISDIR') {
+			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+		}
+		if (code === 'ENOENT') {
+			throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`);
+		}
+		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
-	const dirty = host.files.dirtyText(resolved.absolute);
-	if (info.size > MAX_TEXT_FILE_BYTES && dirty === undefined) {
-		throw new ToolError(`${shown} is too large (${formatBytes(info.size)}; the limit is ${formatBytes(MAX_TEXT_FILE_BYTES)}). Use search_text to find the part you need.`);
+}
+
+/** The `size` bytes fstat reported (fewer if the file shrank meanwhile): the content the checks were made on. */
+async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
+	const buffer = Buffer.allocUnsafe(size);
+	let length = 0;
+	while (length < size) {
+		const { bytesRead } = await handle.read(buffer, length, size - length, length);
+		if (bytesRead === 0) {
+			break;
+		}
+		length += bytesRead;
 	}
-	if (dirty !== undefined) {
-		return { text: dirty, encoding: 'utf8', bom: false, source: 'editor', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(dirty) };
-	}
-	const bytes = await readFile(resolved.absolute);
-	if (looksBinary(bytes, encoding === 'auto' ? undefined : encoding)) {
-		throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`);
-	}
-	const decoded = decodeText(bytes, encoding);
-	return { ...decoded, source: 'disk', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(decoded.text) };
+	return buffer.subarray(0, length);
 }
 
 export function formatBytes(bytes: number): string {
