@@ -90,6 +90,7 @@ export class SessionTransport implements Transport {
 		this.running.set(id, controller);
 		const { progressToken } = params;
 		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
+			if (controller.signal.aborted) return;
 			const notification = { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) };
 			void this.send({ jsonrpc: '2.0', method: 'notifications/progress', params: notification }, { relatedRequestId: id });
 		};
@@ -135,6 +136,8 @@ export class SessionTransport implements Transport {
 			return;
 		}
 		if (responseId !== undefined) return; // its client went away
+		// Tied to a request that is over or cancelled: the GET stream is for messages tied to none.
+		if (options?.relatedRequestId !== undefined) return;
 		if (this.stream) writeEvent(this.stream, message);
 		// With no stream open, a notification not tied to a request has no reader: the spec lets us drop it.
 	}
