@@ -958,28 +958,3 @@ export function shellLineFeatures(line: string, parser: BashParser): { readonly 
 		parsed.delete();
 	}
 }
-
-/**
- * Whether `{ line; }` is one statement that runs just the line: the line parses, does not end in its own `;` or `&`
- * (bash rejects `;;` there, and the grammar does not) and nothing in it (a comment, an unclosed quote) swallows the
- * closing brace.
- */
-export function fitsInBraceGroup(line: string, parser: BashParser): boolean {
-	const statements = (text: string) => {
-		const parsed = parseLine(parser, text);
-		if (typeof parsed === 'string') {
-			return undefined;
-		}
-		try {
-			const top = children(parsed.rootNode).filter((node) => node.type !== 'comment');
-			return parsed.rootNode.hasError ? undefined : { count: top.filter((node) => node.isNamed).length, last: top[top.length - 1]?.type };
-		} finally {
-			parsed.delete();
-		}
-	};
-	const alone = statements(line);
-	if (!alone || alone.count === 0 || alone.last === ';' || alone.last === '&' || alone.last === ';;') {
-		return false;
-	}
-	return statements(`{ ${line}; }`)?.count === 1;
-}

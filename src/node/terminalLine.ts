@@ -1,22 +1,28 @@
-import { fitsInBraceGroup, type BashParser } from '../core/commandPolicy';
 import { shellQuote } from './processes';
 
 /**
- * The line as typed into the terminal: one `eval '…'` that changes to the working directory, then runs the line with
- * standard input closed, so nothing waits for a keyboard. The directory change comes every time: the terminal's
- * reported directory can lag behind a `cd` the previous line made. `builtin` skips any `cd` function the user's
- * profile defines.
+ * The line as typed into the terminal: one `eval '…'` that changes to the working directory and runs the line in a
+ * fresh, non-interactive bash with standard input closed:
  *
- * When the parser reads the line as one whole statement, it runs as `{ line; } </dev/null` (a subshell `( … )` would
- * lose the exit code in shell integration; a group keeps it). A line with a trailing comment, `&` or `;` would break
- * out of the group, so it runs through an inner `eval`, whose redirection covers all of it.
+ *     eval 'builtin cd -- /the/cwd && /bin/bash -c '\''<line>'\'' </dev/null'
+ *
+ * A fresh bash per line, because the terminal's shell lives on between lines: in it, an approved
+ * `alias ls='rm -rf ~'`, a function or an exported PATH would change what a later line that the policy allows
+ * actually runs. In a child shell nothing a line does to the shell outlasts it (`cd`, aliases, functions, variables,
+ * `exit`), no alias of the user's rewrites it (a `-c` shell reads no profile or rc), and the line runs exactly as the
+ * policy read it, as on the child-process path. The directory change comes every time, with `builtin` past any `cd`
+ * function of the user's.
  *
  * Why `eval` outside: VS Code pairs the execution it hands us with the one the shell reports by comparing command
  * lines. Bash reports the typed line only when history is exact; with HISTCONTROL=ignoreboth (Debian's and Ubuntu's
  * default ~/.bashrc) it reports $BASH_COMMAND, the first simple command with its spacing and redirections rewritten. A
  * single simple command without redirections, single-spaced, reads back identically either way.
  */
-export function terminalLine(line: string, cwd: string, parser: BashParser): string {
-	const run = fitsInBraceGroup(line, parser) ? `{ ${line}; } </dev/null` : `eval ${shellQuote(line)} </dev/null`;
-	return `eval ${shellQuote(`builtin cd -- ${shellQuote(cwd)} && ${run}`)}`;
+export function terminalLine(line: string, cwd: string, bash: string): string {
+	return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${shellWord(bash)} -c ${shellQuote(line)} </dev/null`)}`;
+}
+
+/** Bare when nothing in it means anything to the shell (most paths), so the typed line stays readable; else quoted. */
+function shellWord(text: string): string {
+	return /^[\w./:@%+,-]+$/.test(text) && !text.startsWith('-') ? text : shellQuote(text);
 }

@@ -144,7 +144,7 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			this.log.info('terminal.ready', { ms: Math.round(performance.now() - waitStarted) });
 		}
 		slot.fresh = false;
-		const typed = terminalLine(request.line, request.cwd, parser);
+		const typed = terminalLine(request.line, request.cwd, defaultShell());
 		// Once the line is typed it is never run anywhere else: a second run of `git commit` or `rm` is worse than a
 		// slow answer. A line the shell never reports ends with the timeout, which closes its terminal.
 		// A line VS Code did not pair with our execution leaves that execution queued in VS Code, where a later line's
@@ -280,9 +280,8 @@ class TerminalCommand implements BackgroundCommand {
 			}));
 			subscriptions.push(vscode.window.onDidCloseTerminal((closed) => {
 				if (closed === terminal) {
-					// A line that runs `exit N` ends the terminal's shell: its exit status is the line's.
-					const code = this.stopReason ? undefined : closed.exitStatus?.code;
-					this.finish(code ?? null, code === undefined ? 'the terminal was closed while the command ran' : 'the line exited the terminal\'s shell');
+					// The user closed it, or its shell died: the line's own `exit` only ends its child bash.
+					this.finish(null, 'the terminal was closed while the command ran');
 				}
 			}));
 			timers.push(setTimeout(() => void this.kill('timeout'), request.timeoutMs));

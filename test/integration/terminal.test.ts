@@ -92,6 +92,18 @@ describe('terminal and tasks through VS Code', function () {
 		assert.equal(parsed.exitCode, 127);
 	});
 
+	it('reports a line\'s own exit code, and `exit` ends only that line, not the terminal', async () => {
+		const terminalsBefore = vscode.window.terminals.filter((t) => t.name === 'MCP Workbench').length;
+		const call = invokeOurToolText('run_command', { line: 'echo leaving-mcpwb; exit 5' });
+		await approveCard('run_command', /leaving-mcpwb/);
+		const result = await call;
+		const parsed = JSON.parse(result.text) as { exitCode: number; ranIn: string; output?: string };
+		assert.equal(parsed.ranIn, 'terminal', result.text);
+		assert.equal(parsed.exitCode, 5, result.text);
+		assert.match(parsed.output ?? '', /leaving-mcpwb/);
+		assert.equal(vscode.window.terminals.filter((t) => t.name === 'MCP Workbench' && t.exitStatus === undefined).length, terminalsBefore, 'the terminal survived');
+	});
+
 	it('runs a task from tasks.json and reports its exit code', async () => {
 		const listed = await invokeOurToolText('list_tasks', {});
 		assert.match(listed.text, /exit three/);

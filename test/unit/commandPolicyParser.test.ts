@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyzeCommand, fitsInBraceGroup, shellLineFeatures, type CommandRule } from '../../src/core/commandPolicy';
+import { analyzeCommand, shellLineFeatures, type CommandRule } from '../../src/core/commandPolicy';
 import { analyzeCommandLine, loadBashParser } from '../../src/node/bashParser';
 
 const options = { cwd: '/ws/app', workspaceRoots: ['/ws/app'] };
@@ -44,17 +44,6 @@ describe('shell line features (where a line can run)', () => {
 		const parser = await loadBashParser();
 		assert.match(shellLineFeatures('echo "x', parser).unsupported ?? '', /cannot be parsed/);
 		assert.match(shellLineFeatures('ls )', parser).unsupported ?? '', /cannot be parsed/);
-	});
-
-	test('only lines that stay one statement inside { …; } are grouped', async () => {
-		const parser = await loadBashParser();
-		for (const line of ['ls', 'ls; ls', 'a && b || c', 'ls | wc -l', 'echo "}"', 'ls }']) {
-			assert.equal(fitsInBraceGroup(line, parser), true, line);
-		}
-		// A trailing `;` or `&` makes `;;` / `&;` (bash rejects them), a comment or newline swallows the brace.
-		for (const line of ['ls;', 'sleep 1 &', 'ls # note', 'ls\n', 'echo "x', 'ls; }', '', '# only']) {
-			assert.equal(fitsInBraceGroup(line, parser), false, line);
-		}
 	});
 });
 

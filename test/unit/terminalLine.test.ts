@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BashParser } from '../../src/core/commandPolicy';
-import { loadBashParser } from '../../src/node/bashParser';
 import { terminalLine } from '../../src/node/terminalLine';
 
 interface TypedRun {
@@ -39,12 +37,10 @@ function runTyped(typed: string, cwd: string): Promise<TypedRun> {
 }
 
 describe('the line typed into the terminal', () => {
-	let parser: BashParser;
 	let workspace: string;
 	let elsewhere: string;
 
 	before(async () => {
-		parser = await loadBashParser();
 		workspace = realpathSync(mkdtempSync(join(tmpdir(), 'mcpwb-typed-')));
 		elsewhere = realpathSync(mkdtempSync(join(tmpdir(), 'mcpwb-elsewhere-')));
 	});
@@ -70,7 +66,7 @@ describe('the line typed into the terminal', () => {
 
 	for (const { line, output, exitCode } of lines) {
 		test(`reads back exactly as typed and runs as written: ${line}`, async () => {
-			const typed = terminalLine(line, workspace, parser);
+			const typed = terminalLine(line, workspace, '/bin/bash');
 			const run = await runTyped(typed, workspace);
 			assert.equal(run.reported, typed, 'bash reports the typed line itself, so VS Code pairs it with our execution');
 			assert.equal(run.output, output);
@@ -79,22 +75,31 @@ describe('the line typed into the terminal', () => {
 	}
 
 	test('changes to the working directory every time, and runs nothing when it cannot', async () => {
-		const moved = terminalLine('pwd', workspace, parser);
+		const moved = terminalLine('pwd', workspace, '/bin/bash');
 		assert.match(moved, /^eval 'builtin cd -- /);
 		const run = await runTyped(moved, elsewhere);
 		assert.equal(run.reported, moved);
 		assert.equal(run.output, `${workspace}\n`);
 		for (const line of ['echo must-not-run', 'echo must-not-run; echo nor-this;']) {
-			const failed = await runTyped(terminalLine(line, join(workspace, 'missing'), parser), elsewhere);
+			const failed = await runTyped(terminalLine(line, join(workspace, 'missing'), '/bin/bash'), elsewhere);
 			assert.doesNotMatch(failed.output, /must-not-run|nor-this/);
 			assert.equal(failed.exitCode, 1);
 		}
 	});
 
+	test('nothing a line does to its shell outlasts it: variables, functions, aliases, cd, exit', async () => {
+		const first = terminalLine('export LEAK=1; f() { echo hijacked; }; alias ls="echo hijacked"; cd /; exit 7', workspace, '/bin/bash');
+		const second = terminalLine('echo "[${LEAK-}]"; type f ls 2>&1 | head -c 0; f 2>/dev/null || echo no-function; pwd', workspace, '/bin/bash');
+		const script = join(workspace, '.sequence.sh');
+		writeFileSync(script, `shopt -s expand_aliases\n${first}\necho "status=$?"\n${second}\n`);
+		const output = execFileSync('bash', [script], { cwd: elsewhere, encoding: 'utf8' });
+		assert.equal(output, `status=7\n[]\nno-function\n${workspace}\n`);
+	});
+
 	test('a working directory with quotes and spaces survives the two layers of quoting', async () => {
 		const odd = join(workspace, `it's a "dir"`);
 		mkdirSync(odd);
-		const typed = terminalLine('pwd', odd, parser);
+		const typed = terminalLine('pwd', odd, '/bin/bash');
 		const run = await runTyped(typed, elsewhere);
 		assert.equal(run.reported, typed);
 		assert.equal(run.output, `${odd}\n`);
