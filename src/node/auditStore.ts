@@ -6,6 +6,7 @@ import type { AuditEntry, AuditRecord, AuditSink } from '../core/auditRecord';
 import { compileFilter, searchText, toCsv } from '../core/auditQuery';
 import type { AuditFilter, CompiledAuditFilter } from '../core/auditQuery';
 import { ChainVerifier, chainEntry } from './auditChain';
+import { readUpTo } from './fileBytes';
 
 const FILE_PATTERN = /^audit-(\d+)\.jsonl$/;
 const NEWLINE = 0x0a;
@@ -62,16 +63,7 @@ interface AuditFile {
 async function readPrefix(path: string, size: number): Promise<Buffer> {
 	const handle = await open(path, 'r');
 	try {
-		const buffer = Buffer.alloc(size);
-		let filled = 0;
-		while (filled < size) {
-			const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
-			if (bytesRead === 0) {
-				break;
-			}
-			filled += bytesRead;
-		}
-		return buffer.subarray(0, filled);
+		return await readUpTo(handle, size);
 	} finally {
 		await handle.close();
 	}

@@ -91,8 +91,7 @@ export class SessionTransport implements Transport {
 		const { progressToken } = params;
 		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
 			if (controller.signal.aborted) return;
-			const notification = { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) };
-			void this.send({ jsonrpc: '2.0', method: 'notifications/progress', params: notification }, { relatedRequestId: id });
+			void this.send({ jsonrpc: '2.0', ...progressNotification(progressToken, progress, total, message) }, { relatedRequestId: id });
 		};
 		// Called synchronously, like the SDK's handlers: a call starts in the order its message arrived.
 		let answer: Promise<CallToolResult>;
@@ -243,6 +242,11 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { id: R
 
 function isResponse(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId } {
 	return !('method' in message) && 'id' in message && ('result' in message || 'error' in message);
+}
+
+/** notifications/progress for a request's token, leaving out what the tool did not say. */
+export function progressNotification(progressToken: string | number, progress: number, total?: number, message?: string) {
+	return { method: 'notifications/progress' as const, params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } };
 }
 
 /** A tools/call request: its params, or what is wrong with them (answered as invalid params). */

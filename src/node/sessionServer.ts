@@ -3,7 +3,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Gate } from '../core/gate';
 import type { OfferContext, ToolRegistry } from '../core/toolRegistry';
-import { SessionTransport, type DirectCallHandler } from './httpTransport';
+import { progressNotification, SessionTransport, type DirectCallHandler } from './httpTransport';
 
 export interface SessionServerOptions {
 	readonly name: string;
@@ -57,7 +57,7 @@ export async function connectSessionServer(options: SessionServerOptions, transp
 				: {
 					sendProgress: (progress: number, total?: number, message?: string) => {
 						void extra
-							.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } })
+							.sendNotification(progressNotification(progressToken, progress, total, message))
 							.catch(() => undefined);
 					},
 				}),

@@ -4,7 +4,7 @@ import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResu
 import type { Logger } from '../core/log';
 import { loadBashParser } from '../node/bashParser';
 import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../node/nodeTerminalHost';
-import { ChildCommand, defaultShell, exitCodeNotes, killDescendants, OutputCapture, stopNotes } from '../node/processes';
+import { ChildCommand, commandResult, defaultShell, killDescendants, OutputCapture } from '../node/processes';
 import { terminalLine } from '../node/terminalLine';
 
 export interface VsCodeTerminalSettings extends TerminalLimits {
@@ -360,28 +360,21 @@ class TerminalCommand implements BackgroundCommand {
 	}
 
 	private result(exitCode: number | null, note: string | undefined): CommandResult {
-		const notes: string[] = [];
-		if (note) {
-			notes.push(note);
-		}
+		const notes: string[] = note ? [note] : [];
 		if (!this.execution) {
 			notes.push('the terminal never reported the start of the command, so it may not have run');
 		} else if (this.reportedAs !== undefined) {
 			notes.push(`the shell reported the line as ${JSON.stringify(this.reportedAs.slice(0, 200))}, so the start of its output may be missing`);
 		}
-		notes.push(...exitCodeNotes(exitCode), ...stopNotes(this.stopReason, this.request.timeoutMs));
-		return {
-			exitCode: this.stopReason ? null : exitCode,
+		return commandResult(this.capture, {
+			exitCode,
+			reportedExitCode: this.stopReason ? null : exitCode,
 			signal: null,
-			timedOut: this.stopReason === 'timeout',
-			cancelled: this.stopReason === 'cancel' || this.stopReason === 'kill',
-			output: this.capture.text.text(),
-			truncated: this.capture.text.truncated,
-			totalChars: this.capture.text.totalChars,
-			binary: this.capture.binary,
-			durationMs: Math.round(performance.now() - this.started),
+			stopReason: this.stopReason,
+			timeoutMs: this.request.timeoutMs,
+			startedMs: this.started,
 			ranIn: 'terminal',
 			notes,
-		};
+		});
 	}
 }

@@ -9,6 +9,7 @@ import type { Host } from '../../core/host';
 import type { PathJail, ResolvedPath } from '../../core/pathJail';
 import { parsePathInput, resolveWriteTarget } from '../../core/pathRules';
 import { ToolError } from '../../core/toolSpec';
+import { readUpTo } from '../../node/fileBytes';
 import { decodeText, looksBinary } from './encoding';
 
 /** Larger files are refused whole; read_file can still page through them by lines up to this size. */
@@ -61,7 +62,7 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 		if (dirty !== undefined) {
 			return { text: dirty, encoding: 'utf8', bom: false, source: 'editor', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(dirty) };
 		}
-		const bytes = await readAll(handle, info.size);
+		const bytes = await readUpTo(handle, info.size);
 		if (looksBinary(bytes, encoding === 'auto' ? undefined : encoding)) {
 			throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`);
 		}
@@ -88,20 +89,6 @@ async function openForReading(absolute: string, shown: string): Promise<FileHand
 		}
 		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
-}
-
-/** The `size` bytes fstat reported (fewer if the file shrank meanwhile): the content the checks were made on. */
-async function readAll(handle: FileHandle, size: number): Promise<Buffer> {
-	const buffer = Buffer.allocUnsafe(size);
-	let length = 0;
-	while (length < size) {
-		const { bytesRead } = await handle.read(buffer, length, size - length, length);
-		if (bytesRead === 0) {
-			break;
-		}
-		length += bytesRead;
-	}
-	return buffer.subarray(0, length);
 }
 
 export function formatBytes(bytes: number): string {
