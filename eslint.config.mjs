@@ -22,7 +22,7 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': ['error', {
 				paths: [{ name: 'vscode', message: 'core is pure: no vscode' }],
-				patterns: [{ group: ['node:*', 'fs', 'child_process', 'http', 'net', '../node/*', '../vscode/*', '../tools/*'], message: 'core is pure logic: no I/O, no outer layers' }],
+				patterns: [{ group: ['node:*', 'fs', 'child_process', 'http', 'net', '**/node/**', '**/vscode/**', '**/webview/**', '../../tools/**'], message: 'core is pure logic: no I/O, no outer layers' }],
 			}],
 		},
 	},

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { AuditEntry } from '../src/core/auditRecord';
-import { Metrics } from '../src/core/metrics';
-import { RateLimiter } from '../src/core/rateLimit';
-import { Redactor } from '../src/core/redaction';
-import { AuditStore } from '../src/node/auditStore';
+import type { AuditEntry } from '../src/core/audit/auditRecord';
+import { Metrics } from '../src/core/gate/metrics';
+import { RateLimiter } from '../src/core/gate/rateLimit';
+import { Redactor } from '../src/core/gate/redaction';
+import { AuditStore } from '../src/node/audit/auditStore';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Host, WorkspaceFolderInfo } from '../src/core/host';
-import type { AnyToolSpec, ToolContext } from '../src/core/toolSpec';
-import { NodeFilesHost } from '../src/node/nodeFilesHost';
-import { NodePathJail } from '../src/node/pathJail';
+import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
+import type { AnyToolSpec, ToolContext } from '../src/core/tools/toolSpec';
+import { NodeFilesHost } from '../src/node/files/nodeFilesHost';
+import { NodePathJail } from '../src/node/files/pathJail';
 import { findFilesTool, searchTextTool } from '../src/tools/files/search';
 import { cachedWorkspace } from './fixtures';
 

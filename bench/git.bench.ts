@@ -5,9 +5,9 @@ import { readFile, realpath, rm, writeFile, appendFile } from 'node:fs/promises'
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Host, WorkspaceFolderInfo } from '../src/core/host';
-import type { AnyToolSpec, ToolContext } from '../src/core/toolSpec';
-import { NodePathJail } from '../src/node/pathJail';
+import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
+import type { AnyToolSpec, ToolContext } from '../src/core/tools/toolSpec';
+import { NodePathJail } from '../src/node/files/pathJail';
 import { gitTools } from '../src/tools/git';
 import { cachedWorkspace } from './fixtures';
 

@@ -7,7 +7,7 @@
  * machine.
  */
 import { loadavg } from 'node:os';
-import { openPanel, startHarness, type Harness } from '../test/unit/webviewHarness';
+import { openPanel, startHarness, type Harness } from '../test/unit/webview/webviewHarness';
 import { printTable, summarize, type Summary } from './stats';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 15);

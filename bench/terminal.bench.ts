@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Host, WorkspaceFolderInfo } from '../src/core/host';
-import type { ToolContext } from '../src/core/toolSpec';
-import { analyzeCommandLine } from '../src/node/bashParser';
-import { NodeTerminalHost } from '../src/node/nodeTerminalHost';
-import { NodePathJail } from '../src/node/pathJail';
-import { defaultShell, runProcess } from '../src/node/processes';
-import { terminalTools } from '../src/tools/terminal';
+import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
+import type { ToolContext } from '../src/core/tools/toolSpec';
+import { analyzeCommandLine } from '../src/node/terminal/bashParser';
+import { NodeTerminalHost } from '../src/node/terminal/nodeTerminalHost';
+import { NodePathJail } from '../src/node/files/pathJail';
+import { defaultShell, runProcess } from '../src/node/terminal/childCommand';
+import { terminalTools } from '../src/tools/terminal/commands';
 import { printTable, summarize } from './stats';
 
 function option(name: string, fallback: string): string {

@@ -14,7 +14,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditStore } from '../src/node/auditStore';
+import { AuditStore } from '../src/node/audit/auditStore';
 import { readFileTool } from '../src/tools/files/read';
 import { startWorkbench } from '../test/unit/helpers/workbench';
 import { printTable, summarize, type Summary } from './stats';

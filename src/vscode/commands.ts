@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/clientConfig';
-import type { WorkbenchServer } from '../node/workbenchServer';
+import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/server/clientConfig';
+import type { WorkbenchServer } from '../node/server/workbenchServer';
 
 export interface CommandDeps {
 	readonly server: WorkbenchServer;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatLogLine, type Logger } from '../core/log';
+import { formatLogLine, type Logger } from '../core/base/log';
 
 /** Structured lines in the "MCP Workbench" log channel; the channel adds time and level. */
 export function createLogger(channel: vscode.LogOutputChannel, redact: (text: string) => string): Logger {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Connection } from '../node/workbenchServer';
+import type { Connection } from '../node/server/workbenchServer';
 
 export const PROVIDER_ID = 'mcpWorkbench';
 export const SERVER_LABEL = 'MCP Workbench';

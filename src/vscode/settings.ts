@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { GateSettings } from '../core/gate';
-import type { CommandRule } from '../core/commandPolicy';
-import type { PolicyAction, PolicyRule } from '../core/policy';
-import type { ToolFamily } from '../core/toolSpec';
+import type { GateSettings } from '../core/gate/gate';
+import type { CommandRule } from '../core/shell/commandPolicy';
+import type { PolicyAction, PolicyRule } from '../core/gate/policy';
+import type { ToolFamily } from '../core/tools/toolSpec';
 
 export const SECTION = 'mcpWorkbench';
 export const ALL_FAMILIES: readonly ToolFamily[] = ['workspace', 'files', 'git', 'terminal', 'tasks'];

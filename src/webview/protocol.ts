@@ -1,8 +1,8 @@
 // Messages between the extension host and the sidebar webview, and the view models both sides share.
 // The webview imports this file with `import type` only, so zod stays out of the browser bundle.
 import { z } from 'zod';
-import type { AuditRecord } from '../core/auditRecord';
-import type { Risk, ToolFamily } from '../core/toolSpec';
+import type { AuditRecord } from '../core/audit/auditRecord';
+import type { Risk, ToolFamily } from '../core/tools/toolSpec';
 
 export type { AuditRecord };
 

@@ -1,7 +1,7 @@
 // Pure view logic of the panel: window math for the virtual list, keyboard moves and text formatting.
 // No DOM here, so node unit tests cover it.
-import type { Decision, Outcome } from '../core/auditRecord';
-import type { Risk } from '../core/toolSpec';
+import type { Decision, Outcome } from '../core/audit/auditRecord';
+import type { Risk } from '../core/tools/toolSpec';
 import type { AuditFilterView, ServerView } from './protocol';
 
 /** Fixed height of one audit row in CSS pixels; the list's geometry depends on it being fixed. */

@@ -4,13 +4,13 @@ import { constants } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { TextEncodingName } from '../../core/filesHost';
-import type { Host } from '../../core/host';
-import type { PathJail, ResolvedPath } from '../../core/pathJail';
-import { parsePathInput, resolveWriteTarget } from '../../core/pathRules';
-import { ToolError } from '../../core/toolSpec';
-import { readUpTo } from '../../node/fileBytes';
-import { decodeText, looksBinary } from './encoding';
+import type { TextEncodingName } from '../../core/host/filesHost';
+import type { Host } from '../../core/host/host';
+import type { PathJail, ResolvedPath } from '../../core/paths/pathJail';
+import { parsePathInput, resolveWriteTarget } from '../../core/paths/pathRules';
+import { ToolError } from '../../core/tools/toolSpec';
+import { readUpTo } from '../../node/files/fileBytes';
+import { decodeText, looksBinary } from '../../core/host/textEncoding';
 
 /** Larger files are refused whole; read_file can still page through them by lines up to this size. */
 export const MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { DiagnosticSeverity } from '../../core/filesHost';
-import type { Host } from '../../core/host';
-import { relativeInside } from '../../core/pathRules';
-import { defineTool } from '../../core/toolSpec';
+import type { DiagnosticSeverity } from '../../core/host/filesHost';
+import type { Host } from '../../core/host/host';
+import { relativeInside } from '../../core/paths/pathRules';
+import { defineTool } from '../../core/tools/toolSpec';
 import { displayPath } from './common';
 
 const SEVERITY_ORDER: readonly DiagnosticSeverity[] = ['error', 'warning', 'information', 'hint'];

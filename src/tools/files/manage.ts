@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { z } from 'zod';
-import { defineTool, ToolError } from '../../core/toolSpec';
+import { defineTool, ToolError } from '../../core/tools/toolSpec';
 import { displayPath, resolveEntry } from './common';
 
 const pathField = z.string().min(1).describe('Path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');

@@ -1,8 +1,8 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Host } from '../../core/host';
-import { defineTool, ToolError } from '../../core/toolSpec';
+import type { Host } from '../../core/host/host';
+import { defineTool, ToolError } from '../../core/tools/toolSpec';
 import { displayPath, formatBytes, readCurrentText, throwIfAborted } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');

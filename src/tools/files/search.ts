@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import type { Host, WorkspaceFolderInfo } from '../../core/host';
-import type { ResolvedPath } from '../../core/pathJail';
-import { defineTool, ToolError } from '../../core/toolSpec';
-import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/ripgrep';
+import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
+import type { ResolvedPath } from '../../core/paths/pathJail';
+import { defineTool, ToolError } from '../../core/tools/toolSpec';
+import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/files/ripgrep';
 import { displayPath, throwIfAborted } from './common';
 
 const scopeFields = {

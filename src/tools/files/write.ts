@@ -1,10 +1,10 @@
 import { lstat } from 'node:fs/promises';
 import { z } from 'zod';
-import type { TextEncodingName } from '../../core/filesHost';
-import type { Host } from '../../core/host';
-import type { ResolvedPath } from '../../core/pathJail';
-import { resolveWriteTarget } from '../../core/pathRules';
-import { defineTool, ToolError, type CallSubject } from '../../core/toolSpec';
+import type { TextEncodingName } from '../../core/host/filesHost';
+import type { Host } from '../../core/host/host';
+import type { ResolvedPath } from '../../core/paths/pathJail';
+import { resolveWriteTarget } from '../../core/paths/pathRules';
+import { defineTool, ToolError, type CallSubject } from '../../core/tools/toolSpec';
 import { contentHash, diffPreview, displayPath, previewedHashes, readCurrentText, type CurrentText } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');

@@ -1,4 +1,4 @@
-import type { AnyToolSpec } from '../../core/toolSpec';
+import type { AnyToolSpec } from '../../core/tools/toolSpec';
 import { gitReadTools } from './readTools';
 import { gitRemoteTools } from './remoteTools';
 import { gitWriteTools } from './writeTools';

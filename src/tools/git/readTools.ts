@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
-import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from '../../node/gitDiscovery';
+import { defineTool, ToolError, type ToolContext } from '../../core/tools/toolSpec';
+import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from '../../node/git/gitDiscovery';
 import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseStatus } from './parse';
 import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
 import { redactCredentials } from './redact';

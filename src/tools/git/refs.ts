@@ -1,4 +1,4 @@
-import { ToolError, type ToolContext } from '../../core/toolSpec';
+import { ToolError, type ToolContext } from '../../core/tools/toolSpec';
 import { git, gitStatusCode, type GitRepository } from './repository';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineTool, ToolError } from '../../core/toolSpec';
-import { readHead } from '../../node/gitDiscovery';
+import { defineTool, ToolError } from '../../core/tools/toolSpec';
+import { readHead } from '../../node/git/gitDiscovery';
 import { checkBranchName, checkRemote, localBranchExists } from './refs';
 import { gitReport, gitWrite, gitSubject, openRepository, repositoryInput } from './repository';
 

@@ -1,12 +1,12 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { Host, WorkspaceFolderInfo } from '../../core/host';
-import { globMatcher, relativeToFolder } from '../../core/pathMatch';
-import { SENSITIVE_PATHS } from '../../core/policy';
-import { ToolError, type CallSubject, type ToolContext } from '../../core/toolSpec';
-import { findEnclosingRoot, findRepository } from '../../node/gitDiscovery';
-import { emptyHooksDir, GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/gitRunner';
+import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
+import { globMatcher, relativeToFolder } from '../../core/paths/pathMatch';
+import { SENSITIVE_PATHS } from '../../core/gate/policy';
+import { ToolError, type CallSubject, type ToolContext } from '../../core/tools/toolSpec';
+import { findEnclosingRoot, findRepository } from '../../node/git/gitDiscovery';
+import { emptyHooksDir, GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/git/gitRunner';
 import { redactCredentials } from './redact';
 
 export const repositoryInput = z.string().min(1).max(4096).optional()

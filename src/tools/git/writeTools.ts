@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, ToolError, type ToolContext } from '../../core/toolSpec';
+import { defineTool, ToolError, type ToolContext } from '../../core/tools/toolSpec';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
 import { git, gitReport, gitWrite, hooksNotice, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';

@@ -2,11 +2,11 @@
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { FolderExcludes } from '../../../src/core/filesHost';
-import type { Host, WorkspaceFolderInfo } from '../../../src/core/host';
-import type { ToolContext } from '../../../src/core/toolSpec';
-import { NodeFilesHost } from '../../../src/node/nodeFilesHost';
-import { NodePathJail } from '../../../src/node/pathJail';
+import type { FolderExcludes } from '../../../src/core/host/filesHost';
+import type { Host, WorkspaceFolderInfo } from '../../../src/core/host/host';
+import type { ToolContext } from '../../../src/core/tools/toolSpec';
+import { NodeFilesHost } from '../../../src/node/files/nodeFilesHost';
+import { NodePathJail } from '../../../src/node/files/pathJail';
 
 export interface TestHost {
 	readonly host: Host;

@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ApprovalBroker } from '../../../src/core/approvals';
-import type { AuditEntry, AuditRecord, AuditSink } from '../../../src/core/auditRecord';
-import { Gate, type GateDeps, type GateSettings } from '../../../src/core/gate';
-import type { Host, WorkspaceFolderInfo } from '../../../src/core/host';
-import { silentLogger } from '../../../src/core/log';
-import { Metrics } from '../../../src/core/metrics';
-import type { PolicySettings } from '../../../src/core/policy';
-import { ToolRegistry } from '../../../src/core/toolRegistry';
-import type { AnyToolSpec, ToolFamily } from '../../../src/core/toolSpec';
-import { NodeFilesHost } from '../../../src/node/nodeFilesHost';
-import { NodePathJail } from '../../../src/node/pathJail';
-import { WorkbenchServer } from '../../../src/node/workbenchServer';
-import { workspaceTools } from '../../../src/tools/workspace';
+import { ApprovalBroker } from '../../../src/core/gate/approvals';
+import type { AuditEntry, AuditRecord, AuditSink } from '../../../src/core/audit/auditRecord';
+import { Gate, type GateDeps, type GateSettings } from '../../../src/core/gate/gate';
+import type { Host, WorkspaceFolderInfo } from '../../../src/core/host/host';
+import { silentLogger } from '../../../src/core/base/log';
+import { Metrics } from '../../../src/core/gate/metrics';
+import type { PolicySettings } from '../../../src/core/gate/policy';
+import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
+import type { AnyToolSpec, ToolFamily } from '../../../src/core/tools/toolSpec';
+import { NodeFilesHost } from '../../../src/node/files/nodeFilesHost';
+import { NodePathJail } from '../../../src/node/files/pathJail';
+import { WorkbenchServer } from '../../../src/node/server/workbenchServer';
+import { workspaceTools } from '../../../src/tools/workspace/index';
 
 /** Keeps entries in memory, chained like the real store, so gate tests can read what was recorded. */
 export class MemoryAudit implements AuditSink {

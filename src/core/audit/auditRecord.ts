@@ -1,0 +1,46 @@
+import type { ToolFamily } from '../tools/toolSpec';
+
+/** How the gate decided: by policy, by the user, or not at all (the call failed validation first). */
+export type Decision = 'allow' | 'approve' | 'deny' | 'none';
+
+/** What happened to the call in the end. */
+export type Outcome = 'ok' | 'error' | 'denied' | 'invalid' | 'rate_limited' | 'timeout' | 'cancelled';
+
+/** One tool call, as the audit stores it: arguments and messages already redacted. */
+export interface AuditEntry {
+	/** ISO time the call arrived. */
+	readonly time: string;
+	readonly client: { readonly name: string; readonly version: string };
+	readonly sessionId: string;
+	readonly tool: string;
+	readonly family: ToolFamily | 'unknown';
+	readonly arguments: unknown;
+	/** One line: what the call touched ("edit src/a.ts"). */
+	readonly summary?: string;
+	readonly decision: Decision;
+	/**
+	 * Who or which rule decided: `default:read`, `setting:mcpWorkbench.policy.tools.write_file`, `sensitive:.env*`,
+	 * `user`, `grant:session`, `timeout`, `trust`.
+	 */
+	readonly decidedBy: string;
+	/** The deny reason the agent received, or the error message. */
+	readonly reason?: string;
+	readonly durationMs: number;
+	readonly outcome: Outcome;
+	readonly resultBytes: number;
+	readonly truncated: boolean;
+}
+
+/** An entry as written: numbered and chained to the one before it, so any edit or removal shows. */
+export interface AuditRecord extends AuditEntry {
+	readonly seq: number;
+	/** Hash of the previous record ('' for the first record ever). */
+	readonly prev: string;
+	/** sha256 over this record's canonical JSON without `hash`. */
+	readonly hash: string;
+}
+
+/** Where the gate sends entries; the store appends, the panel reads. */
+export interface AuditSink {
+	append(entry: AuditEntry): Promise<AuditRecord>;
+}

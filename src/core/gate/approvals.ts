@@ -1,0 +1,221 @@
+import { Emitter } from '../base/event';
+import type { WorkspaceFolderInfo } from '../host/host';
+import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
+import type { CallSubject, Risk, ToolFamily } from '../tools/toolSpec';
+
+/** What a session grant covers beyond the tool name: paths under folders, one command line, or one task label. */
+export type GrantPattern =
+	| { readonly kind: 'paths'; readonly globs: readonly string[] }
+	| { readonly kind: 'command'; readonly line: string }
+	| { readonly kind: 'task'; readonly label: string };
+
+export interface Grant {
+	readonly id: string;
+	readonly tool: string;
+	readonly pattern?: GrantPattern;
+	readonly label: string;
+	readonly createdAt: number;
+}
+
+export interface ApprovalRequest {
+	readonly id: string;
+	readonly tool: string;
+	readonly title: string;
+	readonly family: ToolFamily;
+	readonly risk: Risk;
+	readonly summary: string;
+	/** Redacted arguments, exactly as the call will run with them. */
+	readonly arguments: unknown;
+	readonly subject: CallSubject;
+	readonly client: string;
+	readonly sessionId: string;
+	/** Hash of the exact arguments: the decision is bound to it. */
+	readonly argsHash: string;
+	readonly createdAt: number;
+	readonly expiresAt: number;
+	/** Sensitive and destructive calls cannot be granted for the session: each one is asked. */
+	readonly grantable: boolean;
+	readonly pattern?: GrantPattern;
+	readonly patternLabel?: string;
+}
+
+export type ApprovalDecision =
+	| { readonly kind: 'approve' }
+	| { readonly kind: 'deny'; readonly reason?: string }
+	| { readonly kind: 'allowSession'; readonly scope: 'tool' | 'pattern' };
+
+export interface ApprovalResult {
+	readonly approved: boolean;
+	/** `user`, `grant:<id>`, `timeout`, `cancelled`. */
+	readonly by: string;
+	readonly reason?: string;
+	/** The arguments hash the decision was made for; the gate compares it right before running. */
+	readonly argsHash: string;
+}
+
+export interface ApprovalClock {
+	now(): number;
+	setTimeout(callback: () => void, ms: number): unknown;
+	clearTimeout(handle: unknown): void;
+}
+
+type NewRequest = Omit<ApprovalRequest, 'id' | 'createdAt' | 'expiresAt' | 'pattern' | 'patternLabel'>;
+
+/**
+ * Holds calls that wait for the user, and the "always allow for this session" grants. Only the user's side (panel,
+ * notification) calls `decide` and `revoke`; nothing reachable from a tool call can.
+ */
+export class ApprovalBroker {
+	private readonly waiting = new Map<string, { request: ApprovalRequest; resolve: (result: ApprovalResult) => void; timer: unknown }>();
+	private readonly standing = new Map<string, Grant>();
+	private readonly _onDidChange = new Emitter<void>();
+	readonly onDidChange = this._onDidChange.event;
+	private counter = 0;
+
+	constructor(
+		private readonly clock: ApprovalClock,
+		private readonly timeoutMs: () => number,
+		private readonly folders: () => readonly WorkspaceFolderInfo[],
+	) {}
+
+	pending(): ApprovalRequest[] {
+		return [...this.waiting.values()].map((entry) => entry.request);
+	}
+
+	grants(): Grant[] {
+		return [...this.standing.values()];
+	}
+
+	/** Waits for the user's decision; a timeout or the client's cancellation resolves it as not approved. */
+	request(input: NewRequest, signal?: AbortSignal): Promise<ApprovalResult> {
+		const now = this.clock.now();
+		const pattern = input.grantable ? patternFor(input.subject, this.folders()) : undefined;
+		const request: ApprovalRequest = {
+			...input,
+			id: `a${++this.counter}-${now.toString(36)}`,
+			createdAt: now,
+			expiresAt: now + this.timeoutMs(),
+			...(pattern ? { pattern, patternLabel: `${input.tool} ${describePattern(pattern)}` } : {}),
+		};
+		return new Promise<ApprovalResult>((resolve) => {
+			const finish = (result: ApprovalResult) => {
+				const entry = this.waiting.get(request.id);
+				if (!entry) return;
+				this.clock.clearTimeout(entry.timer);
+				this.waiting.delete(request.id);
+				signal?.removeEventListener('abort', onAbort);
+				resolve(result);
+				this._onDidChange.fire();
+			};
+			const onAbort = () => finish({ approved: false, by: 'cancelled', reason: 'The client cancelled the call', argsHash: request.argsHash });
+			const timer = this.clock.setTimeout(
+				() => finish({ approved: false, by: 'timeout', reason: `No decision within ${Math.round(this.timeoutMs() / 1000)} s`, argsHash: request.argsHash }),
+				request.expiresAt - now,
+			);
+			this.waiting.set(request.id, { request, resolve: finish, timer });
+			if (signal?.aborted) return onAbort();
+			signal?.addEventListener('abort', onAbort, { once: true });
+			this._onDidChange.fire();
+		});
+	}
+
+	/** The user's answer. Returns false when the request is gone (decided, timed out or cancelled). */
+	decide(id: string, decision: ApprovalDecision): boolean {
+		const entry = this.waiting.get(id);
+		if (!entry) return false;
+		const { request } = entry;
+		if (decision.kind === 'deny') {
+			entry.resolve({ approved: false, by: 'user', reason: decision.reason?.trim() || undefined, argsHash: request.argsHash });
+			return true;
+		}
+		if (decision.kind === 'allowSession' && request.grantable) {
+			const pattern = decision.scope === 'pattern' ? request.pattern : undefined;
+			const grant: Grant = {
+				id: `g${++this.counter}`,
+				tool: request.tool,
+				...(pattern ? { pattern } : {}),
+				label: pattern ? `${request.tool} ${describePattern(pattern)}` : `${request.tool} (any arguments)`,
+				createdAt: this.clock.now(),
+			};
+			this.standing.set(grant.id, grant);
+			entry.resolve({ approved: true, by: `user:grant:${grant.id}`, argsHash: request.argsHash });
+			return true;
+		}
+		entry.resolve({ approved: true, by: 'user', argsHash: request.argsHash });
+		return true;
+	}
+
+	revoke(grantId: string): void {
+		if (this.standing.delete(grantId)) this._onDidChange.fire();
+	}
+
+	clearGrants(): void {
+		if (this.standing.size === 0) return;
+		this.standing.clear();
+		this._onDidChange.fire();
+	}
+
+	/** A standing grant covering this call, if any. */
+	findGrant(tool: string, subject: CallSubject): Grant | undefined {
+		for (const grant of this.standing.values()) {
+			if (grant.tool !== tool) continue;
+			if (!grant.pattern || patternCovers(grant.pattern, subject, this.folders())) return grant;
+		}
+		return undefined;
+	}
+
+	/** Denies everything still waiting: the server is stopping. */
+	denyAll(reason: string): void {
+		for (const entry of [...this.waiting.values()]) {
+			entry.resolve({ approved: false, by: 'cancelled', reason, argsHash: entry.request.argsHash });
+		}
+	}
+
+	dispose(): void {
+		this.denyAll('The server stopped');
+		this._onDidChange.dispose();
+	}
+}
+
+function patternFor(subject: CallSubject, folders: readonly WorkspaceFolderInfo[]): GrantPattern | undefined {
+	if (subject.command) return { kind: 'command', line: subject.command.line };
+	if (subject.task) return { kind: 'task', label: subject.task.label };
+	if (subject.paths && subject.paths.length > 0) {
+		const globs = new Set<string>();
+		for (const path of subject.paths) {
+			const relative = relativeToFolder(path, folders)?.relative;
+			if (relative === undefined || relative === '') return undefined;
+			const slash = relative.lastIndexOf('/');
+			globs.add(slash < 0 ? '*' : `${relative.slice(0, slash)}/**`);
+		}
+		return { kind: 'paths', globs: [...globs] };
+	}
+	return undefined;
+}
+
+function patternCovers(pattern: GrantPattern, subject: CallSubject, folders: readonly WorkspaceFolderInfo[]): boolean {
+	switch (pattern.kind) {
+		case 'command':
+			return subject.command?.line === pattern.line;
+		case 'task':
+			return subject.task?.label === pattern.label;
+		case 'paths': {
+			const paths = subject.paths ?? [];
+			return paths.length > 0 && paths.every((path) => {
+				const relative = relativeToFolder(path, folders)?.relative;
+				return relative !== undefined && firstMatchingGlob(pattern.globs, relative) !== undefined;
+			});
+		}
+	}
+}
+
+function describePattern(pattern: GrantPattern): string {
+	switch (pattern.kind) {
+		case 'command':
+			return `running \`${pattern.line}\``;
+		case 'task':
+			return `task "${pattern.label}"`;
+		case 'paths':
+			return `on ${pattern.globs.join(', ')}`;
+	}
+}

@@ -1,0 +1,153 @@
+import type { WorkspaceFolderInfo } from '../host/host';
+import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
+import type { AnyToolSpec, CallSubject, Risk } from '../tools/toolSpec';
+
+export type PolicyAction = 'allow' | 'ask' | 'deny';
+
+export interface PolicyRule {
+	/** Tool name or glob over names (`git_*`, `*`). */
+	readonly tool: string;
+	/** Path globs relative to a workspace folder; the rule applies when every path of the call matches one. */
+	readonly paths?: readonly string[];
+	/** Task label globs, for task tools. */
+	readonly tasks?: readonly string[];
+	readonly action: PolicyAction;
+}
+
+export interface PolicySettings {
+	/** Per tool: `{ "write_file": "allow" }`. */
+	readonly tools: Readonly<Record<string, PolicyAction>>;
+	/** Argument-pattern rules, first match wins; they override `tools`. */
+	readonly rules: readonly PolicyRule[];
+	/** Extra sensitive globs, on top of the built-in list. */
+	readonly sensitivePaths: readonly string[];
+}
+
+export interface PolicyDecision {
+	readonly action: PolicyAction;
+	/** Which rule decided, for the audit: `default:write`, `setting:tools.write_file`, `sensitive:.env*`. */
+	readonly rule: string;
+	/** Sensitive and destructive calls ask whatever settings or session grants say. */
+	readonly mustAsk: boolean;
+}
+
+/** The command analyser's verdict, from the terminal family's parser. */
+export interface CommandVerdict {
+	readonly action: PolicyAction;
+	readonly rule: string;
+}
+
+/**
+ * Files whose change can take over the agent, the editor or the machine: git internals and hooks, editor and task
+ * configuration, environment files, agent instructions and MCP configuration, CI workflows, and our own settings.
+ */
+export const SENSITIVE_PATHS: readonly string[] = [
+	'**/.git',
+	'**/.git/**',
+	'**/.gitmodules',
+	'**/.vscode/*.json',
+	'**/*.code-workspace',
+	'**/.env',
+	'**/.env*',
+	'**/.envrc',
+	'**/.npmrc',
+	'**/.yarnrc*',
+	'**/.mcp.json',
+	'**/mcp.json',
+	'**/.cursor/**',
+	'**/.claude/**',
+	'**/CLAUDE.md',
+	'**/AGENTS.md',
+	'**/GEMINI.md',
+	'**/.gemini/**',
+	'**/.codex/**',
+	'**/.continue/**',
+	'**/.windsurf/**',
+	'**/.roo/**',
+	'**/.github/copilot-instructions.md',
+	'**/.github/instructions/**',
+	'**/.github/prompts/**',
+	'**/.github/chatmodes/**',
+	'**/.github/workflows/**',
+	'**/.husky/**',
+	'**/.githooks/**',
+	'**/.pre-commit-config.yaml',
+	'**/.ssh/**',
+	'**/id_rsa*',
+	'**/id_ed25519*',
+	'**/*.pem',
+	'**/*.key',
+];
+
+const RISK_ORDER: readonly Risk[] = ['read', 'write', 'execute', 'destructive'];
+
+export function effectiveRisk(spec: AnyToolSpec, subject: CallSubject): Risk {
+	const own = RISK_ORDER.indexOf(spec.risk);
+	const raised = subject.risk ? RISK_ORDER.indexOf(subject.risk) : -1;
+	return RISK_ORDER[Math.max(own, raised)];
+}
+
+/**
+ * Decides allow / ask / deny from the tool's risk, the user's settings and what the call really touches. Pure: the
+ * settings and folders are passed in, so the same inputs always give the same decision.
+ */
+export function decide(
+	spec: AnyToolSpec,
+	subject: CallSubject,
+	settings: PolicySettings,
+	folders: readonly WorkspaceFolderInfo[],
+	command?: CommandVerdict,
+): PolicyDecision {
+	const risk = effectiveRisk(spec, subject);
+	let action: PolicyAction = risk === 'read' ? 'allow' : 'ask';
+	let rule = `default:${risk}`;
+
+	const toolSetting = settings.tools[spec.name];
+	if (toolSetting) {
+		action = toolSetting;
+		rule = `setting:tools.${spec.name}`;
+	}
+	if (command) {
+		// The parser's verdict on the real command line replaces the tool-level default for commands.
+		if (!toolSetting || command.action === 'deny' || (toolSetting === 'allow' && command.action === 'ask')) {
+			action = command.action;
+			rule = command.rule;
+		}
+	}
+	const relativePaths = (subject.paths ?? []).map((p) => relativeToFolder(p, folders)?.relative ?? p);
+	for (const [index, candidate] of settings.rules.entries()) {
+		if (!matchesRule(candidate, spec.name, relativePaths, subject)) continue;
+		action = candidate.action;
+		rule = `setting:rules[${index}]`;
+		break;
+	}
+	if (action === 'deny') return { action, rule, mustAsk: false };
+
+	const sensitiveGlobs = [...SENSITIVE_PATHS, ...settings.sensitivePaths];
+	for (const path of relativePaths) {
+		const glob = firstMatchingGlob(sensitiveGlobs, path);
+		if (glob) return { action: 'ask', rule: `sensitive:${glob}`, mustAsk: true };
+	}
+	if (risk === 'destructive') return { action: 'ask', rule: action === 'allow' ? 'destructive:always-asks' : rule, mustAsk: true };
+	return { action, rule, mustAsk: false };
+}
+
+function matchesRule(rule: PolicyRule, toolName: string, relativePaths: readonly string[], subject: CallSubject): boolean {
+	if (!matchesName(rule.tool, toolName)) return false;
+	if (rule.paths) {
+		if (relativePaths.length === 0) return false;
+		if (!relativePaths.every((path) => firstMatchingGlob(rule.paths ?? [], path) !== undefined)) return false;
+	}
+	if (rule.tasks) {
+		const label = subject.task?.label;
+		if (label === undefined || firstMatchingGlob(rule.tasks, label) === undefined) return false;
+	}
+	return true;
+}
+
+function matchesName(pattern: string, name: string): boolean {
+	if (pattern === '*' || pattern === name) return true;
+	if (!pattern.includes('*')) return false;
+	const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+	return new RegExp(`^${escaped.join('.*')}$`).test(name);
+}

@@ -1,0 +1,32 @@
+import type { FilesHost } from './filesHost';
+import type { PathJail } from '../paths/pathJail';
+import type { TasksHost } from './tasksHost';
+import type { TerminalHost } from './terminalHost';
+import type { ToolFamily } from '../tools/toolSpec';
+
+export interface WorkspaceFolderInfo {
+	readonly name: string;
+	/** Real (symlink-free) absolute file-system path of the folder. */
+	readonly path: string;
+	readonly uri: string;
+	readonly index: number;
+}
+
+export interface WorkspaceHost {
+	folders(): readonly WorkspaceFolderInfo[];
+	isTrusted(): boolean;
+	readonly versions: { readonly editor: string; readonly appName: string; readonly extension: string };
+	enabledFamilies(): readonly ToolFamily[];
+}
+
+/**
+ * The small surface tools may use. `src/vscode` implements it on VS Code's API, `src/node` on plain Node for tests
+ * and external hosts; tool handlers never import `vscode`.
+ */
+export interface Host {
+	readonly workspace: WorkspaceHost;
+	readonly jail: PathJail;
+	readonly files: FilesHost;
+	readonly terminal: TerminalHost;
+	readonly tasks: TasksHost;
+}

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import type { Host } from '../host/host';
+
+/** The families a user can switch on or off; every tool belongs to exactly one. */
+export type ToolFamily = 'workspace' | 'files' | 'git' | 'terminal' | 'tasks';
+
+/**
+ * How much harm a call can do. Policy defaults derive from it: `read` is allowed, `write` and `execute` ask,
+ * `destructive` always asks (a user's "allow" setting cannot silence it, only a per-session grant can).
+ */
+export type Risk = 'read' | 'write' | 'execute' | 'destructive';
+
+/** MCP tool annotations, kept honest: clients such as VS Code skip their own confirmation for `readOnlyHint`. */
+export interface ToolAnnotations {
+	readonly title?: string;
+	readonly readOnlyHint?: boolean;
+	readonly destructiveHint?: boolean;
+	readonly idempotentHint?: boolean;
+	readonly openWorldHint?: boolean;
+}
+
+/**
+ * What a call will touch, computed from its parsed arguments before anything runs. The policy matches rules against
+ * it and the approval card shows it, so it must describe the real effect, not the agent's wording of it.
+ */
+export interface CallSubject {
+	/** Absolute, jail-resolved paths the call reads or writes (sensitive-path rules match these). */
+	readonly paths?: readonly string[];
+	/** The exact command line a terminal call runs, and where. */
+	readonly command?: { readonly line: string; readonly cwd: string };
+	/** A task call's label and its resolved command line. */
+	readonly task?: { readonly label: string; readonly command?: string };
+	/** A unified diff of what an edit will change, for the approval card. */
+	readonly diff?: { readonly path: string; readonly before: string; readonly after: string; readonly unified: string };
+	/** A risk higher than the tool's own, when these arguments make the call worse (git push --force, amend). */
+	readonly risk?: Risk;
+	/** One line for notifications and the audit list ("edit src/a.ts", "git commit -m …"). */
+	readonly summary?: string;
+}
+
+/** A text block or JSON the client receives; the gate caps, redacts and audits it on the way out. */
+export interface ToolResult<O = unknown> {
+	readonly text: string;
+	readonly structured?: O;
+	readonly isError?: boolean;
+	/** Set by handlers that cut their own output (line ranges, result limits), so the audit records it. */
+	readonly truncated?: boolean;
+}
+
+/** Everything a handler may use. Handlers get it only from the gate, so none can skip a step. */
+export interface ToolContext {
+	readonly host: Host;
+	/** Aborted on client cancellation, timeout, or server stop. */
+	readonly signal: AbortSignal;
+	/** Reports progress to the client when it asked for it; a no-op otherwise. */
+	progress(progress: number, total?: number, message?: string): void;
+	/** Largest text a handler should produce; the gate cuts anything longer. */
+	readonly maxOutputBytes: number;
+}
+
+export class ToolError extends Error {
+	/** An error the agent can act on: the message says what went wrong and what to do next. */
+	constructor(message: string) {
+		super(message);
+		this.name = 'ToolError';
+	}
+}
+
+export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject | undefined = z.ZodObject | undefined> {
+	/** snake_case verb first, unique across families: `read_file`, `git_status`. */
+	readonly name: string;
+	readonly title: string;
+	readonly description: string;
+	readonly family: ToolFamily;
+	readonly risk: Risk;
+	readonly input: I;
+	readonly output?: O;
+	readonly annotations: ToolAnnotations;
+	/** Longest a call may run before the gate aborts it; the gate's default applies when absent. */
+	readonly timeoutMs?: number;
+	/** Resolves what the call touches, for policy and approval. Throwing a ToolError refuses the call. */
+	describe?(input: z.output<I>, host: Host): Promise<CallSubject> | CallSubject;
+	handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<O extends z.ZodObject ? z.output<O> : unknown>>;
+}
+
+/** Erases the spec's generic parameters so specs of different shapes fit one array. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyToolSpec = ToolSpec<any, any>;
+
+/** Keeps the generic parameters while writing a spec literal, and checks it. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(spec: ToolSpec<I, O>): ToolSpec<I, O> {
+	return spec;
+}

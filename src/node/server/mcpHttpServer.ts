@@ -1,0 +1,300 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../../core/base/log';
+import { SessionTransport } from './sessionTransport';
+
+export interface SessionHandle {
+	close(): Promise<void>;
+}
+
+export interface McpHttpServerOptions {
+	/** Required as `Authorization: Bearer <secret>` on every request. */
+	readonly secret: string;
+	/** Builds one MCP server for a new session and connects it to the transport. */
+	readonly connectSession: (transport: SessionTransport) => Promise<SessionHandle>;
+	readonly log: Logger;
+	/** Largest request body accepted; larger bodies get 413. */
+	readonly maxBodyBytes?: number;
+	/** Sessions with no request and no open stream for this long are closed. */
+	readonly idleTimeoutMs?: number;
+	/** Also listen on a Unix socket (a named pipe on Windows) that only this user can reach. */
+	readonly useSocket?: boolean;
+	/** Extra authenticated GET routes, such as `/metrics`. */
+	readonly routes?: Readonly<Record<string, (res: ServerResponse) => void>>;
+}
+
+export interface ServerAddress {
+	readonly url: string;
+	readonly port: number;
+	readonly socketPath?: string;
+}
+
+const MCP_PATH = '/mcp';
+
+/**
+ * Streamable HTTP on loopback, for one editor window. Refusals are decided before a body is read and always answer
+ * with a JSON-RPC error body, so a misbehaving client learns why and the server keeps serving.
+ */
+export class McpHttpServer {
+	private readonly sessions = new Map<string, { transport: SessionTransport; handle: SessionHandle; viaSocket: boolean }>();
+	private readonly servers: Server[] = [];
+	private readonly sockets = new Set<Socket>();
+	private readonly secretDigest: Buffer;
+	private readonly maxBodyBytes: number;
+	private readonly idleTimeoutMs: number;
+	private allowedHosts = new Set<string>();
+	private socketDir: string | undefined;
+	private sweeper: NodeJS.Timeout | undefined;
+	private address: ServerAddress | undefined;
+
+	constructor(private readonly options: McpHttpServerOptions) {
+		this.secretDigest = digest(options.secret);
+		this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+		this.idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
+	}
+
+	get sessionCount(): number {
+		return this.sessions.size;
+	}
+
+	/** Open sessions by how their client connected. */
+	sessionsByTransport(): { socket: number; tcp: number } {
+		let socket = 0;
+		for (const session of this.sessions.values()) if (session.viaSocket) socket++;
+		return { socket, tcp: this.sessions.size - socket };
+	}
+
+	async listen(): Promise<ServerAddress> {
+		const tcp = this.createHttpServer(false);
+		await new Promise<void>((resolve, reject) => {
+			tcp.once('error', reject);
+			tcp.listen(0, '127.0.0.1', () => resolve());
+		});
+		const port = (tcp.address() as AddressInfo).port;
+		this.allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+		let socketPath: string | undefined;
+		if (this.options.useSocket) socketPath = await this.listenOnSocket();
+		this.sweeper = setInterval(() => this.closeIdleSessions(), Math.min(60_000, this.idleTimeoutMs / 4));
+		this.sweeper.unref();
+		this.address = { url: `http://127.0.0.1:${port}${MCP_PATH}`, port, socketPath };
+		this.options.log.info('server.listen', { url: this.address.url, socket: socketPath });
+		return this.address;
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.sweeper);
+		await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id, 'server stop')));
+		for (const socket of this.sockets) socket.destroy();
+		await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+		this.servers.length = 0;
+		if (this.socketDir) await rm(this.socketDir, { recursive: true, force: true });
+		this.socketDir = undefined;
+		if (this.address) this.options.log.info('server.closed', { url: this.address.url });
+		this.address = undefined;
+	}
+
+	private createHttpServer(viaSocket: boolean): Server {
+		const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+			this.handle(req, res, viaSocket).catch((error: unknown) => {
+				this.options.log.error('request.failed', { error: error instanceof Error ? error.message : String(error) });
+				if (!res.headersSent) refuse(res, 500, -32603, 'Internal server error');
+				else res.end();
+			});
+		});
+		server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.servers.push(server);
+		return server;
+	}
+
+	private async listenOnSocket(): Promise<string> {
+		let path: string;
+		if (process.platform === 'win32') {
+			path = `\\\\.\\pipe\\mcp-workbench-${createHash('sha256').update(this.options.secret).digest('hex').slice(0, 16)}`;
+		} else {
+			// A fresh 0700 folder: only this user can even see the socket.
+			this.socketDir = await mkdtemp(join(tmpdir(), 'mcp-workbench-'));
+			await chmod(this.socketDir, 0o700);
+			path = join(this.socketDir, 'mcp.sock');
+		}
+		const server = this.createHttpServer(true);
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(path, () => resolve());
+		});
+		return path;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): Promise<void> {
+		const path = (req.url ?? '/').split('?')[0];
+		// OAuth discovery probes must see 404: a 401 there sends VS Code into a sign-in flow we do not offer.
+		if (path.startsWith('/.well-known/')) return refuse(res, 404, -32601, 'Not found');
+		// Browsers always send Origin; no legitimate MCP client on this machine does.
+		if (req.headers.origin !== undefined) return refuse(res, 403, -32000, 'Requests with an Origin header are refused');
+		// DNS rebinding defence: a page on another name that resolves to 127.0.0.1 arrives with its own Host.
+		if (!viaSocket && !this.allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, -32000, 'Host not allowed');
+		if (!this.authorized(req.headers.authorization)) return refuse(res, 401, -32001, 'Missing or wrong bearer token');
+
+		const route = this.options.routes?.[path];
+		if (route && req.method === 'GET') return route(res);
+		if (path !== MCP_PATH) return refuse(res, 404, -32601, `Not found: the MCP endpoint is ${MCP_PATH}`);
+
+		const version = req.headers['mcp-protocol-version'];
+		if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+			return refuse(res, 400, -32000, `Unsupported MCP-Protocol-Version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+		}
+		switch (req.method) {
+			case 'POST':
+				return this.handlePost(req, res, viaSocket);
+			case 'GET':
+				return this.handleGet(req, res);
+			case 'DELETE':
+				return this.handleDelete(req, res);
+			default:
+				res.setHeader('allow', 'GET, POST, DELETE');
+				return refuse(res, 405, -32000, 'Method not allowed');
+		}
+	}
+
+	private async handlePost(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): Promise<void> {
+		const accept = req.headers.accept ?? '';
+		const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
+		const acceptsSse = accept.includes('text/event-stream');
+		if (!acceptsJson && !acceptsSse) return refuse(res, 406, -32000, 'Accept must include application/json or text/event-stream');
+		if (!(req.headers['content-type'] ?? '').includes('application/json')) {
+			return refuse(res, 415, -32000, 'Content-Type must be application/json');
+		}
+		const declared = Number(req.headers['content-length'] ?? 0);
+		if (declared > this.maxBodyBytes) return refuse(res, 413, -32000, `Request body larger than ${this.maxBodyBytes} bytes`, true);
+		const body = await readBody(req, this.maxBodyBytes);
+		if (body === undefined) return refuse(res, 413, -32000, `Request body larger than ${this.maxBodyBytes} bytes`, true);
+
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			return refuse(res, 400, -32700, 'Parse error: the body is not JSON');
+		}
+		const raw = Array.isArray(parsed) ? parsed : [parsed];
+		// A structural check is enough here: the SDK's protocol layer validates each message against its schema.
+		if (!raw.every(isJsonRpcMessage)) return refuse(res, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message');
+		const messages = raw as JSONRPCMessage[];
+		if (messages.length === 0) return refuse(res, 400, -32600, 'Invalid Request: empty batch');
+
+		const sessionHeader = req.headers['mcp-session-id'];
+		const initializing = messages.some((m) => 'method' in m && m.method === 'initialize');
+		if (initializing) {
+			if (messages.length > 1) return refuse(res, 400, -32600, 'initialize must be sent alone');
+			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
+			const transport = new SessionTransport();
+			const handle = await this.options.connectSession(transport);
+			this.sessions.set(transport.sessionId, { transport, handle, viaSocket });
+			transport.onclose = () => this.sessions.delete(transport.sessionId);
+			this.options.log.info('session.open', { session: transport.sessionId, via: viaSocket ? 'socket' : 'tcp', sessions: this.sessions.size });
+			transport.receive(messages, res, acceptsSse, acceptsJson);
+			return;
+		}
+		const session = this.findSession(sessionHeader, res);
+		if (session) session.transport.receive(messages, res, acceptsSse, acceptsJson);
+	}
+
+	private handleGet(req: IncomingMessage, res: ServerResponse): void {
+		if (!(req.headers.accept ?? '').includes('text/event-stream')) {
+			return refuse(res, 406, -32000, 'Accept must include text/event-stream');
+		}
+		const session = this.findSession(req.headers['mcp-session-id'], res);
+		if (session && !session.transport.openStream(res)) {
+			refuse(res, 409, -32000, 'A stream is already open for this session');
+		}
+	}
+
+	private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const session = this.findSession(req.headers['mcp-session-id'], res);
+		if (!session) return;
+		await this.closeSession(session.transport.sessionId, 'client ended it');
+		res.writeHead(200).end();
+	}
+
+	private findSession(header: string | string[] | undefined, res: ServerResponse) {
+		if (typeof header !== 'string') {
+			refuse(res, 400, -32000, 'Mcp-Session-Id header required (send initialize first)');
+			return undefined;
+		}
+		const session = this.sessions.get(header);
+		// 404 tells the client to start a new session (the spec's rule), e.g. after an idle expiry or a restart.
+		if (!session) refuse(res, 404, -32001, 'Session not found: send initialize to start a new session');
+		return session;
+	}
+
+	private async closeSession(id: string, reason: string): Promise<void> {
+		const session = this.sessions.get(id);
+		if (!session) return;
+		this.sessions.delete(id);
+		this.options.log.info('session.close', { session: id, reason, sessions: this.sessions.size });
+		await session.handle.close();
+		await session.transport.close();
+	}
+
+	private closeIdleSessions(): void {
+		const cutoff = Date.now() - this.idleTimeoutMs;
+		for (const [id, { transport }] of this.sessions) {
+			if (!transport.busy && transport.lastActivity < cutoff) void this.closeSession(id, 'idle');
+		}
+	}
+
+	private authorized(header: string | undefined): boolean {
+		const match = /^Bearer (.+)$/i.exec(header ?? '');
+		// Digests have equal length, so the comparison takes the same time whatever the caller sent.
+		return match !== null && timingSafeEqual(digest(match[1]), this.secretDigest);
+	}
+}
+
+function isJsonRpcMessage(value: unknown): boolean {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const message = value as Record<string, unknown>;
+	if (message.jsonrpc !== '2.0') return false;
+	const id = message.id;
+	const validId = id === undefined || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+	if (!validId) return false;
+	if (typeof message.method === 'string') return message.params === undefined || (typeof message.params === 'object' && message.params !== null);
+	return id !== undefined && ('result' in message || 'error' in message);
+}
+
+function digest(value: string): Buffer {
+	return createHash('sha256').update(value).digest();
+}
+
+function refuse(res: ServerResponse, status: number, code: number, message: string, closeConnection = false): void {
+	const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+	const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+	// After refusing a body we did not read, the connection cannot carry another request.
+	if (closeConnection) headers.connection = 'close';
+	res.writeHead(status, headers).end(body);
+}
+
+/** Reads the body, or answers undefined as soon as it grows past the cap (without buffering the rest). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > limit) {
+				req.removeAllListeners('data');
+				req.resume();
+				resolve(undefined);
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Emitter } from '../../core/base/event';
+import type { Gate } from '../../core/gate/gate';
+import type { Logger } from '../../core/base/log';
+import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
+import { McpHttpServer, type ServerAddress } from './mcpHttpServer';
+import { connectSessionServer } from './session';
+
+export type ServerState = 'stopped' | 'starting' | 'running' | 'error';
+
+export interface Connection extends ServerAddress {
+	/** Only for building client configuration the user asked for; never logged. */
+	readonly secret: string;
+}
+
+export interface WorkbenchServerOptions {
+	readonly version: string;
+	readonly registry: ToolRegistry;
+	readonly gate: Gate;
+	readonly offer: () => OfferContext;
+	readonly log: Logger;
+	readonly useSocket: boolean;
+	readonly idleTimeoutMs?: number;
+	readonly maxBodyBytes?: number;
+	/** Prometheus text for `/metrics`. */
+	readonly metricsText?: () => string;
+	/** Called with each new secret before it is used, so redaction knows it. */
+	readonly onSecret?: (secret: string) => void;
+	readonly extend?: (server: McpServer) => void;
+	readonly instructions?: string;
+}
+
+/** The server's lifecycle: a fresh secret and port on every start, everything closed on stop. */
+export class WorkbenchServer {
+	private http: McpHttpServer | undefined;
+	private connection: Connection | undefined;
+	private readonly servers = new Set<McpServer>();
+	private _state: ServerState = 'stopped';
+	private transition: Promise<void> = Promise.resolve();
+	private readonly _onDidChangeState = new Emitter<ServerState>();
+	readonly onDidChangeState = this._onDidChangeState.event;
+	private readonly _onDidChangeSessions = new Emitter<number>();
+	readonly onDidChangeSessions = this._onDidChangeSessions.event;
+
+	constructor(private readonly options: WorkbenchServerOptions) {}
+
+	get state(): ServerState {
+		return this._state;
+	}
+
+	get current(): Connection | undefined {
+		return this.connection;
+	}
+
+	get sessionCount(): number {
+		return this.http?.sessionCount ?? 0;
+	}
+
+	sessionsByTransport(): { socket: number; tcp: number } {
+		return this.http?.sessionsByTransport() ?? { socket: 0, tcp: 0 };
+	}
+
+	start(): Promise<void> {
+		return this.serialize(async () => {
+			if (this.http) return;
+			this.setState('starting');
+			const secret = randomBytes(32).toString('base64url');
+			this.options.onSecret?.(secret);
+			const http = new McpHttpServer({
+				secret,
+				log: this.options.log,
+				useSocket: this.options.useSocket,
+				idleTimeoutMs: this.options.idleTimeoutMs,
+				maxBodyBytes: this.options.maxBodyBytes,
+				routes: this.options.metricsText ? { '/metrics': (res) => sendMetrics(res, this.options.metricsText?.() ?? '') } : {},
+				connectSession: async (transport) => {
+					const server = await connectSessionServer(
+						{
+							name: 'mcp-workbench',
+							version: this.options.version,
+							registry: this.options.registry,
+							gate: this.options.gate,
+							offer: this.options.offer,
+							...(this.options.extend ? { extend: this.options.extend } : {}),
+							...(this.options.instructions ? { instructions: this.options.instructions } : {}),
+						},
+						transport,
+					);
+					this.servers.add(server);
+					this._onDidChangeSessions.fire(this.servers.size);
+					return {
+						close: async () => {
+							this.servers.delete(server);
+							this._onDidChangeSessions.fire(this.servers.size);
+							await server.close();
+						},
+					};
+				},
+			});
+			try {
+				const address = await http.listen();
+				this.http = http;
+				this.connection = { ...address, secret };
+				this.setState('running');
+			} catch (error) {
+				await http.close();
+				this.options.log.error('server.start_failed', { error: error instanceof Error ? error.message : String(error) });
+				this.setState('error');
+				throw error;
+			}
+		});
+	}
+
+	stop(): Promise<void> {
+		return this.serialize(async () => {
+			const http = this.http;
+			this.http = undefined;
+			this.connection = undefined;
+			if (http) await http.close();
+			this.servers.clear();
+			this.setState('stopped');
+		});
+	}
+
+	async restart(): Promise<void> {
+		await this.stop();
+		await this.start();
+	}
+
+	/** Tells every connected client to fetch tools/list again (trust or enabled families changed). */
+	notifyToolsChanged(): void {
+		for (const server of this.servers) {
+			if (server.isConnected()) server.sendToolListChanged();
+		}
+	}
+
+	private setState(state: ServerState): void {
+		this._state = state;
+		this._onDidChangeState.fire(state);
+	}
+
+	/** Start and stop never interleave, whoever calls them. */
+	private serialize(work: () => Promise<void>): Promise<void> {
+		const next = this.transition.then(work);
+		this.transition = next.catch(() => undefined);
+		return next;
+	}
+
+	async dispose(): Promise<void> {
+		await this.stop();
+		this._onDidChangeState.dispose();
+		this._onDidChangeSessions.dispose();
+	}
+}
+
+function sendMetrics(res: import('node:http').ServerResponse, text: string): void {
+	res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+	res.end(text);
+}

@@ -1,0 +1,154 @@
+import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, RanIn, TerminalHost, TerminalLimits } from '../../core/host/terminalHost';
+import { ChildCommand, defaultShell, type ProcessRequest } from './childCommand';
+
+/** A background command, whichever way it runs. */
+export interface BackgroundCommand {
+	readonly line: string;
+	readonly cwd: string;
+	readonly startedAt: Date;
+	readonly ranIn: RanIn;
+	readonly running: boolean;
+	readonly totalChars: number;
+	read(since: number): { text: string; from: number; skipped: number };
+	stop(): Promise<CommandResult>;
+	readonly done: Promise<CommandResult>;
+}
+
+/** Finished handles kept for reading; older ones are forgotten so a long session does not grow without bound. */
+const keptFinishedHandles = 50;
+
+/** Numbers and remembers background commands; shared by the Node and VS Code terminal hosts. */
+export class BackgroundRegistry {
+	private readonly handles = new Map<string, { command: BackgroundCommand; result?: CommandResult }>();
+	private next = 1;
+
+	add(command: BackgroundCommand): CommandHandleInfo {
+		const id = `cmd-${this.next++}`;
+		const entry: { command: BackgroundCommand; result?: CommandResult } = { command };
+		this.handles.set(id, entry);
+		void command.done.then((result) => {
+			entry.result = result;
+			this.forgetOldFinished();
+		});
+		return this.info(id);
+	}
+
+	info(id: string): CommandHandleInfo {
+		const entry = this.handles.get(id);
+		if (!entry) {
+			throw new Error(`unknown handle ${id}`);
+		}
+		const { command, result } = entry;
+		return {
+			id,
+			line: command.line,
+			cwd: command.cwd,
+			startedAt: command.startedAt.toISOString(),
+			running: result === undefined,
+			ranIn: command.ranIn,
+			totalChars: command.totalChars,
+			...(result ? { result } : {}),
+		};
+	}
+
+	output(id: string, since: number): CommandOutputSlice | undefined {
+		const entry = this.handles.get(id);
+		if (!entry) {
+			return undefined;
+		}
+		const { text, from, skipped } = entry.command.read(since);
+		return { handle: this.info(id), output: text, fromOffset: from, nextOffset: entry.command.totalChars, skippedChars: skipped };
+	}
+
+	list(): CommandHandleInfo[] {
+		return [...this.handles.keys()].map((id) => this.info(id));
+	}
+
+	async kill(id: string): Promise<CommandHandleInfo | undefined> {
+		const entry = this.handles.get(id);
+		if (!entry) {
+			return undefined;
+		}
+		entry.result = await entry.command.stop();
+		return this.info(id);
+	}
+
+	/** Kills everything still running; for shutdown. */
+	async killAll(): Promise<void> {
+		await Promise.all([...this.handles.values()].map((entry) => entry.command.stop()));
+	}
+
+	private forgetOldFinished(): void {
+		const finished = [...this.handles].filter(([, entry]) => entry.result !== undefined);
+		for (const [id] of finished.slice(0, Math.max(0, finished.length - keptFinishedHandles))) {
+			this.handles.delete(id);
+		}
+	}
+}
+
+/** Wraps a child process as a background command. */
+export function backgroundChild(child: ChildCommand, request: CommandRequest): BackgroundCommand {
+	return {
+		line: request.line,
+		cwd: request.cwd,
+		startedAt: child.startedAt,
+		ranIn: 'process',
+		get running() {
+			return child.running;
+		},
+		get totalChars() {
+			return child.capture.text.totalChars;
+		},
+		read: (since) => child.capture.text.read(since),
+		stop: () => child.stop('kill'),
+		done: child.done,
+	};
+}
+
+/** TerminalHost on plain Node: every command is a child process (tests, external hosts). */
+export class NodeTerminalHost implements TerminalHost {
+	readonly available = true;
+	private readonly background = new BackgroundRegistry();
+
+	constructor(private readonly options: { readonly killGraceMs?: number; readonly shell?: string; readonly limits?: TerminalLimits } = {}) {}
+
+	limits(): TerminalLimits {
+		return this.options.limits ?? { defaultTimeoutMs: 60_000, maxTimeoutMs: 600_000 };
+	}
+
+	run(request: CommandRequest): Promise<CommandResult> {
+		return new ChildCommand(this.processRequest(request)).done;
+	}
+
+	async start(request: CommandRequest): Promise<CommandHandleInfo> {
+		// The caller's signal belongs to the tool call that started it, which ends now: only timeout or kill stop it.
+		const { signal: _signal, ...detached } = request;
+		const child = new ChildCommand(this.processRequest(detached));
+		return this.background.add(backgroundChild(child, request));
+	}
+
+	output(id: string, since: number): CommandOutputSlice | undefined {
+		return this.background.output(id, since);
+	}
+
+	list(): readonly CommandHandleInfo[] {
+		return this.background.list();
+	}
+
+	kill(id: string): Promise<CommandHandleInfo | undefined> {
+		return this.background.kill(id);
+	}
+
+	shellPath(): string {
+		return this.options.shell ?? defaultShell();
+	}
+
+	dispose(): Promise<void> {
+		return this.background.killAll();
+	}
+
+	private processRequest(request: CommandRequest): ProcessRequest {
+		const { killGraceMs, shell } = this.options;
+		return { ...request, ...(killGraceMs === undefined ? {} : { killGraceMs }), ...(shell === undefined ? {} : { shell }) };
+	}
+}

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import type { Host } from '../../core/host/host';
+import type { TaskRunResult } from '../../core/host/tasksHost';
+import { defineTool, ToolError, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+
+const headerRoom = 4096;
+/** The gate must not abort before the task's own timeout has terminated it and reported. */
+const callTimeoutMs = 24 * 60 * 60 * 1000;
+const defaultTaskTimeoutMs = 10 * 60 * 1000;
+
+const labelSchema = z.string().min(1).max(500).describe('The task label as list_tasks shows it; "source: label" when several sources share it.');
+const idSchema = z.string().regex(/^task-[0-9]+$/).describe('A run id from run_task, e.g. "task-2".');
+
+const problemShape = z.object({
+	path: z.string(),
+	line: z.number(),
+	column: z.number(),
+	severity: z.enum(['error', 'warning', 'info', 'hint']),
+	message: z.string(),
+	source: z.string().optional(),
+});
+
+const runShape = z.object({
+	id: z.string(),
+	label: z.string(),
+	command: z.string().optional(),
+	running: z.boolean(),
+	exitCode: z.number().nullable(),
+	durationMs: z.number(),
+	output: z.string().optional(),
+	truncated: z.boolean(),
+	outputNote: z.string(),
+	problems: z.array(problemShape),
+	timedOut: z.boolean(),
+});
+
+function requireTasks(host: Host): void {
+	if (!host.tasks.available) {
+		throw new ToolError('Tasks are only available when MCP Workbench runs inside VS Code.');
+	}
+}
+
+function runOut(run: TaskRunResult): z.output<typeof runShape> {
+	return { ...run, problems: run.problems.map((problem) => ({ ...problem })) };
+}
+
+function describeRun(run: TaskRunResult, ctx: ToolContext): string {
+	const state = run.running ? 'running' : run.timedOut ? 'timed out (terminated)' : run.exitCode === null ? 'ended, exit code not reported' : `exit code ${run.exitCode}`;
+	const lines = [`${run.id} · ${run.label} · ${state} · ${run.durationMs} ms`];
+	if (run.command) {
+		lines.push(`command: ${run.command}`);
+	}
+	if (run.problems.length > 0) {
+		lines.push(`problems (${run.problems.length}):`);
+		for (const problem of run.problems.slice(0, 200)) {
+			lines.push(`  ${problem.severity} ${problem.path}:${problem.line}:${problem.column} ${problem.message}${problem.source ? ` [${problem.source}]` : ''}`);
+		}
+	} else if (!run.running) {
+		lines.push('problems: none reported');
+	}
+	lines.push(run.outputNote);
+	if (run.output !== undefined) {
+		const budget = Math.max(1024, ctx.maxOutputBytes - headerRoom - lines.join('\n').length);
+		const output = run.output.length > budget ? `[… earlier output omitted …]\n${run.output.slice(run.output.length - budget)}` : run.output;
+		lines.push('--- output ---', output === '' ? '(no output)' : output);
+	}
+	return lines.join('\n');
+}
+
+const listTasks = defineTool({
+	name: 'list_tasks',
+	title: 'List tasks',
+	description: 'Lists every task of the workspace (tasks.json and task providers such as npm) with its label, source, group and the command line it runs.',
+	family: 'tasks',
+	risk: 'read',
+	input: z.object({}),
+	output: z.object({
+		tasks: z.array(z.object({
+			label: z.string(), source: z.string(), type: z.string(), group: z.string().optional(), detail: z.string().optional(),
+			command: z.string().optional(), isBackground: z.boolean(), folder: z.string().optional(),
+		})),
+	}),
+	annotations: { title: 'List tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	async handler(_input, ctx) {
+		requireTasks(ctx.host);
+		const tasks = await ctx.host.tasks.list();
+		const text = tasks.length === 0
+			? 'No tasks: the workspace has no tasks.json and no task provider offers any.'
+			: tasks.map((task) => `${task.source}: ${task.label}${task.group ? ` [${task.group}]` : ''}${task.isBackground ? ' (background)' : ''}${task.command ? ` — ${task.command}` : ''}`).join('\n');
+		return { text, structured: { tasks: tasks.map((task) => ({ ...task })) } };
+	},
+});
+
+const runTask = defineTool({
+	name: 'run_task',
+	title: 'Run a task',
+	description: 'Runs a task by label and returns its exit code, the problems its problem matcher reported, and its output. '
+		+ 'Background tasks (watchers, servers) and calls with background: true return a run id at once: check it with task_status, stop it with terminate_task.',
+	family: 'tasks',
+	risk: 'execute',
+	input: z.object({
+		label: labelSchema,
+		background: z.boolean().optional().describe('Return a run id at once instead of waiting for the end.'),
+		timeoutMs: z.number().int().positive().optional().describe('Terminate the task after this long (default 10 minutes).'),
+	}),
+	output: runShape,
+	annotations: { title: 'Run a task', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+	timeoutMs: callTimeoutMs,
+	async describe(input, host) {
+		requireTasks(host);
+		const task = await host.tasks.find(input.label);
+		return {
+			task: { label: task.label, ...(task.command ? { command: task.command } : {}) },
+			summary: `run task ${task.label}${task.command ? `: ${task.command}` : ''}`,
+		};
+	},
+	async handler(input, ctx) {
+		requireTasks(ctx.host);
+		const task = await ctx.host.tasks.find(input.label);
+		const run = await ctx.host.tasks.run({
+			label: input.label,
+			background: input.background ?? task.isBackground,
+			timeoutMs: input.timeoutMs ?? defaultTaskTimeoutMs,
+			maxOutputChars: Math.max(1024, ctx.maxOutputBytes - headerRoom),
+			signal: ctx.signal,
+		});
+		return { text: describeRun(run, ctx), structured: runOut(run), truncated: run.truncated };
+	},
+});
+
+const taskStatus = defineTool({
+	name: 'task_status',
+	title: 'Task status',
+	description: 'Returns the state of a task run: running or ended, exit code, problems and output so far. Without an id, lists the runs of this session.',
+	family: 'tasks',
+	risk: 'read',
+	input: z.object({ id: idSchema.optional() }),
+	output: z.object({ runs: z.array(runShape) }),
+	annotations: { title: 'Task status', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	async handler(input, ctx) {
+		requireTasks(ctx.host);
+		if (input.id === undefined) {
+			const runs = ctx.host.tasks.runs();
+			return {
+				text: runs.length === 0 ? 'No task runs in this session.' : runs.map((run) => `${run.id} · ${run.label} · ${run.running ? 'running' : `exit ${run.exitCode ?? 'unknown'}`}`).join('\n'),
+				structured: { runs: runs.map(runOut) },
+			};
+		}
+		const run = ctx.host.tasks.status(input.id);
+		if (!run) {
+			throw new ToolError(`No task run has the id ${input.id}. Call task_status without an id to list this session's runs.`);
+		}
+		return { text: describeRun(run, ctx), structured: { runs: [runOut(run)] } };
+	},
+});
+
+const terminateTask = defineTool({
+	name: 'terminate_task',
+	title: 'Terminate a task',
+	description: 'Terminates a running task and returns its final state.',
+	family: 'tasks',
+	risk: 'write',
+	input: z.object({ id: idSchema }),
+	output: runShape,
+	annotations: { title: 'Terminate a task', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+	describe(input, host) {
+		const run = host.tasks.available ? host.tasks.status(input.id) : undefined;
+		return { ...(run ? { task: { label: run.label, ...(run.command ? { command: run.command } : {}) } } : {}), summary: `terminate ${input.id}${run ? ` (${run.label})` : ''}` };
+	},
+	async handler(input, ctx) {
+		requireTasks(ctx.host);
+		const run = await ctx.host.tasks.terminate(input.id);
+		if (!run) {
+			throw new ToolError(`No task run has the id ${input.id}. Call task_status without an id to list this session's runs.`);
+		}
+		return { text: describeRun(run, ctx), structured: runOut(run) };
+	},
+});
+
+export const tasksTools: readonly AnyToolSpec[] = [listTasks, runTask, taskStatus, terminateTask];

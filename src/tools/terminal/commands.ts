@@ -1,0 +1,225 @@
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Host } from '../../core/host/host';
+import type { CommandHandleInfo, CommandResult } from '../../core/host/terminalHost';
+import { defineTool, ToolError, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+
+/** Room kept for the result's header lines when the output is capped to the client's budget. */
+const headerRoom = 2048;
+/** The gate must not abort before the command's own timeout has killed it and reported. */
+const callTimeoutMs = 24 * 60 * 60 * 1000;
+
+const lineSchema = z.string().min(1).max(32_000).describe('The command line, run by bash (sh where bash is missing) in the workspace.');
+const handleSchema = z.string().regex(/^cmd-[0-9]+$/).describe('A handle from run_command with background: true, e.g. "cmd-3".');
+
+function requireTerminal(host: Host): void {
+	if (!host.terminal.available) {
+		throw new ToolError('Running commands is not available in this host.');
+	}
+}
+
+async function resolveCwd(host: Host, cwd: string | undefined): Promise<string> {
+	const resolved = await host.jail.resolve(cwd ?? '', { mustExist: true, allowFolderRoot: true });
+	if (!(await stat(resolved.absolute)).isDirectory()) {
+		throw new ToolError(`${cwd} is a file, not a directory. Pass a workspace folder or a directory inside it as cwd.`);
+	}
+	return resolved.absolute;
+}
+
+/** What the approval card and the policy see: the line, preceded by the names (never the values) of extra variables. */
+function shownLine(line: string, env: Readonly<Record<string, string>> | undefined): string {
+	const names = Object.keys(env ?? {});
+	return names.length === 0 ? line : `${names.map((name) => `${name}=…`).join(' ')} ${line}`;
+}
+
+function firstLine(line: string): string {
+	const first = line.split('\n')[0];
+	const short = first.length > 80 ? `${first.slice(0, 79)}…` : first;
+	return line.includes('\n') ? `${short} …` : short;
+}
+
+function describeRun(result: CommandResult): string {
+	const ending = result.timedOut ? 'timed out' : result.cancelled ? 'cancelled' : result.exitCode !== null ? `exit code ${result.exitCode}` : result.signal ? `killed by ${result.signal}` : 'exit code unknown';
+	const where = result.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : `as a child process${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`;
+	const lines = [`${ending}, ran ${where}, ${result.durationMs} ms`];
+	lines.push(...result.notes);
+	if (result.binary) {
+		lines.push('the output looks binary: shown lossily; redirect it to a file or pipe it through a filter such as `xxd | head`');
+	}
+	if (result.truncated) {
+		lines.push(`output capped: ${result.totalChars} characters printed, the middle omitted`);
+	}
+	return `${lines.join('\n')}\n--- output ---\n${result.output === '' ? '(no output)' : result.output}`;
+}
+
+function describeHandle(handle: CommandHandleInfo): string {
+	const state = handle.running ? 'running' : handle.result ? describeEnd(handle.result) : 'ended';
+	return `${handle.id} · ${state} · ${handle.totalChars} chars · started ${handle.startedAt} · ${firstLine(handle.line)}`;
+}
+
+function describeEnd(result: CommandResult): string {
+	return result.timedOut ? 'timed out' : result.cancelled ? 'killed' : result.exitCode !== null ? `exit ${result.exitCode}` : 'ended';
+}
+
+const resultShape = {
+	exitCode: z.number().nullable(),
+	signal: z.string().nullable(),
+	timedOut: z.boolean(),
+	cancelled: z.boolean(),
+	truncated: z.boolean(),
+	totalChars: z.number(),
+	binary: z.boolean(),
+	durationMs: z.number(),
+	ranIn: z.enum(['terminal', 'process']),
+	fallbackReason: z.string().optional(),
+	notes: z.array(z.string()),
+};
+
+const handleShape = z.object({
+	id: z.string(),
+	line: z.string(),
+	cwd: z.string(),
+	startedAt: z.string(),
+	running: z.boolean(),
+	ranIn: z.enum(['terminal', 'process']),
+	totalChars: z.number(),
+	result: z.object(resultShape).optional(),
+});
+
+function handleOut(handle: CommandHandleInfo): z.output<typeof handleShape> {
+	const { result, ...rest } = handle;
+	return result ? { ...rest, result: resultOut(result) } : rest;
+}
+
+function resultOut(result: CommandResult): z.output<z.ZodObject<typeof resultShape>> {
+	const { output: _output, ...rest } = result;
+	return { ...rest, notes: [...rest.notes] };
+}
+
+function budget(ctx: ToolContext): number {
+	return Math.max(1024, ctx.maxOutputBytes - headerRoom);
+}
+
+const runCommand = defineTool({
+	name: 'run_command',
+	title: 'Run a command',
+	description: 'Runs a shell command line in the workspace, in a terminal the user can see, and returns its exit code and output (ANSI stripped; long output keeps its head and tail). '
+		+ 'Standard input is closed: pass non-interactive flags. The timeout kills the whole process tree. '
+		+ 'With background: true it returns a handle at once: read its output with command_output, stop it with kill_command.',
+	family: 'terminal',
+	risk: 'execute',
+	input: z.object({
+		line: lineSchema,
+		cwd: z.string().optional().describe('Working directory, relative to the workspace folder (prefix the folder name in a multi-root workspace). Default: the first folder.'),
+		env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables.'),
+		timeoutMs: z.number().int().positive().optional().describe('Kill the command after this long. Default and maximum come from the user\'s settings.'),
+		background: z.boolean().optional().describe('Return a handle at once instead of waiting for the end.'),
+	}),
+	output: z.object({ ...resultShape, output: z.string().optional(), handle: handleShape.optional() }),
+	annotations: { title: 'Run a command', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+	timeoutMs: callTimeoutMs,
+	async describe(input, host) {
+		const cwd = await resolveCwd(host, input.cwd);
+		const line = shownLine(input.line, input.env);
+		return { command: { line, cwd }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` };
+	},
+	async handler(input, ctx) {
+		const { host } = ctx;
+		requireTerminal(host);
+		const cwd = await resolveCwd(host, input.cwd);
+		const limits = host.terminal.limits();
+		const timeoutMs = Math.min(input.timeoutMs ?? limits.defaultTimeoutMs, limits.maxTimeoutMs);
+		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}) };
+		if (input.background) {
+			const handle = await host.terminal.start(request);
+			const text = `started ${handle.id} (${handle.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : 'as a child process'}); it is killed after ${timeoutMs} ms. `
+				+ `Read its output with command_output { handle: "${handle.id}" }, stop it with kill_command.`;
+			return {
+				text,
+				structured: { exitCode: null, signal: null, timedOut: false, cancelled: false, truncated: false, totalChars: 0, binary: false, durationMs: 0, ranIn: handle.ranIn, notes: [], handle: handleOut(handle) },
+			};
+		}
+		const result = await host.terminal.run(request);
+		return { text: describeRun(result), structured: { ...resultOut(result), output: result.output }, truncated: result.truncated };
+	},
+});
+
+const commandOutput = defineTool({
+	name: 'command_output',
+	title: 'Read a background command\'s output',
+	description: 'Returns the output of a background command from an offset on (0: from the start) and whether it still runs. Pass the returned nextOffset as since to read only what is new.',
+	family: 'terminal',
+	risk: 'read',
+	input: z.object({
+		handle: handleSchema,
+		since: z.number().int().min(0).optional().describe('Offset in the output stream to read from; default 0.'),
+	}),
+	output: z.object({ handle: handleShape, output: z.string(), fromOffset: z.number(), nextOffset: z.number(), skippedChars: z.number() }),
+	annotations: { title: 'Read command output', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	async handler(input, ctx) {
+		requireTerminal(ctx.host);
+		const slice = ctx.host.terminal.output(input.handle, input.since ?? 0);
+		if (!slice) {
+			throw new ToolError(`No command has the handle ${input.handle}. list_commands shows the handles of this session.`);
+		}
+		const limit = budget(ctx);
+		// Read the newest part when the client's budget is smaller than what is new; the offset says where it starts.
+		const clipped = slice.output.length > limit;
+		const output = clipped ? slice.output.slice(slice.output.length - limit) : slice.output;
+		const fromOffset = clipped ? slice.nextOffset - output.length : slice.fromOffset;
+		const skippedChars = clipped ? fromOffset - (input.since ?? 0) : slice.skippedChars;
+		const header = [describeHandle(slice.handle), `output from offset ${fromOffset} to ${slice.nextOffset}${skippedChars > 0 ? ` (${skippedChars} earlier characters not shown)` : ''}`];
+		if (slice.handle.result) {
+			header.push(...slice.handle.result.notes);
+		}
+		return {
+			text: `${header.join('\n')}\n--- output ---\n${output === '' ? '(nothing new)' : output}`,
+			structured: { handle: handleOut(slice.handle), output, fromOffset, nextOffset: slice.nextOffset, skippedChars },
+			truncated: skippedChars > 0,
+		};
+	},
+});
+
+const listCommands = defineTool({
+	name: 'list_commands',
+	title: 'List background commands',
+	description: 'Lists the background commands of this session with their handles, state and exit codes.',
+	family: 'terminal',
+	risk: 'read',
+	input: z.object({}),
+	output: z.object({ commands: z.array(handleShape) }),
+	annotations: { title: 'List background commands', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	async handler(_input, ctx) {
+		requireTerminal(ctx.host);
+		const handles = ctx.host.terminal.list();
+		return {
+			text: handles.length === 0 ? 'No background commands in this session.' : handles.map(describeHandle).join('\n'),
+			structured: { commands: handles.map(handleOut) },
+		};
+	},
+});
+
+const killCommand = defineTool({
+	name: 'kill_command',
+	title: 'Kill a background command',
+	description: 'Kills a background command and every process it started, then returns its final state.',
+	family: 'terminal',
+	risk: 'write',
+	input: z.object({ handle: handleSchema }),
+	output: z.object({ handle: handleShape }),
+	annotations: { title: 'Kill a background command', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+	describe(input, host) {
+		const handle = host.terminal.available ? host.terminal.list().find((candidate) => candidate.id === input.handle) : undefined;
+		return { summary: `kill ${input.handle}${handle ? `: ${firstLine(handle.line)}` : ''}` };
+	},
+	async handler(input, ctx) {
+		requireTerminal(ctx.host);
+		const handle = await ctx.host.terminal.kill(input.handle);
+		if (!handle) {
+			throw new ToolError(`No command has the handle ${input.handle}. list_commands shows the handles of this session.`);
+		}
+		return { text: describeHandle(handle), structured: { handle: handleOut(handle) } };
+	},
+});
+
+export const terminalTools: readonly AnyToolSpec[] = [runCommand, commandOutput, listCommands, killCommand];

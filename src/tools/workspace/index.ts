@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineTool, type AnyToolSpec } from '../../core/tools/toolSpec';
+
+const folder = z.object({ name: z.string(), path: z.string(), uri: z.string() });
+
+export const workspaceInfo = defineTool({
+	name: 'workspace_info',
+	title: 'Workspace info',
+	description:
+		'Describes the open workspace: its folders (name, absolute path, URI; use the folder name as the first path segment in a multi-root workspace), whether it is trusted, the editor and extension versions, and which tool families are enabled. Call it first to learn where paths are relative to.',
+	family: 'workspace',
+	risk: 'read',
+	input: z.object({}),
+	output: z.object({
+		folders: z.array(folder),
+		trusted: z.boolean(),
+		editor: z.object({ name: z.string(), version: z.string() }),
+		extensionVersion: z.string(),
+		families: z.array(z.string()),
+	}),
+	annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+	async handler(_input, { host }) {
+		const { workspace } = host;
+		const structured = {
+			folders: workspace.folders().map(({ name, path, uri }) => ({ name, path, uri })),
+			trusted: workspace.isTrusted(),
+			editor: { name: workspace.versions.appName, version: workspace.versions.editor },
+			extensionVersion: workspace.versions.extension,
+			families: [...workspace.enabledFamilies()],
+		};
+		return { text: JSON.stringify(structured, null, 2), structured };
+	},
+});
+
+export const workspaceTools: AnyToolSpec[] = [workspaceInfo];

@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import type { ApprovalBroker, ApprovalRequest, Grant } from '../../core/gate/approvals';
+import type { AuditFilter } from '../../core/audit/auditQuery';
+import type { Metrics } from '../../core/gate/metrics';
+import type { AuditStore } from '../../node/audit/auditStore';
+import type { WorkbenchServer } from '../../node/server/workbenchServer';
+import type { AuditFilterView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
+import type { PanelBackend } from './sidebarView';
+
+const PREVIEW_SCHEME = 'mcp-workbench-preview';
+
+/**
+ * The panel's view of the gate: pending approvals, grants and metrics from memory, the audit from the store. The
+ * panel answers approvals through here and nothing else; it never reaches tools or settings.
+ */
+export class GatePanelBackend implements PanelBackend, vscode.Disposable {
+	private readonly previews = new PreviewDocuments();
+	private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this.previews);
+
+	constructor(
+		private readonly approvals: ApprovalBroker,
+		private readonly audit: AuditStore,
+		private readonly metrics: Metrics,
+		private readonly server: WorkbenchServer,
+	) {}
+
+	snapshot(): PanelSnapshot {
+		const connection = this.server.current;
+		return {
+			pending: this.approvals.pending().map(toPendingView),
+			grants: this.approvals.grants().map(toGrantView),
+			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
+			server: { state: this.server.state, ...(connection ? { url: connection.url } : {}), sessions: this.server.sessionCount },
+		};
+	}
+
+	onDidChange(listener: () => void): vscode.Disposable {
+		const subscriptions = [this.approvals.onDidChange(listener), this.server.onDidChangeState(listener), this.server.onDidChangeSessions(listener)];
+		return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+	}
+
+	onDidAppendAudit(listener: () => void): vscode.Disposable {
+		return this.audit.onDidAppend(() => listener());
+	}
+
+	decide(approvalId: string, decision: Parameters<ApprovalBroker['decide']>[1]): void {
+		this.approvals.decide(approvalId, decision);
+	}
+
+	openDiff(approvalId: string): void {
+		const request = this.approvals.pending().find((p) => p.id === approvalId);
+		const diff = request?.subject.diff;
+		if (!request || !diff) return;
+		const left = this.previews.put(`${approvalId}/before/${diff.path}`, diff.before);
+		const right = this.previews.put(`${approvalId}/after/${diff.path}`, diff.after);
+		const name = diff.path.split(/[\\/]/).pop() ?? diff.path;
+		void vscode.commands.executeCommand('vscode.diff', left, right, `${name}: proposed by ${request.client} (${request.tool})`, { preview: true });
+	}
+
+	revokeGrant(grantId: string): void {
+		this.approvals.revoke(grantId);
+	}
+
+	queryAudit(query: { offset: number; limit: number; filter: AuditFilterView }) {
+		return this.audit.query({ offset: query.offset, limit: query.limit, filter: toFilter(query.filter) });
+	}
+
+	async exportAudit(format: 'json' | 'csv', filter: AuditFilterView): Promise<void> {
+		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+		const target = await vscode.window.showSaveDialog({
+			title: 'Export MCP Workbench audit',
+			defaultUri: vscode.Uri.file(`${vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? ''}/mcp-workbench-audit-${stamp}.${format}`),
+			filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+		});
+		if (!target) return;
+		// A BOM makes spreadsheet programs read the CSV as UTF-8.
+		const text = format === 'csv' ? await this.audit.exportCsv(toFilter(filter), { bom: true }) : await this.audit.exportJson(toFilter(filter));
+		await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+		void vscode.window.showInformationMessage(`Exported the audit to ${target.fsPath}`);
+	}
+
+	dispose(): void {
+		this.registration.dispose();
+	}
+}
+
+function toFilter(view: AuditFilterView): AuditFilter {
+	return Object.fromEntries(Object.entries(view).filter(([, value]) => typeof value === 'string' && value !== '')) as AuditFilter;
+}
+
+function toPendingView(request: ApprovalRequest): PendingApprovalView {
+	const { subject } = request;
+	return {
+		id: request.id,
+		tool: request.tool,
+		title: request.title,
+		family: request.family,
+		risk: request.risk,
+		summary: request.summary,
+		argumentsJson: JSON.stringify(request.arguments, null, 2),
+		...(subject.diff ? { diff: { path: subject.diff.path, unified: subject.diff.unified } } : {}),
+		...(subject.command ? { command: subject.command } : {}),
+		...(subject.task ? { task: subject.task } : {}),
+		client: request.client,
+		createdAt: request.createdAt,
+		expiresAt: request.expiresAt,
+		...(request.grantable && request.patternLabel ? { patternLabel: request.patternLabel } : {}),
+		grantable: request.grantable,
+	};
+}
+
+function toGrantView(grant: Grant) {
+	return { id: grant.id, tool: grant.tool, ...(grant.pattern ? { pattern: grant.label } : {}), createdAt: grant.createdAt };
+}
+
+/** Read-only documents for the diff editor: the text before and after a proposed edit. */
+class PreviewDocuments implements vscode.TextDocumentContentProvider {
+	private readonly texts = new Map<string, string>();
+
+	put(key: string, text: string): vscode.Uri {
+		// Keep memory bounded: previews of long-decided approvals are not needed.
+		if (this.texts.size > 50) this.texts.delete(this.texts.keys().next().value as string);
+		this.texts.set(key, text);
+		return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${key}` });
+	}
+
+	provideTextDocumentContent(uri: vscode.Uri): string {
+		return this.texts.get(uri.path.slice(1)) ?? '';
+	}
+}

@@ -1,0 +1,322 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { z } from 'zod';
+import type { GateResult } from '../../../../src/core/gate/gate';
+import { defineTool } from '../../../../src/core/tools/toolSpec';
+import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+
+/** Records every run, so a test can prove what ran and with which arguments. */
+function mutatingTool(runs: string[], folder: () => string) {
+	return defineTool({
+		name: 'mutate',
+		title: 'Mutate',
+		description: 'Writes a value (a stand-in for any mutating tool).',
+		family: 'files',
+		risk: 'write',
+		input: z.object({ value: z.string(), file: z.string().default('out.txt') }),
+		annotations: { destructiveHint: false },
+		describe: (input) => ({ paths: [join(folder(), input.file)], summary: `write ${input.value}` }),
+		async handler({ value }) {
+			runs.push(value);
+			return { text: `wrote ${value}` };
+		},
+	});
+}
+
+const sleeper = defineTool({
+	name: 'sleeper',
+	title: 'Sleeper',
+	description: 'Waits until aborted or the given time passes.',
+	family: 'workspace',
+	risk: 'read',
+	timeoutMs: 200,
+	input: z.object({ ms: z.number() }),
+	annotations: { readOnlyHint: true },
+	async handler({ ms }, { signal }) {
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(resolve, ms);
+			signal.addEventListener('abort', () => {
+				clearTimeout(timer);
+				reject(signal.reason);
+			});
+		});
+		return { text: 'slept' };
+	},
+});
+
+const noisy = defineTool({
+	name: 'noisy',
+	title: 'Noisy',
+	description: 'Returns a lot of text with a token in it.',
+	family: 'workspace',
+	risk: 'read',
+	input: z.object({ size: z.number() }),
+	annotations: { readOnlyHint: true },
+	async handler({ size }) {
+		return { text: `start ${'x'.repeat(size)} end` };
+	},
+});
+
+function call(wb: TestWorkbench, tool: string, args: unknown, signal = new AbortController().signal, sessionId = 's1'): Promise<GateResult> {
+	return wb.gate.call({ tool, arguments: args, sessionId, client: { name: 'test', version: '1' }, signal });
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
+
+describe('gate: approvals', () => {
+	const runs: string[] = [];
+	let wb: TestWorkbench;
+	before(async () => {
+		wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path), sleeper, noisy], approvalTimeoutMs: 300, settings: { maxOutputBytes: 1000 } });
+	});
+	after(() => wb.close());
+
+	test('a mutating call waits, and runs only after Approve', async () => {
+		runs.length = 0;
+		const pending = call(wb, 'mutate', { value: 'A' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'the approval request');
+		assert.deepEqual(runs, []);
+		const request = wb.approvals.pending()[0];
+		assert.equal(request.tool, 'mutate');
+		assert.equal(request.summary, 'write A');
+		assert.deepEqual(request.arguments, { value: 'A', file: 'out.txt' });
+		wb.approvals.decide(request.id, { kind: 'approve' });
+		const result = await pending;
+		assert.equal(result.isError, false);
+		assert.deepEqual(runs, ['A']);
+		const record = wb.audit.records.at(-1);
+		assert.equal(record?.decision, 'approve');
+		assert.equal(record?.decidedBy, 'user');
+		assert.equal(record?.outcome, 'ok');
+	});
+
+	test('an approval for arguments A never runs arguments B', async () => {
+		runs.length = 0;
+		const a = call(wb, 'mutate', { value: 'A' });
+		const b = call(wb, 'mutate', { value: 'B' });
+		await waitFor(() => wb.approvals.pending().length === 2, 'two requests');
+		const requestA = wb.approvals.pending().find((p) => (p.arguments as { value: string }).value === 'A');
+		assert.ok(requestA);
+		wb.approvals.decide(requestA.id, { kind: 'approve' });
+		await a;
+		assert.deepEqual(runs, ['A']);
+		assert.equal(wb.approvals.pending().length, 1, 'B still waits');
+		assert.equal(wb.approvals.decide(requestA.id, { kind: 'approve' }), false, 'a decision cannot be replayed');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+		assert.equal((await b).isError, true);
+		assert.deepEqual(runs, ['A']);
+	});
+
+	test('the deny reason goes back to the agent and into the audit', async () => {
+		runs.length = 0;
+		const pending = call(wb, 'mutate', { value: 'C' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'the request');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny', reason: 'use the staging folder' });
+		const result = await pending;
+		assert.equal(result.isError, true);
+		assert.match(result.text, /use the staging folder/);
+		assert.deepEqual(runs, []);
+		const record = wb.audit.records.at(-1);
+		assert.equal(record?.decision, 'deny');
+		assert.equal(record?.outcome, 'denied');
+		assert.equal(record?.reason, 'use the staging folder');
+	});
+
+	test('a pending approval times out as denied', async () => {
+		runs.length = 0;
+		const result = await call(wb, 'mutate', { value: 'late' });
+		assert.equal(result.isError, true);
+		assert.match(result.text, /nobody approved it in time/);
+		assert.deepEqual(runs, []);
+		assert.equal(wb.audit.records.at(-1)?.decidedBy, 'timeout');
+		assert.equal(wb.approvals.pending().length, 0);
+	});
+
+	test('the client cancelling a waiting call withdraws the request', async () => {
+		runs.length = 0;
+		const controller = new AbortController();
+		const pending = call(wb, 'mutate', { value: 'gone' }, controller.signal);
+		await waitFor(() => wb.approvals.pending().length === 1, 'the request');
+		controller.abort();
+		const result = await pending;
+		assert.equal(result.isError, true);
+		assert.equal(wb.approvals.pending().length, 0);
+		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+		assert.deepEqual(runs, []);
+	});
+
+	test('always allow for a pattern covers that folder only, and revoke ends it', async () => {
+		runs.length = 0;
+		const first = call(wb, 'mutate', { value: '1', file: 'src/a.txt' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'the request');
+		const request = wb.approvals.pending()[0];
+		assert.equal(request.patternLabel, 'mutate on src/**');
+		wb.approvals.decide(request.id, { kind: 'allowSession', scope: 'pattern' });
+		await first;
+		assert.equal((await call(wb, 'mutate', { value: '2', file: 'src/deep/b.txt' })).isError, false, 'covered by the grant');
+		assert.equal(wb.audit.records.at(-1)?.decidedBy.startsWith('grant:'), true);
+		const outside = call(wb, 'mutate', { value: '3', file: 'docs/c.txt' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'a request outside the pattern');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+		await outside;
+		const sensitive = call(wb, 'mutate', { value: '4', file: 'src/.env' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'a sensitive path asks despite the grant');
+		assert.equal(wb.approvals.pending()[0].grantable, false);
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+		await sensitive;
+		for (const grant of wb.approvals.grants()) wb.approvals.revoke(grant.id);
+		const again = call(wb, 'mutate', { value: '5', file: 'src/a.txt' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'asking again after revoke');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+		await again;
+		assert.deepEqual(runs, ['1', '2']);
+	});
+
+	test('a tool that overruns its timeout is stopped and reported', async () => {
+		const result = await call(wb, 'sleeper', { ms: 10_000 });
+		assert.equal(result.isError, true);
+		assert.match(result.text, /timed out after 200 ms/);
+		assert.equal(wb.audit.records.at(-1)?.outcome, 'timeout');
+	});
+
+	test('client cancellation aborts a running tool', async () => {
+		const controller = new AbortController();
+		const pending = call(wb, 'sleeper', { ms: 150 }, controller.signal);
+		controller.abort();
+		const result = await pending;
+		assert.equal(result.isError, true);
+		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+	});
+
+	test('output is capped with its head and tail kept', async () => {
+		const result = await call(wb, 'noisy', { size: 50_000 });
+		assert.equal(result.isError, false);
+		assert.ok(Buffer.byteLength(result.text) < 1200);
+		assert.match(result.text, /^start /);
+		assert.match(result.text, / end$/);
+		assert.match(result.text, /output capped at 1000 bytes/);
+		assert.equal(wb.audit.records.at(-1)?.truncated, true);
+	});
+
+	test('invalid arguments are refused before policy and recorded', async () => {
+		const result = await call(wb, 'mutate', { value: 42 });
+		assert.equal(result.isError, true);
+		assert.match(result.text, /Invalid arguments for mutate/);
+		assert.equal(wb.approvals.pending().length, 0, 'no approval asked for a call that cannot run');
+		assert.equal(wb.audit.records.at(-1)?.outcome, 'invalid');
+	});
+
+	test('the agent cannot smuggle extra fields into what runs', async () => {
+		runs.length = 0;
+		const pending = call(wb, 'mutate', { value: 'D', approved: true, policy: 'allow' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'extra fields do not skip approval');
+		assert.deepEqual(wb.approvals.pending()[0].arguments, { value: 'D', file: 'out.txt' });
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+		await pending;
+		assert.deepEqual(runs, []);
+	});
+});
+
+describe('gate: untrusted workspace and policy', () => {
+	test('a restricted workspace refuses non-read tools and does not list them', async () => {
+		const runs: string[] = [];
+		const wb = await startWorkbench({ trusted: false, tools: [mutatingTool(runs, () => wb.folders[0].path)] });
+		try {
+			const client = await wb.connect();
+			const names = (await client.listTools()).tools.map((t) => t.name);
+			assert.ok(names.includes('workspace_info'));
+			assert.ok(!names.includes('mutate'));
+			const result = await call(wb, 'mutate', { value: 'x' });
+			assert.equal(result.isError, true);
+			assert.match(result.text, /not trusted/);
+			assert.equal(wb.audit.records.at(-1)?.decidedBy, 'trust');
+			assert.deepEqual(runs, []);
+		} finally {
+			await wb.close();
+		}
+	});
+
+	test('a deny setting refuses without asking', async () => {
+		const runs: string[] = [];
+		const wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path)], policy: { tools: { mutate: 'deny' } } });
+		try {
+			const result = await call(wb, 'mutate', { value: 'x' });
+			assert.equal(result.isError, true);
+			assert.match(result.text, /Denied by policy \(setting:tools.mutate\)/);
+			assert.equal(wb.approvals.pending().length, 0);
+			assert.deepEqual(runs, []);
+		} finally {
+			await wb.close();
+		}
+	});
+
+	test('a rate limit answers with when to retry', async () => {
+		let allowed = 2;
+		const wb = await startWorkbench({ rateLimit: { check: () => (allowed-- > 0 ? { ok: true } : { ok: false, retryAfterMs: 4200 }) } });
+		try {
+			assert.equal((await call(wb, 'workspace_info', {})).isError, false);
+			assert.equal((await call(wb, 'workspace_info', {})).isError, false);
+			const limited = await call(wb, 'workspace_info', {});
+			assert.equal(limited.isError, true);
+			assert.match(limited.text, /Retry after 5 s/);
+			assert.equal(wb.audit.records.at(-1)?.outcome, 'rate_limited');
+		} finally {
+			await wb.close();
+		}
+	});
+});
+
+describe('gate: property', () => {
+	test('under ask, no mutating call ever runs without an approval for its exact arguments', async () => {
+		const runs: string[] = [];
+		const wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path)] });
+		type Op = { kind: 'call'; value: string } | { kind: 'approve' | 'deny' | 'cancel'; index: number };
+		const op: fc.Arbitrary<Op> = fc.oneof(
+			fc.record({ kind: fc.constant('call' as const), value: fc.constantFrom('a', 'b', 'c', 'a ') }),
+			fc.record({ kind: fc.constantFrom('approve' as const, 'deny' as const, 'cancel' as const), index: fc.nat(5) }),
+		);
+		try {
+			await fc.assert(
+				fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
+					runs.length = 0;
+					const approved: string[] = [];
+					const inFlight: { promise: Promise<GateResult>; controller: AbortController }[] = [];
+					for (const step of ops) {
+						if (step.kind === 'call') {
+							const controller = new AbortController();
+							inFlight.push({ promise: call(wb, 'mutate', { value: step.value }, controller.signal), controller });
+							await waitFor(() => wb.approvals.pending().length > 0, 'request');
+							continue;
+						}
+						const pending = wb.approvals.pending();
+						if (pending.length === 0) continue;
+						const request = pending[step.index % pending.length];
+						if (step.kind === 'approve') {
+							approved.push((request.arguments as { value: string }).value);
+							wb.approvals.decide(request.id, { kind: 'approve' });
+						} else if (step.kind === 'deny') {
+							wb.approvals.decide(request.id, { kind: 'deny' });
+						} else {
+							inFlight.forEach((f) => f.controller.abort());
+						}
+						await new Promise((resolve) => setImmediate(resolve));
+					}
+					wb.approvals.denyAll('end of sequence');
+					await Promise.all(inFlight.map((f) => f.promise));
+					assert.deepEqual([...runs].sort(), [...approved].sort());
+				}),
+				{ numRuns: 60 },
+			);
+		} finally {
+			await wb.close();
+		}
+	});
+});

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { CappedText, ChildCommand, ControlSequenceStripper, runProcess } from '../../../../src/node/terminal/childCommand';
+
+const base = { cwd: process.cwd(), timeoutMs: 10_000, maxOutputChars: 64 * 1024, killGraceMs: 300 };
+
+/** Live (non-zombie) processes whose process group is `pgid`. */
+function groupMembers(pgid: number): number[] {
+	const listing = spawnSync('ps', ['-A', '-o', 'pid=,pgid=,stat='], { encoding: 'utf8' });
+	return listing.stdout.split('\n')
+		.map((line) => line.trim().split(/\s+/))
+		.filter(([, group, state]) => Number(group) === pgid && state !== undefined && !state.startsWith('Z'))
+		.map(([pid]) => Number(pid));
+}
+
+function alive(pid: number): boolean {
+	const listing = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' });
+	const state = listing.stdout.trim();
+	return state !== '' && !state.startsWith('Z');
+}
+
+/** Polls a condition until it holds or the deadline passes; returns whether it held. */
+async function eventually(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (condition()) {
+			return true;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	return condition();
+}
+
+describe('process runner', () => {
+	test('reports the exit code and interleaved stdout and stderr', async () => {
+		const result = await runProcess({ ...base, line: 'echo out; echo err >&2; exit 3' });
+		assert.equal(result.exitCode, 3);
+		assert.equal(result.output, 'out\nerr\n');
+		assert.equal(result.ranIn, 'process');
+		assert.equal(result.timedOut, false);
+		assert.deepEqual(result.notes, []);
+	});
+
+	test('a missing program is exit 127 with a "command not found" note', async () => {
+		const result = await runProcess({ ...base, line: 'no_such_program_mcpwb --flag' });
+		assert.equal(result.exitCode, 127);
+		assert.match(result.notes.join('\n'), /command not found/);
+	});
+
+	test('standard input is closed: a program reading it ends at once', async () => {
+		const result = await runProcess({ ...base, line: 'cat; echo "read:$?"', timeoutMs: 5000 });
+		assert.equal(result.timedOut, false);
+		assert.equal(result.output, 'read:0\n');
+	});
+
+	test('extra environment variables reach the command', async () => {
+		const result = await runProcess({ ...base, line: 'printf %s "$MCPWB_TEST_VAR"', env: { MCPWB_TEST_VAR: 'value 1' } });
+		assert.equal(result.output, 'value 1');
+	});
+
+	test('strips ANSI colours and OSC titles, and turns CRLF into LF', async () => {
+		const result = await runProcess({ ...base, line: String.raw`printf '\033[1;31mred\033[0m \033]0;title\007plain\r\nnext\n'` });
+		assert.equal(result.output, 'red plain\nnext\n');
+	});
+
+	test('caps huge output to head and tail with a marker, counting everything', async () => {
+		const result = await runProcess({ ...base, line: 'seq 1 200000', maxOutputChars: 1000 });
+		assert.equal(result.exitCode, 0);
+		assert.equal(result.truncated, true);
+		assert.equal(result.totalChars, Number(spawnSync('sh', ['-c', 'seq 1 200000 | wc -c'], { encoding: 'utf8' }).stdout.trim()));
+		assert.ok(result.output.startsWith('1\n2\n3\n'));
+		assert.ok(result.output.endsWith('199999\n200000\n'));
+		assert.match(result.output, /\[… \d+ characters omitted …\]/);
+		assert.ok(result.output.length < 1100);
+	});
+
+	test('binary output is flagged and does not break the result', async () => {
+		const result = await runProcess({ ...base, line: 'head -c 20000 /dev/urandom', maxOutputChars: 2000 });
+		assert.equal(result.exitCode, 0);
+		assert.equal(result.binary, true);
+		assert.equal(result.truncated, true);
+	});
+
+	test('a timeout kills the whole process tree, including children that ignore SIGTERM', async () => {
+		const line = [
+			'sleep 300 &',
+			'bash -c "sleep 300 & wait" &',
+			"bash -c 'trap \"\" TERM; sleep 300' &",
+			'echo started',
+			'wait',
+		].join('\n');
+		const child = new ChildCommand({ ...base, line, timeoutMs: 400 });
+		const pgid = child.pid as number;
+		assert.ok(await eventually(() => groupMembers(pgid).length >= 5), 'the tree should be running');
+		const result = await child.done;
+		assert.equal(result.timedOut, true);
+		assert.match(result.output, /started/);
+		assert.match(result.notes.join('\n'), /timed out after 400 ms/);
+		assert.ok(await eventually(() => groupMembers(pgid).length === 0), `survivors: ${groupMembers(pgid).join(' ')}`);
+	});
+
+	test('processes left behind by a command that exits are killed too', async () => {
+		const result = await runProcess({ ...base, line: 'sleep 300 & echo $!' });
+		assert.equal(result.exitCode, 0);
+		const leftover = Number(result.output.trim());
+		assert.ok(leftover > 0);
+		assert.ok(await eventually(() => !alive(leftover)), 'the background sleep should be gone');
+		assert.ok(result.durationMs < 5000);
+	});
+
+	test('aborting the signal kills the tree and reports cancelled', async () => {
+		const controller = new AbortController();
+		const child = new ChildCommand({ ...base, line: 'echo ready; sleep 300', signal: controller.signal });
+		await eventually(() => child.capture.text.totalChars > 0);
+		controller.abort();
+		const result = await child.done;
+		assert.equal(result.cancelled, true);
+		assert.equal(result.timedOut, false);
+		assert.ok(await eventually(() => groupMembers(child.pid as number).length === 0));
+	});
+
+	test('a cwd that does not exist is a clear failure, not a hang', async () => {
+		const result = await runProcess({ ...base, line: 'true', cwd: '/nonexistent/mcpwb' });
+		assert.equal(result.exitCode, null);
+		assert.match(result.notes.join('\n'), /could not start the shell/);
+	});
+});
+
+describe('control sequence stripper', () => {
+	test('handles sequences split across chunks', () => {
+		const stripper = new ControlSequenceStripper();
+		const text = ['\x1b[3', '1mred\x1b]0;ti', 'tle\x07ok\x1b', '[0m\r', '\nend\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\'].map((chunk) => stripper.push(chunk)).join('') + stripper.end();
+		assert.equal(text, 'redok\nendlink');
+	});
+
+	test('any split of a stream strips to the same text as the whole stream', () => {
+		const fragment = fc.constantFrom('plain ', 'x', '\x1b[31m', '\x1b[0m', '\x1b[1;32;40m', '\x1b]0;title\x07', '\x1b]8;;http://a\x1b\\', '\x1b]633;C\x07', '\r\n', '\r', '\n', '\t', '\x1b(B', '\x1b=', 'é');
+		fc.assert(fc.property(fc.array(fragment, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), (fragments, cuts) => {
+			const whole = fragments.join('');
+			const once = new ControlSequenceStripper();
+			const expected = once.push(whole) + once.end();
+			const points = [...new Set(cuts.map((cut) => cut % (whole.length + 1)))].sort((a, b) => a - b);
+			const split = new ControlSequenceStripper();
+			let previous = 0;
+			let actual = '';
+			for (const point of [...points, whole.length]) {
+				actual += split.push(whole.slice(previous, point));
+				previous = point;
+			}
+			actual += split.end();
+			assert.equal(actual, expected);
+			assert.doesNotMatch(expected, /[\x1b\r\x07]/);
+		}), { numRuns: 300 });
+	});
+
+	test('drops stray control characters and counts them as binary signs', () => {
+		const stripper = new ControlSequenceStripper();
+		assert.equal(stripper.push('a\x00b\x08c\td'), 'abc\td');
+		assert.equal(stripper.suspicious, 2);
+	});
+});
+
+describe('capped text', () => {
+	test('keeps head and tail and reads from an offset', () => {
+		const capped = new CappedText(4);
+		for (const chunk of ['abc', 'def', 'ghij']) {
+			capped.append(chunk);
+		}
+		assert.equal(capped.totalChars, 10);
+		assert.equal(capped.truncated, true);
+		assert.match(capped.text(), /^ab\n\n\[… 6 characters omitted …\]\n\nij$/);
+		assert.deepEqual(capped.read(9), { text: 'j', from: 9, skipped: 0 });
+		assert.deepEqual(capped.read(5), { text: 'ij', from: 8, skipped: 3 });
+		assert.deepEqual(capped.read(10), { text: '', from: 10, skipped: 0 });
+		assert.equal(capped.read(1).text.startsWith('b'), true);
+	});
+
+	test('does not truncate what fits', () => {
+		const capped = new CappedText(100);
+		capped.append('hello');
+		capped.append(' world');
+		assert.equal(capped.text(), 'hello world');
+		assert.equal(capped.truncated, false);
+	});
+});

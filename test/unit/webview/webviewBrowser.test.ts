@@ -1,0 +1,232 @@
+// The panel in real chromium, inside the extension's own HTML and CSP, talking to a fake host (webviewFakeHost.ts).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { HostToPanelMessage, PanelSnapshot, PanelToHostMessage } from '../../../src/webview/protocol';
+import { openPanel, startHarness, type Harness, type OpenedPanel, type ThemeName } from './webviewHarness';
+
+const RESULTS = resolve(__dirname, '../../../test-results');
+const THEMES: { name: ThemeName; bodyClass: string }[] = [
+	{ name: 'dark', bodyClass: 'vscode-dark' },
+	{ name: 'light', bodyClass: 'vscode-light' },
+	{ name: 'high-contrast', bodyClass: 'vscode-high-contrast' },
+];
+
+let harness: Harness;
+
+before(async () => {
+	harness = await startHarness();
+});
+
+after(async () => {
+	await harness?.close();
+});
+
+function posted(page: Page): Promise<PanelToHostMessage[]> {
+	return page.evaluate(() => (window as unknown as { __posted: PanelToHostMessage[] }).__posted);
+}
+
+async function waitForPosted(page: Page, predicate: (message: PanelToHostMessage) => boolean, what: string): Promise<PanelToHostMessage> {
+	const deadline = Date.now() + 5000;
+	for (;;) {
+		const found = (await posted(page)).find(predicate);
+		if (found) {
+			return found;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`the panel never posted ${what}; posted: ${JSON.stringify((await posted(page)).map((m) => m.type))}`);
+		}
+		await page.waitForTimeout(20);
+	}
+}
+
+function sendFromHost(page: Page, message: HostToPanelMessage): Promise<void> {
+	return page.evaluate((m) => (window as unknown as { __host: { send(m: HostToPanelMessage): void } }).__host.send(m), message);
+}
+
+/** No console errors, page errors or CSP violations. */
+async function assertClean(opened: OpenedPanel): Promise<void> {
+	const violations = await opened.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+	assert.deepEqual([...opened.problems, ...violations], []);
+}
+
+async function withPanel(params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>): Promise<void> {
+	const opened = await openPanel(harness, params);
+	try {
+		await body(opened);
+		await assertClean(opened);
+	} finally {
+		await opened.page.close();
+	}
+}
+
+describe('sidebar panel in chromium', () => {
+	test('renders the pending approval cards, with arguments and commands as text only', () => withPanel({ records: '1000' }, async ({ page }) => {
+		const cards = page.locator('[data-testid="approval-card"]');
+		assert.equal(await cards.count(), 2);
+		const edit = page.locator('[data-approval-id="approval-edit"]');
+		assert.match(await edit.locator('.approval-title').innerText(), /Edit file/);
+		assert.match(await edit.locator('[data-testid="diff"]').innerText(), /\+const port = Number\(process\.env\.PORT \?\? 3000\);/);
+		assert.equal(await edit.locator('[data-testid="open-diff"]').count(), 1);
+		assert.equal(await edit.locator('[data-testid="allow-pattern"]').count(), 1);
+		assert.match(await edit.locator('[data-testid="countdown"]').innerText(), /^\s*[12]:\d\d\s*$/);
+
+		const command = page.locator('[data-approval-id="approval-cmd"]');
+		assert.equal(await command.locator('[data-testid="command-line"]').innerText(), 'npm test -- --grep "<img src=x onerror=alert(1)>"');
+		assert.equal(await command.locator('[data-testid="command-cwd"]').innerText(), '/home/dev/project');
+		assert.equal(await command.locator('[data-testid="allow-pattern"]').count(), 0, 'no pattern grant without a pattern label');
+		// The markup in the arguments stayed text: no element was created from it.
+		assert.equal(await page.locator('img').count(), 0);
+		assert.equal(await page.locator('[data-testid="countdown"].urgent').count(), 1, 'the command expires in 10 s: urgent');
+
+		assert.equal(await page.locator('[data-testid="metrics-row"]').count(), 3);
+		assert.match(await page.locator('[data-testid="server-status"]').innerText(), /Running on http:\/\/127\.0\.0\.1:39217\/mcp · 1 session/);
+	}));
+
+	test('Approve, Deny with a reason, Always allow, Open diff and Revoke post the right messages', () => withPanel({ records: '1000' }, async ({ page }) => {
+		const edit = page.locator('[data-approval-id="approval-edit"]');
+		await edit.locator('[data-testid="open-diff"]').click();
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'openDiff', 'openDiff'), { type: 'openDiff', approvalId: 'approval-edit' });
+		await edit.locator('[data-testid="allow-pattern"]').click();
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'decide', 'decide'),
+			{ type: 'decide', approvalId: 'approval-edit', decision: { kind: 'allowSession', scope: 'pattern' } });
+		assert.equal(await edit.locator('[data-testid="approve"]').getAttribute('disabled'), '', 'one decision per approval');
+
+		const command = page.locator('[data-approval-id="approval-cmd"]');
+		await command.locator('[data-testid="deny-reason"] input').fill('run the unit tests only');
+		await command.getByRole('button', { name: 'Deny run command', exact: false }).click();
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'decide' && m.approvalId === 'approval-cmd', 'deny'),
+			{ type: 'decide', approvalId: 'approval-cmd', decision: { kind: 'deny', reason: 'run the unit tests only' } });
+
+		await page.locator('[data-grant-id="grant-2"] [data-testid="revoke"]').click();
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'revokeGrant', 'revokeGrant'), { type: 'revokeGrant', grantId: 'grant-2' });
+	}));
+
+	test('Approve works from the keyboard and the host snapshot removes decided cards', () => withPanel({ records: '10' }, async ({ page }) => {
+		await page.locator('[data-approval-id="approval-edit"] [data-testid="approve"]').focus();
+		await page.keyboard.press('Enter');
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'decide', 'decide'),
+			{ type: 'decide', approvalId: 'approval-edit', decision: { kind: 'approve' } });
+
+		const snapshot = await page.evaluate(() => (window as unknown as { __host: { snapshot: PanelSnapshot } }).__host.snapshot);
+		await sendFromHost(page, { type: 'snapshot', snapshot: { ...snapshot, pending: snapshot.pending.filter((p) => p.id !== 'approval-edit') } });
+		await page.locator('[data-approval-id="approval-edit"]').waitFor({ state: 'detached' });
+		assert.equal(await page.locator('[data-testid="approval-card"]').count(), 1);
+		assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-approval-id')), 'approval-cmd', 'focus moves to the next card');
+
+		const fresh = { ...snapshot.pending[0], id: 'approval-new', title: 'Write file', summary: 'write docs/new.md', expiresAt: Date.now() + 60_000 };
+		await sendFromHost(page, { type: 'snapshot', snapshot: { ...snapshot, pending: [fresh] } });
+		await page.locator('[data-approval-id="approval-new"]').waitFor();
+		await page.waitForFunction(() => document.querySelector('[data-testid="live-region"]')?.textContent?.includes('Write file: write docs/new.md'));
+		assert.equal(await page.locator('[data-testid="approval-card"]').count(), 1);
+
+		await sendFromHost(page, { type: 'snapshot', snapshot: { ...snapshot, pending: [] } });
+		await page.locator('[data-testid="approval-card"]').first().waitFor({ state: 'detached' });
+		assert.ok(await page.getByText('No calls are waiting for approval.').isVisible());
+	}));
+
+	test('the audit list keeps only the visible rows of 100,000 in the DOM and fetches pages on demand', () => withPanel({ records: '100000' }, async ({ page }) => {
+		const rows = page.locator('[data-testid="audit-row"]');
+		const initial = await rows.count();
+		assert.ok(initial > 5 && initial < 60, `${initial} rows in the DOM`);
+		assert.equal(await rows.first().getAttribute('aria-setsize'), '100000');
+		assert.equal(await rows.first().getAttribute('aria-posinset'), '1');
+		assert.equal(await page.locator('[data-testid="result-count"]').innerText(), '100,000 records');
+
+		// New records arrive: the host says so, the panel refetches what it shows.
+		await page.evaluate(() => (window as unknown as { __host: { setRecordCount(n: number): void } }).__host.setRecordCount(100_005));
+		await sendFromHost(page, { type: 'auditChanged' });
+		await page.waitForFunction(() => document.querySelector('[data-testid="result-count"]')?.textContent === '100,005 records');
+		await page.waitForFunction(() => document.querySelector('#audit-row-0')?.getAttribute('aria-label')?.startsWith('git_status'));
+
+		await page.locator('[data-testid="audit-list"]').evaluate((list) => {
+			list.scrollTop = list.scrollHeight;
+		});
+		await page.locator('[data-testid="audit-row"][aria-posinset="100005"]:not(.loading)').waitFor();
+		assert.ok(await rows.count() < 60);
+		const queries = (await posted(page)).filter((m) => m.type === 'queryAudit');
+		assert.ok(queries.some((q) => q.type === 'queryAudit' && q.offset === 100_000), 'fetched the last page');
+		assert.ok(queries.length <= 6, `${queries.length} queries: only the pages needed`);
+	}));
+
+	test('arrow keys move in the list, Enter opens the details, Escape closes them', () => withPanel({ records: '100000' }, async ({ page }) => {
+		const list = page.locator('[data-testid="audit-list"]');
+		await list.focus();
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('ArrowDown');
+		assert.equal(await list.getAttribute('aria-activedescendant'), 'audit-row-2');
+		assert.equal(await page.locator('#audit-row-2').getAttribute('aria-selected'), 'true');
+
+		await page.keyboard.press('Enter');
+		const details = page.locator('[data-testid="audit-details"]');
+		await details.waitFor();
+		assert.match(await details.innerText(), /call #99998/);
+		assert.match(await details.locator('[data-testid="details-arguments"]').innerText(), /"path": "src\/module/);
+		assert.match(await details.innerText(), /Decided by/);
+
+		await page.keyboard.press('Escape');
+		await details.waitFor({ state: 'hidden' });
+
+		await page.keyboard.press('End');
+		await page.locator('#audit-row-99999:not(.loading)').waitFor();
+		assert.equal(await list.getAttribute('aria-activedescendant'), 'audit-row-99999');
+		await page.keyboard.press('Home');
+		assert.equal(await list.getAttribute('aria-activedescendant'), 'audit-row-0');
+	}));
+
+	test('filters query the host, the text filter once per pause in typing', () => withPanel({ records: '100000' }, async ({ page }) => {
+		await page.locator('[data-testid="outcome-filter"]').click();
+		await page.locator('[data-testid="outcome-filter"]').getByRole('option', { name: 'Error', exact: true }).click();
+		await waitForPosted(page, (m) => m.type === 'queryAudit' && m.filter.outcome === 'error', 'an outcome query');
+		await page.waitForFunction(() => document.querySelector('[data-testid="result-count"]')?.textContent === '10,000 records');
+		const outcomes = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((row) => row.className));
+		assert.ok(outcomes.length > 0 && outcomes.every((name) => name.includes('outcome-error')), outcomes.join(', '));
+
+		await page.locator('[data-testid="text-filter"] input').pressSequentially('module42/', { delay: 10 });
+		await waitForPosted(page, (m) => m.type === 'queryAudit' && m.filter.text === 'module42/', 'a text query');
+		const textQueries = (await posted(page)).filter((m) => m.type === 'queryAudit' && m.filter.text !== undefined);
+		assert.equal(textQueries.length, 1, `debounced: ${textQueries.map((q) => q.type === 'queryAudit' && q.filter.text).join(', ')}`);
+
+		await page.locator('[data-testid="export-csv"]').click();
+		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'exportAudit', 'exportAudit'),
+			{ type: 'exportAudit', format: 'csv', filter: { outcome: 'error', text: 'module42/' } });
+	}));
+
+	test('a reloaded panel (hidden, then shown) asks the host again and keeps its filter', () => withPanel({
+		records: '100000',
+		state: JSON.stringify({ filter: { outcome: 'denied' }, scrollTop: 0, closed: ['metrics'] }),
+	}, async ({ page }) => {
+		const messages = await posted(page);
+		assert.equal(messages[0].type, 'ready');
+		assert.ok(messages.some((m) => m.type === 'queryAudit' && m.filter.outcome === 'denied'));
+		assert.equal(await page.locator('[data-testid="section-metrics"]').getAttribute('open'), null);
+		await page.waitForFunction(() => document.querySelector('[data-testid="result-count"]')?.textContent === '10,000 records');
+	}));
+
+	test('looks right in dark, light and high contrast themes (screenshots in test-results/)', () => withPanel({ records: '100000' }, async ({ page }) => {
+		await page.locator('#audit-row-3').click();
+		await page.locator('[data-testid="audit-details"]').waitFor();
+		await mkdir(RESULTS, { recursive: true });
+		const seen = new Set<string>();
+		for (const theme of THEMES) {
+			// Switching the theme sheet in place, as VS Code swaps its variables, instead of reloading the page.
+			await page.evaluate(async ([name, bodyClass]) => {
+				const link = document.querySelector<HTMLLinkElement>('link[href*="/harness/theme-"]');
+				if (link && !link.href.endsWith(`theme-${name}.css`)) {
+					const loaded = new Promise((done) => link.addEventListener('load', done, { once: true }));
+					link.href = link.href.replace(/theme-[a-z-]+\.css/, `theme-${name}.css`);
+					await loaded;
+				}
+				document.body.className = bodyClass;
+				await document.fonts.ready;
+			}, [theme.name, theme.bodyClass]);
+			await page.screenshot({ path: join(RESULTS, `webview-${theme.name}.png`), fullPage: true });
+			const [color, background] = await page.evaluate(() => [getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]);
+			assert.notEqual(color, background);
+			seen.add(background);
+		}
+		assert.equal(seen.size, THEMES.length, 'each theme has its own background');
+	}));
+});

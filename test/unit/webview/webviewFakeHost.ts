@@ -1,0 +1,175 @@
+// Browser side of the webview harness: stands in for VS Code's `acquireVsCodeApi()` and for the extension host.
+// It answers `queryAudit` from N generated records (made on demand from their index, so 100,000 cost nothing up
+// front) and records every message the panel posts. Page options come from the query string:
+// `records` (count), `scenario` ('demo' | 'empty'), `delay` (ms before each answer).
+import type { AuditRecord } from '../../../src/core/audit/auditRecord';
+import type { AuditFilterView, HostToPanelMessage, PanelSnapshot, PanelToHostMessage } from '../../../src/webview/protocol';
+
+interface HarnessWindow {
+	__posted: PanelToHostMessage[];
+	__cspViolations: string[];
+	__state: unknown;
+	__host: {
+		send(message: HostToPanelMessage): void;
+		snapshot: PanelSnapshot;
+		setRecordCount(count: number): void;
+	};
+	acquireVsCodeApi(): unknown;
+}
+
+const params = new URLSearchParams(location.search);
+let recordCount = Number(params.get('records') ?? '1000');
+const scenario = params.get('scenario') ?? 'demo';
+const delay = Number(params.get('delay') ?? '0');
+const savedState = params.get('state');
+
+const TOOLS = ['read_file', 'write_file', 'edit_file', 'list_dir', 'search_text', 'git_status', 'git_diff', 'git_commit', 'run_command', 'run_task'];
+const OUTCOMES = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'error', 'denied', 'timeout'] as const;
+const BASE_TIME = Date.now();
+
+/** Record at `index` of the newest-first list; deterministic, and only built when asked for. */
+function recordAt(index: number): AuditRecord {
+	const seq = recordCount - index;
+	const tool = TOOLS[seq % TOOLS.length];
+	const outcome = OUTCOMES[(seq * 7) % OUTCOMES.length];
+	const path = `src/module${seq % 500}/file${seq % 37}.ts`;
+	return {
+		seq,
+		time: new Date(BASE_TIME - index * 1500).toISOString(),
+		client: { name: 'Visual Studio Code', version: '1.101.0' },
+		sessionId: `session-${seq % 3}`,
+		tool,
+		family: tool.startsWith('git') ? 'git' : tool === 'run_command' ? 'terminal' : tool === 'run_task' ? 'tasks' : 'files',
+		arguments: { path, line: seq % 200 },
+		summary: `${tool.replace(/_.*/, '')} ${path}`,
+		decision: outcome === 'denied' ? 'deny' : tool === 'write_file' ? 'approve' : 'allow',
+		decidedBy: outcome === 'denied' ? 'user' : 'default:read',
+		reason: outcome === 'error' ? 'ENOENT: no such file' : undefined,
+		durationMs: (seq * 13) % 900,
+		outcome,
+		resultBytes: (seq * 97) % 20000,
+		truncated: seq % 50 === 0,
+		prev: seq === 1 ? '' : `hash-${seq - 1}`,
+		hash: `hash-${seq}`,
+	};
+}
+
+const filtered = new Map<string, number[]>();
+
+function matches(record: AuditRecord, filter: AuditFilterView): boolean {
+	if (filter.tool && record.tool !== filter.tool) return false;
+	if (filter.decision && record.decision !== filter.decision) return false;
+	if (filter.outcome && record.outcome !== filter.outcome) return false;
+	if (filter.text && !JSON.stringify(record).toLowerCase().includes(filter.text.toLowerCase())) return false;
+	return true;
+}
+
+function query(offset: number, limit: number, filter: AuditFilterView): { rows: AuditRecord[]; total: number } {
+	if (!filter.tool && !filter.decision && !filter.outcome && !filter.text) {
+		const rows: AuditRecord[] = [];
+		for (let i = offset; i < Math.min(recordCount, offset + limit); i++) {
+			rows.push(recordAt(i));
+		}
+		return { rows, total: recordCount };
+	}
+	const key = JSON.stringify(filter);
+	let indexes = filtered.get(key);
+	if (!indexes) {
+		indexes = [];
+		for (let i = 0; i < recordCount; i++) {
+			if (matches(recordAt(i), filter)) indexes.push(i);
+		}
+		filtered.set(key, indexes);
+	}
+	return { rows: indexes.slice(offset, offset + limit).map(recordAt), total: indexes.length };
+}
+
+function demoSnapshot(): PanelSnapshot {
+	const now = Date.now();
+	return {
+		server: { state: 'running', url: 'http://127.0.0.1:39217/mcp', sessions: 1 },
+		pending: [
+			{
+				id: 'approval-edit',
+				tool: 'edit_file',
+				title: 'Edit file',
+				family: 'files',
+				risk: 'write',
+				summary: 'edit src/app.ts',
+				argumentsJson: JSON.stringify({ path: 'src/app.ts', edits: [{ oldText: 'const port = 3000;', newText: 'const port = Number(process.env.PORT ?? 3000);' }] }, null, 2),
+				diff: {
+					path: 'src/app.ts',
+					unified: ['--- src/app.ts', '+++ src/app.ts', '@@ -1,4 +1,4 @@', ' import express from \'express\';', '-const port = 3000;', '+const port = Number(process.env.PORT ?? 3000);', ' const app = express();', ' app.listen(port);'].join('\n'),
+				},
+				client: 'Visual Studio Code',
+				createdAt: now,
+				expiresAt: now + 120_000,
+				patternLabel: 'edit_file on src/**',
+				grantable: true,
+			},
+			{
+				id: 'approval-cmd',
+				tool: 'run_command',
+				title: 'Run command',
+				family: 'terminal',
+				risk: 'execute',
+				summary: 'npm test -- --grep "<img src=x onerror=alert(1)>"',
+				argumentsJson: JSON.stringify({ command: 'npm test -- --grep "<img src=x onerror=alert(1)>"' }, null, 2),
+				command: { line: 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project' },
+				client: 'Claude Code',
+				createdAt: now - 50_000,
+				expiresAt: now + 10_000,
+				grantable: true,
+			},
+		],
+		grants: [
+			{ id: 'grant-1', tool: 'read_file', createdAt: now - 600_000 },
+			{ id: 'grant-2', tool: 'write_file', pattern: 'docs/**', createdAt: now - 120_000 },
+		],
+		metrics: [
+			{ tool: 'read_file', calls: 1284, errors: 3, p50Ms: 4, p95Ms: 18 },
+			{ tool: 'run_command', calls: 42, errors: 5, p50Ms: 1830, p95Ms: 12400 },
+			{ tool: 'git_status', calls: 210, errors: 0, p50Ms: 35, p95Ms: 88 },
+		],
+	};
+}
+
+const harness = window as unknown as HarnessWindow;
+harness.__posted = [];
+harness.__cspViolations = [];
+harness.__state = savedState ? JSON.parse(savedState) : undefined;
+document.addEventListener('securitypolicyviolation', (event) => {
+	harness.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+
+function send(message: HostToPanelMessage): void {
+	// VS Code delivers host messages as window message events.
+	window.dispatchEvent(new MessageEvent('message', { data: message }));
+}
+
+harness.__host = {
+	send,
+	snapshot: scenario === 'demo' ? demoSnapshot() : { server: { state: 'running', sessions: 0 }, pending: [], grants: [], metrics: [] },
+	setRecordCount(count: number) {
+		recordCount = count;
+		filtered.clear();
+	},
+};
+
+harness.acquireVsCodeApi = () => ({
+	postMessage(message: PanelToHostMessage) {
+		harness.__posted.push(message);
+		setTimeout(() => {
+			if (message.type === 'ready') {
+				send({ type: 'snapshot', snapshot: harness.__host.snapshot });
+			} else if (message.type === 'queryAudit') {
+				const page = query(message.offset, message.limit, message.filter);
+				send({ type: 'auditPage', requestId: message.requestId, offset: message.offset, rows: page.rows, total: page.total });
+			}
+		}, delay);
+	},
+	getState: () => harness.__state,
+	setState: (state: unknown) => {
+		harness.__state = state;
+	},
+});
