@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
-import type { AnyToolSpec, ToolContext } from '../src/core/tools/toolSpec';
-import { NodeFilesHost } from '../src/node/files/nodeFilesHost';
-import { NodePathJail } from '../src/node/files/pathJail';
+import type { WorkspaceFolderInfo } from '../src/core/host/host';
+import type { AnyToolSpec } from '../src/core/tools/toolSpec';
+import { runTool } from '../test/unit/helpers/host';
+import { benchHost } from './benchHost';
 import { findFilesTool, searchTextTool } from '../src/tools/files/search';
 import { cachedWorkspace } from './fixtures';
 
@@ -16,16 +16,6 @@ const NO_LIMIT = 10_000_000;
 function option(name: string, fallback: string): string {
 	const at = process.argv.indexOf(`--${name}`);
 	return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
-}
-
-function benchHost(folder: WorkspaceFolderInfo): Host {
-	return {
-		workspace: { folders: () => [folder], isTrusted: () => true, versions: { editor: 'bench', appName: 'bench', extension: 'bench' }, enabledFamilies: () => ['files'] },
-		jail: new NodePathJail(() => [folder]),
-		files: new NodeFilesHost(),
-		terminal: { available: false },
-		tasks: { available: false },
-	} as unknown as Host;
 }
 
 function rgLines(cwd: string, args: string[]): Promise<string[]> {
@@ -100,12 +90,11 @@ async function main(): Promise<void> {
 		console.error(`workspace ${size}: ${dir} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 		const folder: WorkspaceFolderInfo = { name: basename(dir), path: dir, uri: `file://${dir}`, index: 0 };
 		const host = benchHost(folder);
-		const ctx: ToolContext = { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024 };
 		for (const benchCase of CASES) {
 			// One warm-up each, so the first measured side does not pay for a cold page cache alone.
-			await benchCase.tool.handler(benchCase.input, ctx);
+			await runTool(benchCase.tool, benchCase.input, host);
 			await rgLines(dir, benchCase.rgArgs);
-			const run = await interleaved(runs, () => benchCase.tool.handler(benchCase.input, ctx), () => rgLines(dir, benchCase.rgArgs));
+			const run = await interleaved(runs, () => runTool(benchCase.tool, benchCase.input, host), () => rgLines(dir, benchCase.rgArgs));
 			const ourKeys = benchCase.ours(run.ourResult.structured).sort();
 			const theirKeys = benchCase.theirs(run.theirResult).sort();
 			const theirSet = new Set(theirKeys);

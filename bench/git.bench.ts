@@ -5,9 +5,9 @@ import { readFile, realpath, rm, writeFile, appendFile } from 'node:fs/promises'
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
-import type { AnyToolSpec, ToolContext } from '../src/core/tools/toolSpec';
-import { NodePathJail } from '../src/node/files/pathJail';
+import type { AnyToolSpec } from '../src/core/tools/toolSpec';
+import { runTool } from '../test/unit/helpers/host';
+import { benchHost } from './benchHost';
 import { gitTools } from '../src/tools/git';
 import { cachedWorkspace } from './fixtures';
 
@@ -74,14 +74,6 @@ async function gitWorkspace(fileCount: number): Promise<string> {
 	return dir;
 }
 
-function benchHost(folder: WorkspaceFolderInfo): Host {
-	const folders = [folder];
-	return {
-		workspace: { folders: () => folders, isTrusted: () => true, versions: { editor: 'bench', appName: 'bench', extension: 'bench' }, enabledFamilies: () => ['git'] },
-		jail: new NodePathJail(() => folders),
-	} as unknown as Host;
-}
-
 function tool(name: string): AnyToolSpec {
 	const spec = gitTools.find((t) => t.name === name);
 	if (!spec) {
@@ -107,7 +99,6 @@ interface Row { size: number; op: string; ours: number; cli: number; ratio: numb
 async function benchSize(fileCount: number, runs: number): Promise<Row[]> {
 	const dir = await realpath(await gitWorkspace(fileCount));
 	const host = benchHost({ name: `git-${fileCount}`, path: dir, uri: `file://${dir}`, index: 0 });
-	const ctx: ToolContext = { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024 };
 	const cases: { op: string; tool: string; input: Record<string, unknown>; cli: string[] }[] = [
 		{ op: 'status', tool: 'git_status', input: {}, cli: ['status', '--porcelain=v2', '--branch'] },
 		{ op: 'diff', tool: 'git_diff', input: {}, cli: ['diff'] },
@@ -116,8 +107,7 @@ async function benchSize(fileCount: number, runs: number): Promise<Row[]> {
 	const rows: Row[] = [];
 	for (const c of cases) {
 		const spec = tool(c.tool);
-		const input = spec.input.parse(c.input);
-		const ours = async () => spec.handler(input, ctx);
+		const ours = async () => runTool(spec, c.input, host);
 		const cli = async () => gitCli(dir, c.cli);
 		let bytes = 0;
 		let warm = 0;

@@ -7,10 +7,10 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Host, WorkspaceFolderInfo } from '../src/core/host/host';
-import type { ToolContext } from '../src/core/tools/toolSpec';
+import { runTool } from '../test/unit/helpers/host';
+import { benchHost } from './benchHost';
 import { analyzeCommandLine } from '../src/node/terminal/bashParser';
 import { NodeTerminalHost } from '../src/node/terminal/nodeTerminalHost';
-import { NodePathJail } from '../src/node/files/pathJail';
 import { defaultShell, runProcess } from '../src/node/terminal/childCommand';
 import { terminalTools } from '../src/tools/terminal/commands';
 import { printTable, summarize } from './stats';
@@ -41,9 +41,9 @@ async function time(work: () => Promise<unknown>): Promise<number> {
 	return performance.now() - start;
 }
 
-async function overhead(cwd: string, ctx: ToolContext): Promise<void> {
-	const runTool = terminalTools.find((spec) => spec.name === 'run_command');
-	if (!runTool) {
+async function overhead(cwd: string, host: Host): Promise<void> {
+	const runCommand = terminalTools.find((spec) => spec.name === 'run_command');
+	if (!runCommand) {
 		throw new Error('run_command missing');
 	}
 	const request = (line: string) => ({ line, cwd, timeoutMs: 10_000, maxOutputChars: 256 * 1024 });
@@ -52,7 +52,7 @@ async function overhead(cwd: string, ctx: ToolContext): Promise<void> {
 		['runner: true', () => runProcess(request('true'))],
 		['bare spawn: echo hi', () => bareSpawn('echo hi')],
 		['runner: echo hi', () => runProcess(request('echo hi'))],
-		['run_command tool: echo hi', () => runTool.handler(runTool.input.parse({ line: 'echo hi' }), ctx)],
+		['run_command tool: echo hi', () => runTool(runCommand, { line: 'echo hi' }, host)],
 		['policy: analyzeCommand', () => analyzeCommandLine('git status && ls -la | wc -l', { cwd, workspaceRoots: [cwd] })],
 	];
 	const samples = new Map(cases.map(([label]) => [label, [] as number[]]));
@@ -112,18 +112,12 @@ async function throughput(cwd: string): Promise<void> {
 async function main(): Promise<void> {
 	const cwd = await realpath(await mkdtemp(join(tmpdir(), 'mcpwb-bench-terminal-')));
 	const folder: WorkspaceFolderInfo = { name: basename(cwd), path: cwd, uri: `file://${cwd}`, index: 0 };
-	const terminal = new NodeTerminalHost();
-	const host = {
-		workspace: { folders: () => [folder], isTrusted: () => true, versions: { editor: 'bench', appName: 'bench', extension: 'bench' }, enabledFamilies: () => ['terminal'] },
-		jail: new NodePathJail(() => [folder]),
-		terminal,
-	} as unknown as Host;
-	const ctx: ToolContext = { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024 };
+	const host = benchHost(folder);
 	try {
-		await overhead(cwd, ctx);
+		await overhead(cwd, host);
 		await throughput(cwd);
 	} finally {
-		await terminal.dispose();
+		await (host.terminal as NodeTerminalHost).dispose();
 		await rm(cwd, { recursive: true, force: true });
 	}
 }

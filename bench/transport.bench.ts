@@ -11,10 +11,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AuditStore } from '../src/node/audit/auditStore';
 import { readFileTool } from '../src/tools/files/read';
 import { startWorkbench } from '../test/unit/helpers/workbench';
 import { printTable, summarize, type Summary } from './stats';
@@ -134,10 +132,8 @@ async function rawServer(): Promise<{ port: number; close: () => Promise<void> }
 async function main(): Promise<void> {
 	const raw = await rawServer();
 	const sdk = await sdkServer();
-	// As the extension runs: the real JSONL audit store (fsync off), the real file tools.
-	const auditDir = await mkdtemp(join(tmpdir(), 'bench-audit-'));
-	const store = new AuditStore(auditDir, { fsync: false });
-	const wb = await startWorkbench({ tools: [readFileTool], auditSink: store });
+	// The shipped composition, as the extension runs it: the real JSONL audit store (fsync off), the real file tools.
+	const wb = await startWorkbench({ tools: [readFileTool] });
 	const smallFile = join(wb.folders[0].path, 'small.txt');
 	await writeFile(smallFile, 'export const answer = 42;\n'.repeat(40));
 	const rawFile = await rawFileServer(smallFile);
@@ -176,8 +172,6 @@ async function main(): Promise<void> {
 		await client.close();
 	} finally {
 		await wb.close();
-		await store.close();
-		await rm(auditDir, { recursive: true, force: true });
 		await rawFile.close();
 		await sdk.close();
 		await raw.close();

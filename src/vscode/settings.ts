@@ -1,23 +1,16 @@
 import * as vscode from 'vscode';
-import type { GateSettings } from '../core/gate/gate';
-import type { CommandRule } from '../core/shell/commandPolicy';
 import type { PolicyAction, PolicyRule } from '../core/gate/policy';
+import type { RateLimitSettings } from '../core/gate/rateLimit';
+import type { CommandRule } from '../core/shell/commandPolicy';
 import type { ToolFamily } from '../core/tools/toolSpec';
+import { ALL_FAMILIES, type WorkbenchSettings } from '../node/workbench';
 
 export const SECTION = 'mcpWorkbench';
-export const ALL_FAMILIES: readonly ToolFamily[] = ['workspace', 'files', 'git', 'terminal', 'tasks'];
 
+/** How the editor starts and reaches the server; the rest of the server's settings are in WorkbenchSettings. */
 export interface ServerSettings {
 	readonly autoStart: boolean;
 	readonly vscodeTransport: 'auto' | 'socket' | 'tcp';
-	readonly idleTimeoutMs: number;
-	readonly maxBodyBytes: number;
-}
-
-export interface RateLimitSettings {
-	readonly perToolPerMinute: Readonly<Record<string, number>>;
-	readonly defaultPerToolPerMinute: number;
-	readonly perSessionPerMinute: number;
 }
 
 function config(): vscode.WorkspaceConfiguration {
@@ -29,18 +22,11 @@ export function readServerSettings(): ServerSettings {
 	return {
 		autoStart: c.get<boolean>('server.autoStart', true),
 		vscodeTransport: c.get<'auto' | 'socket' | 'tcp'>('server.vscodeTransport', 'auto'),
-		idleTimeoutMs: Math.max(1, c.get<number>('server.idleTimeoutMinutes', 30)) * 60_000,
-		maxBodyBytes: Math.max(1, c.get<number>('server.maxRequestBodyMB', 4)) * 1024 * 1024,
 	};
 }
 
-export function enabledFamilies(): ToolFamily[] {
-	const chosen = config().get<string[]>('tools.families', [...ALL_FAMILIES]);
-	// workspace_info is how an agent learns where it is: always offered.
-	return ALL_FAMILIES.filter((family) => family === 'workspace' || chosen.includes(family));
-}
-
-export function readGateSettings(): GateSettings {
+/** Everything the composition runs with, read from the user's settings and the workspace's trust. */
+export function readWorkbenchSettings(): WorkbenchSettings {
 	const c = config();
 	return {
 		trusted: vscode.workspace.isTrusted,
@@ -52,14 +38,21 @@ export function readGateSettings(): GateSettings {
 		},
 		callTimeoutMs: Math.max(1, c.get<number>('calls.timeoutSeconds', 120)) * 1000,
 		maxOutputBytes: Math.max(1, c.get<number>('calls.maxOutputKB', 256)) * 1024,
+		rateLimits: readRateLimits(),
+		approvalTimeoutMs: Math.max(5, c.get<number>('approval.timeoutSeconds', 300)) * 1000,
+		commandRules: readCommandRules(),
+		idleTimeoutMs: Math.max(1, c.get<number>('server.idleTimeoutMinutes', 30)) * 60_000,
+		maxBodyBytes: Math.max(1, c.get<number>('server.maxRequestBodyMB', 4)) * 1024 * 1024,
 	};
 }
 
-export function approvalTimeoutMs(): number {
-	return Math.max(5, config().get<number>('approval.timeoutSeconds', 300)) * 1000;
+export function enabledFamilies(): ToolFamily[] {
+	const chosen = config().get<string[]>('tools.families', [...ALL_FAMILIES]);
+	// workspace_info is how an agent learns where it is: always offered.
+	return ALL_FAMILIES.filter((family) => family === 'workspace' || chosen.includes(family));
 }
 
-export function readRateLimits(): RateLimitSettings {
+function readRateLimits(): RateLimitSettings {
 	const c = config();
 	const perTool = c.get<Record<string, unknown>>('rateLimit.perToolPerMinute', {});
 	return {
@@ -110,7 +103,7 @@ export function readTerminalSettings(): TerminalSettings {
 	};
 }
 
-export function readCommandRules(): CommandRule[] {
+function readCommandRules(): CommandRule[] {
 	const rules: CommandRule[] = [];
 	for (const item of config().get<unknown[]>('terminal.commandRules', [])) {
 		if (!item || typeof item !== 'object') continue;

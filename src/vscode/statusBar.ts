@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ServerState } from '../node/server/workbenchServer';
+import type { ServerState } from '../core/server/serverState';
 
 export interface StatusModel {
 	readonly state: ServerState;

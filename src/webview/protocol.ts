@@ -2,11 +2,13 @@
 // The webview imports this file with `import type` only, so zod stays out of the browser bundle.
 import { z } from 'zod';
 import type { AuditRecord } from '../core/audit/auditRecord';
+import type { ServerState } from '../core/server/serverState';
+import { approvalDecisionSchema, type ApprovalDecision } from '../core/gate/approvals';
 import type { Risk, ToolFamily } from '../core/tools/toolSpec';
 
 export type { AuditRecord };
 
-export type ServerState = 'starting' | 'running' | 'stopped' | 'error';
+export type { ServerState };
 
 export interface ServerView {
 	readonly state: ServerState;
@@ -76,12 +78,7 @@ export const auditFilterSchema = z.strictObject({
 });
 export type AuditFilterView = z.infer<typeof auditFilterSchema>;
 
-const approvalDecisionSchema = z.discriminatedUnion('kind', [
-	z.strictObject({ kind: z.literal('approve') }),
-	z.strictObject({ kind: z.literal('deny'), reason: z.string().max(2000).optional() }),
-	z.strictObject({ kind: z.literal('allowSession'), scope: z.enum(['tool', 'pattern']) }),
-]);
-export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+export type { ApprovalDecision };
 
 /** Largest audit page the panel may ask for in one message; the list asks for far fewer. */
 export const MAX_AUDIT_PAGE = 500;

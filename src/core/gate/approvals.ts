@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Emitter } from '../base/event';
 import type { WorkspaceFolderInfo } from '../host/host';
 import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
@@ -29,8 +30,6 @@ export interface ApprovalRequest {
 	readonly subject: CallSubject;
 	readonly client: string;
 	readonly sessionId: string;
-	/** Hash of the exact arguments: the decision is bound to it. */
-	readonly argsHash: string;
 	readonly createdAt: number;
 	readonly expiresAt: number;
 	/** Sensitive and destructive calls cannot be granted for the session: each one is asked. */
@@ -39,18 +38,19 @@ export interface ApprovalRequest {
 	readonly patternLabel?: string;
 }
 
-export type ApprovalDecision =
-	| { readonly kind: 'approve' }
-	| { readonly kind: 'deny'; readonly reason?: string }
-	| { readonly kind: 'allowSession'; readonly scope: 'tool' | 'pattern' };
+/** The user's answer to one request. The panel's messages are validated against this schema (the webview is untrusted). */
+export const approvalDecisionSchema = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('approve') }),
+	z.strictObject({ kind: z.literal('deny'), reason: z.string().max(2000).optional() }),
+	z.strictObject({ kind: z.literal('allowSession'), scope: z.enum(['tool', 'pattern']) }),
+]);
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export interface ApprovalResult {
 	readonly approved: boolean;
 	/** `user`, `grant:<id>`, `timeout`, `cancelled`. */
 	readonly by: string;
 	readonly reason?: string;
-	/** The arguments hash the decision was made for; the gate compares it right before running. */
-	readonly argsHash: string;
 }
 
 export interface ApprovalClock {
@@ -107,9 +107,9 @@ export class ApprovalBroker {
 				resolve(result);
 				this._onDidChange.fire();
 			};
-			const onAbort = () => finish({ approved: false, by: 'cancelled', reason: 'The client cancelled the call', argsHash: request.argsHash });
+			const onAbort = () => finish({ approved: false, by: 'cancelled', reason: 'The client cancelled the call' });
 			const timer = this.clock.setTimeout(
-				() => finish({ approved: false, by: 'timeout', reason: `No decision within ${Math.round(this.timeoutMs() / 1000)} s`, argsHash: request.argsHash }),
+				() => finish({ approved: false, by: 'timeout', reason: `No decision within ${Math.round(this.timeoutMs() / 1000)} s` }),
 				request.expiresAt - now,
 			);
 			this.waiting.set(request.id, { request, resolve: finish, timer });
@@ -125,7 +125,7 @@ export class ApprovalBroker {
 		if (!entry) return false;
 		const { request } = entry;
 		if (decision.kind === 'deny') {
-			entry.resolve({ approved: false, by: 'user', reason: decision.reason?.trim() || undefined, argsHash: request.argsHash });
+			entry.resolve({ approved: false, by: 'user', reason: decision.reason?.trim() || undefined });
 			return true;
 		}
 		if (decision.kind === 'allowSession' && request.grantable) {
@@ -138,10 +138,10 @@ export class ApprovalBroker {
 				createdAt: this.clock.now(),
 			};
 			this.standing.set(grant.id, grant);
-			entry.resolve({ approved: true, by: `user:grant:${grant.id}`, argsHash: request.argsHash });
+			entry.resolve({ approved: true, by: `user:grant:${grant.id}` });
 			return true;
 		}
-		entry.resolve({ approved: true, by: 'user', argsHash: request.argsHash });
+		entry.resolve({ approved: true, by: 'user' });
 		return true;
 	}
 
@@ -167,7 +167,7 @@ export class ApprovalBroker {
 	/** Denies everything still waiting: the server is stopping. */
 	denyAll(reason: string): void {
 		for (const entry of [...this.waiting.values()]) {
-			entry.resolve({ approved: false, by: 'cancelled', reason, argsHash: entry.request.argsHash });
+			entry.resolve({ approved: false, by: 'cancelled', reason });
 		}
 	}
 

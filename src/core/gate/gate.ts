@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import type { ApprovalBroker } from './approvals';
 import type { AuditEntry, AuditSink, Decision, Outcome } from '../audit/auditRecord';
-import type { Host } from '../host/host';
+import { canonicalJson } from '../base/canonicalJson';
+import { errorMessage, ToolError } from '../base/errors';
 import type { Logger } from '../base/log';
-import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
+import type { Host } from '../host/host';
+import type { CommandAnalysis } from '../shell/commandPolicy';
+import type { AnyResourceSpec, ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
-import { ToolError, type AnyToolSpec, type CallSubject, type ToolResult } from '../tools/toolSpec';
+import type { AnyToolSpec, CallSubject, Prepared, Risk, ToolContext, ToolFamily, ToolResult } from '../tools/toolSpec';
+import type { ApprovalBroker } from './approvals';
+import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
 
-export interface CallRequest {
-	readonly tool: string;
-	readonly arguments: unknown;
+/** Who is calling, and how to reach them while the call runs. */
+export interface CallOrigin {
 	readonly sessionId: string;
 	readonly client: { readonly name: string; readonly version: string };
 	/** Aborted when the client sends notifications/cancelled or the session ends. */
@@ -18,11 +21,25 @@ export interface CallRequest {
 	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
 }
 
+export interface CallRequest extends CallOrigin {
+	readonly tool: string;
+	readonly arguments: unknown;
+}
+
+export interface ReadRequest extends CallOrigin {
+	readonly uri: string;
+}
+
 export interface GateResult {
 	readonly text: string;
 	readonly structured?: unknown;
 	readonly isError: boolean;
 }
+
+/** A resource read's answer: the contents, or why there are none (the client receives it as a JSON-RPC error). */
+export type ReadResult =
+	| { readonly ok: true; readonly contents: readonly ResourceContents[] }
+	| { readonly ok: false; readonly outcome: Outcome; readonly message: string };
 
 export interface GateSettings extends OfferContext {
 	readonly policy: PolicySettings;
@@ -39,21 +56,45 @@ export interface GateDeps {
 	readonly rateLimit: { check(tool: string, sessionId: string, now: number): { ok: true } | { ok: false; retryAfterMs: number } };
 	readonly metrics: { record(tool: string, outcome: Outcome, durationMs: number): void };
 	readonly redact: { value(value: unknown): unknown; text(text: string): string };
-	/** A collision-resistant hash (sha256 in Node); core does no crypto itself. */
-	readonly hash: (text: string) => string;
-	/** The terminal family's parser: allow / ask / deny for a command line. */
-	readonly analyzeCommand?: (line: string, cwd: string) => Promise<CommandVerdict>;
+	/** The terminal family's parser: the one parse of a command line, for the policy and for where it runs. */
+	readonly analyzeCommand?: (line: string, cwd: string) => Promise<CommandAnalysis>;
+	/** The parse's verdict for the policy: allow / ask / deny and the rule that decided. */
+	readonly commandVerdict?: (analysis: CommandAnalysis) => CommandVerdict;
 	readonly log: Logger;
 	readonly now?: () => number;
 }
 
+/** The name resource reads carry in the audit, the metrics and the rate limit: the MCP method, unlike any tool's. */
+export const RESOURCE_READ = 'resources/read';
+
 /** Long calls report progress at least this often, so clients that reset their timeout on progress keep waiting. */
 const HEARTBEAT_MS = 5_000;
 
+/** What the pipeline needs to know of a tool call or a resource read; everything else is the same for both. */
+interface Operation<P> {
+	readonly name: string;
+	readonly family: ToolFamily;
+	readonly risk: Risk;
+	readonly timeoutMs?: number;
+	/** A tool call waits for the user when the policy asks; a resource read has nobody to ask and is refused. */
+	readonly canAsk: boolean;
+	/** The approval card's title. */
+	readonly title: string;
+	prepare(): Promise<Prepared<P>>;
+	run(ctx: ToolContext<P>): Promise<Ran>;
+}
+
+/** What a run produced, before redaction and capping. */
+interface Ran {
+	readonly result: ToolResult;
+	readonly contents?: readonly ResourceContents[];
+}
+
 /**
- * The one path every tool call takes: validation → policy → approval → rate limit → run → redaction → audit →
- * metrics. Handlers receive parsed, frozen arguments and a context only from here, so no tool and no argument skips
- * a step, and every outcome, refusals included, leaves exactly one audit record.
+ * The one path every tool call and resource read takes: validation → preparation → policy → approval → re-check →
+ * rate limit → run → redaction → audit → metrics. Handlers receive parsed, frozen arguments and what their
+ * preparation resolved (the frozen subject and plan) only from here, so nothing skips a step, and every outcome,
+ * refusals included, leaves exactly one audit record.
  */
 export class Gate {
 	private readonly now: () => number;
@@ -63,96 +104,116 @@ export class Gate {
 	}
 
 	async call(request: CallRequest): Promise<GateResult> {
-		const started = this.now();
-		const trail = new Trail(request, started, this.deps.redact);
-		const result = await this.run(request, trail).catch((error: unknown) => {
-			this.deps.log.error('gate.internal', { tool: request.tool, error: message(error) });
-			return trail.finish('error', `Internal error in MCP Workbench: ${message(error)}. Try again; if it persists, report it.`);
-		});
-		const text = this.deps.redact.text(result.text);
-		const structured = result.structured === undefined ? undefined : this.deps.redact.value(result.structured);
-		const durationMs = this.now() - started;
-		const entry = trail.entry(durationMs, utf8Length(text));
-		try {
-			await this.deps.audit.append(entry);
-		} catch (error) {
-			// The call already happened; losing its record silently would be worse than saying so loudly.
-			this.deps.log.error('audit.append_failed', { tool: request.tool, error: message(error) });
-		}
-		// Latency is the tool's own: time spent waiting for the user would drown it.
-		this.deps.metrics.record(entry.tool, entry.outcome, trail.runMs ?? durationMs);
-		this.deps.log.info('tool.call', {
-			tool: entry.tool,
-			session: request.sessionId,
-			decision: entry.decision,
-			by: entry.decidedBy,
-			outcome: entry.outcome,
-			ms: durationMs,
-			bytes: entry.resultBytes,
-		});
-		return { text, ...(structured === undefined ? {} : { structured }), isError: result.isError };
+		const trail = new Trail(request, request.tool, request.arguments, this.now(), this.deps.redact);
+		const finished = await this.guarded(trail, () => this.callTool(request, trail));
+		const text = this.deps.redact.text(finished.text);
+		const structured = finished.structured === undefined ? undefined : this.deps.redact.value(finished.structured);
+		await this.record(trail, request, utf8Length(text));
+		return { text, ...(structured === undefined ? {} : { structured }), isError: finished.isError };
 	}
 
-	private async run(request: CallRequest, trail: Trail): Promise<GateResult> {
+	async read(request: ReadRequest): Promise<ReadResult> {
+		const trail = new Trail(request, RESOURCE_READ, { uri: request.uri }, this.now(), this.deps.redact);
+		const finished = await this.guarded(trail, () => this.readResource(request, trail));
+		let answer: ReadResult;
+		let bytes: number;
+		if (finished.isError || !finished.contents) {
+			const message = this.deps.redact.text(finished.text);
+			answer = { ok: false, outcome: trail.outcome, message };
+			bytes = utf8Length(message);
+		} else {
+			// Text is redacted like any tool output; base64 bytes are not text and pass as they are.
+			const contents = finished.contents.map((item) => ('text' in item ? { ...item, text: this.deps.redact.text(item.text) } : item));
+			answer = { ok: true, contents };
+			bytes = contents.reduce((sum, item) => sum + utf8Length('text' in item ? item.text : item.blob), 0);
+		}
+		await this.record(trail, request, bytes);
+		return answer;
+	}
+
+	private callTool(request: CallRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const spec = this.deps.registry.get(request.tool);
-		if (!spec) return trail.finish('invalid', `Unknown tool "${request.tool}". Call tools/list for the tools this server offers.`);
-		trail.spec = spec;
+		if (!spec) return Promise.resolve(trail.finish('invalid', `Unknown tool "${request.tool}". Call tools/list for the tools this server offers.`));
+		trail.family = spec.family;
 		if (!this.deps.registry.isOffered(spec, settings)) {
 			trail.decide('deny', settings.trusted ? 'setting:families' : 'trust');
 			const why = settings.trusted
 				? `its family "${spec.family}" is switched off in the settings (mcpWorkbench.tools.families)`
 				: 'this workspace is not trusted, so only read-only tools are offered; the user can trust the workspace to enable it';
-			return trail.finish('denied', `Tool "${spec.name}" is not available: ${why}.`);
+			return Promise.resolve(trail.finish('denied', `Tool "${spec.name}" is not available: ${why}.`));
 		}
 
 		// 1. Validation: the handler only ever sees what the schema accepted, frozen so nothing can change it later.
 		const parsed = spec.input.safeParse(request.arguments ?? {});
 		if (!parsed.success) {
-			return trail.finish('invalid', `Invalid arguments for ${spec.name}:\n${z.prettifyError(parsed.error)}\nFix the arguments and call again.`);
+			return Promise.resolve(trail.finish('invalid', `Invalid arguments for ${spec.name}:\n${z.prettifyError(parsed.error)}\nFix the arguments and call again.`));
 		}
 		const input = deepFreeze(parsed.data);
 		trail.arguments = input;
+		return this.pass(toolOperation(spec, input, this.deps.host), request, settings, trail, input);
+	}
 
-		let subject: CallSubject;
+	private readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
+		const settings = this.deps.settings();
+		const found = this.deps.registry.resourceFor(request.uri);
+		if (!found) return Promise.resolve(trail.finish('invalid', `No resource template matches "${request.uri}". Call resources/templates/list for the URIs this server reads.`));
+		const { spec, variables } = found;
+		trail.family = spec.family;
+		if (!this.deps.registry.resources(settings).includes(spec)) {
+			trail.decide('deny', 'setting:families');
+			return Promise.resolve(trail.finish('denied', `Resources of the "${spec.family}" family are not offered now: the family is switched off in the settings (mcpWorkbench.tools.families).`));
+		}
+		return this.pass(resourceOperation(spec, request.uri, variables, this.deps.host), request, settings, trail, { uri: request.uri });
+	}
+
+	/** Everything after validation, the same for tools and resources. */
+	private async pass<P>(op: Operation<P>, origin: CallOrigin, settings: GateSettings, trail: Trail, shownArguments: unknown): Promise<Finished> {
+		// 2. Preparation: what the call touches and how the handler will do it, resolved once.
+		let prepared: Prepared<P>;
 		try {
-			subject = deepFreeze((await spec.describe?.(input, this.deps.host)) ?? {});
+			prepared = deepFreeze(await op.prepare());
 		} catch (error) {
 			if (error instanceof ToolError) return trail.finish('invalid', error.message);
 			throw error;
 		}
+		const { subject } = prepared;
 		trail.summary = subject.summary;
 
-		// 2. Policy.
-		const verdict = subject.command && this.deps.analyzeCommand ? await this.deps.analyzeCommand(subject.command.line, subject.command.cwd) : undefined;
+		// 3. Policy, on the real arguments: for a command, on the gate's own parse of the line.
+		const command = subject.command && this.deps.analyzeCommand ? await this.deps.analyzeCommand(subject.command.line, subject.command.cwd) : undefined;
+		const verdict = command && this.deps.commandVerdict ? this.deps.commandVerdict(command) : undefined;
+		const spec = { name: op.name, risk: op.risk };
 		let decision: PolicyDecision = decide(spec, subject, settings.policy, this.deps.host.workspace.folders(), verdict);
 		if (decision.action === 'deny') {
 			trail.decide('deny', decision.rule);
 			return trail.finish('denied', `Denied by policy (${decision.rule}). The user's settings do not allow this call; do not retry it unchanged.`);
 		}
 
-		// 3. Approval.
+		// 4. Approval.
 		if (decision.action === 'ask' && !decision.mustAsk) {
-			const grant = this.deps.approvals.findGrant(spec.name, subject);
+			const grant = this.deps.approvals.findGrant(op.name, subject);
 			if (grant) decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
 		}
+		if (decision.action === 'ask' && !op.canAsk) {
+			trail.decide('deny', decision.rule);
+			return trail.finish('denied', `This needs the user's approval (${decision.rule}), which a resource read cannot ask for: read it with the read_file tool instead.`);
+		}
 		if (decision.action === 'ask') {
-			const argsHash = this.deps.hash(canonicalJson({ tool: spec.name, input }));
 			const answer = await this.deps.approvals.request(
 				{
-					tool: spec.name,
-					title: spec.title,
-					family: spec.family,
+					tool: op.name,
+					title: op.title,
+					family: op.family,
 					risk: effectiveRisk(spec, subject),
-					summary: subject.summary ?? spec.title,
-					arguments: this.deps.redact.value(input),
+					summary: subject.summary ?? op.title,
+					arguments: this.deps.redact.value(shownArguments),
 					subject,
-					client: request.client.name,
-					sessionId: request.sessionId,
-					argsHash,
+					client: origin.client.name,
+					sessionId: origin.sessionId,
 					grantable: !decision.mustAsk,
 				},
-				request.signal,
+				origin.signal,
 			);
 			if (!answer.approved) {
 				trail.decide('deny', answer.by, answer.reason);
@@ -160,39 +221,53 @@ export class Gate {
 				const because = answer.by === 'timeout' ? `nobody approved it in time (${answer.reason})` : answer.reason ? `the user said: ${answer.reason}` : 'the user denied it';
 				return trail.finish(outcome, `Not run: ${because}. Do not retry the same call unless the user asks you to.`);
 			}
-			// The decision is bound to the exact arguments; recheck right before running.
-			if (answer.argsHash !== this.deps.hash(canonicalJson({ tool: spec.name, input }))) {
-				trail.decide('deny', 'binding');
-				return trail.finish('denied', 'Not run: the arguments changed after approval. Call again to ask for a new approval.');
-			}
 			trail.decide('approve', answer.by);
+			// 5. Re-check: the approval covers what the card showed. Time passed while the person read it; what runs must
+			// still be that (the file under an edit, a task's command line), else the approval does not apply.
+			const again = await this.prepareAgain(op);
+			const changed = typeof again === 'string' ? again : subjectChange(subject, again.subject);
+			if (changed !== undefined) {
+				trail.decide('deny', 'binding', changed);
+				return trail.finish('denied', `Not run: ${changed} after the user approved it, so the approval no longer applies. Nothing was changed. Call again to ask about the current state.`);
+			}
+			prepared = again as Prepared<P>;
 		} else {
 			trail.decide('allow', decision.rule);
 		}
 
-		// 4. Rate limit.
-		const limit = this.deps.rateLimit.check(spec.name, request.sessionId, this.now());
+		// 6. Rate limit.
+		const limit = this.deps.rateLimit.check(op.name, origin.sessionId, this.now());
 		if (!limit.ok) {
 			const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-			return trail.finish('rate_limited', `Rate limit reached for ${spec.name}. Retry after ${seconds} s.`);
+			return trail.finish('rate_limited', `Rate limit reached for ${op.name}. Retry after ${seconds} s.`);
 		}
 
-		// 5. Run, with a timeout, the client's cancellation and progress.
-		return this.execute(spec, input, request, settings, trail);
+		// 7. Run, with a timeout, the client's cancellation and progress.
+		return this.execute(op, prepared, command, origin, settings, trail);
 	}
 
-	private async execute(spec: AnyToolSpec, input: unknown, request: CallRequest, settings: GateSettings, trail: Trail): Promise<GateResult> {
-		const timeoutMs = spec.timeoutMs ?? settings.callTimeoutMs;
-		if (request.signal.aborted) return trail.finish('cancelled', `${spec.name} was cancelled before it ran.`);
+	/** The preparation again, right before an approved call runs; a refusal now is a change too. */
+	private async prepareAgain<P>(op: Operation<P>): Promise<Prepared<P> | string> {
+		try {
+			return deepFreeze(await op.prepare());
+		} catch (error) {
+			if (error instanceof ToolError) return `the call no longer applies (${error.message})`;
+			throw error;
+		}
+	}
+
+	private async execute<P>(op: Operation<P>, prepared: Prepared<P>, command: CommandAnalysis | undefined, origin: CallOrigin, settings: GateSettings, trail: Trail): Promise<Finished> {
+		const timeoutMs = op.timeoutMs ?? settings.callTimeoutMs;
+		if (origin.signal.aborted) return trail.finish('cancelled', `${op.name} was cancelled before it ran.`);
 		const controller = new AbortController();
 		const onCancel = () => controller.abort(new CancelledError());
-		request.signal.addEventListener('abort', onCancel, { once: true });
+		origin.signal.addEventListener('abort', onCancel, { once: true });
 		const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
 		let lastProgress = this.now();
 		let step = 0;
-		const heartbeat = request.sendProgress
+		const heartbeat = origin.sendProgress
 			? setInterval(() => {
-				if (this.now() - lastProgress >= HEARTBEAT_MS) request.sendProgress?.(++step, undefined, `${spec.name} still running`);
+				if (this.now() - lastProgress >= HEARTBEAT_MS) origin.sendProgress?.(++step, undefined, `${op.name} still running`);
 			}, HEARTBEAT_MS)
 			: undefined;
 		const runStarted = this.now();
@@ -200,15 +275,18 @@ export class Gate {
 			controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
 		});
 		try {
-			const result: ToolResult = await Promise.race([
-				spec.handler(input, {
+			const { result, contents } = await Promise.race([
+				op.run({
 					host: this.deps.host,
 					signal: controller.signal,
 					maxOutputBytes: settings.maxOutputBytes,
+					plan: prepared.plan,
+					subject: prepared.subject,
+					...(command ? { command } : {}),
 					progress: (progress, total, note) => {
 						lastProgress = this.now();
 						step = Math.max(step, progress);
-						request.sendProgress?.(progress, total, note);
+						origin.sendProgress?.(progress, total, note);
 					},
 				}),
 				aborted,
@@ -217,41 +295,123 @@ export class Gate {
 			const capped = capText(result.text, settings.maxOutputBytes);
 			if (capped.truncated) trail.truncated = true;
 			if (result.isError) return trail.finish('error', capped.text);
-			return trail.finish('ok', capped.text, result.structured);
+			return trail.finish('ok', capped.text, result.structured, contents);
 		} catch (error) {
-			if (error instanceof TimeoutError) return trail.finish('timeout', `${spec.name} timed out after ${timeoutMs} ms and was stopped. Narrow the request or raise the timeout.`);
-			if (error instanceof CancelledError || controller.signal.reason instanceof CancelledError) return trail.finish('cancelled', `${spec.name} was cancelled.`);
+			if (error instanceof TimeoutError) return trail.finish('timeout', `${op.name} timed out after ${timeoutMs} ms and was stopped. Narrow the request or raise the timeout.`);
+			if (error instanceof CancelledError || controller.signal.reason instanceof CancelledError) return trail.finish('cancelled', `${op.name} was cancelled.`);
 			if (error instanceof ToolError) return trail.finish('error', error.message);
-			this.deps.log.error('tool.failed', { tool: spec.name, error: message(error) });
-			return trail.finish('error', `${spec.name} failed: ${message(error)}`);
+			this.deps.log.error('tool.failed', { tool: op.name, error: errorMessage(error) });
+			return trail.finish('error', `${op.name} failed: ${errorMessage(error)}`);
 		} finally {
 			trail.runMs = this.now() - runStarted;
 			clearTimeout(timer);
 			clearInterval(heartbeat);
-			request.signal.removeEventListener('abort', onCancel);
+			origin.signal.removeEventListener('abort', onCancel);
 		}
 	}
+
+	/** An internal failure still ends as an answer and a record: never a crash, never a lost audit line. */
+	private async guarded(trail: Trail, run: () => Promise<Finished>): Promise<Finished> {
+		try {
+			return await run();
+		} catch (error) {
+			this.deps.log.error('gate.internal', { tool: trail.name, error: errorMessage(error) });
+			return trail.finish('error', `Internal error in MCP Workbench: ${errorMessage(error)}. Try again; if it persists, report it.`);
+		}
+	}
+
+	private async record(trail: Trail, origin: CallOrigin, resultBytes: number): Promise<void> {
+		const durationMs = this.now() - trail.started;
+		const entry = trail.entry(durationMs, resultBytes);
+		try {
+			await this.deps.audit.append(entry);
+		} catch (error) {
+			// The call already happened; losing its record silently would be worse than saying so loudly.
+			this.deps.log.error('audit.append_failed', { tool: entry.tool, error: errorMessage(error) });
+		}
+		// Latency is the tool's own: time spent waiting for the user would drown it.
+		this.deps.metrics.record(entry.tool, entry.outcome, trail.runMs ?? durationMs);
+		this.deps.log.info('tool.call', {
+			tool: entry.tool,
+			session: origin.sessionId,
+			decision: entry.decision,
+			by: entry.decidedBy,
+			outcome: entry.outcome,
+			ms: durationMs,
+			bytes: entry.resultBytes,
+		});
+	}
+}
+
+function toolOperation<P>(spec: AnyToolSpec, input: unknown, host: Host): Operation<P> {
+	return {
+		name: spec.name,
+		family: spec.family,
+		risk: spec.risk,
+		timeoutMs: spec.timeoutMs,
+		canAsk: true,
+		title: spec.title,
+		prepare: async () => (spec.prepare ? await spec.prepare(input, host) : { subject: {}, plan: undefined }),
+		run: async (ctx) => ({ result: await spec.handler(input, ctx) }),
+	};
+}
+
+function resourceOperation<P>(spec: AnyResourceSpec, uri: string, variables: Parameters<AnyResourceSpec['prepare']>[0], host: Host): Operation<P> {
+	return {
+		name: RESOURCE_READ,
+		family: spec.family,
+		risk: 'read',
+		canAsk: false,
+		title: spec.title,
+		prepare: () => spec.prepare(variables, uri, host),
+		run: async (ctx) => {
+			const contents = await spec.read(uri, ctx);
+			const text = contents.map((item) => ('text' in item ? item.text : '')).join('');
+			return { result: { text }, contents };
+		},
+	};
+}
+
+/**
+ * What differs between the subject a person approved and the one the call would run with now, in words for the
+ * agent and the audit; undefined when nothing does.
+ */
+export function subjectChange(approved: CallSubject, now: CallSubject): string | undefined {
+	if (canonicalJson(approved) === canonicalJson(now)) return undefined;
+	if (approved.diff?.path !== undefined && canonicalJson(approved.diff) !== canonicalJson(now.diff)) return `${approved.diff.path} changed`;
+	if (canonicalJson(approved.task) !== canonicalJson(now.task)) {
+		return now.task?.command === undefined ? 'the task changed' : `the task's command changed (it is now: ${now.task.command})`;
+	}
+	if (canonicalJson(approved.command) !== canonicalJson(now.command)) return 'the command line or its folder changed';
+	if (canonicalJson(approved.paths) !== canonicalJson(now.paths)) return 'the paths the call touches changed';
+	return 'what the call touches changed';
+}
+
+interface Finished extends GateResult {
+	readonly contents?: readonly ResourceContents[];
 }
 
 /** Collects what the audit record needs while the call moves through the gate. */
 class Trail {
-	spec: AnyToolSpec | undefined;
+	family: ToolFamily | 'unknown' = 'unknown';
 	arguments: unknown;
 	summary: string | undefined;
 	truncated = false;
 	/** How long the handler ran, once it did. */
 	runMs: number | undefined;
+	outcome: Outcome = 'error';
 	private decision: Decision = 'none';
 	private decidedBy = 'none';
 	private reason: string | undefined;
-	private outcome: Outcome = 'error';
 
 	constructor(
-		private readonly request: CallRequest,
-		private readonly started: number,
+		private readonly origin: CallOrigin,
+		readonly name: string,
+		argumentsAsSent: unknown,
+		readonly started: number,
 		private readonly redact: GateDeps['redact'],
 	) {
-		this.arguments = request.arguments;
+		this.arguments = argumentsAsSent;
 	}
 
 	decide(decision: Decision, by: string, reason?: string): void {
@@ -260,20 +420,20 @@ class Trail {
 		this.reason = reason;
 	}
 
-	finish(outcome: Outcome, text: string, structured?: unknown): GateResult {
+	finish(outcome: Outcome, text: string, structured?: unknown, contents?: readonly ResourceContents[]): Finished {
 		this.outcome = outcome;
 		const isError = outcome !== 'ok';
 		if (isError && this.reason === undefined) this.reason = text;
-		return { text, ...(structured === undefined ? {} : { structured }), isError };
+		return { text, ...(structured === undefined ? {} : { structured }), ...(contents ? { contents } : {}), isError };
 	}
 
 	entry(durationMs: number, resultBytes: number): AuditEntry {
 		return {
 			time: new Date(this.started).toISOString(),
-			client: this.request.client,
-			sessionId: this.request.sessionId,
-			tool: this.spec?.name ?? this.request.tool,
-			family: this.spec?.family ?? 'unknown',
+			client: this.origin.client,
+			sessionId: this.origin.sessionId,
+			tool: this.name,
+			family: this.family,
 			arguments: this.redact.value(this.arguments),
 			...(this.summary ? { summary: this.redact.text(this.summary) } : {}),
 			decision: this.decision,
@@ -299,10 +459,6 @@ class CancelledError extends Error {
 	}
 }
 
-function message(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
 /** Keeps the head and the tail, which is where errors and summaries usually are. */
 export function capText(text: string, maxBytes: number): { text: string; truncated: boolean } {
 	const bytes = utf8Length(text);
@@ -319,16 +475,6 @@ const encoder = new TextEncoder();
 
 export function utf8Length(text: string): number {
 	return encoder.encode(text).length;
-}
-
-/** JSON with sorted keys, so equal values always hash the same. */
-export function canonicalJson(value: unknown): string {
-	return JSON.stringify(value, (_key, item: unknown) => {
-		if (item && typeof item === 'object' && !Array.isArray(item)) {
-			return Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-		}
-		return item;
-	});
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,7 @@
 import type { WorkspaceFolderInfo } from '../host/host';
 import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
-import type { AnyToolSpec, CallSubject, Risk } from '../tools/toolSpec';
+import { SENSITIVE_PATHS } from '../paths/sensitivePaths';
+import type { CallSubject, Risk } from '../tools/toolSpec';
 
 export type PolicyAction = 'allow' | 'ask' | 'deny';
 
@@ -37,51 +38,16 @@ export interface CommandVerdict {
 	readonly rule: string;
 }
 
-/**
- * Files whose change can take over the agent, the editor or the machine: git internals and hooks, editor and task
- * configuration, environment files, agent instructions and MCP configuration, CI workflows, and our own settings.
- */
-export const SENSITIVE_PATHS: readonly string[] = [
-	'**/.git',
-	'**/.git/**',
-	'**/.gitmodules',
-	'**/.vscode/*.json',
-	'**/*.code-workspace',
-	'**/.env',
-	'**/.env*',
-	'**/.envrc',
-	'**/.npmrc',
-	'**/.yarnrc*',
-	'**/.mcp.json',
-	'**/mcp.json',
-	'**/.cursor/**',
-	'**/.claude/**',
-	'**/CLAUDE.md',
-	'**/AGENTS.md',
-	'**/GEMINI.md',
-	'**/.gemini/**',
-	'**/.codex/**',
-	'**/.continue/**',
-	'**/.windsurf/**',
-	'**/.roo/**',
-	'**/.github/copilot-instructions.md',
-	'**/.github/instructions/**',
-	'**/.github/prompts/**',
-	'**/.github/chatmodes/**',
-	'**/.github/workflows/**',
-	'**/.husky/**',
-	'**/.githooks/**',
-	'**/.pre-commit-config.yaml',
-	'**/.ssh/**',
-	'**/id_rsa*',
-	'**/id_ed25519*',
-	'**/*.pem',
-	'**/*.key',
-];
 
 const RISK_ORDER: readonly Risk[] = ['read', 'write', 'execute', 'destructive'];
 
-export function effectiveRisk(spec: AnyToolSpec, subject: CallSubject): Risk {
+/** What policy reads of the tool: its name and its own risk. */
+export interface PolicyTarget {
+	readonly name: string;
+	readonly risk: Risk;
+}
+
+export function effectiveRisk(spec: PolicyTarget, subject: CallSubject): Risk {
 	const own = RISK_ORDER.indexOf(spec.risk);
 	const raised = subject.risk ? RISK_ORDER.indexOf(subject.risk) : -1;
 	return RISK_ORDER[Math.max(own, raised)];
@@ -92,7 +58,7 @@ export function effectiveRisk(spec: AnyToolSpec, subject: CallSubject): Risk {
  * settings and folders are passed in, so the same inputs always give the same decision.
  */
 export function decide(
-	spec: AnyToolSpec,
+	spec: PolicyTarget,
 	subject: CallSubject,
 	settings: PolicySettings,
 	folders: readonly WorkspaceFolderInfo[],

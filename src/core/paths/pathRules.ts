@@ -1,7 +1,7 @@
 // Lexical checks on a path an agent sent, before any file-system call: everything here is refused by its shape
 // alone, whatever the disk holds. The realpath checks that need the disk live in src/node/pathJail.ts.
 import type { PathJail, ResolvedPath } from './pathJail';
-import { ToolError } from '../tools/toolSpec';
+import { ToolError } from '../base/errors';
 
 export type PathPlatform = 'posix' | 'win32';
 

@@ -1,4 +1,6 @@
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { z } from 'zod';
+import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
 
 export interface ListedTool {
@@ -16,18 +18,37 @@ export interface OfferContext {
 }
 
 /**
- * The one list of tools. Every session's server is built from it, so all sessions offer the same tools; JSON Schemas
- * are derived once from the zod specs.
+ * The one list of tools and resource templates. Every session's server is built from it, so all sessions offer the
+ * same; JSON Schemas are derived once from the zod specs.
  */
 export class ToolRegistry {
 	private readonly byName = new Map<string, AnyToolSpec>();
 	private readonly listed = new Map<string, ListedTool>();
+	private readonly templates: { readonly spec: AnyResourceSpec; readonly template: UriTemplate }[] = [];
 
-	constructor(specs: readonly AnyToolSpec[]) {
+	constructor(specs: readonly AnyToolSpec[], resources: readonly AnyResourceSpec[] = []) {
 		for (const spec of specs) {
 			if (this.byName.has(spec.name)) throw new Error(`duplicate tool name ${spec.name}`);
 			this.byName.set(spec.name, spec);
 		}
+		for (const spec of resources) {
+			if (this.templates.some((known) => known.spec.name === spec.name)) throw new Error(`duplicate resource template ${spec.name}`);
+			this.templates.push({ spec, template: new UriTemplate(spec.uriTemplate) });
+		}
+	}
+
+	/** Resource templates offered now: their family must be on (they only read, so trust does not matter). */
+	resources(context: OfferContext): readonly AnyResourceSpec[] {
+		return this.templates.map((entry) => entry.spec).filter((spec) => context.families.includes(spec.family));
+	}
+
+	/** The template a URI belongs to and its variables, or undefined when none matches. */
+	resourceFor(uri: string): { readonly spec: AnyResourceSpec; readonly variables: UriVariables } | undefined {
+		for (const { spec, template } of this.templates) {
+			const variables = template.match(uri);
+			if (variables) return { spec, variables };
+		}
+		return undefined;
 	}
 
 	get(name: string): AnyToolSpec | undefined {

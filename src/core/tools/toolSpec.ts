@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Host } from '../host/host';
+import type { CommandAnalysis } from '../shell/commandPolicy';
 
 /** The families a user can switch on or off; every tool belongs to exactly one. */
 export type ToolFamily = 'workspace' | 'files' | 'git' | 'terminal' | 'tasks';
@@ -48,7 +49,7 @@ export interface ToolResult<O = unknown> {
 }
 
 /** Everything a handler may use. Handlers get it only from the gate, so none can skip a step. */
-export interface ToolContext {
+export interface ToolContext<P = unknown> {
 	readonly host: Host;
 	/** Aborted on client cancellation, timeout, or server stop. */
 	readonly signal: AbortSignal;
@@ -56,17 +57,24 @@ export interface ToolContext {
 	progress(progress: number, total?: number, message?: string): void;
 	/** Largest text a handler should produce; the gate cuts anything longer. */
 	readonly maxOutputBytes: number;
+	/** What prepare() resolved, frozen: the handler carries out this plan and resolves nothing again. */
+	readonly plan: P;
+	/** What the policy decided on and the approval card showed, frozen. */
+	readonly subject: CallSubject;
+	/** The gate's parse of `subject.command`, the one parse of the line (where it may run depends on it). */
+	readonly command?: CommandAnalysis;
 }
 
-export class ToolError extends Error {
-	/** An error the agent can act on: the message says what went wrong and what to do next. */
-	constructor(message: string) {
-		super(message);
-		this.name = 'ToolError';
-	}
+/**
+ * What a tool's preparation computed before anything runs: the subject the policy and the person deciding see, and
+ * the plan the handler carries out (jail-resolved paths, the text a write replaces and its hash, the repository).
+ */
+export interface Prepared<P> {
+	readonly subject: CallSubject;
+	readonly plan: P;
 }
 
-export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject | undefined = z.ZodObject | undefined> {
+export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject | undefined = z.ZodObject | undefined, P = undefined> {
 	/** snake_case verb first, unique across families: `read_file`, `git_status`. */
 	readonly name: string;
 	readonly title: string;
@@ -78,16 +86,21 @@ export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodOb
 	readonly annotations: ToolAnnotations;
 	/** Longest a call may run before the gate aborts it; the gate's default applies when absent. */
 	readonly timeoutMs?: number;
-	/** Resolves what the call touches, for policy and approval. Throwing a ToolError refuses the call. */
-	describe?(input: z.output<I>, host: Host): Promise<CallSubject> | CallSubject;
-	handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<O extends z.ZodObject ? z.output<O> : unknown>>;
+	/**
+	 * Resolves what the call touches, for policy and approval, and the plan its handler runs. Throwing a ToolError
+	 * refuses the call before anyone is asked. The gate runs it again right before an approved call runs: a subject
+	 * that changed meanwhile (the file under an edit, a task's command) refuses the call.
+	 * Without it the subject is empty and the plan undefined.
+	 */
+	prepare?(input: z.output<I>, host: Host): Promise<Prepared<P>> | Prepared<P>;
+	handler(input: z.output<I>, ctx: ToolContext<P>): Promise<ToolResult<O extends z.ZodObject ? z.output<O> : unknown>>;
 }
 
 /** Erases the spec's generic parameters so specs of different shapes fit one array. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyToolSpec = ToolSpec<any, any>;
+export type AnyToolSpec = ToolSpec<any, any, any>;
 
 /** Keeps the generic parameters while writing a spec literal, and checks it. */
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(spec: ToolSpec<I, O>): ToolSpec<I, O> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined, P = undefined>(spec: ToolSpec<I, O, P>): ToolSpec<I, O, P> {
 	return spec;
 }

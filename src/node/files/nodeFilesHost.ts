@@ -3,7 +3,7 @@ import { link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/prom
 import { basename, dirname, join } from 'node:path';
 import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { encodeText } from '../../core/host/textEncoding';
 
 export interface NodeFilesHostOptions {

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import type { PathJail, ResolveOptions, ResolvedPath } from '../../core/paths/pathJail';
 import { parsePathInput, relativeInside, type PathPlatform } from '../../core/paths/pathRules';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 
 function errorCode(error: unknown): string | undefined {
 	return (error as NodeJS.ErrnoException | undefined)?.code;

@@ -1,7 +1,7 @@
 // ripgrep as a library: argument arrays only (no shell), streaming parse, and an early stop once the caller has
 // enough results, so a search over a huge tree costs no more than the answer needs.
 import { spawn } from 'node:child_process';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 
 interface RunOptions {
 	readonly rgPath: string;

@@ -6,17 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/base/log';
-import { SessionTransport } from './sessionTransport';
+import type { SessionTransport } from './sessionTransport';
 
+/** One client session: its transport, and how to end it. */
 export interface SessionHandle {
+	readonly transport: SessionTransport;
 	close(): Promise<void>;
 }
 
 export interface McpHttpServerOptions {
 	/** Required as `Authorization: Bearer <secret>` on every request. */
 	readonly secret: string;
-	/** Builds one MCP server for a new session and connects it to the transport. */
-	readonly connectSession: (transport: SessionTransport) => Promise<SessionHandle>;
+	/** Opens a session for a client's initialize: its transport, connected to the MCP server that answers it. */
+	readonly openSession: () => Promise<SessionHandle>;
 	readonly log: Logger;
 	/** Largest request body accepted; larger bodies get 413. */
 	readonly maxBodyBytes?: number;
@@ -41,7 +43,7 @@ const MCP_PATH = '/mcp';
  * with a JSON-RPC error body, so a misbehaving client learns why and the server keeps serving.
  */
 export class McpHttpServer {
-	private readonly sessions = new Map<string, { transport: SessionTransport; handle: SessionHandle; viaSocket: boolean }>();
+	private readonly sessions = new Map<string, { handle: SessionHandle; viaSocket: boolean }>();
 	private readonly servers: Server[] = [];
 	private readonly sockets = new Set<Socket>();
 	private readonly secretDigest: Buffer;
@@ -193,16 +195,16 @@ export class McpHttpServer {
 		if (initializing) {
 			if (messages.length > 1) return refuse(res, 400, -32600, 'initialize must be sent alone');
 			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
-			const transport = new SessionTransport();
-			const handle = await this.options.connectSession(transport);
-			this.sessions.set(transport.sessionId, { transport, handle, viaSocket });
+			const handle = await this.options.openSession();
+			const { transport } = handle;
+			this.sessions.set(transport.sessionId, { handle, viaSocket });
 			transport.onclose = () => this.sessions.delete(transport.sessionId);
 			this.options.log.info('session.open', { session: transport.sessionId, via: viaSocket ? 'socket' : 'tcp', sessions: this.sessions.size });
 			transport.receive(messages, res, acceptsSse, acceptsJson);
 			return;
 		}
 		const session = this.findSession(sessionHeader, res);
-		if (session) session.transport.receive(messages, res, acceptsSse, acceptsJson);
+		if (session) session.handle.transport.receive(messages, res, acceptsSse, acceptsJson);
 	}
 
 	private handleGet(req: IncomingMessage, res: ServerResponse): void {
@@ -210,7 +212,7 @@ export class McpHttpServer {
 			return refuse(res, 406, -32000, 'Accept must include text/event-stream');
 		}
 		const session = this.findSession(req.headers['mcp-session-id'], res);
-		if (session && !session.transport.openStream(res)) {
+		if (session && !session.handle.transport.openStream(res)) {
 			refuse(res, 409, -32000, 'A stream is already open for this session');
 		}
 	}
@@ -218,7 +220,7 @@ export class McpHttpServer {
 	private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const session = this.findSession(req.headers['mcp-session-id'], res);
 		if (!session) return;
-		await this.closeSession(session.transport.sessionId, 'client ended it');
+		await this.closeSession(session.handle.transport.sessionId, 'client ended it');
 		res.writeHead(200).end();
 	}
 
@@ -239,12 +241,12 @@ export class McpHttpServer {
 		this.sessions.delete(id);
 		this.options.log.info('session.close', { session: id, reason, sessions: this.sessions.size });
 		await session.handle.close();
-		await session.transport.close();
+		await session.handle.transport.close();
 	}
 
 	private closeIdleSessions(): void {
 		const cutoff = Date.now() - this.idleTimeoutMs;
-		for (const [id, { transport }] of this.sessions) {
+		for (const [id, { handle: { transport } }] of this.sessions) {
 			if (!transport.busy && transport.lastActivity < cutoff) void this.closeSession(id, 'idle');
 		}
 	}

@@ -1,68 +1,92 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+	CompleteRequestSchema, ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, McpError,
+	type CallToolResult, type ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Gate } from '../../core/gate/gate';
+import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
-import { progressNotification, SessionTransport, type DirectCallHandler } from './sessionTransport';
+import { SessionTransport, type GatedRoute } from './sessionTransport';
 
-export interface SessionServerOptions {
+export interface SessionOptions {
 	readonly name: string;
 	readonly version: string;
 	readonly registry: ToolRegistry;
 	readonly gate: Gate;
+	readonly host: Host;
 	readonly offer: () => OfferContext;
 	readonly instructions?: string;
-	/** Adds resources or prompts to each session's server (the files family's workspace resources). */
-	readonly extend?: (server: McpServer) => void;
+	/** Most resources resources/list returns. */
+	readonly resourceListLimit?: number;
+}
+
+export interface Session {
+	readonly transport: SessionTransport;
+	readonly server: Server;
+	close(): Promise<void>;
 }
 
 /**
- * Builds one McpServer for one client session (the SDK binds a server to one transport). Tools are not registered
- * with the SDK one by one: tools/list and tools/call go straight to the registry and the gate, so validation,
- * policy and audit happen in exactly one place for every session.
+ * One client session: the SDK's protocol server for the conversation (initialize, ping, the lists, completion,
+ * logging) and our transport, which answers the calls that pass the gate (tools/call, resources/read) on its own
+ * single path. Tools and resources come from the registry, so every session offers the same.
  */
-export async function connectSessionServer(options: SessionServerOptions, transport: Transport & { sessionId?: string }): Promise<McpServer> {
-	const server = new McpServer(
+export async function openSession(options: SessionOptions): Promise<Session> {
+	const server = new Server(
 		{ name: options.name, version: options.version, title: 'MCP Workbench' },
-		{ capabilities: { tools: { listChanged: true }, logging: {} }, ...(options.instructions ? { instructions: options.instructions } : {}) },
+		{
+			capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} },
+			...(options.instructions ? { instructions: options.instructions } : {}),
+		},
 	);
-	options.extend?.(server);
-	server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.registry.list(options.offer()) }));
-	const callTool: DirectCallHandler = async (params, context) => {
-		const client = server.server.getClientVersion();
-		const result = await options.gate.call({
-			tool: params.name,
-			arguments: params.arguments,
-			sessionId: transport.sessionId ?? 'unknown',
-			client: { name: client?.name ?? 'unknown', version: client?.version ?? '' },
+	const route: GatedRoute = async (request, context) => {
+		const peer = server.getClientVersion();
+		const origin = {
+			sessionId: transport.sessionId,
+			client: { name: peer?.name ?? 'unknown', version: peer?.version ?? '' },
 			signal: context.signal,
 			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
-		});
-		return {
-			content: [{ type: 'text', text: result.text }],
-			...(result.structured !== undefined && !result.isError ? { structuredContent: result.structured as Record<string, unknown> } : {}),
-			...(result.isError ? { isError: true } : {}),
 		};
+		if (request.method === 'resources/read') {
+			const read = await options.gate.read({ ...origin, uri: request.uri });
+			if (!read.ok) return { error: { code: read.outcome === 'invalid' ? ErrorCode.InvalidParams : ErrorCode.InternalError, message: read.message } };
+			return { result: { contents: [...read.contents] } satisfies ReadResourceResult };
+		}
+		const answer = await options.gate.call({ ...origin, tool: request.name, arguments: request.arguments });
+		const result: CallToolResult = {
+			content: [{ type: 'text', text: answer.text }],
+			...(answer.structured !== undefined && !answer.isError ? { structuredContent: answer.structured as Record<string, unknown> } : {}),
+			...(answer.isError ? { isError: true } : {}),
+		};
+		return { result };
 	};
-	// Our own transport answers well-formed tools/call itself; the SDK handler serves any other transport.
-	if (transport instanceof SessionTransport) {
-		transport.directCalls = callTool;
-	}
-	server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-		const progressToken = request.params._meta?.progressToken;
-		return callTool({ name: request.params.name, ...(request.params.arguments ? { arguments: request.params.arguments } : {}), ...(progressToken === undefined ? {} : { progressToken }) }, {
-			signal: extra.signal,
-			...(progressToken === undefined
-				? {}
-				: {
-					sendProgress: (progress: number, total?: number, message?: string) => {
-						void extra
-							.sendNotification(progressNotification(progressToken, progress, total, message))
-							.catch(() => undefined);
-					},
-				}),
-		});
+	const transport = new SessionTransport(route);
+
+	server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.registry.list(options.offer()) }));
+	server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
+		resourceTemplates: options.registry.resources(options.offer()).map((spec) => ({ name: spec.name, uriTemplate: spec.uriTemplate, title: spec.title, description: spec.description })),
+	}));
+	server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
+		const limit = options.resourceListLimit ?? 1000;
+		const resources = [];
+		for (const spec of options.registry.resources(options.offer())) {
+			if (!spec.list || resources.length >= limit) continue;
+			for (const listed of await spec.list(options.host, limit - resources.length, extra.signal)) {
+				resources.push({ title: spec.title, description: spec.description, ...listed });
+			}
+		}
+		return { resources };
+	});
+	server.setRequestHandler(CompleteRequestSchema, (request) => {
+		const { ref, argument } = request.params;
+		if (ref.type !== 'ref/resource') return { completion: { values: [], hasMore: false } };
+		const spec = options.registry.resources(options.offer()).find((candidate) => candidate.uriTemplate === ref.uri);
+		if (!spec) throw new McpError(ErrorCode.InvalidParams, `Resource template ${ref.uri} not found`);
+		const complete = spec.complete && Object.hasOwn(spec.complete, argument.name) ? spec.complete[argument.name] : undefined;
+		const values = complete?.(argument.value, options.host) ?? [];
+		// The protocol caps completions at 100 values.
+		return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
 	});
 	await server.connect(transport);
-	return server;
+	return { transport, server, close: () => server.close() };
 }

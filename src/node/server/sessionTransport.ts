@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sdk/types.js';
 
-/** What a direct tools/call carries: the tool, its arguments, and the client's progress token. */
-export interface DirectCallParams {
-	readonly name: string;
-	readonly arguments?: Record<string, unknown>;
-	readonly progressToken?: string | number;
-}
+/** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, ping). */
+export type GatedRequest =
+	| { readonly method: 'tools/call'; readonly name: string; readonly arguments?: Record<string, unknown> }
+	| { readonly method: 'resources/read'; readonly uri: string };
 
-export interface DirectCallContext {
+export interface GatedContext {
 	/** Aborted by the client's notifications/cancelled, or when the session closes. */
 	readonly signal: AbortSignal;
+	/** Present when the client sent a progress token. */
 	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
 }
 
-export type DirectCallHandler = (params: DirectCallParams, context: DirectCallContext) => Promise<CallToolResult>;
+/** A JSON-RPC error the route answers with (a resource that cannot be read, say). */
+export interface RouteError {
+	readonly code: number;
+	readonly message: string;
+}
+
+/** Answers one gated request with its result, or with a JSON-RPC error. */
+export type GatedRoute = (request: GatedRequest, context: GatedContext) => Promise<{ readonly result: Result } | { readonly error: RouteError }>;
 
 /**
  * One MCP session over Streamable HTTP. The SDK's own server transport converts every request to web streams and
@@ -31,16 +37,18 @@ export class SessionTransport implements Transport {
 	onmessage?: (message: JSONRPCMessage) => void;
 
 	private readonly exchanges = new Map<RequestId, Exchange>();
-	/**
-	 * tools/call answered here rather than by the SDK's protocol layer, which costs more than the rest of a call
-	 * (per-message schema parsing, per-request closures). Everything else still goes to the session's McpServer.
-	 */
-	directCalls: DirectCallHandler | undefined;
 	private readonly running = new Map<RequestId, AbortController>();
 	private stream: ServerResponse | undefined;
 	private closed = false;
 	/** Last time a request arrived or a stream was open; idle sessions are closed by the server. */
 	lastActivity = Date.now();
+
+	/**
+	 * `route` answers the gated requests (tools/call, resources/read): their one path, with progress and cancellation
+	 * here. They never reach the SDK's protocol layer, which would cost more than the rest of a call (per-message
+	 * schema parsing, per-request closures) and would be a second path to keep equal to this one.
+	 */
+	constructor(private readonly route: GatedRoute) {}
 
 	async start(): Promise<void> {
 		// Nothing to open: the HTTP server owns the sockets and hands requests over.
@@ -65,13 +73,13 @@ export class SessionTransport implements Transport {
 			});
 		}
 		for (const message of messages) {
-			const direct = this.directCalls && directCall(message);
-			if (direct && 'problem' in direct) {
-				void this.send({ jsonrpc: '2.0', id: direct.id, error: { code: -32602, message: `Invalid params: ${direct.problem}` } });
+			const gated = gatedRequest(message);
+			if (gated && 'problem' in gated) {
+				void this.send({ jsonrpc: '2.0', id: gated.id, error: { code: -32602, message: `Invalid params: ${gated.problem}` } });
 				continue;
 			}
-			if (direct) {
-				this.runDirect(direct.id, direct.params);
+			if (gated) {
+				this.runGated(gated.id, gated.request, gated.progressToken);
 				continue;
 			}
 			const cancelled = cancelledRequest(message);
@@ -85,23 +93,22 @@ export class SessionTransport implements Transport {
 		}
 	}
 
-	private runDirect(id: RequestId, params: DirectCallParams): void {
+	private runGated(id: RequestId, request: GatedRequest, progressToken: string | number | undefined): void {
 		const controller = new AbortController();
 		this.running.set(id, controller);
-		const { progressToken } = params;
 		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
 			if (controller.signal.aborted) return;
 			void this.send({ jsonrpc: '2.0', ...progressNotification(progressToken, progress, total, message) }, { relatedRequestId: id });
 		};
 		// Called synchronously, like the SDK's handlers: a call starts in the order its message arrived.
-		let answer: Promise<CallToolResult>;
+		let answer: ReturnType<GatedRoute>;
 		try {
-			answer = this.directCalls!(params, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}) });
+			answer = this.route(request, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}) });
 		} catch (error) {
 			answer = Promise.reject(error);
 		}
 		answer.then(
-			(result): JSONRPCMessage => ({ jsonrpc: '2.0', id, result }),
+			(answered): JSONRPCMessage => ('error' in answered ? { jsonrpc: '2.0', id, error: answered.error } : { jsonrpc: '2.0', id, result: answered.result }),
 			(error: unknown): JSONRPCMessage => ({ jsonrpc: '2.0', id, error: { code: -32603, message: error instanceof Error ? error.message : String(error) } }),
 		).then((response) => {
 			if (this.running.get(id) === controller) this.running.delete(id);
@@ -249,19 +256,25 @@ export function progressNotification(progressToken: string | number, progress: n
 	return { method: 'notifications/progress' as const, params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } };
 }
 
-/** A tools/call request: its params, or what is wrong with them (answered as invalid params). */
-function directCall(message: JSONRPCMessage): { id: RequestId; params: DirectCallParams } | { id: RequestId; problem: string } | undefined {
-	if (!('method' in message) || message.method !== 'tools/call' || !('id' in message) || message.id === undefined) return undefined;
-	const { id } = message;
+/** A gated request, with its progress token; or what is wrong with its params (answered as invalid params). */
+function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number } | { id: RequestId; problem: string } | undefined {
+	if (!('method' in message) || (message.method !== 'tools/call' && message.method !== 'resources/read') || !('id' in message) || message.id === undefined) return undefined;
+	const { id, method } = message;
 	const params = message.params as Record<string, unknown> | undefined;
-	if (!isPlainObject(params) || typeof params.name !== 'string') return { id, problem: 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' };
-	const args = params.arguments;
-	if (args !== undefined && !isPlainObject(args)) return { id, problem: 'params.arguments must be an object of named arguments' };
+	if (!isPlainObject(params)) return { id, problem: method === 'tools/call' ? 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' : 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)' };
 	const meta = params._meta;
 	if (meta !== undefined && !isPlainObject(meta)) return { id, problem: 'params._meta must be an object' };
 	const token = meta?.progressToken;
 	if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return { id, problem: 'params._meta.progressToken must be a string or a number' };
-	return { id, params: { name: params.name, ...(args === undefined ? {} : { arguments: args }), ...(token === undefined ? {} : { progressToken: token }) } };
+	const progress = token === undefined ? {} : { progressToken: token };
+	if (method === 'resources/read') {
+		if (typeof params.uri !== 'string') return { id, problem: 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)' };
+		return { id, request: { method, uri: params.uri }, ...progress };
+	}
+	if (typeof params.name !== 'string') return { id, problem: 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' };
+	const args = params.arguments;
+	if (args !== undefined && !isPlainObject(args)) return { id, problem: 'params.arguments must be an object of named arguments' };
+	return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress };
 }
 
 function cancelledRequest(message: JSONRPCMessage): { requestId: RequestId; reason?: string } | undefined {

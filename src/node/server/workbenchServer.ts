@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Emitter } from '../../core/base/event';
+import type { ServerState } from '../../core/server/serverState';
 import type { Gate } from '../../core/gate/gate';
 import type { Logger } from '../../core/base/log';
+import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
 import { McpHttpServer, type ServerAddress } from './mcpHttpServer';
-import { connectSessionServer } from './session';
+import { openSession } from './session';
 
-export type ServerState = 'stopped' | 'starting' | 'running' | 'error';
 
 export interface Connection extends ServerAddress {
 	/** Only for building client configuration the user asked for; never logged. */
@@ -18,6 +19,8 @@ export interface WorkbenchServerOptions {
 	readonly version: string;
 	readonly registry: ToolRegistry;
 	readonly gate: Gate;
+	/** What resource listing and completion read (reads themselves pass the gate). */
+	readonly host: Host;
 	readonly offer: () => OfferContext;
 	readonly log: Logger;
 	readonly useSocket: boolean;
@@ -27,7 +30,6 @@ export interface WorkbenchServerOptions {
 	readonly metricsText?: () => string;
 	/** Called with each new secret before it is used, so redaction knows it. */
 	readonly onSecret?: (secret: string) => void;
-	readonly extend?: (server: McpServer) => void;
 	readonly instructions?: string;
 }
 
@@ -35,7 +37,7 @@ export interface WorkbenchServerOptions {
 export class WorkbenchServer {
 	private http: McpHttpServer | undefined;
 	private connection: Connection | undefined;
-	private readonly servers = new Set<McpServer>();
+	private readonly servers = new Set<Server>();
 	private _state: ServerState = 'stopped';
 	private transition: Promise<void> = Promise.resolve();
 	private readonly _onDidChangeState = new Emitter<ServerState>();
@@ -74,26 +76,24 @@ export class WorkbenchServer {
 				idleTimeoutMs: this.options.idleTimeoutMs,
 				maxBodyBytes: this.options.maxBodyBytes,
 				routes: this.options.metricsText ? { '/metrics': (res) => sendMetrics(res, this.options.metricsText?.() ?? '') } : {},
-				connectSession: async (transport) => {
-					const server = await connectSessionServer(
-						{
-							name: 'mcp-workbench',
-							version: this.options.version,
-							registry: this.options.registry,
-							gate: this.options.gate,
-							offer: this.options.offer,
-							...(this.options.extend ? { extend: this.options.extend } : {}),
-							...(this.options.instructions ? { instructions: this.options.instructions } : {}),
-						},
-						transport,
-					);
-					this.servers.add(server);
+				openSession: async () => {
+					const session = await openSession({
+						name: 'mcp-workbench',
+						version: this.options.version,
+						registry: this.options.registry,
+						gate: this.options.gate,
+						host: this.options.host,
+						offer: this.options.offer,
+						...(this.options.instructions ? { instructions: this.options.instructions } : {}),
+					});
+					this.servers.add(session.server);
 					this._onDidChangeSessions.fire(this.servers.size);
 					return {
+						transport: session.transport,
 						close: async () => {
-							this.servers.delete(server);
+							this.servers.delete(session.server);
 							this._onDidChangeSessions.fire(this.servers.size);
-							await server.close();
+							await session.close();
 						},
 					};
 				},
@@ -128,10 +128,12 @@ export class WorkbenchServer {
 		await this.start();
 	}
 
-	/** Tells every connected client to fetch tools/list again (trust or enabled families changed). */
+	/** Tells every connected client to fetch the lists again (trust or enabled families changed). */
 	notifyToolsChanged(): void {
 		for (const server of this.servers) {
-			if (server.isConnected()) server.sendToolListChanged();
+			if (!server.transport) continue;
+			void server.sendToolListChanged().catch(() => undefined);
+			void server.sendResourceListChanged().catch(() => undefined);
 		}
 	}
 

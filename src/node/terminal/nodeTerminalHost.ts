@@ -105,12 +105,18 @@ export function backgroundChild(child: ChildCommand, request: CommandRequest): B
 	};
 }
 
+export interface NodeTerminalHostOptions {
+	readonly killGraceMs?: number;
+	readonly shell?: string;
+	readonly limits?: TerminalLimits;
+}
+
 /** TerminalHost on plain Node: every command is a child process (tests, external hosts). */
 export class NodeTerminalHost implements TerminalHost {
 	readonly available = true;
 	private readonly background = new BackgroundRegistry();
 
-	constructor(private readonly options: { readonly killGraceMs?: number; readonly shell?: string; readonly limits?: TerminalLimits } = {}) {}
+	constructor(private readonly options: NodeTerminalHostOptions = {}) {}
 
 	limits(): TerminalLimits {
 		return this.options.limits ?? { defaultTimeoutMs: 60_000, maxTimeoutMs: 600_000 };

@@ -7,21 +7,18 @@ import { createTwoFilesPatch } from 'diff';
 import type { TextEncodingName } from '../../core/host/filesHost';
 import type { Host } from '../../core/host/host';
 import type { PathJail, ResolvedPath } from '../../core/paths/pathJail';
+import { displayPath } from '../../core/paths/displayPath';
 import { parsePathInput, resolveWriteTarget } from '../../core/paths/pathRules';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { readUpTo } from '../../node/files/fileBytes';
 import { decodeText, looksBinary } from '../../core/host/textEncoding';
 
 /** Larger files are refused whole; read_file can still page through them by lines up to this size. */
 export const MAX_TEXT_FILE_BYTES = 20 * 1024 * 1024;
 
-/** How the agent should write this path back: folder-prefixed in a multi-root workspace, folder-relative otherwise. */
-export function displayPath(host: Host, resolved: Pick<ResolvedPath, 'folder' | 'relative'>): string {
-	const multiRoot = host.workspace.folders().length > 1;
-	if (!multiRoot) {
-		return resolved.relative === '' ? '.' : resolved.relative;
-	}
-	return resolved.relative === '' ? resolved.folder.name : `${resolved.folder.name}/${resolved.relative}`;
+/** How the agent should write this path back (see core/paths/displayPath). */
+export function shownPath(host: Host, place: Pick<ResolvedPath, 'folder' | 'relative'>): string {
+	return displayPath(place, host.workspace.folders());
 }
 
 /** Short, stable fingerprint of the text the agent saw; edit_file compares it to catch stale edits. */
@@ -43,28 +40,28 @@ export interface CurrentText {
 /** The text a file holds for the agent: the dirty editor text when there is one, else the decoded disk bytes. */
 export async function readCurrentText(host: Host, resolved: ResolvedPath, shown: string, encoding: TextEncodingName | 'auto' = 'auto'): Promise<CurrentText> {
 	if (!resolved.exists) {
-		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`);
+		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 	}
 	// One open file for the checks and the read: what was checked is what is read, in four system calls.
 	const handle = await openForReading(resolved.absolute, shown);
 	try {
 		const info = await handle.stat();
 		if (info.isDirectory()) {
-			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`, 'is-directory');
 		}
 		if (!info.isFile()) {
-			throw new ToolError(`${shown} is not a regular file (a device, socket or pipe) and cannot be read.`);
+			throw new ToolError(`${shown} is not a regular file (a device, socket or pipe) and cannot be read.`, 'not-a-file');
 		}
 		const dirty = host.files.dirtyText(resolved.absolute);
 		if (info.size > MAX_TEXT_FILE_BYTES && dirty === undefined) {
-			throw new ToolError(`${shown} is too large (${formatBytes(info.size)}; the limit is ${formatBytes(MAX_TEXT_FILE_BYTES)}). Use search_text to find the part you need.`);
+			throw new ToolError(`${shown} is too large (${formatBytes(info.size)}; the limit is ${formatBytes(MAX_TEXT_FILE_BYTES)}). Use search_text to find the part you need.`, 'too-large');
 		}
 		if (dirty !== undefined) {
 			return { text: dirty, encoding: 'utf8', bom: false, source: 'editor', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(dirty) };
 		}
 		const bytes = await readUpTo(handle, info.size);
 		if (looksBinary(bytes, encoding === 'auto' ? undefined : encoding)) {
-			throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`);
+			throw new ToolError(`${shown} is a binary file (${formatBytes(bytes.length)}); the file tools only handle text.`, 'binary');
 		}
 		const decoded = decodeText(bytes, encoding);
 		return { ...decoded, source: 'disk', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(decoded.text) };
@@ -82,10 +79,10 @@ async function openForReading(absolute: string, shown: string): Promise<FileHand
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EISDIR') {
-			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`);
+			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`, 'is-directory');
 		}
 		if (code === 'ENOENT') {
-			throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`);
+			throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 		}
 		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
@@ -113,12 +110,9 @@ export function diffPreview(path: string, before: string, after: string): { path
 
 export function throwIfAborted(signal: AbortSignal): void {
 	if (signal.aborted) {
-		throw new ToolError('The call was cancelled.');
+		throw new ToolError('The call was cancelled.', 'cancelled');
 	}
 }
-
-/** Remembers, per parsed input, the file hash describe() previewed, so the handler refuses to apply a different change. */
-export const previewedHashes = new WeakMap<object, string | null>();
 
 /**
  * Resolves a path to rename or delete. A write goes through a symlink to the file it names, but these act on the

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { DiagnosticSeverity } from '../../core/host/filesHost';
 import type { Host } from '../../core/host/host';
 import { relativeInside } from '../../core/paths/pathRules';
-import { defineTool } from '../../core/tools/toolSpec';
-import { displayPath } from './common';
+import type { ResolvedPath } from '../../core/paths/pathJail';
+import { defineTool, type Prepared } from '../../core/tools/toolSpec';
+import { shownPath } from './common';
 
 const SEVERITY_ORDER: readonly DiagnosticSeverity[] = ['error', 'warning', 'information', 'hint'];
 
@@ -12,7 +13,7 @@ function shownFor(host: Host, absolute: string): string | undefined {
 	for (const folder of host.workspace.folders()) {
 		const relative = relativeInside(folder.path, absolute, process.platform === 'win32' || process.platform === 'darwin');
 		if (relative !== undefined) {
-			return displayPath(host, { folder, relative });
+			return shownPath(host, { folder, relative });
 		}
 	}
 	return undefined;
@@ -44,15 +45,15 @@ export const getDiagnosticsTool = defineTool({
 		truncated: z.boolean(),
 	}),
 	annotations: { title: 'Get diagnostics', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host): Promise<Prepared<{ target: ResolvedPath | undefined }>> {
 		if (input.path === '') {
-			return { paths: host.workspace.folders().map((f) => f.path), summary: 'diagnostics for the workspace' };
+			return { subject: { paths: host.workspace.folders().map((f) => f.path), summary: 'diagnostics for the workspace' }, plan: { target: undefined } };
 		}
 		const resolved = await host.jail.resolve(input.path, { mustExist: true });
-		return { paths: [resolved.absolute], summary: `diagnostics for ${displayPath(host, resolved)}` };
+		return { subject: { paths: [resolved.absolute], summary: `diagnostics for ${shownPath(host, resolved)}` }, plan: { target: resolved } };
 	},
 	async handler(input, ctx) {
-		const target = input.path === '' ? undefined : await ctx.host.jail.resolve(input.path, { mustExist: true });
+		const { target } = ctx.plan;
 		const threshold = SEVERITY_ORDER.indexOf(input.minSeverity);
 		const all = ctx.host.files.diagnostics(target?.absolute)
 			.filter((d) => SEVERITY_ORDER.indexOf(d.severity) <= threshold)
@@ -66,7 +67,7 @@ export const getDiagnosticsTool = defineTool({
 		const truncated = all.length > diagnostics.length;
 		const lines = diagnostics.map((d) => `${d.path}:${d.line}:${d.column} ${d.severity}${d.source ? ` [${d.source}${d.code ? ` ${d.code}` : ''}]` : ''}: ${d.message}`);
 		if (lines.length === 0) {
-			lines.push(`No problems reported for ${target ? displayPath(ctx.host, target) : 'the workspace'}.`);
+			lines.push(`No problems reported for ${target ? shownPath(ctx.host, target) : 'the workspace'}.`);
 		} else if (truncated) {
 			lines.push(`[${all.length} problems; showing ${diagnostics.length}. Raise limit or minSeverity.]`);
 		}

@@ -1,8 +1,9 @@
 import { lstat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { z } from 'zod';
-import { defineTool, ToolError } from '../../core/tools/toolSpec';
-import { displayPath, resolveEntry } from './common';
+import { defineTool } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
+import { resolveEntry, shownPath } from './common';
 
 const pathField = z.string().min(1).describe('Path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
 
@@ -27,29 +28,32 @@ export const renameFileTool = defineTool({
 		overwrite: z.boolean().default(false),
 	}),
 	annotations: { title: 'Rename or move file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host) {
 		const from = await resolveEntry(host.jail, input.from, { mustExist: true });
 		const to = await resolveEntry(host.jail, input.to);
+		const shownFrom = shownPath(host, from);
+		const shownTo = shownPath(host, to);
+		// Refused before anyone is asked: these can never run.
+		if (from.absolute === to.absolute) {
+			throw new ToolError(`${shownFrom} and ${shownTo} are the same file.`, 'invalid-input');
+		}
+		if (to.absolute.startsWith(`${from.absolute}${sep}`)) {
+			throw new ToolError(`Cannot move ${shownFrom} into itself (${shownTo}).`, 'invalid-input');
+		}
+		if (to.exists && !input.overwrite) {
+			throw new ToolError(`${shownTo} already exists. Choose another name, or set overwrite: true to replace it.`, 'exists');
+		}
 		return {
-			paths: [from.absolute, to.absolute],
-			risk: to.exists && input.overwrite ? 'destructive' : undefined,
-			summary: `rename ${displayPath(host, from)} → ${displayPath(host, to)}`,
+			subject: {
+				paths: [from.absolute, to.absolute],
+				risk: to.exists && input.overwrite ? 'destructive' : undefined,
+				summary: `rename ${shownFrom} → ${shownTo}`,
+			},
+			plan: { from, to, shownFrom, shownTo },
 		};
 	},
 	async handler(input, ctx) {
-		const from = await resolveEntry(ctx.host.jail, input.from, { mustExist: true });
-		const to = await resolveEntry(ctx.host.jail, input.to);
-		const shownFrom = displayPath(ctx.host, from);
-		const shownTo = displayPath(ctx.host, to);
-		if (from.absolute === to.absolute) {
-			throw new ToolError(`${shownFrom} and ${shownTo} are the same file.`);
-		}
-		if (to.absolute.startsWith(`${from.absolute}${sep}`)) {
-			throw new ToolError(`Cannot move ${shownFrom} into itself (${shownTo}).`);
-		}
-		if (to.exists && !input.overwrite) {
-			throw new ToolError(`${shownTo} already exists. Choose another name, or set overwrite: true to replace it.`);
-		}
+		const { from, to, shownFrom, shownTo } = ctx.plan;
 		try {
 			await ctx.host.files.rename(from.absolute, to.absolute, { overwrite: input.overwrite });
 		} catch (error) {
@@ -70,17 +74,17 @@ export const deleteFileTool = defineTool({
 		recursive: z.boolean().default(false).describe('Required to delete a folder and everything in it.'),
 	}),
 	annotations: { title: 'Delete file', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host) {
 		const target = await resolveEntry(host.jail, input.path, { mustExist: true });
-		return { paths: [target.absolute], summary: `delete ${displayPath(host, target)}${input.recursive ? ' (recursive)' : ''}` };
-	},
-	async handler(input, ctx) {
-		const target = await resolveEntry(ctx.host.jail, input.path, { mustExist: true });
-		const shown = displayPath(ctx.host, target);
+		const shown = shownPath(host, target);
 		const isDirectory = (await lstat(target.absolute)).isDirectory();
 		if (isDirectory && !input.recursive) {
-			throw new ToolError(`${shown} is a folder. Set recursive: true to delete it with everything in it.`);
+			throw new ToolError(`${shown} is a folder. Set recursive: true to delete it with everything in it.`, 'is-directory');
 		}
+		return { subject: { paths: [target.absolute], summary: `delete ${shown}${input.recursive ? ' (recursive)' : ''}` }, plan: { target, shown, isDirectory } };
+	},
+	async handler(_input, ctx) {
+		const { target, shown, isDirectory } = ctx.plan;
 		let trashed: boolean;
 		try {
 			({ trashed } = await ctx.host.files.delete(target.absolute, { recursive: isDirectory }));

@@ -2,8 +2,10 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
-import { defineTool, ToolError } from '../../core/tools/toolSpec';
-import { displayPath, formatBytes, readCurrentText, throwIfAborted } from './common';
+import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
+import type { ResolvedPath } from '../../core/paths/pathJail';
+import { formatBytes, readCurrentText, shownPath, throwIfAborted } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
 
@@ -38,13 +40,13 @@ export const readFileTool = defineTool({
 		hash: z.string(),
 	}),
 	annotations: { title: 'Read file', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host) {
 		const resolved = await host.jail.resolve(input.path, { mustExist: true });
-		return { paths: [resolved.absolute], summary: `read ${displayPath(host, resolved)}` };
+		const shown = shownPath(host, resolved);
+		return { subject: { paths: [resolved.absolute], summary: `read ${shown}` }, plan: { resolved, shown } };
 	},
 	async handler(input, ctx) {
-		const resolved = await ctx.host.jail.resolve(input.path, { mustExist: true });
-		const shown = displayPath(ctx.host, resolved);
+		const { resolved, shown } = ctx.plan;
 		const current = await readCurrentText(ctx.host, resolved, shown, input.encoding ?? 'auto');
 		const lines = current.text.split(/(?<=\n)/);
 		const totalLines = current.text === '' ? 0 : lines.length;
@@ -111,6 +113,9 @@ export const readFileTool = defineTool({
 	},
 });
 
+/** The workspace folders themselves (an empty path in a multi-root workspace), or one resolved directory. */
+type ListPlan = { readonly roots: true } | { readonly resolved: ResolvedPath; readonly shown: string };
+
 type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 
 interface ListedEntry {
@@ -140,20 +145,20 @@ export const listDirectoryTool = defineTool({
 		truncated: z.boolean(),
 	}),
 	annotations: { title: 'List directory', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host): Promise<{ subject: CallSubject; plan: ListPlan }> {
 		if (input.path === '' && host.workspace.folders().length > 1) {
-			return { paths: host.workspace.folders().map((f) => f.path), summary: 'list workspace folders' };
+			return { subject: { paths: host.workspace.folders().map((f) => f.path), summary: 'list workspace folders' }, plan: { roots: true } };
 		}
 		const resolved = await host.jail.resolve(input.path, { mustExist: true, allowFolderRoot: true });
-		return { paths: [resolved.absolute], summary: `list ${displayPath(host, resolved)}` };
+		const shown = shownPath(host, resolved);
+		return { subject: { paths: [resolved.absolute], summary: `list ${shown}` }, plan: { resolved, shown } };
 	},
 	async handler(input, ctx) {
-		if (input.path === '' && ctx.host.workspace.folders().length > 1) {
+		if ('roots' in ctx.plan) {
 			const entries = await listRoot(ctx.host);
 			return { text: entries.map((e) => `${e.path}/`).join('\n'), structured: { path: '', entries, truncated: false } };
 		}
-		const resolved = await ctx.host.jail.resolve(input.path, { mustExist: true, allowFolderRoot: true });
-		const shown = displayPath(ctx.host, resolved);
+		const { resolved, shown } = ctx.plan;
 		const rootInfo = await lstat(resolved.absolute);
 		if (!rootInfo.isDirectory()) {
 			throw new ToolError(`${shown} is a file, not a directory. Use read_file to read it.`);

@@ -1,12 +1,12 @@
-// Workspace files as MCP resources, for clients that attach files as context rather than calling read_file.
-// Reads go through the same PathJail as the tools, so a crafted URI cannot reach outside the workspace.
+// Workspace files as MCP resources, for clients that attach files as context rather than calling read_file. A read
+// is a call like any other: it passes the gate (policy, rate limit, redaction, audit, metrics) and the same path
+// jail as the tools, so a crafted URI cannot reach outside the workspace and a sensitive file is refused.
 import { readFile, stat } from 'node:fs/promises';
-import { ResourceTemplate, type McpServer, type RegisteredResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Host } from '../../core/host/host';
-import { ToolError } from '../../core/tools/toolSpec';
-import { ripgrepFiles } from '../../node/files/ripgrep';
-import { formatBytes } from './common';
+import { ToolError } from '../../core/base/errors';
+import { defineResource, type AnyResourceSpec, type UriVariables } from '../../core/tools/resourceSpec';
 import { decodeText, looksBinary } from '../../core/host/textEncoding';
+import { ripgrepFiles } from '../../node/files/ripgrep';
+import { formatBytes, shownPath } from './common';
 
 const SCHEME = 'workspace-file';
 /** Larger files are refused: resources arrive whole, with no line ranges to page through. */
@@ -16,70 +16,66 @@ function fileUri(folder: string, relative: string): string {
 	return `${SCHEME}://${encodeURIComponent(folder)}/${relative.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-function single(value: string | string[] | undefined): string {
-	return Array.isArray(value) ? value.join('/') : value ?? '';
+function single(value: UriVariables[string] | undefined): string {
+	return Array.isArray(value) ? value.join('/') : (value as string | undefined) ?? '';
 }
 
 /**
- * Registers `workspace-file://{folder}/{+path}`: listing returns up to `listLimit` files (ignores respected),
- * reading returns text, or a base64 blob for binary files.
+ * `workspace-file://{folder}/{+path}`: listing returns up to `limit` files (ignores respected); a read returns the
+ * text (the unsaved editor text when there is one), or a base64 blob for binary files.
  */
-export interface FileResourceOptions {
-	readonly listLimit?: number;
-	/**
-	 * The gate's verdict for reading this path. Resources have no approval flow, so anything the policy would not
-	 * simply allow (sensitive paths, a deny rule) is refused here and the agent is sent to read_file, which asks.
-	 */
-	readonly authorize?: (absolutePath: string) => void;
-}
-
-export function registerFileResources(server: McpServer, host: Host, options: FileResourceOptions = {}): RegisteredResourceTemplate {
-	const listLimit = options.listLimit ?? 1000;
-	const template = new ResourceTemplate(`${SCHEME}://{folder}/{+path}`, {
-		list: async (extra) => {
-			const resources: { uri: string; name: string; mimeType?: string }[] = [];
-			for (const folder of host.workspace.folders()) {
-				const excludes = host.files.excludes(folder);
-				const found = await ripgrepFiles({ rgPath: host.files.ripgrepPath(), cwd: folder.path, exclude: [...excludes.files, ...excludes.search], signal: extra.signal }, listLimit - resources.length);
-				resources.push(...found.files.sort().map((relative) => ({ uri: fileUri(folder.name, relative), name: `${folder.name}/${relative}` })));
-				if (resources.length >= listLimit) {
-					break;
-				}
+export const workspaceFileResource = defineResource({
+	name: 'workspace-file',
+	title: 'Workspace file',
+	description: 'A file in an open workspace folder.',
+	uriTemplate: `${SCHEME}://{folder}/{+path}`,
+	family: 'files',
+	async list(host, limit, signal) {
+		const resources: { uri: string; name: string }[] = [];
+		for (const folder of host.workspace.folders()) {
+			const excludes = host.files.excludes(folder);
+			const found = await ripgrepFiles({ rgPath: host.files.ripgrepPath(), cwd: folder.path, exclude: [...excludes.files, ...excludes.search], signal }, limit - resources.length);
+			resources.push(...found.files.sort().map((relative) => ({ uri: fileUri(folder.name, relative), name: `${folder.name}/${relative}` })));
+			if (resources.length >= limit) {
+				break;
 			}
-			return { resources };
-		},
-		complete: {
-			folder: (value) => host.workspace.folders().map((f) => f.name).filter((name) => name.startsWith(value)),
-		},
-	});
-	return server.registerResource('workspace-file', template, {
-		title: 'Workspace file',
-		description: 'A file in an open workspace folder.',
-	}, async (uri, variables) => {
+		}
+		return resources;
+	},
+	complete: {
+		folder: (value, host) => host.workspace.folders().map((f) => f.name).filter((name) => name.startsWith(value)),
+	},
+	async prepare(variables, uri, host) {
 		const folderName = decodeURIComponent(single(variables.folder));
 		const folder = host.workspace.folders().find((f) => f.name === folderName);
 		if (!folder) {
-			throw new ToolError(`No workspace folder is named "${folderName}". Folders: ${host.workspace.folders().map((f) => f.name).join(', ')}.`);
+			throw new ToolError(`No workspace folder is named "${folderName}". Folders: ${host.workspace.folders().map((f) => f.name).join(', ')}.`, 'not-found');
 		}
 		// Decoded here, once, into an absolute path; the jail then refuses whatever the decoding produced ('..', NUL).
 		const segments = single(variables.path).split('/').map((segment) => decodeURIComponent(segment));
 		const resolved = await host.jail.resolve(`${folder.path}/${segments.join('/')}`, { mustExist: true });
-		options.authorize?.(resolved.absolute);
+		const shown = shownPath(host, resolved);
+		return { subject: { paths: [resolved.absolute], summary: `read resource ${shown}` }, plan: { resolved, uri } };
+	},
+	async read(uri, ctx) {
+		const { resolved } = ctx.plan;
 		const info = await stat(resolved.absolute);
 		if (!info.isFile()) {
-			throw new ToolError(`${uri.href} is not a file.`);
+			throw new ToolError(`${uri} is not a file.`, 'not-a-file');
 		}
 		if (info.size > MAX_RESOURCE_BYTES) {
-			throw new ToolError(`${uri.href} is too large to attach (${formatBytes(info.size)}); use the read_file tool with line ranges.`);
+			throw new ToolError(`${uri} is too large to attach (${formatBytes(info.size)}); use the read_file tool with line ranges.`, 'too-large');
 		}
-		const dirty = host.files.dirtyText(resolved.absolute);
+		const dirty = ctx.host.files.dirtyText(resolved.absolute);
 		if (dirty !== undefined) {
-			return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: dirty }] };
+			return [{ uri, mimeType: 'text/plain', text: dirty }];
 		}
 		const bytes = await readFile(resolved.absolute);
 		if (looksBinary(bytes)) {
-			return { contents: [{ uri: uri.href, mimeType: 'application/octet-stream', blob: bytes.toString('base64') }] };
+			return [{ uri, mimeType: 'application/octet-stream', blob: bytes.toString('base64') }];
 		}
-		return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: decodeText(bytes, 'auto').text }] };
-	});
-}
+		return [{ uri, mimeType: 'text/plain', text: decodeText(bytes, 'auto').text }];
+	},
+});
+
+export const filesResources: readonly AnyResourceSpec[] = [workspaceFileResource];

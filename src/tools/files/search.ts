@@ -3,9 +3,10 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
 import type { ResolvedPath } from '../../core/paths/pathJail';
-import { defineTool, ToolError } from '../../core/tools/toolSpec';
+import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/files/ripgrep';
-import { displayPath, throwIfAborted } from './common';
+import { shownPath as shownResolved, throwIfAborted } from './common';
 
 const scopeFields = {
 	path: z.string().default('').describe('Directory (or file, for search_text) to search in; empty for the whole workspace. Relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one.'),
@@ -47,12 +48,13 @@ function scopeFor(host: Host, target: SearchTarget, includeIgnored: boolean, sig
 }
 
 function shownPath(host: Host, folder: WorkspaceFolderInfo, relative: string): string {
-	return displayPath(host, { folder, relative });
+	return shownResolved(host, { folder, relative });
 }
 
-async function describeTargets(host: Host, path: string, verb: string): Promise<{ paths: string[]; summary: string }> {
+/** Resolves where to search once; the handler searches exactly these. */
+async function prepareTargets(host: Host, path: string, verb: string): Promise<{ subject: CallSubject; plan: { targets: readonly SearchTarget[] } }> {
 	const targets = await searchTargets(host, path);
-	return { paths: targets.map((t) => t.absolute), summary: `${verb} in ${path === '' ? 'the workspace' : path}` };
+	return { subject: { paths: targets.map((t) => t.absolute), summary: `${verb} in ${path === '' ? 'the workspace' : path}` }, plan: { targets } };
 }
 
 /**
@@ -77,11 +79,11 @@ export const findFilesTool = defineTool({
 	}),
 	output: z.object({ files: z.array(z.string()), truncated: z.boolean() }),
 	annotations: { title: 'Find files', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe(input, host) {
-		return describeTargets(host, input.path, `find ${input.pattern}`);
+	prepare(input, host) {
+		return prepareTargets(host, input.path, `find ${input.pattern}`);
 	},
 	async handler(input, ctx) {
-		const targets = await searchTargets(ctx.host, input.path);
+		const { targets } = ctx.plan;
 		if (targets.length === 1 && (await stat(targets[0].absolute)).isFile()) {
 			throw new ToolError(`${input.path} is a file; give find_files a directory (or nothing) as path.`);
 		}
@@ -131,11 +133,11 @@ export const searchTextTool = defineTool({
 		truncated: z.boolean(),
 	}),
 	annotations: { title: 'Search text', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe(input, host) {
-		return describeTargets(host, input.path, `search "${input.query}"`);
+	prepare(input, host) {
+		return prepareTargets(host, input.path, `search "${input.query}"`);
 	},
 	async handler(input, ctx) {
-		const targets = await searchTargets(ctx.host, input.path);
+		const { targets } = ctx.plan;
 		const files: SearchFileResult[] = [];
 		let matchCount = 0;
 		let truncated = false;

@@ -4,18 +4,19 @@ import type { TextEncodingName } from '../../core/host/filesHost';
 import type { Host } from '../../core/host/host';
 import type { ResolvedPath } from '../../core/paths/pathJail';
 import { resolveWriteTarget } from '../../core/paths/pathRules';
-import { defineTool, ToolError, type CallSubject } from '../../core/tools/toolSpec';
-import { contentHash, diffPreview, displayPath, previewedHashes, readCurrentText, type CurrentText } from './common';
+import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
+import { isToolError, ToolError } from '../../core/base/errors';
+import { contentHash, diffPreview, readCurrentText, shownPath, type CurrentText } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
 const expectedHashField = z.string().optional().describe('The hash read_file returned; the call is refused if the file changed since.');
 
 function checkExpected(shown: string, current: CurrentText | undefined, expectedHash: string | undefined, expectedMtimeMs?: number): void {
 	if (expectedHash !== undefined && current?.hash !== expectedHash) {
-		throw new ToolError(`${shown} changed since you read it (hash ${expectedHash}, now ${current?.hash ?? 'missing'}). Read it again with read_file and redo the change on the current text.`);
+		throw new ToolError(`${shown} changed since you read it (hash ${expectedHash}, now ${current?.hash ?? 'missing'}). Read it again with read_file and redo the change on the current text.`, 'changed');
 	}
 	if (expectedMtimeMs !== undefined && current?.mtimeMs !== expectedMtimeMs) {
-		throw new ToolError(`${shown} was modified since you read it (mtime ${expectedMtimeMs}, now ${current?.mtimeMs ?? 'missing'}). Read it again with read_file and redo the change.`);
+		throw new ToolError(`${shown} was modified since you read it (mtime ${expectedMtimeMs}, now ${current?.mtimeMs ?? 'missing'}). Read it again with read_file and redo the change.`, 'changed');
 	}
 }
 
@@ -24,7 +25,7 @@ async function existingText(host: Host, resolved: ResolvedPath, shown: string): 
 		return undefined;
 	}
 	if ((await lstat(resolved.absolute)).isDirectory()) {
-		throw new ToolError(`${shown} is a directory; name a file.`);
+		throw new ToolError(`${shown} is a directory; name a file.`, 'is-directory');
 	}
 	return readCurrentText(host, resolved, shown);
 }
@@ -62,28 +63,17 @@ async function write(host: Host, resolved: ResolvedPath, shown: string, text: st
 	}
 }
 
-/** The approval card's view of a whole-file write; remembers the hash it showed so the handler can insist on it. */
-async function describeWrite(input: object, host: Host, path: string, text: string, verb: string, replace: 'refuse' | 'allow' | 'allow-unreadable'): Promise<CallSubject> {
-	const resolved = await resolveWriteTarget(host.jail, path);
-	const shown = displayPath(host, resolved);
-	if (resolved.exists && replace === 'refuse') {
-		throw new ToolError(`${shown} already exists. Use edit_file to change it, or create_file with overwrite: true to replace it.`);
-	}
-	const current = await existingText(host, resolved, shown).catch((error: unknown) => {
-		if (replace === 'allow-unreadable' && !(error instanceof ToolError && /directory/.test(error.message))) {
-			return undefined;
-		}
-		throw error;
-	});
-	previewedHashes.set(input, current?.hash ?? null);
-	return { paths: [resolved.absolute], diff: diffPreview(shown, current?.text ?? '', text), summary: `${verb} ${shown}` };
+/** What a write replaces, resolved once: the target, how it is shown, and the text it holds now (absent for a new file). */
+interface WritePlan {
+	readonly resolved: ResolvedPath;
+	readonly shown: string;
+	/** The text the approval's diff was computed from; undefined for a new file or one whose old text is unreadable. */
+	readonly current: CurrentText | undefined;
 }
 
-function checkPreviewed(input: object, shown: string, current: CurrentText | undefined): void {
-	const previewed = previewedHashes.get(input);
-	if (previewed !== undefined && previewed !== (current?.hash ?? null)) {
-		throw new ToolError(`${shown} changed while the call waited for approval, so the approved change no longer applies. Read it again and retry.`);
-	}
+/** The subject of a whole-file write: its path, and the diff from what the file holds now to `text`. */
+function writeSubject(plan: WritePlan, text: string, verb: string): CallSubject {
+	return { paths: [plan.resolved.absolute], diff: diffPreview(plan.shown, plan.current?.text ?? '', text), summary: `${verb} ${plan.shown}` };
 }
 
 export const createFileTool = defineTool({
@@ -98,23 +88,24 @@ export const createFileTool = defineTool({
 		overwrite: z.boolean().default(false).describe('Replace the file if it already exists.'),
 	}),
 	annotations: { title: 'Create file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	describe(input, host) {
-		return describeWrite(input, host, input.path, input.content, 'create', input.overwrite ? 'allow-unreadable' : 'refuse');
-	},
-	async handler(input, ctx) {
-		const resolved = await resolveWriteTarget(ctx.host.jail, input.path);
-		const shown = displayPath(ctx.host, resolved);
+	async prepare(input, host) {
+		const resolved = await resolveWriteTarget(host.jail, input.path);
+		const shown = shownPath(host, resolved);
 		if (resolved.exists && !input.overwrite) {
-			throw new ToolError(`${shown} already exists. Use edit_file to change it, or create_file with overwrite: true to replace it.`);
+			throw new ToolError(`${shown} already exists. Use edit_file to change it, or create_file with overwrite: true to replace it.`, 'exists');
 		}
 		// Replacing a binary or oversized file is allowed with overwrite; only its old text is unknown.
-		const current = await existingText(ctx.host, resolved, shown).catch((error: unknown) => {
-			if (input.overwrite && !(error instanceof ToolError && /directory/.test(error.message))) {
+		const current = await existingText(host, resolved, shown).catch((error: unknown) => {
+			if (input.overwrite && !isToolError(error, 'is-directory')) {
 				return undefined;
 			}
 			throw error;
 		});
-		checkPreviewed(input, shown, current);
+		const plan: WritePlan = { resolved, shown, current };
+		return { subject: writeSubject(plan, input.content, 'create'), plan };
+	},
+	async handler(input, ctx) {
+		const { resolved, shown, current } = ctx.plan;
 		await write(ctx.host, resolved, shown, input.content, input.overwrite ? 'overwrite' : 'create', current);
 		return { text: `${resolved.exists ? 'Replaced' : 'Created'} ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
 	},
@@ -132,15 +123,17 @@ export const writeFileTool = defineTool({
 		expectedHash: expectedHashField,
 	}),
 	annotations: { title: 'Write file', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-	describe(input, host) {
-		return describeWrite(input, host, input.path, input.content, 'write', 'allow');
+	async prepare(input, host) {
+		const resolved = await resolveWriteTarget(host.jail, input.path);
+		const shown = shownPath(host, resolved);
+		const current = await existingText(host, resolved, shown);
+		// Refused before anyone is asked: approving a write the agent itself called stale would be wasted attention.
+		checkExpected(shown, current, input.expectedHash);
+		const plan: WritePlan = { resolved, shown, current };
+		return { subject: writeSubject(plan, input.content, 'write'), plan };
 	},
 	async handler(input, ctx) {
-		const resolved = await resolveWriteTarget(ctx.host.jail, input.path);
-		const shown = displayPath(ctx.host, resolved);
-		const current = await existingText(ctx.host, resolved, shown);
-		checkExpected(shown, current, input.expectedHash);
-		checkPreviewed(input, shown, current);
+		const { resolved, shown, current } = ctx.plan;
 		await write(ctx.host, resolved, shown, input.content, 'overwrite', current);
 		return { text: `Wrote ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
 	},
@@ -190,6 +183,13 @@ export function applyEdits(text: string, edits: readonly Edit[], shown: string):
 	return result;
 }
 
+/** An edit, computed once from the text the file holds: the approval's diff is exactly what the handler writes. */
+interface EditPlan extends WritePlan {
+	readonly current: CurrentText;
+	readonly after: string;
+	readonly unified: string;
+}
+
 export const editFileTool = defineTool({
 	name: 'edit_file',
 	title: 'Edit file',
@@ -209,23 +209,18 @@ export const editFileTool = defineTool({
 	}),
 	output: z.object({ path: z.string(), diff: z.string(), applied: z.boolean(), hash: z.string() }),
 	annotations: { title: 'Edit file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	async describe(input, host) {
+	async prepare(input, host) {
 		const resolved = await resolveWriteTarget(host.jail, input.path, { mustExist: true });
-		const shown = displayPath(host, resolved);
+		const shown = shownPath(host, resolved);
 		const current = await readCurrentText(host, resolved, shown);
 		checkExpected(shown, current, input.expectedHash, input.expectedMtimeMs);
 		const after = applyEdits(current.text, input.edits, shown);
-		previewedHashes.set(input, current.hash);
-		return { paths: [resolved.absolute], diff: diffPreview(shown, current.text, after), summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` };
+		const diff = diffPreview(shown, current.text, after);
+		const plan: EditPlan = { resolved, shown, current, after, unified: diff?.unified ?? '(diff too large to show)' };
+		return { subject: { paths: [resolved.absolute], diff, summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` }, plan };
 	},
 	async handler(input, ctx) {
-		const resolved = await resolveWriteTarget(ctx.host.jail, input.path, { mustExist: true });
-		const shown = displayPath(ctx.host, resolved);
-		const current = await readCurrentText(ctx.host, resolved, shown);
-		checkExpected(shown, current, input.expectedHash, input.expectedMtimeMs);
-		checkPreviewed(input, shown, current);
-		const after = applyEdits(current.text, input.edits, shown);
-		const unified = diffPreview(shown, current.text, after)?.unified ?? '(diff too large to show)';
+		const { resolved, shown, current, after, unified } = ctx.plan;
 		const hash = contentHash(after);
 		if (input.dryRun) {
 			return { text: `Dry run, nothing written. Diff for ${shown}:\n${unified}`, structured: { path: shown, diff: unified, applied: false, hash } };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineTool, ToolError, type ToolContext } from '../../core/tools/toolSpec';
+import { defineTool, type ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from '../../node/git/gitDiscovery';
 import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseStatus } from './parse';
 import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
 import { redactCredentials } from './redact';
-import { displayPath, git, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+import { git, gitPrepare, shownIn, pathsDescription, repositoryInput, type GitRepository } from './repository';
 
 /** Flags that keep a read from running programs named in the repository's config or attributes. */
 const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color'];
@@ -75,7 +76,7 @@ const gitRepositories = defineTool({
 	}),
 	output: repositoriesOutput,
 	annotations: { title: 'List git repositories', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (_input, host) => ({ paths: host.workspace.folders().map((f) => f.path), summary: 'find git repositories' }),
+	prepare: (_input, host) => ({ subject: { paths: host.workspace.folders().map((f) => f.path), summary: 'find git repositories' }, plan: undefined }),
 	async handler(input, ctx) {
 		const folders = ctx.host.workspace.folders();
 		const repositories: z.output<typeof repositoriesOutput>['repositories'] = [];
@@ -93,7 +94,7 @@ const gitRepositories = defineTool({
 			for (const found of scan.repositories) {
 				const head = await readHead(found.gitDir);
 				repositories.push({
-					path: displayPath(folder, found.root, folders.length),
+					path: shownIn(folder, found.root, folders),
 					absolute: found.root,
 					folder: folder.name,
 					kind: found.kind,
@@ -142,10 +143,9 @@ const gitStatus = defineTool({
 	}),
 	output: statusOutput,
 	annotations: { title: 'Git status', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, 'git status'),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, 'git status'),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const args = ['--literal-pathspecs', 'status', '--porcelain=v2', '--branch', '--show-stash', '-z', `--untracked-files=${input.untracked ?? 'normal'}`, '--', ...pathspecs];
 		const [result, operation] = await Promise.all([git(repo, args, ctx), currentOperation(repo.gitDir)]);
 		const parsed = parseStatus(result.stdout);
@@ -183,10 +183,9 @@ const gitDiff = defineTool({
 		maxBytes: maxBytesInput,
 	}),
 	annotations: { title: 'Git diff', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git diff${input.staged ? ' --cached' : ''}${input.from ? ` ${input.from}` : ''}${input.to ? ` ${input.to}` : ''}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git diff${input.staged ? ' --cached' : ''}${input.from ? ` ${input.from}` : ''}${input.to ? ` ${input.to}` : ''}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		if (input.to && !input.from) {
 			throw new ToolError('"to" needs "from": pass both to compare two revisions.');
 		}
@@ -241,10 +240,9 @@ const gitLog = defineTool({
 	}),
 	output: logOutput,
 	annotations: { title: 'Git log', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git log -${input.count ?? 20}${input.revision ? ` ${input.revision}` : ''}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git log -${input.count ?? 20}${input.revision ? ` ${input.revision}` : ''}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const revisions = input.revision ? await resolveRange(repo, input.revision, ctx) : [];
 		const filters: string[] = [];
 		for (const [flag, value] of [['author', input.author], ['since', input.since], ['until', input.until], ['grep', input.grep]] as const) {
@@ -256,10 +254,10 @@ const gitLog = defineTool({
 		}
 		const count = input.count ?? 20;
 		const args = ['--literal-pathspecs', 'log', '--no-show-signature', `--max-count=${count + 1}`, ...(input.skip ? [`--skip=${input.skip}`] : []), `--format=${LOG_FORMAT}`, ...filters, '--end-of-options', ...revisions, '--', ...pathspecs];
-		const result = await git(repo, args, ctx, { maxBytes: 8 * 1024 * 1024 }).catch((error: unknown) => {
+		const result = await git(repo, args, ctx, { maxBytes: 8 * 1024 * 1024 }).catch(async (error: unknown) => {
 			// Asked after the fact rather than before: one git process per call keeps log as fast as the CLI.
-			if (error instanceof ToolError && /does not have any commits yet/.test(error.message)) {
-				throw new ToolError(`The repository ${repo.display} has no commits yet.`);
+			if (!revisions.length && !(await hasCommits(repo, ctx))) {
+				throw new ToolError(`The repository ${repo.display} has no commits yet.`, 'no-commits');
 			}
 			throw error;
 		});
@@ -283,10 +281,9 @@ const gitShow = defineTool({
 		maxBytes: maxBytesInput,
 	}),
 	annotations: { title: 'Git show', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git show ${input.revision ?? 'HEAD'}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git show ${input.revision ?? 'HEAD'}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
 		const base = ['--literal-pathspecs', 'show', '--no-show-signature', ...NO_EXTERNAL, '--format=fuller'];
 		const tail = ['--end-of-options', hash, '--', ...pathspecs];
@@ -311,10 +308,9 @@ const gitBlame = defineTool({
 		revision: z.string().min(1).max(1000).optional().describe('Blame the file as of this commit instead of the working tree.'),
 	}),
 	annotations: { title: 'Git blame', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, [input.path], `git blame ${input.path}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, [input.path], `git blame ${input.path}`, {}, { mustExist: !input.revision }),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, [input.path], !input.revision);
+		const { repo, pathspecs } = ctx.plan;
 		const start = input.startLine ?? 1;
 		const end = input.endLine ?? start + 199;
 		if (end < start || end - start >= 2000) {
@@ -356,9 +352,9 @@ const gitBranches = defineTool({
 	}),
 	output: branchesOutput,
 	annotations: { title: 'List git branches', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, undefined, 'git branch --list'),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, 'git branch --list'),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		const refs = input.remote === false ? ['refs/heads'] : ['refs/heads', 'refs/remotes'];
 		const [result, head] = await Promise.all([
 			git(repo, ['for-each-ref', `--format=${BRANCH_FORMAT}`, '--end-of-options', ...refs], ctx),

@@ -1,4 +1,5 @@
-import { ToolError, type ToolContext } from '../../core/tools/toolSpec';
+import { type ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { git, gitStatusCode, type GitRepository } from './repository';
 
 /**

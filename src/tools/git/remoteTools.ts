@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineTool, ToolError } from '../../core/tools/toolSpec';
+import { defineTool } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { readHead } from '../../node/git/gitDiscovery';
 import { checkBranchName, checkRemote, localBranchExists } from './refs';
-import { gitReport, gitWrite, gitSubject, openRepository, repositoryInput } from './repository';
+import { gitReport, gitWrite, gitPrepare, repositoryInput } from './repository';
 
 /** Network operations can wait on slow servers; the gate's default would cut them short. */
 const NETWORK_TIMEOUT_MS = 5 * 60 * 1000;
@@ -22,9 +23,9 @@ const gitFetch = defineTool({
 	}),
 	annotations: { title: 'Git fetch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 	timeoutMs: NETWORK_TIMEOUT_MS,
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git fetch ${input.all ? '--all' : input.remote ?? ''}`.trim()),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git fetch ${input.all ? '--all' : input.remote ?? ''}`.trim()),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		const remote = input.remote ? [await checkRemote(repo, input.remote, ctx)] : [];
 		const result = await gitWrite(repo, ['fetch', '--no-progress', ...(input.all ? ['--all'] : []), '--end-of-options', ...remote], ctx);
 		return { text: gitReport(result, 'Fetched; nothing new.') };
@@ -45,9 +46,9 @@ const gitPull = defineTool({
 	}),
 	annotations: { title: 'Git pull', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 	timeoutMs: NETWORK_TIMEOUT_MS,
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git pull --${input.mode ?? 'ff-only'} ${input.remote ?? ''} ${input.branch ?? ''}`.trim()),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git pull --${input.mode ?? 'ff-only'} ${input.remote ?? ''} ${input.branch ?? ''}`.trim()),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		if (input.branch && !input.remote) {
 			throw new ToolError('"branch" needs "remote" too.');
 		}
@@ -79,11 +80,11 @@ const gitPush = defineTool({
 	}),
 	annotations: { title: 'Git push', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 	timeoutMs: NETWORK_TIMEOUT_MS,
-	describe: (input, host) => gitSubject(host, input.repository, undefined,
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined,
 		`git push${input.force === 'force' ? ' --force' : input.force === 'with-lease' ? ' --force-with-lease' : ''}${input.setUpstream ? ' -u' : ''} ${input.remote ?? ''} ${input.branch ?? ''}`.trim(),
 		{ risk: 'destructive' }),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		if (input.branch && !input.remote) {
 			throw new ToolError('"branch" needs "remote" too.');
 		}

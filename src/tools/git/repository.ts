@@ -2,9 +2,11 @@ import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
+import { displayPath } from '../../core/paths/displayPath';
 import { globMatcher, relativeToFolder } from '../../core/paths/pathMatch';
-import { SENSITIVE_PATHS } from '../../core/gate/policy';
-import { ToolError, type CallSubject, type ToolContext } from '../../core/tools/toolSpec';
+import { SENSITIVE_PATHS } from '../../core/paths/sensitivePaths';
+import type { CallSubject, Prepared, ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { findEnclosingRoot, findRepository } from '../../node/git/gitDiscovery';
 import { emptyHooksDir, GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/git/gitRunner';
 import { redactCredentials } from './redact';
@@ -32,12 +34,9 @@ function isInside(parent: string, child: string): boolean {
 	return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-export function displayPath(folder: WorkspaceFolderInfo, absolute: string, folderCount: number): string {
-	const rel = relative(folder.path, absolute).split(sep).join('/');
-	if (folderCount > 1) {
-		return rel ? `${folder.name}/${rel}` : folder.name;
-	}
-	return rel || '.';
+/** How the agent names a folder or file of a repository (see core/paths/displayPath). */
+export function shownIn(folder: WorkspaceFolderInfo, absolute: string, folders: readonly WorkspaceFolderInfo[]): string {
+	return displayPath({ folder, relative: relative(folder.path, absolute).split(sep).join('/') }, folders);
 }
 
 /**
@@ -77,7 +76,7 @@ export async function openRepository(host: Host, input: string | undefined): Pro
 	if (root.absolute !== found.root) {
 		throw new ToolError(`The repository root for "${target}" resolves outside the workspace; it cannot be used.`);
 	}
-	return { root: found.root, gitDir: found.gitDir, folder: root.folder, display: displayPath(root.folder, found.root, folders.length) };
+	return { root: found.root, gitDir: found.gitDir, folder: root.folder, display: shownIn(root.folder, found.root, folders) };
 }
 
 export interface RepositoryPaths {
@@ -196,7 +195,7 @@ async function hooksFor(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | '
 	}
 	return {
 		path: emptyHooksDir(),
-		skipped: `The repository's hooks (core.hooksPath ${displayPath(inside.folder, real, folders.length)}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
+		skipped: `The repository's hooks (core.hooksPath ${shownIn(inside.folder, real, folders)}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
 			+ 'Hooks run from .git/hooks, .husky/ or .githooks/, which always ask before a change; or run the git command in a terminal.',
 	};
 }
@@ -214,11 +213,20 @@ export async function gitStatusCode(repo: GitRepository, args: readonly string[]
 	}
 }
 
-/** What every git tool's describe() reports: the repository and each path, jail-resolved, plus the command. */
-export async function gitSubject(host: Host, repository: string | undefined, paths: readonly string[] | undefined, command: string, extra: Partial<CallSubject> = {}): Promise<CallSubject> {
+/** What a git tool's handler works on, resolved once by prepare(): the repository and the pathspecs to pass after `--`. */
+export interface GitPlan {
+	readonly repo: GitRepository;
+	readonly pathspecs: readonly string[];
+}
+
+/**
+ * Every git tool's prepare(): the repository and each path, jail-resolved; the subject names them and the command.
+ * `mustExist` refuses paths that are not there (blame of the working tree).
+ */
+export async function gitPrepare(host: Host, repository: string | undefined, paths: readonly string[] | undefined, command: string, extra: Partial<CallSubject> = {}, options: { readonly mustExist?: boolean } = {}): Promise<Prepared<GitPlan>> {
 	const repo = await openRepository(host, repository);
-	const resolved = await resolvePaths(host, repo, paths);
+	const resolved = await resolvePaths(host, repo, paths, options.mustExist);
 	// One line, whatever the agent put in a branch name or message: the approval card must not be spoofable.
 	const line = `${command} (${repo.display})`.replace(/[\u0000-\u001f\u007f]+/g, ' ');
-	return { paths: [repo.root, ...resolved.absolute], summary: line, ...extra };
+	return { subject: { paths: [repo.root, ...resolved.absolute], summary: line, ...extra }, plan: { repo, pathspecs: resolved.pathspecs } };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineTool, ToolError, type ToolContext } from '../../core/tools/toolSpec';
+import { defineTool, type ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
-import { git, gitReport, gitWrite, hooksNotice, gitSubject, openRepository, pathsDescription, repositoryInput, resolvePaths, type GitRepository } from './repository';
+import { git, gitReport, gitWrite, hooksNotice, gitPrepare, pathsDescription, repositoryInput, type GitRepository } from './repository';
 
 const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500).describe(pathsDescription);
 const optionalPaths = requiredPaths.optional();
@@ -25,9 +26,9 @@ const gitCreateBranch = defineTool({
 		switch: z.boolean().optional().describe('Switch to the new branch (default false).'),
 	}),
 	annotations: { title: 'Create a git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git ${input.switch ? 'switch -c' : 'branch'} ${input.name}${input.startPoint ? ` ${input.startPoint}` : ''}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git ${input.switch ? 'switch -c' : 'branch'} ${input.name}${input.startPoint ? ` ${input.startPoint}` : ''}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		const name = await checkBranchName(repo, input.name, ctx);
 		if (await localBranchExists(repo, name, ctx)) {
 			throw new ToolError(`A branch "${name}" already exists. Switch to it with git_switch_branch.`);
@@ -57,9 +58,9 @@ const gitSwitchBranch = defineTool({
 		detach: z.boolean().optional().describe('Check out the commit without a branch (detached HEAD).'),
 	}),
 	annotations: { title: 'Switch git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git switch ${input.detach ? '--detach ' : ''}${input.branch}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git switch ${input.detach ? '--detach ' : ''}${input.branch}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		const args = input.detach
 			? ['switch', '--detach', '--end-of-options', await resolveCommit(repo, input.branch, ctx)]
 			: ['switch', '--end-of-options', await checkBranchName(repo, input.branch, ctx)];
@@ -80,9 +81,9 @@ const gitDeleteBranch = defineTool({
 		force: z.boolean().optional().describe('Delete even when not merged (git branch -D).'),
 	}),
 	annotations: { title: 'Delete a git branch', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git branch ${input.force ? '-D' : '-d'} ${input.name}`, { risk: 'destructive' }),
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git branch ${input.force ? '-D' : '-d'} ${input.name}`, { risk: 'destructive' }),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		const name = await checkBranchName(repo, input.name, ctx);
 		if (!(await localBranchExists(repo, name, ctx))) {
 			throw new ToolError(`There is no local branch "${name}". List branches with git_branches.`);
@@ -100,10 +101,9 @@ const gitStage = defineTool({
 	risk: 'write',
 	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
 	annotations: { title: 'Stage paths', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git add -- ${input.paths.join(' ')}`),
-	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git add -- ${input.paths.join(' ')}`),
+	async handler(_input, ctx) {
+		const { repo, pathspecs } = ctx.plan;
 		const result = await gitWrite(repo, ['--literal-pathspecs', 'add', '--all', '--', ...pathspecs], ctx);
 		return { text: `Staged ${pathspecs.join(', ')}.${hooksNotice(result)}\n${await shortStatus(repo, ctx)}` };
 	},
@@ -117,10 +117,9 @@ const gitUnstage = defineTool({
 	risk: 'write',
 	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
 	annotations: { title: 'Unstage paths', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git restore --staged -- ${input.paths.join(' ')}`),
-	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git restore --staged -- ${input.paths.join(' ')}`),
+	async handler(_input, ctx) {
+		const { repo, pathspecs } = ctx.plan;
 		const args = (await hasCommits(repo, ctx))
 			? ['--literal-pathspecs', 'restore', '--staged', '--', ...pathspecs]
 			// No HEAD to restore from yet: unstaging means dropping the paths from the index.
@@ -142,10 +141,10 @@ const gitCommit = defineTool({
 		amend: z.boolean().optional().describe('Replace the last commit (rewrites history; always asks).'),
 	}),
 	annotations: { title: 'Commit', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, undefined, `git commit${input.amend ? ' --amend' : ''} -m ${JSON.stringify(input.message.split('\n')[0].slice(0, 80))}`,
+	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git commit${input.amend ? ' --amend' : ''} -m ${JSON.stringify(input.message.split('\n')[0].slice(0, 80))}`,
 		input.amend ? { risk: 'destructive' } : {}),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
+		const { repo } = ctx.plan;
 		if (input.message.trim() === '') {
 			throw new ToolError('The commit message is empty.');
 		}
@@ -180,10 +179,9 @@ const gitStash = defineTool({
 	}),
 	output: stashOutput,
 	annotations: { title: 'Git stash', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git stash ${input.action}${input.action === 'pop' ? ` stash@{${input.index ?? 0}}` : ''}`),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git stash ${input.action}${input.action === 'pop' ? ` stash@{${input.index ?? 0}}` : ''}`),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const list = async () => parseStashList((await git(repo, ['stash', 'list', `--format=${STASH_FORMAT}`], ctx)).stdout);
 		let message: string;
 		if (input.action === 'list') {
@@ -226,11 +224,10 @@ const gitReset = defineTool({
 		paths: optionalPaths,
 	}),
 	annotations: { title: 'Git reset', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git reset --${input.mode ?? 'mixed'} ${input.revision ?? 'HEAD'}`,
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git reset --${input.mode ?? 'mixed'} ${input.revision ?? 'HEAD'}`,
 		input.mode === 'hard' ? { risk: 'destructive' } : {}),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const mode = input.mode ?? 'mixed';
 		if (pathspecs.length > 0 && mode !== 'mixed') {
 			throw new ToolError('Resetting paths only works in mixed mode; to discard a file\'s changes, ask the user.');
@@ -256,10 +253,9 @@ const gitClean = defineTool({
 		dryRun: z.boolean().optional(),
 	}),
 	annotations: { title: 'Git clean', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-	describe: (input, host) => gitSubject(host, input.repository, input.paths, `git clean -f${input.directories ? 'd' : ''}${input.ignored ? 'x' : ''}${input.dryRun ? 'n' : ''}`, { risk: 'destructive' }),
+	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, `git clean -f${input.directories ? 'd' : ''}${input.ignored ? 'x' : ''}${input.dryRun ? 'n' : ''}`, { risk: 'destructive' }),
 	async handler(input, ctx) {
-		const repo = await openRepository(ctx.host, input.repository);
-		const { pathspecs } = await resolvePaths(ctx.host, repo, input.paths);
+		const { repo, pathspecs } = ctx.plan;
 		const flags = ['-f', ...(input.directories ? ['-d'] : []), ...(input.ignored ? ['-x'] : []), ...(input.dryRun ? ['-n'] : [])];
 		const result = await gitWrite(repo, ['--literal-pathspecs', 'clean', ...flags, '--', ...pathspecs], ctx, { maxBytes: 256 * 1024 });
 		return { text: gitReport(result, 'Nothing to clean.'), truncated: result.truncated };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
 import type { TaskRunResult } from '../../core/host/tasksHost';
-import { defineTool, ToolError, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 
 const headerRoom = 4096;
 /** The gate must not abort before the task's own timeout has terminated it and reported. */
@@ -106,17 +107,20 @@ const runTask = defineTool({
 	output: runShape,
 	annotations: { title: 'Run a task', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 	timeoutMs: callTimeoutMs,
-	async describe(input, host) {
+	async prepare(input, host) {
 		requireTasks(host);
 		const task = await host.tasks.find(input.label);
 		return {
-			task: { label: task.label, ...(task.command ? { command: task.command } : {}) },
-			summary: `run task ${task.label}${task.command ? `: ${task.command}` : ''}`,
+			subject: {
+				task: { label: task.label, ...(task.command ? { command: task.command } : {}) },
+				summary: `run task ${task.label}${task.command ? `: ${task.command}` : ''}`,
+			},
+			plan: { task },
 		};
 	},
 	async handler(input, ctx) {
 		requireTasks(ctx.host);
-		const task = await ctx.host.tasks.find(input.label);
+		const { task } = ctx.plan;
 		const run = await ctx.host.tasks.run({
 			label: input.label,
 			background: input.background ?? task.isBackground,
@@ -163,9 +167,12 @@ const terminateTask = defineTool({
 	input: z.object({ id: idSchema }),
 	output: runShape,
 	annotations: { title: 'Terminate a task', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-	describe(input, host) {
+	prepare(input, host) {
 		const run = host.tasks.available ? host.tasks.status(input.id) : undefined;
-		return { ...(run ? { task: { label: run.label, ...(run.command ? { command: run.command } : {}) } } : {}), summary: `terminate ${input.id}${run ? ` (${run.label})` : ''}` };
+		return {
+			subject: { ...(run ? { task: { label: run.label, ...(run.command ? { command: run.command } : {}) } } : {}), summary: `terminate ${input.id}${run ? ` (${run.label})` : ''}` },
+			plan: undefined,
+		};
 	},
 	async handler(input, ctx) {
 		requireTasks(ctx.host);

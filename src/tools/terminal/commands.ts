@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
 import type { CommandHandleInfo, CommandResult } from '../../core/host/terminalHost';
-import { defineTool, ToolError, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 
 /** Room kept for the result's header lines when the output is capped to the client's budget. */
 const headerRoom = 2048;
@@ -118,15 +119,15 @@ const runCommand = defineTool({
 	output: z.object({ ...resultShape, output: z.string().optional(), handle: handleShape.optional() }),
 	annotations: { title: 'Run a command', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 	timeoutMs: callTimeoutMs,
-	async describe(input, host) {
+	async prepare(input, host) {
 		const cwd = await resolveCwd(host, input.cwd);
 		const line = shownLine(input.line, input.env);
-		return { command: { line, cwd }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` };
+		return { subject: { command: { line, cwd }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` }, plan: { cwd } };
 	},
 	async handler(input, ctx) {
 		const { host } = ctx;
 		requireTerminal(host);
-		const cwd = await resolveCwd(host, input.cwd);
+		const { cwd } = ctx.plan;
 		const limits = host.terminal.limits();
 		const timeoutMs = Math.min(input.timeoutMs ?? limits.defaultTimeoutMs, limits.maxTimeoutMs);
 		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}) };
@@ -208,9 +209,9 @@ const killCommand = defineTool({
 	input: z.object({ handle: handleSchema }),
 	output: z.object({ handle: handleShape }),
 	annotations: { title: 'Kill a background command', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-	describe(input, host) {
+	prepare(input, host) {
 		const handle = host.terminal.available ? host.terminal.list().find((candidate) => candidate.id === input.handle) : undefined;
-		return { summary: `kill ${input.handle}${handle ? `: ${firstLine(handle.line)}` : ''}` };
+		return { subject: { summary: `kill ${input.handle}${handle ? `: ${firstLine(handle.line)}` : ''}` }, plan: undefined };
 	},
 	async handler(input, ctx) {
 		requireTerminal(ctx.host);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticSeverity, FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { encodeText } from '../../core/host/textEncoding';
 
 const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { TaskInfo, TaskProblem, TaskRunRequest, TaskRunResult, TasksHost } from '../../core/host/tasksHost';
-import { ToolError } from '../../core/tools/toolSpec';
+import { ToolError } from '../../core/base/errors';
 import { OutputCapture, shellQuote } from '../../node/terminal/childCommand';
 
 /** Problem matchers publish shortly after the process ends; wait for the diagnostics to go quiet this long. */

@@ -1,12 +1,13 @@
-// A real Host for file-tool tests: NodePathJail + NodeFilesHost over temp folders; terminal and tasks are off.
+// A real Host for tool tests: the Node adapters (the ones createWorkbench gets without the editor) and the path jail
+// over temp folders.
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { FolderExcludes } from '../../../src/core/host/filesHost';
 import type { Host, WorkspaceFolderInfo } from '../../../src/core/host/host';
-import type { ToolContext } from '../../../src/core/tools/toolSpec';
-import { NodeFilesHost } from '../../../src/node/files/nodeFilesHost';
+import type { AnyToolSpec, Prepared, ToolResult } from '../../../src/core/tools/toolSpec';
 import { NodePathJail } from '../../../src/node/files/pathJail';
+import { nodeAdapters } from '../../../src/node/nodeAdapters';
 
 export interface TestHost {
 	readonly host: Host;
@@ -25,21 +26,44 @@ export async function createTestHost(names: readonly string[] = ['ws'], excludes
 		await mkdir(path, { recursive: true });
 		folders.push({ name: basename(path), path, uri: `file://${path}`, index });
 	}
-	const host = {
-		workspace: {
-			folders: () => folders,
-			isTrusted: () => true,
-			versions: { editor: 'test', appName: 'test', extension: 'test' },
-			enabledFamilies: () => ['files'],
+	const adapters = nodeAdapters({ folders, files: { excludes: () => excludes ?? { files: [], search: [] } } });
+	const host: Host = { ...adapters, jail: new NodePathJail(() => folders) };
+	return {
+		host,
+		folders,
+		base,
+		dispose: async () => {
+			await adapters.terminal.dispose();
+			await rm(base, { recursive: true, force: true });
 		},
-		jail: new NodePathJail(() => folders),
-		files: new NodeFilesHost({ excludes: () => excludes ?? { files: [], search: [] } }),
-		terminal: { available: false },
-		tasks: { available: false },
-	} as unknown as Host;
-	return { host, folders, base, dispose: () => rm(base, { recursive: true, force: true }) };
+	};
 }
 
-export function testContext(host: Host, signal: AbortSignal = new AbortController().signal): ToolContext {
-	return { host, signal, progress() {}, maxOutputBytes: 256 * 1024 };
+export interface RunOptions {
+	readonly signal?: AbortSignal;
+	readonly maxOutputBytes?: number;
+}
+
+/** A tool's preparation of these arguments: the subject the policy and the approval card see, and the plan. */
+export async function prepareTool(spec: AnyToolSpec, args: unknown, host: Host): Promise<Prepared<unknown>> {
+	const input = spec.input.parse(args);
+	return (await spec.prepare?.(input, host)) ?? { subject: {}, plan: undefined };
+}
+
+/**
+ * A tool's own two steps, in the gate's order (parse, prepare, run the handler with the plan), without the gate's
+ * policy, approval or audit: for tests of what a tool itself does. Calls through the gate use startWorkbench.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the structured result of many shapes
+export async function runTool(spec: AnyToolSpec, args: unknown, host: Host, options: RunOptions = {}): Promise<ToolResult<any>> {
+	const input = spec.input.parse(args);
+	const prepared = (await spec.prepare?.(input, host)) ?? { subject: {}, plan: undefined };
+	return spec.handler(input, {
+		host,
+		signal: options.signal ?? new AbortController().signal,
+		progress() {},
+		maxOutputBytes: options.maxOutputBytes ?? 256 * 1024,
+		plan: prepared.plan,
+		subject: prepared.subject,
+	});
 }

@@ -1,54 +1,45 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ApprovalBroker } from '../../../src/core/gate/approvals';
-import type { AuditEntry, AuditRecord, AuditSink } from '../../../src/core/audit/auditRecord';
-import { Gate, type GateDeps, type GateSettings } from '../../../src/core/gate/gate';
-import type { Host, WorkspaceFolderInfo } from '../../../src/core/host/host';
-import { silentLogger } from '../../../src/core/base/log';
-import { Metrics } from '../../../src/core/gate/metrics';
+import type { AuditRecord } from '../../../src/core/audit/auditRecord';
+import type { ApprovalBroker } from '../../../src/core/gate/approvals';
+import type { Gate } from '../../../src/core/gate/gate';
+import type { Metrics } from '../../../src/core/gate/metrics';
 import type { PolicySettings } from '../../../src/core/gate/policy';
-import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
-import type { AnyToolSpec, ToolFamily } from '../../../src/core/tools/toolSpec';
-import { NodeFilesHost } from '../../../src/node/files/nodeFilesHost';
-import { NodePathJail } from '../../../src/node/files/pathJail';
-import { WorkbenchServer } from '../../../src/node/server/workbenchServer';
-import { workspaceTools } from '../../../src/tools/workspace/index';
-
-/** Keeps entries in memory, chained like the real store, so gate tests can read what was recorded. */
-export class MemoryAudit implements AuditSink {
-	readonly records: AuditRecord[] = [];
-	async append(entry: AuditEntry): Promise<AuditRecord> {
-		const prev = this.records.at(-1)?.hash ?? '';
-		const record = { ...entry, seq: this.records.length + 1, prev, hash: createHash('sha256').update(prev + JSON.stringify(entry)).digest('hex') };
-		this.records.push(record);
-		return record;
-	}
-}
+import type { Host, WorkspaceFolderInfo } from '../../../src/core/host/host';
+import type { AnyResourceSpec } from '../../../src/core/tools/resourceSpec';
+import type { AnyToolSpec } from '../../../src/core/tools/toolSpec';
+import type { AuditStore } from '../../../src/node/audit/auditStore';
+import { nodeAdapters, type NodeAdapterOptions } from '../../../src/node/nodeAdapters';
+import type { WorkbenchServer } from '../../../src/node/server/workbenchServer';
+import { createWorkbench, defaultSettings, type Workbench, type WorkbenchSettings } from '../../../src/node/workbench';
+import { workspaceTools } from '../../../src/tools/workspace';
 
 export interface WorkbenchOptions {
+	/** The tools to offer; workspace_info is always there. Pass `allTools` for everything the extension ships. */
 	readonly tools?: readonly AnyToolSpec[];
+	readonly resources?: readonly AnyResourceSpec[];
 	readonly folderCount?: number;
 	readonly trusted?: boolean;
 	readonly policy?: Partial<PolicySettings>;
-	readonly approvalTimeoutMs?: number;
+	/** Any other setting, over the extension's defaults. */
+	readonly settings?: Partial<Omit<WorkbenchSettings, 'policy'>>;
 	readonly useSocket?: boolean;
-	readonly settings?: Partial<GateSettings>;
-	readonly rateLimit?: GateDeps['rateLimit'];
-	readonly idleTimeoutMs?: number;
-	readonly maxBodyBytes?: number;
-	/** The real JSONL store, say, instead of the in-memory chain. */
-	readonly auditSink?: AuditSink;
+	readonly files?: NodeAdapterOptions['files'];
 }
 
 export interface TestWorkbench {
 	readonly folders: WorkspaceFolderInfo[];
+	/** Outside every folder, for files an escape must not reach. */
+	readonly outside: string;
+	readonly workbench: Workbench;
 	readonly server: WorkbenchServer;
 	readonly approvals: ApprovalBroker;
-	readonly audit: MemoryAudit;
+	/** The real JSONL store; `records` mirrors what it appended, oldest first. */
+	readonly audit: AuditStore;
+	readonly records: AuditRecord[];
 	readonly gate: Gate;
 	readonly host: Host;
 	readonly metrics: Metrics;
@@ -58,71 +49,51 @@ export interface TestWorkbench {
 	close(): Promise<void>;
 }
 
-export const ALL_FAMILIES: ToolFamily[] = ['workspace', 'files', 'git', 'terminal', 'tasks'];
-
-/** A real server on a real port with real temp folders; only the editor is absent. */
+/**
+ * The shipped composition (createWorkbench) on a real port, with real temp folders, the real audit store, redactor
+ * and command analyser; only the editor is absent (Node adapters).
+ */
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<TestWorkbench> {
 	const base = await realpath(await mkdtemp(join(tmpdir(), 'mcpwb-')));
 	const folders: WorkspaceFolderInfo[] = [];
 	for (let i = 0; i < (options.folderCount ?? 1); i++) {
 		const name = i === 0 ? 'app' : `lib${i}`;
 		const path = join(base, name);
-		await import('node:fs/promises').then((fs) => fs.mkdir(path));
+		await mkdir(path);
 		folders.push({ name, path, uri: `file://${path}`, index: i });
 	}
+	const outside = join(base, 'outside');
+	await mkdir(outside);
 	const trusted = options.trusted ?? true;
-	const host = {
-		workspace: {
-			folders: () => folders,
-			isTrusted: () => trusted,
-			versions: { editor: '1.139.1', appName: 'test', extension: '0.0.0-test' },
-			enabledFamilies: () => ALL_FAMILIES,
-		},
-		jail: new NodePathJail(() => folders),
-		files: new NodeFilesHost(),
-	} as unknown as Host;
-	const registry = new ToolRegistry([...workspaceTools, ...(options.tools ?? [])]);
-	const approvals = new ApprovalBroker(
-		{ now: Date.now, setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-		() => options.approvalTimeoutMs ?? 60_000,
-		() => folders,
-	);
-	const audit = new MemoryAudit();
-	const sink = options.auditSink ?? audit;
-	const metrics = new Metrics();
-	const settings: GateSettings = {
-		trusted,
-		families: ALL_FAMILIES,
-		policy: { tools: {}, rules: [], sensitivePaths: [], ...options.policy },
-		callTimeoutMs: 30_000,
-		maxOutputBytes: 256 * 1024,
-		...options.settings,
-	};
-	const gate = new Gate({
-		registry,
-		host,
-		approvals,
-		audit: sink,
+	const adapters = nodeAdapters({ folders, trusted, versions: { editor: '1.139.1', appName: 'test', extension: '0.0.0-test' }, ...(options.files ? { files: options.files } : {}) });
+	// No rate limit unless a test sets one: a property test makes more calls a minute than the default allows.
+	const settings = defaultSettings({ trusted, approvalTimeoutMs: 60_000, callTimeoutMs: 30_000, rateLimits: {}, ...options.settings, policy: options.policy ?? {} });
+	const workbench = createWorkbench({
+		version: '0.0.0-test',
+		adapters,
 		settings: () => settings,
-		rateLimit: options.rateLimit ?? { check: () => ({ ok: true }) },
-		metrics,
-		redact: { value: (v) => v, text: (t) => t },
-		hash: (text) => createHash('sha256').update(text).digest('hex'),
-		log: silentLogger,
+		auditFolder: join(base, 'audit'),
+		tools: [...workspaceTools, ...(options.tools ?? [])],
+		resources: options.resources ?? [],
+		useSocket: options.useSocket ?? false,
 	});
-	const server = new WorkbenchServer({ version: '0.0.0-test', registry, gate, offer: () => settings, log: silentLogger, useSocket: options.useSocket ?? false, idleTimeoutMs: options.idleTimeoutMs, maxBodyBytes: options.maxBodyBytes, metricsText: () => metrics.toPrometheus() });
-	await server.start();
-	const connection = server.current;
+	const records: AuditRecord[] = [];
+	const subscription = workbench.audit.onDidAppend((record) => records.push(record));
+	await workbench.server.start();
+	const connection = workbench.server.current;
 	if (!connection) throw new Error('server did not start');
 	const clients: Client[] = [];
 	return {
 		folders,
-		server,
-		approvals,
-		audit,
-		gate,
-		host,
-		metrics,
+		outside,
+		workbench,
+		server: workbench.server,
+		approvals: workbench.approvals,
+		audit: workbench.audit,
+		records,
+		gate: workbench.gate,
+		host: workbench.host,
+		metrics: workbench.metrics,
 		url: connection.url,
 		secret: connection.secret,
 		async connect(name = 'test-client') {
@@ -133,8 +104,9 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		},
 		async close() {
 			await Promise.allSettled(clients.map((c) => c.close()));
-			approvals.dispose();
-			await server.dispose();
+			subscription.dispose();
+			await workbench.dispose();
+			await adapters.terminal.dispose();
 			await rm(base, { recursive: true, force: true });
 		},
 	};

@@ -17,7 +17,7 @@ function mutatingTool(runs: string[], folder: () => string) {
 		risk: 'write',
 		input: z.object({ value: z.string(), file: z.string().default('out.txt') }),
 		annotations: { destructiveHint: false },
-		describe: (input) => ({ paths: [join(folder(), input.file)], summary: `write ${input.value}` }),
+		prepare: (input) => ({ subject: { paths: [join(folder(), input.file)], summary: `write ${input.value}` }, plan: undefined }),
 		async handler({ value }) {
 			runs.push(value);
 			return { text: `wrote ${value}` };
@@ -75,7 +75,7 @@ describe('gate: approvals', () => {
 	const runs: string[] = [];
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path), sleeper, noisy], approvalTimeoutMs: 300, settings: { maxOutputBytes: 1000 } });
+		wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path), sleeper, noisy], settings: { maxOutputBytes: 1000, approvalTimeoutMs: 300 } });
 	});
 	after(() => wb.close());
 
@@ -92,7 +92,7 @@ describe('gate: approvals', () => {
 		const result = await pending;
 		assert.equal(result.isError, false);
 		assert.deepEqual(runs, ['A']);
-		const record = wb.audit.records.at(-1);
+		const record = wb.records.at(-1);
 		assert.equal(record?.decision, 'approve');
 		assert.equal(record?.decidedBy, 'user');
 		assert.equal(record?.outcome, 'ok');
@@ -124,7 +124,7 @@ describe('gate: approvals', () => {
 		assert.equal(result.isError, true);
 		assert.match(result.text, /use the staging folder/);
 		assert.deepEqual(runs, []);
-		const record = wb.audit.records.at(-1);
+		const record = wb.records.at(-1);
 		assert.equal(record?.decision, 'deny');
 		assert.equal(record?.outcome, 'denied');
 		assert.equal(record?.reason, 'use the staging folder');
@@ -136,7 +136,7 @@ describe('gate: approvals', () => {
 		assert.equal(result.isError, true);
 		assert.match(result.text, /nobody approved it in time/);
 		assert.deepEqual(runs, []);
-		assert.equal(wb.audit.records.at(-1)?.decidedBy, 'timeout');
+		assert.equal(wb.records.at(-1)?.decidedBy, 'timeout');
 		assert.equal(wb.approvals.pending().length, 0);
 	});
 
@@ -149,7 +149,7 @@ describe('gate: approvals', () => {
 		const result = await pending;
 		assert.equal(result.isError, true);
 		assert.equal(wb.approvals.pending().length, 0);
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+		assert.equal(wb.records.at(-1)?.outcome, 'cancelled');
 		assert.deepEqual(runs, []);
 	});
 
@@ -162,7 +162,7 @@ describe('gate: approvals', () => {
 		wb.approvals.decide(request.id, { kind: 'allowSession', scope: 'pattern' });
 		await first;
 		assert.equal((await call(wb, 'mutate', { value: '2', file: 'src/deep/b.txt' })).isError, false, 'covered by the grant');
-		assert.equal(wb.audit.records.at(-1)?.decidedBy.startsWith('grant:'), true);
+		assert.equal(wb.records.at(-1)?.decidedBy.startsWith('grant:'), true);
 		const outside = call(wb, 'mutate', { value: '3', file: 'docs/c.txt' });
 		await waitFor(() => wb.approvals.pending().length === 1, 'a request outside the pattern');
 		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
@@ -184,7 +184,7 @@ describe('gate: approvals', () => {
 		const result = await call(wb, 'sleeper', { ms: 10_000 });
 		assert.equal(result.isError, true);
 		assert.match(result.text, /timed out after 200 ms/);
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'timeout');
+		assert.equal(wb.records.at(-1)?.outcome, 'timeout');
 	});
 
 	test('client cancellation aborts a running tool', async () => {
@@ -193,7 +193,7 @@ describe('gate: approvals', () => {
 		controller.abort();
 		const result = await pending;
 		assert.equal(result.isError, true);
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+		assert.equal(wb.records.at(-1)?.outcome, 'cancelled');
 	});
 
 	test('output is capped with its head and tail kept', async () => {
@@ -203,7 +203,7 @@ describe('gate: approvals', () => {
 		assert.match(result.text, /^start /);
 		assert.match(result.text, / end$/);
 		assert.match(result.text, /output capped at 1000 bytes/);
-		assert.equal(wb.audit.records.at(-1)?.truncated, true);
+		assert.equal(wb.records.at(-1)?.truncated, true);
 	});
 
 	test('invalid arguments are refused before policy and recorded', async () => {
@@ -211,7 +211,7 @@ describe('gate: approvals', () => {
 		assert.equal(result.isError, true);
 		assert.match(result.text, /Invalid arguments for mutate/);
 		assert.equal(wb.approvals.pending().length, 0, 'no approval asked for a call that cannot run');
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'invalid');
+		assert.equal(wb.records.at(-1)?.outcome, 'invalid');
 	});
 
 	test('the agent cannot smuggle extra fields into what runs', async () => {
@@ -237,7 +237,7 @@ describe('gate: untrusted workspace and policy', () => {
 			const result = await call(wb, 'mutate', { value: 'x' });
 			assert.equal(result.isError, true);
 			assert.match(result.text, /not trusted/);
-			assert.equal(wb.audit.records.at(-1)?.decidedBy, 'trust');
+			assert.equal(wb.records.at(-1)?.decidedBy, 'trust');
 			assert.deepEqual(runs, []);
 		} finally {
 			await wb.close();
@@ -259,15 +259,14 @@ describe('gate: untrusted workspace and policy', () => {
 	});
 
 	test('a rate limit answers with when to retry', async () => {
-		let allowed = 2;
-		const wb = await startWorkbench({ rateLimit: { check: () => (allowed-- > 0 ? { ok: true } : { ok: false, retryAfterMs: 4200 }) } });
+		const wb = await startWorkbench({ settings: { rateLimits: { perToolPerMinute: { workspace_info: 2 } } } });
 		try {
 			assert.equal((await call(wb, 'workspace_info', {})).isError, false);
 			assert.equal((await call(wb, 'workspace_info', {})).isError, false);
 			const limited = await call(wb, 'workspace_info', {});
 			assert.equal(limited.isError, true);
-			assert.match(limited.text, /Retry after 5 s/);
-			assert.equal(wb.audit.records.at(-1)?.outcome, 'rate_limited');
+			assert.match(limited.text, /Rate limit reached for workspace_info\. Retry after (29|30) s/);
+			assert.equal(wb.records.at(-1)?.outcome, 'rate_limited');
 		} finally {
 			await wb.close();
 		}
@@ -289,11 +288,15 @@ describe('gate: property', () => {
 					runs.length = 0;
 					const approved: string[] = [];
 					const inFlight: { promise: Promise<GateResult>; controller: AbortController }[] = [];
+					let settled = 0;
 					for (const step of ops) {
 						if (step.kind === 'call') {
 							const controller = new AbortController();
-							inFlight.push({ promise: call(wb, 'mutate', { value: step.value }, controller.signal), controller });
-							await waitFor(() => wb.approvals.pending().length > 0, 'request');
+							const promise = call(wb, 'mutate', { value: step.value }, controller.signal);
+							void promise.then(() => settled++);
+							inFlight.push({ promise, controller });
+							// Every call so far is either waiting for a decision or over: none is still on its way to ask.
+							await waitFor(() => wb.approvals.pending().length + settled === inFlight.length, 'request');
 							continue;
 						}
 						const pending = wb.approvals.pending();

@@ -3,7 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parsePathInput, relativeInside, resolveWriteTarget } from '../../../../src/core/paths/pathRules';
-import { ToolError } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { createTestHost } from '../../helpers/host';
 
 describe('path rules (lexical)', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { AuditEntry } from '../../../../src/core/audit/auditRecord';
-import { canonicalJson, chainEntry, ChainVerifier, sha256Hex } from '../../../../src/node/audit/auditChain';
+import { chainEntry, ChainVerifier, sha256Hex } from '../../../../src/node/audit/auditChain';
+import { canonicalJson } from '../../../../src/core/base/canonicalJson';
 
 const baseEntry: AuditEntry = {
 	time: '2026-11-22T04:00:00.000Z',

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AuditRecord } from '../../../../src/core/audit/auditRecord';
-import { ChainVerifier, canonicalJson, recordHash } from '../../../../src/node/audit/auditChain';
+import { ChainVerifier, recordHash } from '../../../../src/node/audit/auditChain';
+import { canonicalJson } from '../../../../src/core/base/canonicalJson';
 import { AuditStore } from '../../../../src/node/audit/auditStore';
 import { auditEntry } from '../../fixtures/auditEntry';
 

@@ -3,9 +3,9 @@ import { chmod, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { ToolError } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { NodeFilesHost } from '../../../../src/node/files/nodeFilesHost';
-import { createTestHost, testContext } from '../../helpers/host';
+import { createTestHost, runTool } from '../../helpers/host';
 import { filesTools } from '../../../../src/tools/files/index';
 
 let dir: string;
@@ -35,7 +35,7 @@ test('a write that cannot be encoded fails before anything is written', async ()
 		const path = join(t.folders[0].path, 'l1.txt');
 		await writeFile(path, Buffer.from([0x63, 0x61, 0x66, 0xe9]));
 		const spec = filesTools.find((s) => s.name === 'write_file')!;
-		await assert.rejects(spec.handler(spec.input.parse({ path: 'l1.txt', content: 'price: 5 €' }), testContext(t.host)), /latin1, which cannot hold/);
+		await assert.rejects(runTool(spec, { path: 'l1.txt', content: 'price: 5 €' }, t.host), /latin1, which cannot hold/);
 		assert.deepEqual(await readFile(path), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
 		assert.deepEqual(await readdir(t.folders[0].path), ['l1.txt']);
 	} finally {

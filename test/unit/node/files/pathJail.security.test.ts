@@ -5,9 +5,10 @@ import { link, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } f
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Host } from '../../../../src/core/host/host';
-import { ToolError, type AnyToolSpec } from '../../../../src/core/tools/toolSpec';
+import { type AnyToolSpec } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { filesTools } from '../../../../src/tools/files/index';
-import { createTestHost, testContext, type TestHost } from '../../helpers/host';
+import { createTestHost, prepareTool, runTool, type TestHost } from '../../helpers/host';
 
 const SECRET = 'TOP-SECRET-SENTINEL';
 
@@ -133,22 +134,15 @@ describe('path jail security regression', () => {
 		assert.deepEqual(escaped, []);
 	});
 
-	test('every file tool refuses every attempt in describe() and in its handler', async () => {
+	test('every file tool refuses every attempt in prepare(), so no handler ever runs with it', async () => {
 		assert.equal(filesTools.length, 10);
 		const escaped: string[] = [];
 		for (const tool of filesTools) {
 			for (const attempt of attempts) {
 				for (const args of callsFor(tool, attempt)) {
-					const input = tool.input.parse(args);
-					if (tool.describe) {
-						await Promise.resolve().then(() => tool.describe!(input, host)).then(
-							(subject: unknown) => escaped.push(`${tool.name}.describe ${JSON.stringify(args)} -> ${JSON.stringify(subject).slice(0, 200)}`),
-							(error: unknown) => assert.ok(error instanceof ToolError, `${tool.name}.describe ${JSON.stringify(args)}: ${String(error)}`),
-						);
-					}
-					await tool.handler(tool.input.parse(args), testContext(host)).then(
-						(result: { text: string }) => escaped.push(`${tool.name} ${JSON.stringify(args)} -> ${result.text.slice(0, 200)}`),
-						(error: unknown) => assert.ok(error instanceof ToolError, `${tool.name} ${JSON.stringify(args)}: ${String(error)}`),
+					await prepareTool(tool, args, host).then(
+						(prepared) => escaped.push(`${tool.name}.prepare ${JSON.stringify(args)} -> ${JSON.stringify(prepared.subject).slice(0, 200)}`),
+						(error: unknown) => assert.ok(error instanceof ToolError, `${tool.name}.prepare ${JSON.stringify(args)}: ${String(error)}`),
 					);
 				}
 			}
@@ -167,24 +161,22 @@ describe('path jail security regression', () => {
 	});
 
 	test('listing and searching the whole workspace never follow links out', async () => {
-		const ctx = testContext(host);
-		const search = await findTool('search_text').handler(findTool('search_text').input.parse({ query: 'SENTINEL', includeIgnored: true }), ctx);
+		const search = await runTool(findTool('search_text'), { query: 'SENTINEL', includeIgnored: true }, host);
 		assert.equal(search.structured.matchCount, 0);
 		assert.doesNotMatch(search.text, /TOP-SECRET/);
-		const files = await findTool('find_files').handler(findTool('find_files').input.parse({ pattern: '**', includeIgnored: true }), ctx);
+		const files = await runTool(findTool('find_files'), { pattern: '**', includeIgnored: true }, host);
 		assert.deepEqual(files.structured.files.filter((f: string) => !['inside.txt', 'src/a.ts'].includes(f)), []);
-		const listing = await findTool('list_directory').handler(findTool('list_directory').input.parse({ depth: 10 }), ctx);
+		const listing = await runTool(findTool('list_directory'), { depth: 10 }, host);
 		assert.deepEqual(listing.structured.entries.filter((e: { path: string }) => e.path.includes('/') && !e.path.startsWith('src/')), []);
 		assert.equal(listing.structured.entries.find((e: { path: string }) => e.path === 'link-out-dir').type, 'symlink');
 	});
 
 	test('rename and delete act on an inside link itself, not on what it points to', async () => {
 		const ws = t.folders[0].path;
-		const ctx = testContext(host);
-		await findTool('rename_file').handler(findTool('rename_file').input.parse({ from: 'link-in', to: 'link-moved' }), ctx);
+		await runTool(findTool('rename_file'), { from: 'link-in', to: 'link-moved' }, host);
 		assert.equal((await lstat(join(ws, 'link-moved'))).isSymbolicLink(), true);
 		assert.equal((await stat(join(ws, 'src'))).isDirectory(), true);
-		await findTool('delete_file').handler(findTool('delete_file').input.parse({ path: 'link-moved' }), ctx);
+		await runTool(findTool('delete_file'), { path: 'link-moved' }, host);
 		await assert.rejects(lstat(join(ws, 'link-moved')));
 		assert.equal(await readFile(join(ws, 'src/a.ts'), 'utf8'), 'export const a = 1;\n');
 		await symlink(join(ws, 'src'), join(ws, 'link-in'));
@@ -195,7 +187,6 @@ describe('path jail security regression', () => {
 		const outsideFile = join(t.base, 'outside', 'hard-target.txt');
 		await writeFile(outsideFile, 'outside content\n');
 		await link(outsideFile, join(ws, 'hard.txt'));
-		const ctx = testContext(host);
 		try {
 			const calls: [string, Record<string, unknown>][] = [
 				['write_file', { path: 'hard.txt', content: 'pwned\n' }],
@@ -204,12 +195,12 @@ describe('path jail security regression', () => {
 			];
 			for (const [name, args] of calls) {
 				const spec = findTool(name);
-				await assert.rejects(spec.handler(spec.input.parse(args), ctx), (error: unknown) => error instanceof ToolError && /hard links/.test(error.message), name);
+				await assert.rejects(runTool(spec, args, host), (error: unknown) => error instanceof ToolError && /hard links/.test(error.message), name);
 			}
 			assert.equal(await readFile(outsideFile, 'utf8'), 'outside content\n');
 			// Deleting the link removes only the workspace's name for it; then the path can be written afresh.
-			await findTool('delete_file').handler(findTool('delete_file').input.parse({ path: 'hard.txt' }), ctx);
-			await findTool('create_file').handler(findTool('create_file').input.parse({ path: 'hard.txt', content: 'mine\n' }), ctx);
+			await runTool(findTool('delete_file'), { path: 'hard.txt' }, host);
+			await runTool(findTool('create_file'), { path: 'hard.txt', content: 'mine\n' }, host);
 			assert.equal(await readFile(join(ws, 'hard.txt'), 'utf8'), 'mine\n');
 			assert.equal(await readFile(outsideFile, 'utf8'), 'outside content\n');
 		} finally {

@@ -72,7 +72,7 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<vo
 describe('transport: refusals', () => {
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ maxBodyBytes: 64 * 1024 });
+		wb = await startWorkbench({ settings: { maxBodyBytes: 64 * 1024 } });
 	});
 	after(() => wb.close());
 
@@ -165,8 +165,8 @@ describe('transport: sessions over the SDK client', () => {
 		const structured = result.structuredContent as { folders: { name: string; path: string }[]; trusted: boolean };
 		assert.deepEqual(structured.folders.map((f) => f.path), wb.folders.map((f) => f.path));
 		assert.equal(structured.trusted, true);
-		assert.equal(wb.audit.records.at(-1)?.tool, 'workspace_info');
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'ok');
+		assert.equal(wb.records.at(-1)?.tool, 'workspace_info');
+		assert.equal(wb.records.at(-1)?.outcome, 'ok');
 	});
 
 	test('each client gets its own session; ending one leaves the other working', async () => {
@@ -252,7 +252,7 @@ describe('transport: sessions over the SDK client', () => {
 		await waitUntil(() => waitsRunning > 0);
 		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
 		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
-		await waitUntil(() => wb.audit.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
+		await waitUntil(() => wb.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
 		// No answer for a cancelled request, and its POST does not hang waiting for one.
 		const ended = await within(waiting, 5000, 'the cancelled POST to end');
 		assert.equal(ended.status, 202, ended.body);
@@ -276,12 +276,12 @@ describe('transport: sessions over the SDK client', () => {
 		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
 		const session = String(init.headers['mcp-session-id']);
 		const headers = jsonHeaders(wb.secret, { 'mcp-session-id': session });
-		const before = wb.audit.records.filter((r) => r.tool === 'wait_for_abort').length;
+		const before = wb.records.filter((r) => r.tool === 'wait_for_abort').length;
 		const waiting = rawRequest(wb, { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } }) });
 		await waitUntil(() => waitsRunning > 0);
 		assert.equal((await rawRequest(wb, { method: 'DELETE', headers })).status, 200);
-		await waitUntil(() => wb.audit.records.filter((r) => r.tool === 'wait_for_abort').length > before);
-		assert.equal(wb.audit.records.at(-1)?.outcome, 'cancelled');
+		await waitUntil(() => wb.records.filter((r) => r.tool === 'wait_for_abort').length > before);
+		assert.equal(wb.records.at(-1)?.outcome, 'cancelled');
 		await waiting;
 	});
 
@@ -310,7 +310,7 @@ describe('transport: sessions over the SDK client', () => {
 
 describe('transport: lifecycle', () => {
 	test('idle sessions expire and the client is told to start again', async () => {
-		const wb = await startWorkbench({ idleTimeoutMs: 200 });
+		const wb = await startWorkbench({ settings: { idleTimeoutMs: 200 } });
 		try {
 			const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
 			const session = String(init.headers['mcp-session-id']);

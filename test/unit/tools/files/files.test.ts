@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { FileDiagnostic, FilesHost } from '../../../../src/core/host/filesHost';
 import type { Host } from '../../../../src/core/host/host';
-import { ToolError, type AnyToolSpec, type ToolResult } from '../../../../src/core/tools/toolSpec';
+import { type AnyToolSpec, type ToolResult } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { filesTools } from '../../../../src/tools/files/index';
-import { createTestHost, testContext, type TestHost } from '../../helpers/host';
+import { createTestHost, prepareTool, runTool, type RunOptions, type TestHost } from '../../helpers/host';
 
 function tool(name: string): AnyToolSpec {
 	const found = filesTools.find((t) => t.name === name);
@@ -18,9 +19,8 @@ function tool(name: string): AnyToolSpec {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Structured = any;
 
-async function call(host: Host, name: string, args: Record<string, unknown>, ctx = testContext(host)): Promise<ToolResult<Structured>> {
-	const spec = tool(name);
-	return spec.handler(spec.input.parse(args), ctx);
+async function call(host: Host, name: string, args: Record<string, unknown>, options: RunOptions = {}): Promise<ToolResult<Structured>> {
+	return runTool(tool(name), args, host, options);
 }
 
 async function refused(host: Host, name: string, args: Record<string, unknown>, message: RegExp): Promise<void> {
@@ -61,7 +61,7 @@ describe('read_file', () => {
 	test('cuts at the size cap with a marker naming the next offset', async () => {
 		const lines = Array.from({ length: 5000 }, (_, i) => `line ${i + 1} ${'x'.repeat(40)}`).join('\n');
 		await writeFile(join(ws, 'big.txt'), lines);
-		const ctx = { ...testContext(t.host), maxOutputBytes: 8 * 1024 };
+		const ctx = { maxOutputBytes: 8 * 1024 };
 		const result = await call(t.host, 'read_file', { path: 'big.txt' }, ctx);
 		assert.equal(result.truncated, true);
 		assert.ok(Buffer.byteLength(result.text) <= 8 * 1024);
@@ -199,7 +199,7 @@ describe('search_text', () => {
 		await refused(t.host, 'search_text', { query: '(unclosed', regex: true }, /ripgrep failed: .*regex/s);
 		const controller = new AbortController();
 		controller.abort();
-		await assert.rejects(call(t.host, 'search_text', { query: 'alpha' }, testContext(t.host, controller.signal)), /cancelled/);
+		await assert.rejects(call(t.host, 'search_text', { query: 'alpha' }, { signal: controller.signal }), /cancelled/);
 	});
 });
 
@@ -213,9 +213,9 @@ describe('create_file and write_file', () => {
 		assert.deepEqual(await readdir(join(ws, 'new/dir')), ['c.ts']);
 		await refused(t.host, 'create_file', { path: 'src', content: 'x', overwrite: true }, /directory/);
 		const create = tool('create_file');
-		await assert.rejects(Promise.resolve(create.describe!(create.input.parse({ path: 'src/a.ts', content: 'x' }), t.host)), /already exists/);
+		await assert.rejects(prepareTool(create, { path: 'src/a.ts', content: 'x' }, t.host), /already exists/);
 		await writeFile(join(ws, 'blob.bin'), Buffer.from([0, 1, 2]));
-		const subject = await create.describe!(create.input.parse({ path: 'blob.bin', content: 'text now', overwrite: true }), t.host);
+		const { subject } = await prepareTool(create, { path: 'blob.bin', content: 'text now', overwrite: true }, t.host);
 		assert.deepEqual(subject.paths, [join(ws, 'blob.bin')]);
 		await call(t.host, 'create_file', { path: 'blob.bin', content: 'text now', overwrite: true });
 		assert.equal(await readFile(join(ws, 'blob.bin'), 'utf8'), 'text now');
@@ -231,9 +231,8 @@ describe('create_file and write_file', () => {
 		assert.equal(await readFile(join(ws, 'src/a.ts'), 'utf8'), 'changed meanwhile\n');
 	});
 
-	test('describe gives paths and a diff preview', async () => {
-		const spec = tool('write_file');
-		const subject = await spec.describe!(spec.input.parse({ path: 'src/a.ts', content: 'export const alpha = 9;\n' }), t.host);
+	test('prepare gives paths and a diff preview', async () => {
+		const { subject } = await prepareTool(tool('write_file'), { path: 'src/a.ts', content: 'export const alpha = 9;\n' }, t.host);
 		assert.deepEqual(subject.paths, [join(ws, 'src/a.ts')]);
 		assert.match(subject.diff!.unified, /^-export const alpha = 1;$/m);
 		assert.match(subject.diff!.unified, /^\+export const alpha = 9;$/m);
@@ -275,12 +274,14 @@ describe('edit_file', () => {
 		assert.equal(await readFile(join(ws, 'crlf.txt'), 'utf8'), 'uno\r\ndos\r\nthree\r\n');
 	});
 
-	test('a change between approval preview and run is refused', async () => {
+	test('the handler writes exactly the text prepare computed (the diff the approval showed)', async () => {
 		const spec = tool('edit_file');
 		const input = spec.input.parse({ path: 'src/a.ts', edits: [{ oldText: 'beta', newText: 'gamma' }] });
-		await spec.describe!(input, t.host);
-		await writeFile(join(ws, 'src/a.ts'), 'export const beta = 99;\n');
-		await assert.rejects(spec.handler(input, testContext(t.host)), /changed while the call waited for approval/);
+		const prepared = await prepareTool(spec, input, t.host);
+		const result = await spec.handler(input, { host: t.host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024, ...prepared });
+		assert.equal(result.structured && (result.structured as { applied: boolean }).applied, true);
+		assert.equal(await readFile(join(ws, 'src/a.ts'), 'utf8'), (prepared.plan as { after: string }).after);
+		assert.match(prepared.subject.diff!.unified, /^\+export const gamma = 2;$/m);
 	});
 });
 
@@ -320,12 +321,12 @@ describe('get_diagnostics and the tool list', () => {
 		assert.match((await call(t.host, 'get_diagnostics', {})).text, /No problems reported/);
 	});
 
-	test('names are snake_case verbs; read tools are read-only, writers describe themselves', () => {
+	test('names are snake_case verbs; read tools are read-only, every tool prepares its subject', () => {
 		for (const spec of filesTools) {
 			assert.match(spec.name, /^[a-z]+(_[a-z]+)+$/);
 			assert.equal(spec.family, 'files');
 			assert.equal(spec.annotations.readOnlyHint === true, spec.risk === 'read', spec.name);
-			assert.ok(spec.describe, `${spec.name} has describe()`);
+			assert.ok(spec.prepare, `${spec.name} has prepare()`);
 		}
 	});
 });

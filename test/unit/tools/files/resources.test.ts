@@ -1,40 +1,94 @@
 import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { registerFileResources } from '../../../../src/tools/files/resources';
-import { createTestHost } from '../../helpers/host';
+import { after, before, describe, test } from 'node:test';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { filesResources } from '../../../../src/tools/files/resources';
+import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
-test('workspace-file resources list and read through the jail', async () => {
-	const t = await createTestHost(['api', 'web']);
-	const server = new McpServer({ name: 'test', version: '0.0.0' });
-	const client = new Client({ name: 'test-client', version: '0.0.0' });
-	try {
-		await mkdir(join(t.folders[0].path, 'src'));
-		await writeFile(join(t.folders[0].path, 'src/a b.ts'), 'export {};\n');
-		await writeFile(join(t.folders[1].path, 'logo.bin'), Buffer.from([1, 0, 2]));
-		await mkdir(join(t.base, 'outside'));
-		await writeFile(join(t.base, 'outside/secret.txt'), 'SECRET');
-		await symlink(join(t.base, 'outside'), join(t.folders[1].path, 'out'));
-		registerFileResources(server, t.host);
-		const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-		await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+describe('workspace-file resources, through the gate over real HTTP', () => {
+	let wb: TestWorkbench;
+	let client: Client;
+	before(async () => {
+		wb = await startWorkbench({ folderCount: 2, resources: filesResources, policy: { rules: [{ tool: 'resources/read', paths: ['denied/**'], action: 'deny' }] } });
+		const [app, lib] = wb.folders;
+		await mkdir(join(app.path, 'src'));
+		await writeFile(join(app.path, 'src/a b.ts'), 'export {};\n');
+		await writeFile(join(app.path, 'src/keys.ts'), 'const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";\n');
+		await writeFile(join(app.path, '.env'), 'API_KEY=hunter2hunter2\n');
+		await mkdir(join(app.path, 'denied'));
+		await writeFile(join(app.path, 'denied/x.txt'), 'not for resources\n');
+		await writeFile(join(lib.path, 'logo.bin'), Buffer.from([1, 0, 2]));
+		await writeFile(join(wb.outside, 'secret.txt'), 'SECRET');
+		await symlink(wb.outside, join(lib.path, 'out'));
+		client = await wb.connect();
+	});
+	after(() => wb.close());
 
+	test('lists files with ignores respected, and reads text and binary', async () => {
 		const listed = await client.listResources();
-		assert.deepEqual(listed.resources.map((r) => r.uri).sort(), ['workspace-file://api/src/a%20b.ts', 'workspace-file://web/logo.bin']);
-		const text = await client.readResource({ uri: 'workspace-file://api/src/a%20b.ts' });
+		assert.deepEqual(listed.resources.map((r) => r.uri).sort(), [
+			'workspace-file://app/.env', 'workspace-file://app/denied/x.txt', 'workspace-file://app/src/a%20b.ts', 'workspace-file://app/src/keys.ts', 'workspace-file://lib1/logo.bin',
+		]);
+		const templates = await client.listResourceTemplates();
+		assert.deepEqual(templates.resourceTemplates.map((t) => t.uriTemplate), ['workspace-file://{folder}/{+path}']);
+		const text = await client.readResource({ uri: 'workspace-file://app/src/a%20b.ts' });
 		assert.equal((text.contents[0] as { text: string }).text, 'export {};\n');
-		const blob = await client.readResource({ uri: 'workspace-file://web/logo.bin' });
+		const blob = await client.readResource({ uri: 'workspace-file://lib1/logo.bin' });
 		assert.equal((blob.contents[0] as { blob: string }).blob, Buffer.from([1, 0, 2]).toString('base64'));
-		for (const uri of ['workspace-file://web/out/secret.txt', 'workspace-file://web/%2e%2e/outside/secret.txt', 'workspace-file://web/..%2foutside/secret.txt', 'workspace-file://api/../outside/secret.txt', 'workspace-file://nope/x']) {
-			await assert.rejects(client.readResource({ uri }), uri);
+		const completion = await client.complete({ ref: { type: 'ref/resource', uri: 'workspace-file://{folder}/{+path}' }, argument: { name: 'folder', value: 'l' } });
+		assert.deepEqual(completion.completion.values, ['lib1']);
+	});
+
+	test('every read leaves one audit record, counts in the metrics, and its text is redacted', async () => {
+		const before = wb.records.length;
+		const read = await client.readResource({ uri: 'workspace-file://app/src/keys.ts' });
+		const text = (read.contents[0] as { text: string }).text;
+		assert.doesNotMatch(text, /ghp_0123456789/, 'the token never leaves the server');
+		assert.match(text, /\[REDACTED:/);
+		assert.equal(wb.records.length, before + 1);
+		const record = wb.records.at(-1);
+		assert.equal(record?.tool, 'resources/read');
+		assert.equal(record?.family, 'files');
+		assert.deepEqual(record?.arguments, { uri: 'workspace-file://app/src/keys.ts' });
+		assert.equal(record?.decision, 'allow');
+		assert.equal(record?.outcome, 'ok');
+		assert.equal(record?.summary, 'read resource app/src/keys.ts');
+		assert.ok((wb.metrics.snapshot().find((m) => m.tool === 'resources/read')?.calls ?? 0) >= 1);
+	});
+
+	test('a sensitive file is refused without its content and with a record that says why', async () => {
+		await assert.rejects(client.readResource({ uri: 'workspace-file://app/.env' }), (error: Error) => {
+			assert.match(error.message, /needs the user's approval \(sensitive:\*\*\/\.env\).*read_file/);
+			assert.doesNotMatch(error.message, /hunter2/);
+			return true;
+		});
+		const record = wb.records.at(-1);
+		assert.equal(record?.decision, 'deny');
+		assert.equal(record?.decidedBy, 'sensitive:**/.env');
+		assert.equal(record?.outcome, 'denied');
+		assert.equal(record?.resultBytes, Buffer.byteLength(record?.reason ?? ''), 'only the refusal went out');
+		assert.equal(wb.approvals.pending().length, 0, 'a resource read never waits for a person');
+	});
+
+	test('a deny rule for resources/read applies', async () => {
+		await assert.rejects(client.readResource({ uri: 'workspace-file://app/denied/x.txt' }), /Denied by policy \(setting:rules\[0\]\)/);
+		assert.equal(wb.records.at(-1)?.decidedBy, 'setting:rules[0]');
+	});
+
+	test('escapes through links, encodings, .. and unknown folders are refused, each on the record', async () => {
+		const uris = [
+			'workspace-file://lib1/out/secret.txt', 'workspace-file://lib1/%2e%2e/outside/secret.txt', 'workspace-file://lib1/..%2foutside/secret.txt',
+			'workspace-file://app/../outside/secret.txt', 'workspace-file://nope/x', 'file:///etc/passwd',
+		];
+		for (const uri of uris) {
+			const before = wb.records.length;
+			await assert.rejects(client.readResource({ uri }), (error: Error) => {
+				assert.doesNotMatch(error.message, /SECRET/, uri);
+				return true;
+			}, uri);
+			assert.equal(wb.records.length, before + 1, `one record for ${uri}`);
+			assert.equal(wb.records.at(-1)?.outcome, 'invalid', uri);
 		}
-	} finally {
-		await client.close();
-		await server.close();
-		await t.dispose();
-	}
+	});
 });

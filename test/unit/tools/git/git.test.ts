@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ToolError } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { GitCancelledError, runGit } from '../../../../src/node/git/gitRunner';
 import { commitFile, createGitWorld, initRepo, sh, tool, write, type GitWorld } from './gitFixtures';
 

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnyToolSpec, CallSubject, ToolResult } from '../../../../src/core/tools/toolSpec';
 import { gitTools } from '../../../../src/tools/git';
-import { createTestHost, testContext, type TestHost } from '../../helpers/host';
+import { createTestHost, prepareTool, runTool, type TestHost } from '../../helpers/host';
 
 /** The test's own git: identity passed per call, no global or system config, nothing from the ambient GIT_* env. */
 export function sh(cwd: string, args: readonly string[], input?: string, extraEnv: Record<string, string> = {}): string {
@@ -72,20 +72,17 @@ export function tool(name: string): AnyToolSpec {
 	return found;
 }
 
-/** A workspace host plus a caller that runs a tool the way the gate does: parse, describe, run, check the output schema. */
+/** A workspace host plus a caller that runs a tool's own steps (parse, prepare, handler) and checks the output schema. */
 export async function createGitWorld(names: readonly string[] = ['ws']): Promise<GitWorld> {
 	const base = await createTestHost(names);
 	const world: GitWorld = {
 		...base,
 		async subject(name, args) {
-			const spec = tool(name);
-			return spec.describe!(spec.input.parse(args), base.host);
+			return (await prepareTool(tool(name), args, base.host)).subject;
 		},
 		async call(name, args, signal) {
 			const spec = tool(name);
-			const input = spec.input.parse(args);
-			await spec.describe?.(input, base.host);
-			const result = await spec.handler(input, testContext(base.host, signal));
+			const result = await runTool(spec, args, base.host, signal ? { signal } : {});
 			if (spec.output && !result.isError) {
 				spec.output.parse(result.structured);
 				assert.deepEqual(JSON.parse(result.text), result.structured);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createGitWorld, fastImportHistory, initRepo, tool, type GitWorld } from './gitFixtures';
-import { testContext } from '../../helpers/host';
+import { runTool } from '../../helpers/host';
 
 function data<T>(result: { structured?: unknown }): T {
 	return result.structured as T;
@@ -39,7 +39,7 @@ describe('a repository with 10,000 commits', () => {
 
 	test('a structured answer larger than the output cap loses whole commits, never half its JSON', async () => {
 		const spec = tool('git_log');
-		const result = await spec.handler(spec.input.parse({ count: 500 }), { ...testContext(world.host), maxOutputBytes: 16 * 1024 });
+		const result = await runTool(spec, { count: 500 }, world.host, { maxOutputBytes: 16 * 1024 });
 		assert.ok(Buffer.byteLength(result.text) <= 16 * 1024);
 		const parsed = JSON.parse(result.text) as { commits: unknown[]; more: boolean };
 		assert.ok(parsed.commits.length > 10 && parsed.commits.length < 500);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ToolError } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { gitTools } from '../../../../src/tools/git';
 import { redactCredentials } from '../../../../src/tools/git/redact';
 import { commitFile, createGitWorld, initRepo, sh, write, type GitWorld } from './gitFixtures';
@@ -147,14 +147,14 @@ describe('git tools refuse injection', () => {
 		sh(repo, ['reset', '-q']);
 	});
 
-	test('describe() names the repository root and every resolved path, and the command', async () => {
+	test('prepare() names the repository root and every resolved path, and the command', async () => {
 		const subject = await world.subject('git_stage', { repository: 'repo', paths: ['a.txt', 'new/file.txt'] });
 		assert.deepEqual(subject.paths, [repo, join(repo, 'a.txt'), join(repo, 'new/file.txt')]);
 		assert.equal(subject.summary, 'git add -- a.txt new/file.txt (repo)');
 		const spoof = await world.subject('git_create_branch', { repository: 'repo', name: 'x\n\rgit status' });
 		assert.equal(spoof.summary, 'git branch x git status (repo)');
 		for (const tool of gitTools) {
-			assert.ok(tool.describe, `${tool.name} has describe()`);
+			assert.ok(tool.prepare, `${tool.name} has prepare()`);
 			assert.equal(tool.annotations.readOnlyHint === true, tool.risk === 'read', tool.name);
 		}
 	});

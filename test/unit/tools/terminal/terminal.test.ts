@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Host } from '../../../../src/core/host/host';
 import type { TaskInfo, TasksHost } from '../../../../src/core/host/tasksHost';
-import { ToolError, type AnyToolSpec, type ToolContext } from '../../../../src/core/tools/toolSpec';
+import type { AnyToolSpec } from '../../../../src/core/tools/toolSpec';
+import { ToolError } from '../../../../src/core/base/errors';
 import { NodeTerminalHost } from '../../../../src/node/terminal/nodeTerminalHost';
 import { systemTools } from '../../../../src/tools/terminal/systemInfo';
 import { tasksTools } from '../../../../src/tools/tasks/index';
 import { terminalTools } from '../../../../src/tools/terminal/commands';
-import { createTestHost, testContext, type TestHost } from '../../helpers/host';
+import { createTestHost, prepareTool, runTool, type RunOptions, type TestHost } from '../../helpers/host';
 
 function tool(name: string): AnyToolSpec {
 	const found = [...terminalTools, ...tasksTools, ...systemTools].find((spec) => spec.name === name);
@@ -17,10 +18,13 @@ function tool(name: string): AnyToolSpec {
 	return found;
 }
 
-/** Parses like the gate does, then runs the handler. */
-async function call(name: string, input: unknown, ctx: ToolContext) {
-	const spec = tool(name);
-	return spec.handler(spec.input.parse(input), ctx);
+interface CallContext extends RunOptions {
+	readonly host: Host;
+}
+
+/** The tool's own steps, in the gate's order: parse, prepare, handler. */
+async function call(name: string, input: unknown, ctx: CallContext) {
+	return runTool(tool(name), input, ctx.host, ctx);
 }
 
 async function eventually(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
@@ -38,7 +42,7 @@ describe('terminal tools on the Node host', () => {
 	let fixture: TestHost;
 	let terminal: NodeTerminalHost;
 	let host: Host;
-	let ctx: ToolContext;
+	let ctx: CallContext;
 
 	before(async () => {
 		fixture = await createTestHost(['ws']);
@@ -46,7 +50,7 @@ describe('terminal tools on the Node host', () => {
 		await writeFile(join(fixture.folders[0].path, 'sub', 'a.txt'), 'alpha\n');
 		terminal = new NodeTerminalHost({ killGraceMs: 200, limits: { defaultTimeoutMs: 10_000, maxTimeoutMs: 20_000 } });
 		host = { ...fixture.host, terminal };
-		ctx = testContext(host);
+		ctx = { host };
 	});
 
 	after(async () => {
@@ -63,9 +67,8 @@ describe('terminal tools on the Node host', () => {
 		assert.match(result.text, /^exit code 4, ran as a child process/);
 	});
 
-	test('describe() shows the line and its resolved cwd, and variable names but never their values', async () => {
-		const spec = tool('run_command');
-		const subject = await spec.describe?.(spec.input.parse({ line: 'echo "$TOKEN"', cwd: 'sub', env: { TOKEN: 's3cret' } }), host);
+	test('prepare() shows the line and its resolved cwd, and variable names but never their values', async () => {
+		const { subject } = await prepareTool(tool('run_command'), { line: 'echo "$TOKEN"', cwd: 'sub', env: { TOKEN: 's3cret' } }, host);
 		assert.deepEqual(subject?.command, { line: 'TOKEN=… echo "$TOKEN"', cwd: join(fixture.folders[0].path, 'sub') });
 		assert.doesNotMatch(JSON.stringify(subject), /s3cret/);
 	});
@@ -76,8 +79,7 @@ describe('terminal tools on the Node host', () => {
 	});
 
 	test('a cwd outside the workspace is refused before anything runs', async () => {
-		const spec = tool('run_command');
-		await assert.rejects(async () => spec.describe?.(spec.input.parse({ line: 'ls', cwd: '../..' }), host), ToolError);
+		await assert.rejects(prepareTool(tool('run_command'), { line: 'ls', cwd: '../..' }, host), ToolError);
 		await assert.rejects(() => call('run_command', { line: 'ls', cwd: '/' }, ctx), ToolError);
 		await assert.rejects(() => call('run_command', { line: 'ls', cwd: 'sub/a.txt' }, ctx), /is a file, not a directory/);
 	});
@@ -205,23 +207,23 @@ describe('task tools', () => {
 	test('without VS Code the task tools say so', async () => {
 		const fixture = await createTestHost(['ws']);
 		try {
-			await assert.rejects(() => call('list_tasks', {}, testContext(fixture.host)), /only available when MCP Workbench runs inside VS Code/);
+			await assert.rejects(() => call('list_tasks', {}, { host: fixture.host }), /only available when MCP Workbench runs inside VS Code/);
 		} finally {
 			await fixture.dispose();
 		}
 	});
 
-	test('run_task describes the resolved command, and unknown labels are refused', async () => {
+	test('run_task prepares the resolved command, and unknown labels are refused', async () => {
 		const fixture = await createTestHost(['ws']);
 		try {
 			const host = { ...fixture.host, tasks: tasksHost() };
 			const spec = tool('run_task');
-			const subject = await spec.describe?.(spec.input.parse({ label: 'build' }), host);
-			assert.deepEqual(subject?.task, { label: 'build', command: 'npm run build' });
-			await assert.rejects(async () => spec.describe?.(spec.input.parse({ label: 'deploy' }), host), /No task is labelled "deploy"/);
-			const listed = await call('list_tasks', {}, testContext(host));
+			const { subject } = await prepareTool(spec, { label: 'build' }, host);
+			assert.deepEqual(subject.task, { label: 'build', command: 'npm run build' });
+			await assert.rejects(prepareTool(spec, { label: 'deploy' }, host), /No task is labelled "deploy"/);
+			const listed = await call('list_tasks', {}, { host: host });
 			assert.equal(listed.text, 'Workspace: build [build] — npm run build');
-			await assert.rejects(() => call('task_status', { id: 'task-7' }, testContext(host)), /No task run has the id task-7/);
+			await assert.rejects(() => call('task_status', { id: 'task-7' }, { host: host }), /No task run has the id task-7/);
 		} finally {
 			await fixture.dispose();
 		}

@@ -1,0 +1,178 @@
+// The one composition of MCP Workbench: everything between a client's request and the editor. The extension calls
+// it with VS Code's adapters; unit tests, benchmarks and any script that needs a real server without the editor call
+// it with the Node adapters. What they run is what ships.
+import { homedir } from 'node:os';
+import type { Disposable } from '../core/base/disposable';
+import { silentLogger, type Logger } from '../core/base/log';
+import { ApprovalBroker } from '../core/gate/approvals';
+import { Gate, type GateSettings } from '../core/gate/gate';
+import { Metrics } from '../core/gate/metrics';
+import type { PolicySettings } from '../core/gate/policy';
+import { RateLimiter, type RateLimitSettings } from '../core/gate/rateLimit';
+import { Redactor } from '../core/gate/redaction';
+import type { FilesHost } from '../core/host/filesHost';
+import type { Host, WorkspaceHost } from '../core/host/host';
+import type { TasksHost } from '../core/host/tasksHost';
+import type { TerminalHost } from '../core/host/terminalHost';
+import { commandVerdict, type CommandRule } from '../core/shell/commandPolicy';
+import type { AnyResourceSpec } from '../core/tools/resourceSpec';
+import { ToolRegistry } from '../core/tools/toolRegistry';
+import type { AnyToolSpec, ToolFamily } from '../core/tools/toolSpec';
+import { allResources, allTools } from '../tools/allTools';
+import { AuditStore, type AuditOpenReport } from './audit/auditStore';
+import { NodePathJail } from './files/pathJail';
+import { WorkbenchServer } from './server/workbenchServer';
+import { analyzeCommandLine } from './terminal/bashParser';
+
+/** Every setting the composition reads, as one snapshot; `settingsChanged()` takes a new one. */
+export interface WorkbenchSettings extends GateSettings {
+	readonly rateLimits: RateLimitSettings;
+	readonly approvalTimeoutMs: number;
+	readonly commandRules: readonly CommandRule[];
+	readonly idleTimeoutMs: number;
+	readonly maxBodyBytes: number;
+}
+
+export const ALL_FAMILIES: readonly ToolFamily[] = ['workspace', 'files', 'git', 'terminal', 'tasks'];
+
+/** The defaults of package.json's `contributes.configuration`, for hosts without the editor's settings. */
+export function defaultSettings(overrides: Partial<Omit<WorkbenchSettings, 'policy'>> & { readonly policy?: Partial<PolicySettings> } = {}): WorkbenchSettings {
+	return {
+		trusted: true,
+		families: ALL_FAMILIES,
+		callTimeoutMs: 120_000,
+		maxOutputBytes: 256 * 1024,
+		rateLimits: { defaultPerToolPerMinute: 600, perSessionPerMinute: 1200, perToolPerMinute: {} },
+		approvalTimeoutMs: 300_000,
+		commandRules: [],
+		idleTimeoutMs: 30 * 60_000,
+		maxBodyBytes: 4 * 1024 * 1024,
+		...overrides,
+		policy: { tools: {}, rules: [], sensitivePaths: [], ...overrides.policy },
+	};
+}
+
+/** The editor's side: what tools reach through the Host ports. The path jail is built here, over the folders. */
+export interface WorkbenchAdapters {
+	readonly workspace: WorkspaceHost;
+	readonly files: FilesHost;
+	readonly terminal: TerminalHost;
+	readonly tasks: TasksHost;
+}
+
+export interface WorkbenchOptions {
+	readonly version: string;
+	readonly adapters: WorkbenchAdapters;
+	/** The current settings; read once now and again on every `settingsChanged()`. */
+	readonly settings: () => WorkbenchSettings;
+	/** Where the append-only audit lives, one folder per workspace. */
+	readonly auditFolder: string;
+	/**
+	 * fsync off: a record whose write completed survives a crash of the extension host, and a call should not wait
+	 * for the disk. Five files of 10 MB keep about 100,000 records.
+	 */
+	readonly audit?: { readonly maxFileBytes?: number; readonly maxFiles?: number; readonly fsync?: boolean };
+	readonly log?: Logger;
+	/** Also listen on a private Unix socket / named pipe (VS Code's own client uses it). */
+	readonly useSocket?: boolean;
+	/** Defaults to every tool and resource template the extension ships. */
+	readonly tools?: readonly AnyToolSpec[];
+	readonly resources?: readonly AnyResourceSpec[];
+	/** Where `~` in a command line points, for the command policy. */
+	readonly home?: string;
+}
+
+export interface Workbench extends Disposable {
+	readonly host: Host;
+	readonly registry: ToolRegistry;
+	readonly approvals: ApprovalBroker;
+	readonly gate: Gate;
+	readonly audit: AuditStore;
+	/** The audit's state when it was opened (records found, a torn last line set aside). */
+	readonly auditOpened: Promise<AuditOpenReport>;
+	readonly metrics: Metrics;
+	readonly redactor: Redactor;
+	readonly server: WorkbenchServer;
+	/** The settings the gate runs with now. */
+	settings(): WorkbenchSettings;
+	/** Re-reads the settings, resets the rate limits and tells clients when the offered tools may have changed. */
+	settingsChanged(): void;
+	/** Stops the server, denies what still waits for approval, and closes the audit. */
+	dispose(): Promise<void>;
+}
+
+const INSTRUCTIONS = 'Tools for the workspace open in VS Code. Call workspace_info first. Calls that change files or run commands may wait for the user to approve them in the editor.';
+
+/**
+ * Builds registry, approvals, redactor, command analyser, audit, rate limits, metrics, gate and server, wired as the
+ * extension runs them. Nothing starts listening until `server.start()`.
+ */
+export function createWorkbench(options: WorkbenchOptions): Workbench {
+	const log = options.log ?? silentLogger;
+	let current = options.settings();
+	const { workspace, files, terminal, tasks } = options.adapters;
+	const host: Host = { workspace, files, terminal, tasks, jail: new NodePathJail(() => workspace.folders()) };
+	const registry = new ToolRegistry(options.tools ?? allTools, options.resources ?? allResources);
+	const approvals = new ApprovalBroker(
+		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+		() => current.approvalTimeoutMs,
+		() => workspace.folders(),
+	);
+	const redactor = new Redactor();
+	const audit = new AuditStore(options.auditFolder, { maxFileBytes: 10 * 1024 * 1024, maxFiles: 5, fsync: false, ...options.audit });
+	const auditOpened = audit.open();
+	// Nobody may be left without an answer: a failure to open shows in the log, and each append reports its own.
+	auditOpened.catch((error: unknown) => log.error('audit.open_failed', { error: error instanceof Error ? error.message : String(error) }));
+	const metrics = new Metrics();
+	const rateLimiter = new RateLimiter(current.rateLimits);
+	const home = options.home ?? homedir();
+	const gate = new Gate({
+		registry,
+		host,
+		approvals,
+		audit,
+		settings: () => current,
+		rateLimit: rateLimiter,
+		metrics,
+		redact: { value: (value) => redactor.redact(value), text: (text) => redactor.redactText(text) },
+		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home }),
+		commandVerdict,
+		log,
+	});
+	const server = new WorkbenchServer({
+		version: options.version,
+		registry,
+		gate,
+		host,
+		offer: () => current,
+		log,
+		useSocket: options.useSocket ?? false,
+		idleTimeoutMs: current.idleTimeoutMs,
+		maxBodyBytes: current.maxBodyBytes,
+		onSecret: (secret) => redactor.addSecret(secret),
+		metricsText: () => metrics.toPrometheus(),
+		instructions: INSTRUCTIONS,
+	});
+	return {
+		host,
+		registry,
+		approvals,
+		gate,
+		audit,
+		auditOpened,
+		metrics,
+		redactor,
+		server,
+		settings: () => current,
+		settingsChanged() {
+			current = options.settings();
+			rateLimiter.configure(current.rateLimits);
+			server.notifyToolsChanged();
+		},
+		async dispose() {
+			approvals.dispose();
+			await server.dispose();
+			await audit.close();
+		},
+	};
+}
