@@ -1,4 +1,76 @@
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** Zone paths are relative to the project, whatever the working directory of whoever runs ESLint. */
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The layers of src/, as path zones (modelled on microsoft/vscode-copilot-chat): each import is resolved to a file and
+ * refused when that file lies in a `from` of a zone whose `target` holds the importing file. src/extension.ts, the
+ * composition root, is the target of no zone; test/ and bench/ are outside src/ and may import anything.
+ */
+const layerZones = [
+	{
+		target: 'src/core',
+		from: ['src/node', 'src/tools', 'src/vscode', 'src/webview', 'src/extension.ts'],
+		message: 'core is pure logic: it imports only core (no Node I/O, no vscode, no outer layer: src/node, src/tools, src/vscode, src/webview, src/extension.ts).',
+	},
+	{
+		target: 'src/core',
+		from: 'node_modules',
+		except: ['./zod', './picomatch', './@types/picomatch', './diff'],
+		message: 'core is pure logic: of npm packages it imports only pure ones (zod, picomatch, diff); Node or editor packages belong in src/node or src/vscode.',
+	},
+	{
+		target: 'src/node',
+		from: ['src/vscode', 'src/webview', 'src/extension.ts'],
+		message: 'node holds the Node implementations of core: it imports core, node, npm packages and Node builtins (no src/vscode, src/webview, src/extension.ts).',
+	},
+	{
+		// Every file of src/node except src/node/workbench.ts, the one composition (createWorkbench).
+		target: ['src/node/*/**', 'src/node/!(workbench).ts'],
+		from: 'src/tools',
+		message: 'node does not import the tool specs in src/tools: only src/node/workbench.ts (createWorkbench, the one composition) may.',
+	},
+	{
+		target: 'src/tools',
+		from: ['src/vscode', 'src/webview', 'src/extension.ts'],
+		message: 'tools are tool specs over core\'s hosts: they import core, node, npm packages and Node builtins (no src/vscode, src/webview, src/extension.ts).',
+	},
+	{
+		target: 'src/vscode',
+		from: ['src/tools', 'src/extension.ts'],
+		message: 'vscode adapts VS Code\'s API to core\'s hosts: it imports core, node and vscode, not the tool specs in src/tools (src/node/workbench.ts composes them) nor src/extension.ts.',
+	},
+	{
+		target: 'src/vscode',
+		from: 'src/webview',
+		except: ['./protocol.ts'],
+		message: 'vscode reaches the webview only through the shared message protocol, src/webview/protocol.ts: the rest of src/webview is browser code.',
+	},
+	{
+		target: 'src/webview',
+		from: ['src/node', 'src/tools', 'src/vscode', 'src/extension.ts'],
+		message: 'webview is the panel\'s browser code: it imports only webview and core (no src/node, src/tools, src/vscode, src/extension.ts).',
+	},
+];
+
+/**
+ * Module names, not paths, so `no-restricted-imports`: only src/vscode and src/extension.ts import `vscode`; core and
+ * webview import no Node builtin (`node:*` and the bare names: fs, fs/promises, child_process, …).
+ */
+function restrictedModules(layer, { allowBuiltins }) {
+	const noBuiltin = `${layer}: no Node builtins.`;
+	return ['error', {
+		paths: [
+			{ name: 'vscode', message: `${layer}: only src/vscode and src/extension.ts import vscode.` },
+			...(allowBuiltins ? [] : builtinModules.filter((name) => !name.startsWith('_')).map((name) => ({ name, message: noBuiltin }))),
+		],
+		patterns: allowBuiltins ? [] : [{ group: ['node:*'], message: noBuiltin }],
+	}];
+}
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', 'scripts/**', 'esbuild.mjs', 'eslint.config.mjs'] },
@@ -11,19 +83,19 @@ export default tseslint.config(
 		},
 	},
 	{
-		// Layers by runtime: core is pure, tools reach the editor only through Host.
-		files: ['src/core/**/*.ts', 'src/tools/**/*.ts', 'src/node/**/*.ts'],
+		// Layers by path. Only files under src/ are targets, so only they pay for resolving their imports.
+		files: ['src/**/*.ts'],
+		ignores: ['src/extension.ts'],
+		plugins: { 'import-x': importX },
+		settings: {
+			'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+		},
 		rules: {
-			'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'only src/vscode and src/extension.ts may import vscode', allowTypeImports: false }] }],
+			'import-x/no-restricted-paths': ['error', { basePath: root, zones: layerZones }],
 		},
 	},
-	{
-		files: ['src/core/**/*.ts'],
-		rules: {
-			'no-restricted-imports': ['error', {
-				paths: [{ name: 'vscode', message: 'core is pure: no vscode' }],
-				patterns: [{ group: ['node:*', 'fs', 'child_process', 'http', 'net', '**/node/**', '**/vscode/**', '**/webview/**', '../../tools/**'], message: 'core is pure logic: no I/O, no outer layers' }],
-			}],
-		},
-	},
+	{ files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('core is pure logic', { allowBuiltins: false }) } },
+	{ files: ['src/node/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('node holds Node implementations, not VS Code ones', { allowBuiltins: true }) } },
+	{ files: ['src/tools/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('tools reach the editor only through core\'s hosts', { allowBuiltins: true }) } },
+	{ files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('webview is browser code', { allowBuiltins: false }) } },
 );
