@@ -20,7 +20,7 @@ const layerZones = [
 	{
 		target: 'src/core',
 		from: 'node_modules',
-		except: ['./zod', './picomatch', './@types/picomatch', './diff'],
+		except: ['./zod', './picomatch', './diff'],
 		message: 'core is pure logic: of npm packages it imports only pure ones (zod, picomatch, diff); Node or editor packages belong in src/node or src/vscode.',
 	},
 	{
