@@ -125,7 +125,7 @@ export async function startHarness(): Promise<Harness> {
 	try {
 		await buildPanelBundle(join(dir, 'webview.js'));
 		await esbuild.build({
-			entryPoints: [join(ROOT, 'test/unit/webviewFakeHost.ts')],
+			entryPoints: [join(ROOT, 'test/unit/webview/webviewFakeHost.ts')],
 			outfile: join(dir, 'fake-host.js'),
 			bundle: true,
 			platform: 'browser',
