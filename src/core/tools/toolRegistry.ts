@@ -1,7 +1,7 @@
-import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { z } from 'zod';
 import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
+import { UriTemplate } from './uriTemplate';
 
 export interface ListedTool {
 	readonly name: string;
