@@ -218,7 +218,9 @@ export class Gate {
 			if (!answer.approved) {
 				trail.decide('deny', answer.by, answer.reason);
 				const outcome: Outcome = answer.by === 'cancelled' ? 'cancelled' : 'denied';
-				const because = answer.by === 'timeout' ? `nobody approved it in time (${answer.reason})` : answer.reason ? `the user said: ${answer.reason}` : 'the user denied it';
+				const because = answer.by === 'timeout' ? `nobody approved it in time (${answer.reason})`
+					: answer.by === 'cancelled' ? `it was withdrawn before anyone decided (${answer.reason})`
+						: answer.reason ? `the user said: ${answer.reason}` : 'the user denied it';
 				return trail.finish(outcome, `Not run: ${because}. Do not retry the same call unless the user asks you to.`);
 			}
 			trail.decide('approve', answer.by);

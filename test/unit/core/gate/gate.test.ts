@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import type { GateResult } from '../../../../src/core/gate/gate';
 import { defineTool } from '../../../../src/core/tools/toolSpec';
+import { filesTools } from '../../../../src/tools/files';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 /** Records every run, so a test can prove what ran and with which arguments. */
@@ -222,6 +224,62 @@ describe('gate: approvals', () => {
 		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
 		await pending;
 		assert.deepEqual(runs, []);
+	});
+});
+
+describe('gate: what runs is what the person approved', () => {
+	let wb: TestWorkbench;
+	let file: string;
+	before(async () => {
+		wb = await startWorkbench({ tools: filesTools });
+		file = join(wb.folders[0].path, 'notes.txt');
+	});
+	after(() => wb.close());
+
+	async function approveNext(): Promise<void> {
+		await waitFor(() => wb.approvals.pending().length === 1, 'the approval request');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'approve' });
+	}
+
+	test('an edit approved after the file changed is refused, and the other writer keeps its text', async () => {
+		await writeFile(file, 'one\ntwo\n');
+		const pending = call(wb, 'edit_file', { path: 'notes.txt', edits: [{ oldText: 'two', newText: 'TWO' }] });
+		await waitFor(() => wb.approvals.pending().length === 1, 'the approval request');
+		assert.match(wb.approvals.pending()[0].subject.diff?.unified ?? '', /^\+TWO$/m, 'the card shows the edit');
+		// Someone else changes the file while the card is open.
+		await writeFile(file, 'one\ntwo\nthree, written by the user\n');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'approve' });
+		const result = await pending;
+		assert.equal(result.isError, true);
+		assert.match(result.text, /notes\.txt changed after the user approved it.*Nothing was changed/);
+		assert.equal(await readFile(file, 'utf8'), 'one\ntwo\nthree, written by the user\n', 'the approved edit did not land on the new text');
+		const record = wb.records.at(-1);
+		assert.equal(record?.decision, 'deny');
+		assert.equal(record?.decidedBy, 'binding');
+		assert.equal(record?.outcome, 'denied');
+	});
+
+	test('an approved edit whose file did not change writes exactly the diff the card showed', async () => {
+		await writeFile(file, 'alpha\nbeta\n');
+		const pending = call(wb, 'edit_file', { path: 'notes.txt', edits: [{ oldText: 'beta', newText: 'gamma' }] });
+		await approveNext();
+		const result = await pending;
+		assert.equal(result.isError, false, result.text);
+		assert.equal(await readFile(file, 'utf8'), 'alpha\ngamma\n');
+		assert.equal(wb.records.at(-1)?.decision, 'approve');
+	});
+
+	test('a create approved while another process created the same file is refused, and that file stays', async () => {
+		const target = join(wb.folders[0].path, 'fresh.txt');
+		const pending = call(wb, 'create_file', { path: 'fresh.txt', content: 'from the agent\n' });
+		await waitFor(() => wb.approvals.pending().length === 1, 'the approval request');
+		await writeFile(target, 'made by the user meanwhile\n');
+		wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'approve' });
+		const result = await pending;
+		assert.equal(result.isError, true);
+		assert.match(result.text, /no longer applies \(fresh\.txt already exists/);
+		assert.equal(await readFile(target, 'utf8'), 'made by the user meanwhile\n');
+		assert.equal(wb.records.at(-1)?.decidedBy, 'binding');
 	});
 });
 
