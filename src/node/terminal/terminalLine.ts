@@ -1,4 +1,4 @@
-import { shellQuote } from './childCommand';
+import { shellQuote } from '../../core/shell/quote';
 
 /**
  * The line as typed into the terminal: one `eval '…'` that changes to the working directory and runs the line in a

@@ -2,7 +2,8 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { TaskInfo, TaskProblem, TaskRunRequest, TaskRunResult, TasksHost } from '../../core/host/tasksHost';
 import { ToolError } from '../../core/base/errors';
-import { OutputCapture, shellQuote } from '../../node/terminal/childCommand';
+import { shellQuote } from '../../core/shell/quote';
+import { OutputCapture } from '../../node/terminal/outputCapture';
 
 /** Problem matchers publish shortly after the process ends; wait for the diagnostics to go quiet this long. */
 const diagnosticsQuietMs = 300;

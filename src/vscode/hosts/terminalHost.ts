@@ -3,8 +3,11 @@ import { shellLineFeatures, type BashParser } from '../../core/shell/commandPoli
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../../core/host/terminalHost';
 import type { Logger } from '../../core/base/log';
 import { loadBashParser } from '../../node/terminal/bashParser';
-import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../../node/terminal/nodeTerminalHost';
-import { ChildCommand, commandResult, defaultShell, killDescendants, OutputCapture } from '../../node/terminal/childCommand';
+import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../../node/terminal/backgroundCommands';
+import { ChildCommand, defaultShell } from '../../node/terminal/childCommand';
+import { commandResult } from '../../node/terminal/commandResult';
+import { OutputCapture } from '../../node/terminal/outputCapture';
+import { killDescendants } from '../../node/terminal/processTree';
 import { terminalLine } from '../../node/terminal/terminalLine';
 
 export interface VsCodeTerminalSettings extends TerminalLimits {
