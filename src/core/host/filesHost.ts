@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { WorkspaceFolderInfo } from './host';
 
 /** Encodings the file tools read and write. */
@@ -11,21 +12,24 @@ export interface WriteTextOptions {
 	readonly bom: boolean;
 }
 
-export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
+/** The Problems panel's severities, most severe first. */
+export const diagnosticSeveritySchema = z.enum(['error', 'warning', 'information', 'hint']);
+export type DiagnosticSeverity = z.output<typeof diagnosticSeveritySchema>;
 
 /** One entry of the Problems panel. Lines and columns are 1-based. */
-export interface FileDiagnostic {
-	/** Absolute real path. */
-	readonly path: string;
-	readonly severity: DiagnosticSeverity;
-	readonly message: string;
-	readonly line: number;
-	readonly column: number;
-	readonly endLine: number;
-	readonly endColumn: number;
-	readonly source?: string;
-	readonly code?: string;
-}
+export const fileDiagnosticSchema = z.object({
+	/** Absolute real path (get_diagnostics shows it as the agent writes paths). */
+	path: z.string(),
+	severity: diagnosticSeveritySchema,
+	message: z.string(),
+	line: z.number(),
+	column: z.number(),
+	endLine: z.number(),
+	endColumn: z.number(),
+	source: z.string().optional(),
+	code: z.string().optional(),
+});
+export type FileDiagnostic = Readonly<z.output<typeof fileDiagnosticSchema>>;
 
 /** Glob patterns (VS Code syntax, relative to the folder) that the user hides from the explorer and from search. */
 export interface FolderExcludes {

@@ -1,46 +1,54 @@
+import { z } from 'zod';
+import { diagnosticSeveritySchema } from './filesHost';
+
 /** A task as `list_tasks` shows it: what it is and the command line it will run. */
-export interface TaskInfo {
-	readonly label: string;
+export const taskInfoSchema = z.object({
+	label: z.string(),
 	/** 'Workspace' for tasks.json, else the provider ('npm', 'typescript', …). */
-	readonly source: string;
+	source: z.string(),
 	/** The task definition's type ('shell', 'process', 'npm', …). */
-	readonly type: string;
-	readonly group?: string;
-	readonly detail?: string;
+	type: z.string(),
+	group: z.string().optional(),
+	detail: z.string().optional(),
 	/** Resolved command line; undefined when the task is custom and runs no visible command. */
-	readonly command?: string;
-	readonly isBackground: boolean;
+	command: z.string().optional(),
+	isBackground: z.boolean(),
 	/** Workspace folder name, for tasks scoped to a folder. */
-	readonly folder?: string;
-}
+	folder: z.string().optional(),
+});
+export type TaskInfo = Readonly<z.output<typeof taskInfoSchema>>;
 
-export interface TaskProblem {
+/** A problem a task's problem matcher reported, in the severities of the Problems panel. */
+export const taskProblemSchema = z.object({
 	/** Absolute path of the file the problem is in. */
-	readonly path: string;
-	readonly line: number;
-	readonly column: number;
-	readonly severity: 'error' | 'warning' | 'info' | 'hint';
-	readonly message: string;
-	readonly source?: string;
-}
+	path: z.string(),
+	line: z.number(),
+	column: z.number(),
+	severity: diagnosticSeveritySchema,
+	message: z.string(),
+	source: z.string().optional(),
+});
+export type TaskProblem = Readonly<z.output<typeof taskProblemSchema>>;
 
-export interface TaskRunResult {
-	readonly id: string;
-	readonly label: string;
-	readonly command?: string;
-	readonly running: boolean;
+/** A task run as run_task and task_status report it. */
+export const taskRunSchema = z.object({
+	id: z.string(),
+	label: z.string(),
+	command: z.string().optional(),
+	running: z.boolean(),
 	/** null while running, or when the task system reported no code. */
-	readonly exitCode: number | null;
-	readonly durationMs: number;
-	/** Output captured by our pseudoterminal wrapper, ANSI stripped and capped; undefined when it could not be captured. */
-	readonly output?: string;
-	readonly truncated: boolean;
+	exitCode: z.number().nullable(),
+	durationMs: z.number(),
+	/** Output read from the task's terminal, ANSI stripped and capped; undefined when it could not be captured. */
+	output: z.string().optional(),
+	truncated: z.boolean(),
 	/** Why there is no output, or how it was captured. */
-	readonly outputNote: string;
+	outputNote: z.string(),
 	/** Diagnostics the run added or changed (the problem matcher's findings). */
-	readonly problems: readonly TaskProblem[];
-	readonly timedOut: boolean;
-}
+	problems: z.array(taskProblemSchema),
+	timedOut: z.boolean(),
+});
+export type TaskRunResult = Readonly<z.output<typeof taskRunSchema>>;
 
 export interface TaskRunRequest {
 	/** 'label', or 'source: label' when several sources share a label. */

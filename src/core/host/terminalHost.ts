@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Where a command ran: the user's visible terminal (shell integration) or a hidden child process. */
 export type RanIn = 'terminal' | 'process';
 
@@ -16,40 +18,48 @@ export interface CommandRequest {
 	readonly signal?: AbortSignal;
 }
 
-export interface CommandResult {
-	/** null when the process was killed by a signal or the terminal never reported one. */
-	readonly exitCode: number | null;
-	readonly signal: string | null;
-	readonly timedOut: boolean;
-	readonly cancelled: boolean;
-	/** stdout and stderr as they interleaved, ANSI/OSC sequences stripped, capped head + tail. */
-	readonly output: string;
-	readonly truncated: boolean;
-	/** Characters the command printed in total, before capping. */
-	readonly totalChars: number;
-	/** Many control bytes or invalid UTF-8: the text is a lossy view of binary output. */
-	readonly binary: boolean;
-	readonly durationMs: number;
-	readonly ranIn: RanIn;
-	/** Why the terminal path was not used, when it was not. */
-	readonly fallbackReason?: string;
-	/** Extra facts for the agent: "command not found", "exit code not reported by the terminal". */
-	readonly notes: readonly string[];
-}
+const ranInSchema = z.enum(['terminal', 'process']);
 
-/** A command started in the background, as `list_commands` shows it. */
-export interface CommandHandleInfo {
-	readonly id: string;
-	readonly line: string;
-	readonly cwd: string;
-	readonly startedAt: string;
-	readonly running: boolean;
-	readonly ranIn: RanIn;
+/**
+ * How a command ended and what it printed: the contract both paths (terminal, child process) fulfil, and the
+ * output schema run_command declares. One schema, so the tool's declared output cannot drift from the host's result.
+ */
+export const commandResultSchema = z.object({
+	/** null when the process was killed by a signal or the terminal never reported one. */
+	exitCode: z.number().nullable(),
+	signal: z.string().nullable(),
+	timedOut: z.boolean(),
+	cancelled: z.boolean(),
+	/** stdout and stderr as they interleaved, ANSI/OSC sequences stripped, capped head + tail. */
+	output: z.string(),
+	truncated: z.boolean(),
+	/** Characters the command printed in total, before capping. */
+	totalChars: z.number(),
+	/** Many control bytes or invalid UTF-8: the text is a lossy view of binary output. */
+	binary: z.boolean(),
+	durationMs: z.number(),
+	ranIn: ranInSchema,
+	/** Why the terminal path was not used, when it was not. */
+	fallbackReason: z.string().optional(),
+	/** Extra facts for the agent: "command not found", "exit code not reported by the terminal". */
+	notes: z.array(z.string()),
+});
+export type CommandResult = Readonly<z.output<typeof commandResultSchema>>;
+
+/** A command started in the background, as `list_commands` shows it (its result without the output, once it ended). */
+export const commandHandleSchema = z.object({
+	id: z.string(),
+	line: z.string(),
+	cwd: z.string(),
+	startedAt: z.string(),
+	running: z.boolean(),
+	ranIn: ranInSchema,
 	/** Characters printed so far; `command_output` reads from an offset into this stream. */
-	readonly totalChars: number;
+	totalChars: z.number(),
 	/** Set once the command has ended. */
-	readonly result?: CommandResult;
-}
+	result: commandResultSchema.optional(),
+});
+export type CommandHandleInfo = Readonly<z.output<typeof commandHandleSchema>>;
 
 export interface CommandOutputSlice {
 	readonly handle: CommandHandleInfo;

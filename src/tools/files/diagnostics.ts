@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { DiagnosticSeverity } from '../../core/host/filesHost';
+import { diagnosticSeveritySchema, fileDiagnosticSchema } from '../../core/host/filesHost';
 import type { Host } from '../../core/host/host';
 import { relativeInside } from '../../core/paths/pathRules';
 import type { ResolvedPath } from '../../core/paths/pathJail';
 import { defineTool, type Prepared } from '../../core/tools/toolSpec';
 import { shownPath } from './common';
 
-const SEVERITY_ORDER: readonly DiagnosticSeverity[] = ['error', 'warning', 'information', 'hint'];
+const SEVERITY_ORDER = diagnosticSeveritySchema.options;
 
 /** A diagnostic's path as the agent writes it; files outside every folder keep their absolute path. */
 function shownFor(host: Host, absolute: string): string | undefined {
@@ -27,21 +27,11 @@ export const getDiagnosticsTool = defineTool({
 	risk: 'read',
 	input: z.object({
 		path: z.string().default('').describe('File relative to the workspace folder ("<folder>/<path>" in multi-root), or absolute inside one; empty for the whole workspace.'),
-		minSeverity: z.enum(['error', 'warning', 'information', 'hint']).default('hint').describe('Leave out less severe problems.'),
+		minSeverity: diagnosticSeveritySchema.default('hint').describe('Leave out less severe problems.'),
 		limit: z.number().int().min(1).max(5000).default(500),
 	}),
 	output: z.object({
-		diagnostics: z.array(z.object({
-			path: z.string(),
-			severity: z.enum(['error', 'warning', 'information', 'hint']),
-			message: z.string(),
-			line: z.number(),
-			column: z.number(),
-			endLine: z.number(),
-			endColumn: z.number(),
-			source: z.string().optional(),
-			code: z.string().optional(),
-		})),
+		diagnostics: z.array(fileDiagnosticSchema),
 		truncated: z.boolean(),
 	}),
 	annotations: { title: 'Get diagnostics', readOnlyHint: true, idempotentHint: true, openWorldHint: false },

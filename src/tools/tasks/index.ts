@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
-import type { TaskRunResult } from '../../core/host/tasksHost';
+import { taskInfoSchema, taskRunSchema, type TaskRunResult } from '../../core/host/tasksHost';
 import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 
@@ -12,28 +12,8 @@ const defaultTaskTimeoutMs = 10 * 60 * 1000;
 const labelSchema = z.string().min(1).max(500).describe('The task label as list_tasks shows it; "source: label" when several sources share it.');
 const idSchema = z.string().regex(/^task-[0-9]+$/).describe('A run id from run_task, e.g. "task-2".');
 
-const problemShape = z.object({
-	path: z.string(),
-	line: z.number(),
-	column: z.number(),
-	severity: z.enum(['error', 'warning', 'info', 'hint']),
-	message: z.string(),
-	source: z.string().optional(),
-});
-
-const runShape = z.object({
-	id: z.string(),
-	label: z.string(),
-	command: z.string().optional(),
-	running: z.boolean(),
-	exitCode: z.number().nullable(),
-	durationMs: z.number(),
-	output: z.string().optional(),
-	truncated: z.boolean(),
-	outputNote: z.string(),
-	problems: z.array(problemShape),
-	timedOut: z.boolean(),
-});
+/** What run_task, task_status and terminate_task return: the host's run, as the host reports it. */
+const runShape = taskRunSchema;
 
 function requireTasks(host: Host): void {
 	if (!host.tasks.available) {
@@ -41,6 +21,7 @@ function requireTasks(host: Host): void {
 	}
 }
 
+/** The run as plain data for structuredContent (the host's objects may be frozen or shared). */
 function runOut(run: TaskRunResult): z.output<typeof runShape> {
 	return { ...run, problems: run.problems.map((problem) => ({ ...problem })) };
 }
@@ -75,12 +56,7 @@ const listTasks = defineTool({
 	family: 'tasks',
 	risk: 'read',
 	input: z.object({}),
-	output: z.object({
-		tasks: z.array(z.object({
-			label: z.string(), source: z.string(), type: z.string(), group: z.string().optional(), detail: z.string().optional(),
-			command: z.string().optional(), isBackground: z.boolean(), folder: z.string().optional(),
-		})),
-	}),
+	output: z.object({ tasks: z.array(taskInfoSchema) }),
 	annotations: { title: 'List tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 	async handler(_input, ctx) {
 		requireTasks(ctx.host);

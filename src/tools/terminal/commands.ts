@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
-import type { CommandHandleInfo, CommandResult } from '../../core/host/terminalHost';
+import { commandHandleSchema, commandResultSchema, type CommandHandleInfo, type CommandResult } from '../../core/host/terminalHost';
 import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 
@@ -62,37 +62,16 @@ function describeEnd(result: CommandResult): string {
 	return result.timedOut ? 'timed out' : result.cancelled ? 'killed' : result.exitCode !== null ? `exit ${result.exitCode}` : 'ended';
 }
 
-const resultShape = {
-	exitCode: z.number().nullable(),
-	signal: z.string().nullable(),
-	timedOut: z.boolean(),
-	cancelled: z.boolean(),
-	truncated: z.boolean(),
-	totalChars: z.number(),
-	binary: z.boolean(),
-	durationMs: z.number(),
-	ranIn: z.enum(['terminal', 'process']),
-	fallbackReason: z.string().optional(),
-	notes: z.array(z.string()),
-};
-
-const handleShape = z.object({
-	id: z.string(),
-	line: z.string(),
-	cwd: z.string(),
-	startedAt: z.string(),
-	running: z.boolean(),
-	ranIn: z.enum(['terminal', 'process']),
-	totalChars: z.number(),
-	result: z.object(resultShape).optional(),
-});
+/** The result without its output, which run_command returns beside it and command_output reads by offset. */
+const resultShape = commandResultSchema.omit({ output: true });
+const handleShape = commandHandleSchema.extend({ result: resultShape.optional() });
 
 function handleOut(handle: CommandHandleInfo): z.output<typeof handleShape> {
 	const { result, ...rest } = handle;
 	return result ? { ...rest, result: resultOut(result) } : rest;
 }
 
-function resultOut(result: CommandResult): z.output<z.ZodObject<typeof resultShape>> {
+function resultOut(result: CommandResult): z.output<typeof resultShape> {
 	const { output: _output, ...rest } = result;
 	return { ...rest, notes: [...rest.notes] };
 }
@@ -116,7 +95,7 @@ const runCommand = defineTool({
 		timeoutMs: z.number().int().positive().optional().describe('Kill the command after this long. Default and maximum come from the user\'s settings.'),
 		background: z.boolean().optional().describe('Return a handle at once instead of waiting for the end.'),
 	}),
-	output: z.object({ ...resultShape, output: z.string().optional(), handle: handleShape.optional() }),
+	output: resultShape.extend({ output: z.string().optional(), handle: handleShape.optional() }),
 	annotations: { title: 'Run a command', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 	timeoutMs: callTimeoutMs,
 	async prepare(input, host) {

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DiagnosticSeverity, FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
+import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
+import { severityOf } from './severity';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
 import { encodeText } from '../../core/host/textEncoding';
@@ -16,18 +17,11 @@ function samePath(a: string, b: string): boolean {
 	return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
-const SEVERITIES: Record<vscode.DiagnosticSeverity, DiagnosticSeverity> = {
-	[vscode.DiagnosticSeverity.Error]: 'error',
-	[vscode.DiagnosticSeverity.Warning]: 'warning',
-	[vscode.DiagnosticSeverity.Information]: 'information',
-	[vscode.DiagnosticSeverity.Hint]: 'hint',
-};
-
 function toFileDiagnostic(path: string, diagnostic: vscode.Diagnostic): FileDiagnostic {
 	const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
 	return {
 		path,
-		severity: SEVERITIES[diagnostic.severity],
+		severity: severityOf(diagnostic.severity),
 		message: diagnostic.message,
 		line: diagnostic.range.start.line + 1,
 		column: diagnostic.range.start.character + 1,

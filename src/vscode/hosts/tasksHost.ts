@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { TaskInfo, TaskProblem, TaskRunRequest, TaskRunResult, TasksHost } from '../../core/host/tasksHost';
 import { ToolError } from '../../core/base/errors';
+import { severityOf } from './severity';
 import { shellQuote } from '../../core/shell/quote';
 import { OutputCapture } from '../../node/terminal/outputCapture';
 
@@ -314,13 +315,6 @@ function diagnosticsSettled(expectChange: boolean): Promise<void> {
 	});
 }
 
-const severities: Record<vscode.DiagnosticSeverity, TaskProblem['severity']> = {
-	[vscode.DiagnosticSeverity.Error]: 'error',
-	[vscode.DiagnosticSeverity.Warning]: 'warning',
-	[vscode.DiagnosticSeverity.Information]: 'info',
-	[vscode.DiagnosticSeverity.Hint]: 'hint',
-};
-
 /**
  * The diagnostics of the files whose diagnostics changed during the run. The API does not say which owner (problem
  * matcher or language server) set a diagnostic, so a language server's findings in the same files show too.
@@ -336,7 +330,7 @@ function problemsIn(changed: ReadonlySet<string>): TaskProblem[] {
 				path: uri.fsPath,
 				line: diagnostic.range.start.line + 1,
 				column: diagnostic.range.start.character + 1,
-				severity: severities[diagnostic.severity],
+				severity: severityOf(diagnostic.severity),
 				message: diagnostic.message,
 				...(diagnostic.source ? { source: diagnostic.source } : {}),
 			});
