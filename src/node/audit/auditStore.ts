@@ -4,6 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AuditEntry, AuditRecord, AuditSink } from '../../core/audit/auditRecord';
 import { compileFilter, searchText, toCsv } from '../../core/audit/auditQuery';
+import { Emitter } from '../../core/base/event';
 import type { AuditFilter, CompiledAuditFilter } from '../../core/audit/auditQuery';
 import { ChainVerifier, chainEntry } from './auditChain';
 import { readUpTo } from '../files/fileBytes';
@@ -127,7 +128,10 @@ export class AuditStore implements AuditSink {
 	private searchTexts: string[] | undefined;
 	/** One string per distinct tool/decision/outcome, instead of one per record. */
 	private readonly interned = new Map<string, string>();
-	private readonly listeners = new Set<(record: AuditRecord) => void>();
+	// A failing view must not fail the tool call that is being audited: the emitter keeps listener errors apart.
+	private readonly _onDidAppend = new Emitter<AuditRecord>();
+	/** Fires once per record, after its line was written. */
+	readonly onDidAppend = this._onDidAppend.event;
 
 	constructor(private readonly folder: string, options: AuditStoreOptions = {}) {
 		this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
@@ -170,20 +174,9 @@ export class AuditStore implements AuditSink {
 			if (this.fsync) {
 				await this.handle.datasync();
 			}
-			for (const listener of [...this.listeners]) {
-				try {
-					listener(record);
-				} catch {
-					// A failing view must not fail the tool call that is being audited.
-				}
-			}
+			this._onDidAppend.fire(record);
 			return record;
 		});
-	}
-
-	onDidAppend(listener: (record: AuditRecord) => void): { dispose(): void } {
-		this.listeners.add(listener);
-		return { dispose: () => this.listeners.delete(listener) };
 	}
 
 	/** Re-reads every file and checks seq, prev and hash of each record, and that each line is exactly as written. */

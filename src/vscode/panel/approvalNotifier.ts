@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Disposable } from '../../core/base/disposable';
 import type { ApprovalBroker, ApprovalRequest } from '../../core/gate/approvals';
 
 /**
@@ -7,7 +8,7 @@ import type { ApprovalBroker, ApprovalRequest } from '../../core/gate/approvals'
  */
 export class ApprovalNotifier implements vscode.Disposable {
 	private readonly announced = new Set<string>();
-	private readonly subscription: { dispose(): void };
+	private readonly subscription: Disposable;
 
 	constructor(
 		private readonly approvals: ApprovalBroker,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApprovalBroker, ApprovalRequest, Grant } from '../../core/gate/approvals';
 import type { AuditFilter } from '../../core/audit/auditQuery';
+import { DisposableStore, type Disposable } from '../../core/base/disposable';
 import type { Metrics } from '../../core/gate/metrics';
 import type { AuditStore } from '../../node/audit/auditStore';
 import type { WorkbenchServer } from '../../node/server/workbenchServer';
@@ -34,12 +35,15 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		};
 	}
 
-	onDidChange(listener: () => void): vscode.Disposable {
-		const subscriptions = [this.approvals.onDidChange(listener), this.server.onDidChangeState(listener), this.server.onDidChangeSessions(listener)];
-		return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+	onDidChange(listener: () => void): Disposable {
+		const subscriptions = new DisposableStore();
+		subscriptions.add(this.approvals.onDidChange(listener));
+		subscriptions.add(this.server.onDidChangeState(listener));
+		subscriptions.add(this.server.onDidChangeSessions(listener));
+		return subscriptions;
 	}
 
-	onDidAppendAudit(listener: () => void): vscode.Disposable {
+	onDidAppendAudit(listener: () => void): Disposable {
 		return this.audit.onDidAppend(() => listener());
 	}
 

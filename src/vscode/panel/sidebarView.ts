@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 // Type-only: this module reaches VS Code through the objects it is handed, so unit tests can drive it directly.
 import type * as vscode from 'vscode';
 import type { AuditRecord } from '../../core/audit/auditRecord';
+import { DisposableStore, toDisposable, type Disposable } from '../../core/base/disposable';
 import {
 	parsePanelMessage, type ApprovalDecision, type AuditFilterView, type HostToPanelMessage, type PanelSnapshot, type PanelToHostMessage,
 } from '../../webview/protocol';
@@ -13,10 +14,6 @@ export const PANEL_VIEW_ID = 'mcpWorkbench.panel';
 
 /** Options for `registerWebviewViewProvider`: the panel rebuilds itself from the host on every show. */
 export const PANEL_WEBVIEW_OPTIONS = { retainContextWhenHidden: false } as const;
-
-interface Disposable {
-	dispose(): void;
-}
 
 /** What the panel needs from the gate; the gate implements it. */
 export interface PanelBackend {
@@ -85,7 +82,8 @@ function child(base: vscode.Uri, ...segments: string[]): vscode.Uri {
 }
 
 export class SidebarViewProvider implements vscode.WebviewViewProvider, Disposable {
-	private readonly viewDisposables = new Set<Disposable>();
+	/** One store per resolved view: the view reloads on every show. */
+	private readonly views = new DisposableStore();
 	private currentView: vscode.WebviewView | undefined;
 
 	/** Whether the user can see the panel now; approvals raise a notification when not. */
@@ -114,30 +112,22 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, Disposab
 			styleUri: webview.asWebviewUri(child(this.extensionUri, 'media', 'panel.css')).toString(),
 			codiconsUri: webview.asWebviewUri(child(this.extensionUri, 'dist', 'codicons', 'codicon.css')).toString(),
 		});
-		const connection = new PanelConnection(webview, this.backend, this.log);
-		const disposables: Disposable[] = [connection];
-		const disposeAll = (): void => {
-			for (const d of disposables) {
-				d.dispose();
-			}
-			this.viewDisposables.delete(handle);
+		const store = this.views.add(new DisposableStore());
+		const connection = store.add(new PanelConnection(webview, this.backend, this.log));
+		store.add(toDisposable(() => {
 			if (this.currentView === view) this.currentView = undefined;
-		};
-		const handle: Disposable = { dispose: disposeAll };
-		disposables.push(view.onDidDispose(disposeAll));
-		disposables.push(view.onDidChangeVisibility(() => {
+		}));
+		store.add(view.onDidDispose(() => this.views.delete(store)));
+		store.add(view.onDidChangeVisibility(() => {
 			// A hidden view's document is gone; the reloaded one says `ready` again when shown.
 			if (!view.visible) {
 				connection.pause();
 			}
 		}));
-		this.viewDisposables.add(handle);
 	}
 
 	dispose(): void {
-		for (const handle of [...this.viewDisposables]) {
-			handle.dispose();
-		}
+		this.views.dispose();
 	}
 }
 
@@ -149,18 +139,16 @@ export class PanelConnection implements Disposable {
 	private auditTimer: ReturnType<typeof setTimeout> | undefined;
 	private auditDirty = false;
 	private lastAuditPush = 0;
-	private readonly subscriptions: Disposable[];
+	private readonly subscriptions = new DisposableStore();
 
 	constructor(
 		private readonly webview: Pick<vscode.Webview, 'postMessage' | 'onDidReceiveMessage'>,
 		private readonly backend: PanelBackend,
 		private readonly log: (message: string) => void,
 	) {
-		this.subscriptions = [
-			webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-			backend.onDidChange(() => this.scheduleSnapshot()),
-			backend.onDidAppendAudit(() => this.scheduleAuditChanged()),
-		];
+		this.subscriptions.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+		this.subscriptions.add(backend.onDidChange(() => this.scheduleSnapshot()));
+		this.subscriptions.add(backend.onDidAppendAudit(() => this.scheduleAuditChanged()));
 	}
 
 	/** Stops pushing until the webview says `ready` again. */
@@ -173,9 +161,7 @@ export class PanelConnection implements Disposable {
 		this.ready = false;
 		clearTimeout(this.snapshotTimer);
 		clearTimeout(this.auditTimer);
-		for (const s of this.subscriptions) {
-			s.dispose();
-		}
+		this.subscriptions.dispose();
 	}
 
 	private receive(raw: unknown): void {
