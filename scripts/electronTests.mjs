@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 import {
 	cacheDir, createSampleWorkspace, HarnessError, log, makeTempDir, projectRoot, removeDir, withCleanup, withTimeout,
 	writeDriverExtension, writeUserSettings,
@@ -19,6 +20,7 @@ function npmRun(script) {
 }
 
 async function main() {
+	ensurePrerequisites('npm run test:electron', NEEDS.electron);
 	const { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } = await import('@vscode/test-electron');
 	let vsix = process.env.MCP_WORKBENCH_VSIX ? resolve(process.env.MCP_WORKBENCH_VSIX) : undefined;
 	if (!vsix) {

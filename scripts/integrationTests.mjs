@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 import {
 	createSampleWorkspace, createUiActions, ensureCodeServer, findChromium, HarnessError, installExtension, launchBrowser,
 	log, makeTempDir, openWorkbench, projectRoot, removeDir, startCodeServer, startUiBridge, withCleanup, withTimeout,
@@ -55,6 +56,7 @@ function buildVsix() {
 async function main() {
 	const started = Date.now();
 	// Cheap checks first: a missing browser fails in a second, not after the builds.
+	ensurePrerequisites('npm run test:integration', NEEDS.integration);
 	const chromiumPath = findChromium();
 	const vsix = await step('build the VSIX', buildVsix);
 	await step('bundle the integration suite', () => import('./buildIntegration.mjs'));

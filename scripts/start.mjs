@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 import {
 	createSampleWorkspace, ensureCodeServer, HarnessError, log, projectRoot, removeDir, startCodeServer,
 	withCleanup, workbenchUrl, writeUserSettings,
@@ -78,9 +79,11 @@ async function serveCodeServer(workspace) {
 }
 
 async function main() {
+	const code = args.has('--code-server') ? undefined : findOnPath('code');
+	// First, before the build: what code-server's install builds against (or only git for VS Code desktop).
+	ensurePrerequisites('npm start', code ? NEEDS.desktop : NEEDS.start);
 	build();
 	const workspace = sampleWorkspace();
-	const code = args.has('--code-server') ? undefined : findOnPath('code');
 	return code ? openInDesktop(code, workspace) : serveCodeServer(workspace);
 }
 

@@ -1,8 +1,10 @@
-// `npm test`: every check, cheapest first, stopping at the first failure: lint, type-check, unit tests (plain
-// Node, real processes and HTTP), then the integration suite inside a real VS Code.
+// `npm test`: every check, cheapest first, stopping at the first failure: the machine's prerequisites (Debian
+// packages, installed when missing: scripts/prerequisites.mjs), lint, type-check, unit tests (plain Node, real
+// processes and HTTP), then the integration suite inside a real VS Code.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
+	['prerequisites', ['node', 'scripts/prerequisites.mjs', 'test']],
 	['lint', ['npx', 'eslint', 'src', 'test']],
 	// Three programs: Node code (no DOM), the webview's browser code (no Node), and the tests that drive it in chromium.
 	['type-check', ['npm', 'run', '--silent', 'typecheck']],

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -19,6 +20,8 @@ const files = collect(join(root, 'test/unit'))
 	.map((file) => relative(root, file))
 	.filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
 	.sort();
+// chromium (the panel tests), rg and git (the file and git tools run them for real).
+ensurePrerequisites('npm run test:unit', NEEDS.unit);
 if (files.length === 0) {
 	console.error(`no unit test files match ${filters.join(' ')}`);
 	process.exit(1);
