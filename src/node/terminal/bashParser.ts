@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import { analyzeCommand, type AnalyzeOptions, type BashParser, type CommandAnalysis } from '../../core/shell/commandPolicy';
+import type { BashParser } from '../../core/shell/bashSyntax';
+import { analyzeCommand, type AnalyzeOptions, type CommandAnalysis } from '../../core/shell/commandPolicy';
 
 /**
  * Loads tree-sitter's WebAssembly runtime and the bash grammar once per process, on first use, and hands the

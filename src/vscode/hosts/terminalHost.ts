@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { shellLineFeatures, type BashParser } from '../../core/shell/commandPolicy';
+import type { BashParser } from '../../core/shell/bashSyntax';
+import { shellLineFeatures } from '../../core/shell/commandPolicy';
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../../core/host/terminalHost';
 import type { Logger } from '../../core/base/log';
 import { loadBashParser } from '../../node/terminal/bashParser';

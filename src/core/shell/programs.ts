@@ -1,0 +1,184 @@
+/**
+ * What the policy knows about programs by name: which only read (and the arguments that would make them do more),
+ * which may only print their version, and which run other commands (wrappers, shells). A program missing here is
+ * not read-only: its lines ask unless a user rule allows them. Edit here to teach the policy a program.
+ */
+import type { SubCommand } from './commandRules';
+
+/** Why these arguments make a read-only program do more than read; undefined when they do not. */
+export type ArgumentCheck = (args: readonly string[]) => string | undefined;
+
+/** Programs that read and print but never write, and the arguments that would make them do more. */
+export const readOnlyPrograms: Readonly<Record<string, ArgumentCheck>> = {
+	ls: none, cat: none, head: none, tail: none, wc: none, pwd: none, echo: none, which: none, whoami: none, id: none,
+	uname: none, true: none, false: none, basename: none, dirname: none, realpath: none, readlink: none, stat: none,
+	du: none, df: none, diff: none, cmp: none, cut: none, nl: none, grep: none, egrep: none, fgrep: none, cd: none,
+	rg: (args) => forbidPrefixes(args, ['--pre'], 'rg --pre runs a program on every file'),
+	sort: (args) => args.some((arg) => arg.startsWith('--output') || arg.startsWith('--compress-program') || /^-[^-]*o/.test(arg))
+		? 'sort -o / --compress-program write files or run programs' : undefined,
+	uniq: (args) => args.filter((arg) => !arg.startsWith('-')).length > 1 ? 'uniq with two file names writes the second' : undefined,
+	find: (args) => forbidPrefixes(args, ['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fls'], 'find -exec/-delete/-fprint run programs or change files'),
+	date: (args) => forbidPrefixes(args, ['-s', '--set'], 'date -s sets the clock'),
+	tree: (args) => forbidPrefixes(args, ['-o'], 'tree -o writes a file'),
+	git: gitVerdict,
+};
+
+/** Print their version and exit; any other argument runs code (`node script.js`). */
+export const versionOnlyPrograms: ReadonlySet<string> = new Set(['node', 'npm', 'npx', 'pnpm', 'yarn', 'python', 'python3', 'tsc', 'deno', 'bun', 'cargo', 'rustc', 'java', 'go', 'bash', 'sh']);
+
+/** Their output is their arguments, not a file's content: nothing to confine to the workspace. */
+export const noPathArguments: ReadonlySet<string> = new Set(['echo', 'pwd', 'which', 'whoami', 'id', 'uname', 'true', 'false', 'basename', 'dirname', 'date']);
+
+/** Where binaries of the system live; a program path elsewhere may be anything that borrowed a harmless name. */
+export const systemBinDirs: ReadonlySet<string> = new Set(['/bin', '/usr/bin', '/usr/local/bin', '/sbin', '/usr/sbin']);
+
+/** Git subcommands that only read; `gitVerdict` still checks their arguments. */
+const readOnlyGitCommands = new Set(['status', 'log', 'diff', 'show', 'branch', 'tag', 'remote', 'rev-parse', 'ls-files', 'blame', 'describe', 'stash', 'shortlog']);
+/** Flags that keep `git branch` and `git tag` listing rather than creating, renaming or deleting. */
+const gitListFlags = new Set(['-a', '--all', '-r', '--remotes', '-v', '-vv', '--verbose', '--list', '-l', '--show-current', '--merged', '--no-merged', '--contains', '--no-contains', '--points-at', '--no-color', '--color', '--column', '--no-column', '-n', '--sort', '--format', '--ignore-case', '-i']);
+
+/** Options of wrapper programs that take a value, so the wrapped program is found after them. */
+export const wrapperValueOptions: Readonly<Record<string, ReadonlySet<string>>> = {
+	sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir']),
+	doas: new Set(['-u', '-C']),
+	env: new Set(['-u', '--unset', '-C', '--chdir']),
+	nice: new Set(['-n', '--adjustment']),
+	nohup: new Set(),
+	command: new Set(),
+	builtin: new Set(),
+	exec: new Set(['-a']),
+	stdbuf: new Set(['-i', '-o', '-e']),
+	ionice: new Set(['-c', '-n', '-p', '-P', '-u']),
+	setsid: new Set(),
+	time: new Set(['-f', '-o']),
+	timeout: new Set(['-s', '--signal', '-k', '--kill-after']),
+	xargs: new Set(['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']),
+	watch: new Set(['-n', '--interval']),
+	chronic: new Set(),
+	unbuffer: new Set(),
+	strace: new Set(['-o', '-e', '-p', '-s']),
+	ltrace: new Set(['-o', '-e', '-p', '-s']),
+};
+
+/** Shells whose `-c` argument is a script the policy parses and checks in turn. */
+export const shells: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'fish', 'ash', 'busybox']);
+
+/** The argument check of a read-only program; undefined when the program is not read-only. */
+export function readOnlyCheck(name: string): ArgumentCheck | undefined {
+	return own(readOnlyPrograms, name);
+}
+
+/** A read-only program no argument makes do more: a glob, which only adds file names, cannot misuse it. */
+export function anyArgumentsReadOnly(name: string): boolean {
+	return readOnlyCheck(name) === none;
+}
+
+/** `node --version`: a version-only program asked for nothing but its version (`python -v` is verbose mode). */
+export function asksVersionOnly(name: string, args: readonly string[]): boolean {
+	return versionOnlyPrograms.has(name) && args.length === 1 && (args[0] === '--version' || (args[0] === '-v' && name !== 'python' && name !== 'python3'));
+}
+
+/** The programs a wrapper runs (`sudo rm`, `find -exec rm`) and the scripts a shell or eval runs (`bash -c '…'`). */
+export function innerCommands(name: string, args: readonly string[]): { commands: SubCommand[]; scripts: string[] } {
+	const commands: SubCommand[] = [];
+	const scripts: string[] = [];
+	const valueOptions = own(wrapperValueOptions, name);
+	if (valueOptions) {
+		let i = 0;
+		while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
+			if (name === 'env' && (args[i] === '-S' || args[i] === '--split-string')) {
+				scripts.push(args[i + 1] ?? '');
+				i += 2;
+				continue;
+			}
+			if (name === 'env' && args[i].startsWith('-S')) {
+				scripts.push(args[i].slice(2));
+			}
+			i += valueOptions.has(args[i]) ? 2 : 1;
+		}
+		if (args[i] === '--') {
+			i++;
+		}
+		while (i < args.length && isAssignment(args[i])) {
+			i++;
+		}
+		if (name === 'timeout' && i < args.length) {
+			i++;
+		}
+		if (i < args.length) {
+			commands.push({ program: args[i], args: args.slice(i + 1) });
+		}
+	} else if (shells.has(name)) {
+		const flag = args.findIndex((arg) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(arg));
+		if (flag >= 0 && flag + 1 < args.length) {
+			scripts.push(args[flag + 1]);
+		}
+		if (name === 'busybox' && args.length > 0) {
+			commands.push({ program: args[0], args: args.slice(1) });
+		}
+	} else if (name === 'eval' || name === 'source' || name === '.') {
+		if (name === 'eval') {
+			scripts.push(args.join(' '));
+		}
+	} else if (name === 'find') {
+		for (let i = 0; i < args.length; i++) {
+			if (['-exec', '-execdir', '-ok', '-okdir'].includes(args[i])) {
+				const end = args.findIndex((arg, index) => index > i && (arg === ';' || arg === '+'));
+				const body = args.slice(i + 1, end < 0 ? args.length : end);
+				if (body.length > 0) {
+					commands.push({ program: body[0], args: body.slice(1) });
+				}
+				i = end < 0 ? args.length : end;
+			}
+		}
+	}
+	return { commands, scripts };
+}
+
+function none(): undefined {
+	return undefined;
+}
+
+function forbidPrefixes(args: readonly string[], prefixes: readonly string[], reason: string): string | undefined {
+	return args.some((arg) => prefixes.some((prefix) => arg === prefix || arg.startsWith(`${prefix}=`) || (prefix.startsWith('--') || prefix.length > 2 ? arg.startsWith(prefix) : false)))
+		? reason : undefined;
+}
+
+function gitVerdict(args: readonly string[]): string | undefined {
+	const [sub, ...rest] = args;
+	if (sub === undefined || sub.startsWith('-')) {
+		return 'git options before the subcommand (-c, -C, --git-dir, --exec-path …) can change what runs';
+	}
+	if (!readOnlyGitCommands.has(sub)) {
+		return `git ${sub} is not a read-only git command`;
+	}
+	const writing = forbidPrefixes(rest, ['--output', '--ext-diff', '--textconv', '--exec', '--upload-pack', '--receive-pack'], 'these git options write files or run programs');
+	if (writing) {
+		return writing;
+	}
+	if (sub === 'branch' || sub === 'tag') {
+		const listing = rest.includes('--list') || rest.includes('-l');
+		const flagsOk = rest.every((arg) => !arg.startsWith('-') || gitListFlags.has(arg.split('=')[0]));
+		const positional = rest.some((arg) => !arg.startsWith('-'));
+		if (!flagsOk || (positional && !listing)) {
+			return `git ${sub} with these arguments can create, rename or delete`;
+		}
+	}
+	if (sub === 'remote' && !rest.every((arg) => arg === '-v' || arg === '--verbose')) {
+		return 'git remote with arguments can change remotes or reach the network';
+	}
+	if (sub === 'stash' && rest[0] !== 'list' && rest[0] !== 'show') {
+		return 'git stash changes the working tree (only stash list/show are read-only)';
+	}
+	return undefined;
+}
+
+/** `X=1` or `A[i]+=2`: an assignment a wrapper (`env`, `sudo`) hands to the program it runs. */
+function isAssignment(word: string): boolean {
+	return /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(word);
+}
+
+/** A table entry by program name; `constructor` or `valueOf` must not find Object.prototype's. */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+	return Object.hasOwn(table, name) ? table[name] : undefined;
+}
