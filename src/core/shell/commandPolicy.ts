@@ -4,6 +4,7 @@
  * rules (commandRules.ts) and the programs the policy knows (programs.ts). Pure: no I/O, paths compared as text.
  */
 import { children, fields, maxDepth, parseLine, syntaxProblem, textBetween, type BashParser, type BashSyntaxNode } from './bashSyntax';
+import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
 import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, systemBinDirs } from './programs';
 import { wordValue, unquoted, type Word, type WordWalk } from './words';
@@ -11,7 +12,8 @@ import { insideWorkspace, type WorkspacePlace } from './workspacePaths';
 
 export type { CommandAction, CommandRule, SubCommand } from './commandRules';
 
-export interface CommandAnalysis {
+/** The policy's verdict on a line, and the line's shape, so where it runs needs no second parse. */
+export interface CommandAnalysis extends LineShape {
 	readonly decision: CommandAction;
 	/** Why the line asks or is denied (empty when allowed by the read-only list). */
 	readonly reasons: readonly string[];
@@ -41,14 +43,37 @@ const containerTypes = new Set([
 /** `time` and `coproc` are reserved words in front of a command; the grammar reads them as its name. */
 const reservedPrefixes = new Set(['time', 'coproc']);
 
+/**
+ * The walk reads a word a level or two below where the tree holds it, so its depth only approximates the tree's.
+ * Up to this depth that cannot hide a tree deeper than maxDepth; a line the walk finds deeper, like a line with a
+ * syntax error (whose stray pieces the walk does not all reach), has its shape read again straight from its tree.
+ */
+const shapeTrustedDepth = maxDepth / 4;
+
+const featureOfNode = new Map<string, ShellFeature>([
+	['command_substitution', 'command substitution'],
+	['process_substitution', 'process substitution'],
+	['subshell', 'subshell'],
+	['&', 'background job'],
+]);
+
 /** What the analysis gathers from the line and every script in it. */
 interface Walk {
 	raise(action: CommandAction, reason?: string): void;
 	readonly subcommands: SubCommand[];
-	/** Constructs that matter to a policy: 'command substitution', 'process substitution', 'background job', 'subshell'. */
-	readonly features: Set<string>;
+	/** Constructs found anywhere, scripts given to `bash -c` included: substitutions and background jobs ask. */
+	readonly features: Set<ShellFeature>;
+	/** What the line itself holds, for where it runs. */
+	readonly line: LineRecord;
 	readonly options: AnalyzeOptions;
 	readonly parser: BashParser;
+}
+
+interface LineRecord {
+	/** Each feature of the line's own tree, with the offset it first appears at. */
+	readonly features: Map<ShellFeature, number>;
+	/** How deep the line's tree has been walked. */
+	deepest: number;
 }
 
 /** One parsed script being walked: the line itself, or a script found in it (`bash -c '…'`, backticks). */
@@ -78,28 +103,33 @@ export function analyzeCommand(line: string, options: AnalyzeOptions & { readonl
 		},
 		subcommands: [],
 		features: new Set(),
+		line: { features: new Map(), deepest: 0 },
 		options,
 		parser: options.parser,
 	};
 	if (line.trim() === '') {
 		walk.raise('ask', 'the command line is empty');
 	}
-	checkScript(line, 'the line', walk, 0);
+	const problem = checkScript(line, 'the line', walk, 0) ?? (walk.line.deepest > maxDepth ? 'it nests too deeply to check' : undefined);
 	if (walk.features.has('command substitution') || walk.features.has('process substitution')) {
 		walk.raise('ask', 'the line holds command substitution ($(…), backticks or <(…)): part of it is decided at run time');
 	}
 	if (walk.features.has('background job')) {
 		walk.raise('ask', 'the line starts a background job (&)');
 	}
-	return { decision, reasons, subcommands: walk.subcommands };
+	const features = [...walk.line.features].sort(([, a], [, b]) => a - b).map(([feature]) => feature);
+	return { decision, reasons, subcommands: walk.subcommands, features, ...(problem ? { unparsable: `the line cannot be parsed as a shell command: ${problem}` } : {}) };
 }
 
-/** Parses a line or a script found in it (`bash -c '…'`, backticks) and checks every command in it. */
-function checkScript(script: string, subject: string, walk: Walk, nesting: number): void {
+/**
+ * Parses a line or a script found in it (`bash -c '…'`, backticks) and checks every command in it. Returns why it
+ * cannot be parsed, if it cannot.
+ */
+function checkScript(script: string, subject: string, walk: Walk, nesting: number): string | undefined {
 	const parsed = parseLine(walk.parser, script);
 	if (typeof parsed === 'string') {
 		walk.raise('ask', `${subject} cannot be parsed as a shell command: ${parsed}`);
-		return;
+		return parsed;
 	}
 	try {
 		const problem = syntaxProblem(parsed.rootNode);
@@ -112,8 +142,15 @@ function checkScript(script: string, subject: string, walk: Walk, nesting: numbe
 			nesting,
 			substitution: (node, depth) => checkSubstitution(node, scope, depth),
 			expansion: (node, depth) => visit(node, scope, depth),
+			unchecked: (node, depth) => unchecked(node, scope, depth),
 		};
 		visit(parsed.rootNode, scope, 0);
+		if (nesting === 0 && (problem || walk.line.deepest >= shapeTrustedDepth)) {
+			walk.line.features.clear();
+			walk.line.deepest = 0;
+			treeShape(parsed.rootNode, 0, walk.line);
+		}
+		return problem;
 	} finally {
 		parsed.delete();
 	}
@@ -121,6 +158,9 @@ function checkScript(script: string, subject: string, walk: Walk, nesting: numbe
 
 /** Checks every command under a node; words outside commands are only searched for substitutions. */
 function visit(node: BashSyntaxNode, scope: Scope, depth: number): void {
+	if (scope.nesting === 0 && depth > scope.walk.line.deepest) {
+		scope.walk.line.deepest = depth;
+	}
 	if (depth > maxDepth) {
 		scope.walk.raise('ask', 'the line nests too deeply to check');
 		return;
@@ -156,10 +196,10 @@ function visit(node: BashSyntaxNode, scope: Scope, depth: number): void {
 		case 'comment':
 			return;
 		case '&':
-			scope.walk.features.add('background job');
+			noteFeature('background job', node, scope);
 			return;
 		case 'subshell':
-			scope.walk.features.add('subshell');
+			noteFeature('subshell', node, scope);
 			break;
 		case 'heredoc_redirect':
 			scope.walk.raise('ask', 'the line holds a here-document (<<): its text is not checked');
@@ -266,17 +306,21 @@ function checkShellVariables(node: BashSyntaxNode, scope: Scope, depth: number):
 
 /** The variable an assignment sets; its value is searched for substitutions on the way. */
 function assignmentName(node: BashSyntaxNode, scope: Scope, depth: number): string {
-	const { name, value } = assignmentParts(node);
+	const { name, nameNode, value } = assignmentParts(node);
+	if (nameNode && name.includes('[')) {
+		unchecked(nameNode, scope, depth + 1);
+	}
 	if (value) {
 		wordValue(value, scope, depth);
 	}
 	return name;
 }
 
-function assignmentParts(node: BashSyntaxNode): { name: string; value?: BashSyntaxNode } {
-	const name = fields(node).find(({ field }) => field === 'name')?.child.text ?? node.text.split('=')[0];
+function assignmentParts(node: BashSyntaxNode): { name: string; nameNode?: BashSyntaxNode; value?: BashSyntaxNode } {
+	const nameNode = fields(node).find(({ field }) => field === 'name')?.child;
+	const name = nameNode?.text ?? node.text.split('=')[0];
 	const value = fields(node).find(({ field }) => field === 'value')?.child;
-	return { name: name.replace(/\+$/, ''), ...(value ? { value } : {}) };
+	return { name: name.replace(/\+$/, ''), ...(nameNode ? { nameNode } : {}), ...(value ? { value } : {}) };
 }
 
 /** `export X=1`, `local y`, `unset z`: checked like a command named after the keyword. */
@@ -288,7 +332,10 @@ function checkDeclaration(node: BashSyntaxNode, scope: Scope, depth: number): vo
 	const words: Word[] = [{ value: keyword.text, hazards: [] }];
 	for (const child of rest) {
 		if (child.type === 'variable_assignment') {
-			const { name, value } = assignmentParts(child);
+			const { name, nameNode, value } = assignmentParts(child);
+			if (nameNode && name.includes('[')) {
+				unchecked(nameNode, scope, depth + 2);
+			}
 			const word = value ? wordValue(value, scope, depth) : { value: '', hazards: [] };
 			words.push({ value: `${name}=${word.value}`, hazards: word.hazards });
 		} else if (child.type === 'file_redirect') {
@@ -302,12 +349,16 @@ function checkDeclaration(node: BashSyntaxNode, scope: Scope, depth: number): vo
 
 /** `$(…)`, backticks, `<(…)`, `>(…)`: their commands run too, so they are checked like the line's own. */
 function checkSubstitution(node: BashSyntaxNode, scope: Scope, depth: number): void {
-	scope.walk.features.add(node.type === 'process_substitution' ? 'process substitution' : 'command substitution');
+	noteFeature(node.type === 'process_substitution' ? 'process substitution' : 'command substitution', node, scope);
 	if (!node.text.startsWith('`')) {
 		for (const child of children(node)) {
 			visit(child, scope, depth + 1);
 		}
 		return;
+	}
+	// Where the line runs depends on the line as the terminal's shell first reads it: the tree, not the reading below.
+	for (const child of children(node)) {
+		unchecked(child, scope, depth + 1);
 	}
 	// Inside backticks a backslash quotes \, ` and $, and bash parses the result again: the tree holds only the
 	// first reading, so the text is unquoted and parsed once more (this finds `echo \`rm x\`` nested inside).
@@ -398,6 +449,9 @@ function checkRedirect(node: BashSyntaxNode, scope: Scope, depth: number): void 
 		scope.walk.raise('ask', `the shell parser splits the redirection ${JSON.stringify(node.text)} into words differently from bash`);
 	}
 	if (op === '>&-' || op === '<&-') {
+		if (target) {
+			unchecked(target, scope, depth + 1);
+		}
 		return;
 	}
 	if (!target) {
@@ -465,17 +519,47 @@ function baseName(program: string): string {
 	return program.slice(program.lastIndexOf('/') + 1);
 }
 
+/** A construct that asks (substitutions, background jobs) and, in the line itself, decides where the line runs. */
+function noteFeature(feature: ShellFeature, node: BashSyntaxNode, scope: Scope): void {
+	scope.walk.features.add(feature);
+	if (scope.nesting === 0) {
+		noteLineFeature(scope.walk.line, feature, node.startIndex);
+	}
+}
+
+function noteLineFeature(line: LineRecord, feature: ShellFeature, at: number): void {
+	const seen = line.features.get(feature);
+	if (seen === undefined || at < seen) {
+		line.features.set(feature, at);
+	}
+}
+
+/** Part of the line the policy does not check: where the line runs still depends on what it holds. */
+function unchecked(node: BashSyntaxNode, scope: Scope, depth: number): void {
+	if (scope.nesting === 0) {
+		treeShape(node, depth, scope.walk.line);
+	}
+}
+
+/** Notes the features of a subtree of the line straight from the tree, as the terminal's shell would meet them. */
+function treeShape(node: BashSyntaxNode, depth: number, line: LineRecord): void {
+	const feature = featureOfNode.get(node.type);
+	if (feature) {
+		noteLineFeature(line, feature, node.startIndex);
+	}
+	line.deepest = Math.max(line.deepest, depth);
+	if (depth > maxDepth) {
+		return;
+	}
+	for (const child of children(node)) {
+		treeShape(child, depth + 1, line);
+	}
+}
+
 /** The gate's form of an analysis: the action and, for the audit, what decided it. */
 export function commandVerdict(analysis: CommandAnalysis): { action: CommandAction; rule: string } {
 	return { action: analysis.decision, rule: analysis.reasons.length > 0 ? `command:${analysis.reasons.join('; ')}` : 'command:read-only' };
 }
-
-const featureNames = new Map([
-	['command_substitution', 'command substitution'],
-	['process_substitution', 'process substitution'],
-	['subshell', 'subshell'],
-	['&', 'background job'],
-]);
 
 /** What a line holds that decides where it can run (subshells, substitutions, background jobs), or why it could not be read. */
 export function shellLineFeatures(line: string, parser: BashParser): { readonly features: readonly string[]; readonly unsupported?: string } {
@@ -487,7 +571,7 @@ export function shellLineFeatures(line: string, parser: BashParser): { readonly 
 		const features = new Set<string>();
 		let tooDeep = false;
 		const collect = (node: BashSyntaxNode, depth: number): void => {
-			const feature = featureNames.get(node.type);
+			const feature = featureOfNode.get(node.type);
 			if (feature) {
 				features.add(feature);
 			}

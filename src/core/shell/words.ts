@@ -19,6 +19,8 @@ export interface WordWalk {
 	substitution(node: BashSyntaxNode, depth: number): void;
 	/** `$X`, `${…}`, `$((…))`, `$'…'` and anything unforeseen: substitutions may hide inside. */
 	expansion(node: BashSyntaxNode, depth: number): void;
+	/** A number with parts the grammar found in it (`2#$(…)`): not checked, but where the line runs depends on them. */
+	unchecked(node: BashSyntaxNode, depth: number): void;
 }
 
 /** A word's value after quote removal, and what may make it differ at run time. */
@@ -36,8 +38,15 @@ export function wordValue(node: BashSyntaxNode, walk: WordWalk, depth: number): 
 function wordPart(node: BashSyntaxNode, first: boolean, hazards: Set<WordHazard>, walk: WordWalk, depth: number): string {
 	switch (node.type) {
 		case 'word':
-		case 'number':
 			return unquoted(node.text, first, hazards);
+		case 'number': {
+			const text = node.text;
+			// Only a `$` or a backtick in a number (`2#$(…)`) is a part of it the grammar read.
+			if (text.includes('$') || text.includes('`')) {
+				walk.unchecked(node, depth + 1);
+			}
+			return unquoted(text, first, hazards);
+		}
 		case 'raw_string':
 			return node.text.slice(1, -1);
 		case 'string':

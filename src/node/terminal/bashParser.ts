@@ -45,7 +45,8 @@ export async function analyzeCommandLine(line: string, options: AnalyzeOptions):
 		parser = await loadBashParser();
 	} catch (error) {
 		const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-		return { decision: 'ask', reasons: [`the shell parser could not be loaded: ${message}`], subcommands: [] };
+		const reason = `the shell parser could not be loaded: ${message}`;
+		return { decision: 'ask', reasons: [reason], subcommands: [], features: [], unparsable: reason };
 	}
 	return analyzeCommand(line, { ...options, parser });
 }

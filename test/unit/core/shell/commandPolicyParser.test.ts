@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { analyzeCommand, shellLineFeatures, type CommandRule } from '../../../../src/core/shell/commandPolicy';
+import { children, syntaxProblem, type BashSyntaxNode } from '../../../../src/core/shell/bashSyntax';
+import { analyzeCommand, type CommandRule } from '../../../../src/core/shell/commandPolicy';
 import { analyzeCommandLine, loadBashParser } from '../../../../src/node/terminal/bashParser';
 
 const options = { cwd: '/ws/app', workspaceRoots: ['/ws/app'] };
@@ -30,20 +31,52 @@ describe('bash parser loading', () => {
 	});
 });
 
-describe('shell line features (where a line can run)', () => {
-	test('names subshells, substitutions and background jobs', async () => {
-		const parser = await loadBashParser();
-		assert.deepEqual(shellLineFeatures('git status && ls -la', parser), { features: [] });
-		assert.deepEqual([...shellLineFeatures('(ls) & echo $(pwd) `id` <(x)', parser).features].sort(),
-			['background job', 'command substitution', 'process substitution', 'subshell']);
+describe('the line\'s shape (where it can run)', () => {
+	const shape = async (line: string) => {
+		const { features, unparsable } = analyzeCommand(line, { ...options, parser: await loadBashParser() });
+		return { features, ...(unparsable === undefined ? {} : { unparsable }) };
+	};
+
+	test('names subshells, substitutions and background jobs in the order they appear', async () => {
+		assert.deepEqual(await shape('git status && ls -la'), { features: [] });
+		assert.deepEqual(await shape('(ls) & echo $(pwd) `id` <(x)'), { features: ['subshell', 'background job', 'command substitution', 'process substitution'] });
 		// `&&`, `&>` and `|&` are not background jobs.
-		assert.deepEqual(shellLineFeatures('ls &>/dev/null && ls |& cat', parser).features, []);
+		assert.deepEqual(await shape('ls &>/dev/null && ls |& cat'), { features: [] });
+		// The policy meets the redirection before the statement it redirects; the shape keeps the line's order.
+		assert.deepEqual(await shape('(ls) > >(cat)'), { features: ['subshell', 'process substitution'] });
+	});
+
+	test('counts what the line holds inside its substitutions, backticks and here-documents', async () => {
+		assert.deepEqual(await shape('echo $( (ls) & )'), { features: ['command substitution', 'subshell', 'background job'] });
+		assert.deepEqual(await shape('echo `(ls) &`'), { features: ['command substitution', 'subshell', 'background job'] });
+		assert.deepEqual(await shape('cat <<EOF\n$(ls)\nEOF'), { features: ['command substitution'] });
+	});
+
+	test('counts parts of the line the policy reads no commands in', async () => {
+		assert.deepEqual(await shape('ls >&- $(pwd)'), { features: ['command substitution'] });
+		assert.deepEqual(await shape('a[$(pwd)]=1'), { features: ['command substitution'] });
+		assert.deepEqual(await shape('ls 2#$(pwd)'), { features: ['command substitution'] });
+	});
+
+	test('scripts handed to another shell do not count, though the policy still asks for them', async () => {
+		const parser = await loadBashParser();
+		const handed = analyzeCommand("bash -c 'sleep 1 &'", { ...options, parser });
+		assert.deepEqual(handed.features, []);
+		assert.equal(handed.unparsable, undefined);
+		assert.equal(handed.decision, 'ask');
+		assert.ok(handed.reasons.includes('the line starts a background job (&)'), handed.reasons.join(' | '));
+		assert.deepEqual(analyzeCommand("eval '(ls) & echo $(pwd)'", { ...options, parser }).features, []);
+		assert.deepEqual(analyzeCommand("bash -c 'echo \"x'", { ...options, parser }).unparsable, undefined);
 	});
 
 	test('a line the parser cannot read says so', async () => {
-		const parser = await loadBashParser();
-		assert.match(shellLineFeatures('echo "x', parser).unsupported ?? '', /cannot be parsed/);
-		assert.match(shellLineFeatures('ls )', parser).unsupported ?? '', /cannot be parsed/);
+		assert.match((await shape('echo "x')).unparsable ?? '', /^the line cannot be parsed as a shell command: syntax error/);
+		assert.equal((await shape('ls )')).unparsable, 'the line cannot be parsed as a shell command: syntax error near ")" at character 4');
+		const tooDeep = 'the line cannot be parsed as a shell command: it nests too deeply to check';
+		assert.deepEqual(await shape(`echo ${'$('.repeat(120)}x${')'.repeat(120)}`), { features: ['command substitution'], unparsable: tooDeep });
+		// The policy still checks `ls` in the innermost braces; only its name, read as a word, sits past the limit.
+		assert.deepEqual(await shape(`${'{ '.repeat(199)}ls; ${'}; '.repeat(198)}}`), { features: [], unparsable: tooDeep });
+		assert.deepEqual(await shape(`${'{ '.repeat(100)}ls; ${'}; '.repeat(99)}}`), { features: [] });
 	});
 });
 
@@ -77,6 +110,38 @@ describe('properties', () => {
 			}
 			assert.deepEqual(analysis.subcommands, [{ program: 'printf', args: ['%s\\0', ...expected] }], line);
 		}), { numRuns: 150 });
+	});
+
+	test('the shape is what a plain walk of the line\'s tree finds', async () => {
+		const parser = await loadBashParser();
+		const names: Record<string, string> = { command_substitution: 'command substitution', process_substitution: 'process substitution', subshell: 'subshell', '&': 'background job' };
+		const treeShape = (line: string) => {
+			const tree = parser.parse(line);
+			assert.ok(tree);
+			try {
+				const features = new Set<string>();
+				let tooDeep = false;
+				const walk = (node: BashSyntaxNode, depth: number): void => {
+					if (Object.hasOwn(names, node.type)) features.add(names[node.type]);
+					if (depth > 200) {
+						tooDeep = true;
+						return;
+					}
+					children(node).forEach((child) => walk(child, depth + 1));
+				};
+				walk(tree.rootNode, 0);
+				const problem = syntaxProblem(tree.rootNode) ?? (tooDeep ? 'it nests too deeply to check' : undefined);
+				return { features: [...features], ...(problem ? { unparsable: `the line cannot be parsed as a shell command: ${problem}` } : {}) };
+			} finally {
+				tree.delete();
+			}
+		};
+		const token = fc.constantFrom(' ', ';', '|', '&', '&&', '(', ')', '$(', '`', '\\`', '"', "'", '\\', '\n', '#', '<<', '<<<', '>', '>&-', '2>&1', '<(', '>(',
+			'ls', 'cat', 'echo', 'if', 'then', 'fi', '{', '}', '=', 'x', 'a[', ']', '2#', '$((', '))', '${', '$x', 'bash -c ', 'eval ', 'sudo ', 'export ', 'EOF');
+		fc.assert(fc.property(fc.array(fc.oneof(token, fc.string({ maxLength: 2 })), { maxLength: 24 }).map((parts) => parts.join('')), (line) => {
+			const { features, unparsable } = analyzeCommand(line, { ...options, parser });
+			assert.deepEqual({ features, ...(unparsable === undefined ? {} : { unparsable }) }, treeShape(line), line);
+		}), { numRuns: 1000 });
 	});
 
 	test('no text makes the policy throw, and a line that starts with a denied command never allows', async () => {
