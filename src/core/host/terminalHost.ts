@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LineShape } from '../shell/commandRoute';
 
 /** Where a command ran: the user's visible terminal (shell integration) or a hidden child process. */
 export type RanIn = 'terminal' | 'process';
@@ -16,6 +17,8 @@ export interface CommandRequest {
 	readonly maxOutputChars: number;
 	/** Aborting kills the process tree, like a timeout. */
 	readonly signal?: AbortSignal;
+	/** What the gate's parse found in the line; where it runs depends on it. Absent: the line was not analysed (runs as a child process). */
+	readonly shape?: LineShape;
 }
 
 const ranInSchema = z.enum(['terminal', 'process']);

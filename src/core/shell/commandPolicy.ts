@@ -560,31 +560,3 @@ function treeShape(node: BashSyntaxNode, depth: number, line: LineRecord): void 
 export function commandVerdict(analysis: CommandAnalysis): { action: CommandAction; rule: string } {
 	return { action: analysis.decision, rule: analysis.reasons.length > 0 ? `command:${analysis.reasons.join('; ')}` : 'command:read-only' };
 }
-
-/** What a line holds that decides where it can run (subshells, substitutions, background jobs), or why it could not be read. */
-export function shellLineFeatures(line: string, parser: BashParser): { readonly features: readonly string[]; readonly unsupported?: string } {
-	const parsed = parseLine(parser, line);
-	if (typeof parsed === 'string') {
-		return { features: [], unsupported: `the line cannot be parsed as a shell command: ${parsed}` };
-	}
-	try {
-		const features = new Set<string>();
-		let tooDeep = false;
-		const collect = (node: BashSyntaxNode, depth: number): void => {
-			const feature = featureOfNode.get(node.type);
-			if (feature) {
-				features.add(feature);
-			}
-			if (depth > maxDepth) {
-				tooDeep = true;
-				return;
-			}
-			children(node).forEach((child) => collect(child, depth + 1));
-		};
-		collect(parsed.rootNode, 0);
-		const problem = syntaxProblem(parsed.rootNode) ?? (tooDeep ? 'it nests too deeply to check' : undefined);
-		return { features: [...features], ...(problem ? { unsupported: `the line cannot be parsed as a shell command: ${problem}` } : {}) };
-	} finally {
-		parsed.delete();
-	}
-}

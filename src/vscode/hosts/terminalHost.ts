@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
-import type { BashParser } from '../../core/shell/bashSyntax';
-import { shellLineFeatures } from '../../core/shell/commandPolicy';
+import { commandRoute } from '../../core/shell/commandRoute';
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../../core/host/terminalHost';
 import type { Logger } from '../../core/base/log';
-import { loadBashParser } from '../../node/terminal/bashParser';
 import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../../node/terminal/backgroundCommands';
 import { ChildCommand, defaultShell } from '../../node/terminal/childCommand';
 import { commandResult } from '../../node/terminal/commandResult';
@@ -36,7 +34,8 @@ interface Slot {
  * TerminalHost on VS Code: commands run in a dedicated, reused terminal named "MCP Workbench" through shell
  * integration (exit code, output), so the user sees what runs. A second command while the first still runs gets a
  * second terminal of the same name. Where shell integration is missing, slow to start, or cannot honour the
- * contract (extra environment, multi-line lines), the same request runs as a child process and the result says so.
+ * contract (extra environment, multi-line lines, lines whose end it may never report: see commandRoute), the same
+ * request runs as a child process and the result says so.
  */
 export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	readonly available = true;
@@ -99,35 +98,17 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			this.log.info('terminal.fallback', { reason });
 			return backgroundChild(new ChildCommand({ ...request, killGraceMs }, 'process', reason), request);
 		};
-		if (!settings.useTerminal) {
-			return fallback('the visible terminal is turned off in settings');
-		}
-		if (request.env && Object.keys(request.env).length > 0) {
-			return fallback('extra environment variables are applied on the child-process path, so their values never show in the terminal');
-		}
-		if (process.platform === 'win32' || !defaultShell().endsWith('bash')) {
-			return fallback('the visible terminal runs lines in bash, which this machine does not have');
-		}
-		if (request.line.includes('\n')) {
-			return fallback('multi-line commands run as a child process: shell integration may not report their end');
-		}
-		// Typed into a terminal, a control character is a key press for the line editor: ^P^O re-runs the previous
-		// history line, a tab completes, ESC starts editing. What ran would not be what the policy read.
-		if (/[\x00-\x1f\x7f]/.test(request.line)) {
-			return fallback('the line holds control characters (tabs included), which a terminal would take as key presses');
-		}
-		let parser: BashParser;
-		try {
-			parser = await loadBashParser();
-		} catch (error) {
-			return fallback(`the shell parser could not be loaded (${error instanceof Error ? error.message : String(error)})`);
-		}
-		const { features, unsupported } = shellLineFeatures(request.line, parser);
-		if (unsupported || features.length > 0) {
-			return fallback(`${unsupported ?? features.join(', ')}: such lines run as a child process, since shell integration may never report their end`);
-		}
-		if (Date.now() - this.integrationFailedAt < integrationRetryMs) {
-			return fallback('shell integration did not start in the terminal recently');
+		const route = commandRoute({
+			useTerminal: settings.useTerminal,
+			extraEnv: request.env !== undefined && Object.keys(request.env).length > 0,
+			platform: process.platform,
+			shell: defaultShell(),
+			line: request.line,
+			shape: request.shape,
+			integrationFailedRecently: Date.now() - this.integrationFailedAt < integrationRetryMs,
+		});
+		if (route.runIn === 'process') {
+			return fallback(route.reason);
 		}
 		const slot = this.idleSlot(request.cwd);
 		slot.busy = true;
