@@ -142,7 +142,6 @@ function checkScript(script: string, subject: string, walk: Walk, nesting: numbe
 			nesting,
 			substitution: (node, depth) => checkSubstitution(node, scope, depth),
 			expansion: (node, depth) => visit(node, scope, depth),
-			unchecked: (node, depth) => unchecked(node, scope, depth),
 		};
 		visit(parsed.rootNode, scope, 0);
 		if (nesting === 0 && (problem || walk.line.deepest >= shapeTrustedDepth)) {
@@ -304,11 +303,12 @@ function checkShellVariables(node: BashSyntaxNode, scope: Scope, depth: number):
 	scope.walk.raise('ask', `sets shell variables (${names}) that stay in the terminal`);
 }
 
-/** The variable an assignment sets; its value is searched for substitutions on the way. */
+/** The variable an assignment sets; its subscript and value are searched for substitutions on the way. */
 function assignmentName(node: BashSyntaxNode, scope: Scope, depth: number): string {
 	const { name, nameNode, value } = assignmentParts(node);
 	if (nameNode && name.includes('[')) {
-		unchecked(nameNode, scope, depth + 1);
+		// Bash expands a subscript (`a[$(…)]=1`) before it assigns.
+		visit(nameNode, scope, depth + 1);
 	}
 	if (value) {
 		wordValue(value, scope, depth);
@@ -334,7 +334,7 @@ function checkDeclaration(node: BashSyntaxNode, scope: Scope, depth: number): vo
 		if (child.type === 'variable_assignment') {
 			const { name, nameNode, value } = assignmentParts(child);
 			if (nameNode && name.includes('[')) {
-				unchecked(nameNode, scope, depth + 2);
+				visit(nameNode, scope, depth + 2);
 			}
 			const word = value ? wordValue(value, scope, depth) : { value: '', hazards: [] };
 			words.push({ value: `${name}=${word.value}`, hazards: word.hazards });
@@ -357,8 +357,10 @@ function checkSubstitution(node: BashSyntaxNode, scope: Scope, depth: number): v
 		return;
 	}
 	// Where the line runs depends on the line as the terminal's shell first reads it: the tree, not the reading below.
-	for (const child of children(node)) {
-		unchecked(child, scope, depth + 1);
+	if (scope.nesting === 0) {
+		for (const child of children(node)) {
+			treeShape(child, depth + 1, scope.walk.line);
+		}
 	}
 	// Inside backticks a backslash quotes \, ` and $, and bash parses the result again: the tree holds only the
 	// first reading, so the text is unquoted and parsed once more (this finds `echo \`rm x\`` nested inside).
@@ -439,7 +441,10 @@ function redirectParts(node: BashSyntaxNode): { op: string; target?: BashSyntaxN
 			op = child.type;
 		}
 	}
-	const [target, ...strayWords] = destinations;
+	// `>&-` and `<&-` close a descriptor and take no word: bash gives the words the grammar hangs on them to the command.
+	const closes = op === '>&-' || op === '<&-';
+	const target = closes ? undefined : destinations[0];
+	const strayWords = closes ? destinations : destinations.slice(1);
 	return { op, ...(target ? { target } : {}), strayWords, misread: destinations.some((word, i) => i > 0 && !/^[ \t]+$/.test(textBetween(node, destinations[i - 1], word))) };
 }
 
@@ -449,9 +454,6 @@ function checkRedirect(node: BashSyntaxNode, scope: Scope, depth: number): void 
 		scope.walk.raise('ask', `the shell parser splits the redirection ${JSON.stringify(node.text)} into words differently from bash`);
 	}
 	if (op === '>&-' || op === '<&-') {
-		if (target) {
-			unchecked(target, scope, depth + 1);
-		}
 		return;
 	}
 	if (!target) {
@@ -531,13 +533,6 @@ function noteLineFeature(line: LineRecord, feature: ShellFeature, at: number): v
 	const seen = line.features.get(feature);
 	if (seen === undefined || at < seen) {
 		line.features.set(feature, at);
-	}
-}
-
-/** Part of the line the policy does not check: where the line runs still depends on what it holds. */
-function unchecked(node: BashSyntaxNode, scope: Scope, depth: number): void {
-	if (scope.nesting === 0) {
-		treeShape(node, depth, scope.walk.line);
 	}
 }
 

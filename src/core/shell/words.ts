@@ -17,10 +17,8 @@ export interface Word {
 export interface WordWalk {
 	/** `$(…)`, backticks, `<(…)`, `>(…)`. */
 	substitution(node: BashSyntaxNode, depth: number): void;
-	/** `$X`, `${…}`, `$((…))`, `$'…'` and anything unforeseen: substitutions may hide inside. */
+	/** `$X`, `${…}`, `$((…))`, `$'…'`, `2#$(…)` and anything unforeseen: substitutions may hide inside. */
 	expansion(node: BashSyntaxNode, depth: number): void;
-	/** A number with parts the grammar found in it (`2#$(…)`): not checked, but where the line runs depends on them. */
-	unchecked(node: BashSyntaxNode, depth: number): void;
 }
 
 /** A word's value after quote removal, and what may make it differ at run time. */
@@ -41,9 +39,11 @@ function wordPart(node: BashSyntaxNode, first: boolean, hazards: Set<WordHazard>
 			return unquoted(node.text, first, hazards);
 		case 'number': {
 			const text = node.text;
-			// Only a `$` or a backtick in a number (`2#$(…)`) is a part of it the grammar read.
+			// Only a `$` or a backtick in a number (`2#$(…)`) is a part of it the grammar read: a computed part.
 			if (text.includes('$') || text.includes('`')) {
-				walk.unchecked(node, depth + 1);
+				hazards.add('expansion');
+				walk.expansion(node, depth + 1);
+				return text;
 			}
 			return unquoted(text, first, hazards);
 		}

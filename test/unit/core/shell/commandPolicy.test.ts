@@ -176,6 +176,10 @@ cases('the syntax tree places every word where bash puts it', [
 	['ls ~user', 'ask'],
 	['echo hi!', 'ask'],
 	['ls <> out.txt', 'ask'],
+	// `>&-` takes no word: the words the grammar hangs on it are the command's.
+	['cat <&- /etc/passwd', 'ask'],
+	['ls >&- src', 'allow'],
+	['ls 16#20', 'allow'],
 ]);
 
 cases('commands hidden inside other constructs are still found', [
@@ -199,6 +203,11 @@ cases('commands hidden inside other constructs are still found', [
 	["bash -c 'ls $(rm x)'", 'deny'],
 	['sudo -- env -- nice -n 5 rm x', 'deny'],
 	['rm x; echo "unterminated', 'deny'],
+	['ls >&- $(rm x)', 'deny'],
+	['ls 2>&- `rm x`', 'deny'],
+	['ls 2#$(rm x)', 'deny'],
+	['a[$(rm x)]=1', 'deny'],
+	['export a[$(rm x)]=1', 'deny'],
 ]);
 
 cases('other constructs ask', [

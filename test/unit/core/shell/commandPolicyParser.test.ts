@@ -52,7 +52,7 @@ describe('the line\'s shape (where it can run)', () => {
 		assert.deepEqual(await shape('cat <<EOF\n$(ls)\nEOF'), { features: ['command substitution'] });
 	});
 
-	test('counts parts of the line the policy reads no commands in', async () => {
+	test('counts substitutions wherever the grammar hangs them', async () => {
 		assert.deepEqual(await shape('ls >&- $(pwd)'), { features: ['command substitution'] });
 		assert.deepEqual(await shape('a[$(pwd)]=1'), { features: ['command substitution'] });
 		assert.deepEqual(await shape('ls 2#$(pwd)'), { features: ['command substitution'] });

@@ -13,7 +13,7 @@ async function word(text: string): Promise<Word & { substitutions: string[]; exp
 		const argument = command.child(1) as BashSyntaxNode;
 		const substitutions: string[] = [];
 		const expansions: string[] = [];
-		const value = wordValue(argument, { substitution: (node) => substitutions.push(node.type), expansion: (node) => expansions.push(node.type), unchecked: () => undefined }, 0);
+		const value = wordValue(argument, { substitution: (node) => substitutions.push(node.type), expansion: (node) => expansions.push(node.type) }, 0);
 		return { ...value, substitutions, expansions };
 	} finally {
 		tree.delete();
