@@ -109,7 +109,9 @@ const runCommand = defineTool({
 		const { cwd } = ctx.plan;
 		const limits = host.terminal.limits();
 		const timeoutMs = Math.min(input.timeoutMs ?? limits.defaultTimeoutMs, limits.maxTimeoutMs);
-		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}) };
+		// Where the line runs follows from the gate's parse of it (ctx.command): the only parse a line gets.
+		const shape = ctx.command ? { features: ctx.command.features, ...(ctx.command.unparsable ? { unparsable: ctx.command.unparsable } : {}) } : undefined;
+		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}), ...(shape ? { shape } : {}) };
 		if (input.background) {
 			const handle = await host.terminal.start(request);
 			const text = `started ${handle.id} (${handle.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : 'as a child process'}); it is killed after ${timeoutMs} ms. `

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { GateResult } from '../../../../src/core/gate/gate';
 import { defineTool } from '../../../../src/core/tools/toolSpec';
 import { filesTools } from '../../../../src/tools/files';
+import { terminalTools } from '../../../../src/tools/terminal/commands';
+import type { CommandRequest } from '../../../../src/core/host/terminalHost';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 /** Records every run, so a test can prove what ran and with which arguments. */
@@ -280,6 +282,27 @@ describe('gate: what runs is what the person approved', () => {
 		assert.match(result.text, /no longer applies \(fresh\.txt already exists/);
 		assert.equal(await readFile(target, 'utf8'), 'made by the user meanwhile\n');
 		assert.equal(wb.records.at(-1)?.decidedBy, 'binding');
+	});
+});
+
+describe('gate: one parse of a command line', () => {
+	test('the policy\'s parse reaches the terminal host, which decides from it where the line runs', async () => {
+		const wb = await startWorkbench({ tools: terminalTools });
+		try {
+			const seen: CommandRequest[] = [];
+			const terminal = wb.host.terminal;
+			const run = terminal.run.bind(terminal);
+			terminal.run = (request) => {
+				seen.push(request);
+				return run(request);
+			};
+			assert.equal((await call(wb, 'run_command', { line: '(ls)' })).isError, false);
+			assert.equal((await call(wb, 'run_command', { line: 'ls | wc -l' })).isError, false);
+			assert.deepEqual(seen.map((request) => request.shape), [{ features: ['subshell'] }, { features: [] }]);
+			assert.deepEqual(wb.records.slice(-2).map((record) => record.decidedBy), ['command:read-only', 'command:read-only']);
+		} finally {
+			await wb.close();
+		}
 	});
 });
 
