@@ -134,7 +134,7 @@ export class Gate {
 	private callTool(request: CallRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const spec = this.deps.registry.get(request.tool);
-		if (!spec) return Promise.resolve(trail.finish('invalid', `Unknown tool "${request.tool}". Call tools/list for the tools this server offers.`));
+		if (!spec) return Promise.resolve(trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`));
 		trail.family = spec.family;
 		if (!this.deps.registry.isOffered(spec, settings)) {
 			trail.decide('deny', settings.trusted ? 'setting:families' : 'trust');
@@ -157,7 +157,7 @@ export class Gate {
 	private readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const found = this.deps.registry.resourceFor(request.uri);
-		if (!found) return Promise.resolve(trail.finish('invalid', `No resource template matches "${request.uri}". Call resources/templates/list for the URIs this server reads.`));
+		if (!found) return Promise.resolve(trail.finish('invalid', `No resource template matches "${shorten(request.uri, ECHO_CHARS)}". Call resources/templates/list for the URIs this server reads.`));
 		const { spec, variables } = found;
 		trail.family = spec.family;
 		if (!this.deps.registry.resources(settings).includes(spec)) {
@@ -436,17 +436,49 @@ class Trail {
 			sessionId: this.origin.sessionId,
 			tool: this.name,
 			family: this.family,
-			arguments: this.redact.value(this.arguments),
-			...(this.summary ? { summary: this.redact.text(this.summary) } : {}),
+			arguments: boundedForAudit(this.redact.value(this.arguments)),
+			...(this.summary ? { summary: shorten(this.redact.text(this.summary), AUDIT_STRING_CHARS) } : {}),
 			decision: this.decision,
 			decidedBy: this.decidedBy,
-			...(this.reason ? { reason: this.redact.text(this.reason) } : {}),
+			...(this.reason ? { reason: shorten(this.redact.text(this.reason), AUDIT_STRING_CHARS) } : {}),
 			durationMs,
 			outcome: this.outcome,
 			resultBytes,
 			truncated: this.truncated,
 		};
 	}
+}
+
+/** Most of a caller's own text (a tool name, a URI) an answer repeats back. */
+const ECHO_CHARS = 300;
+/**
+ * The audit keeps a bounded history (its oldest file goes when a new one starts), so one record must not be able to
+ * push out thousands: a string in a record keeps its head and tail, and arguments whose JSON is still too large are
+ * kept as their head alone. Refused calls record their arguments too, and refusals are not rate limited.
+ */
+const AUDIT_STRING_CHARS = 8 * 1024;
+const AUDIT_ARGUMENT_CHARS = 64 * 1024;
+
+function shorten(text: string, max: number): string {
+	if (text.length <= max) return text;
+	const half = Math.floor(max / 2);
+	return `${text.slice(0, half)}… [${text.length - 2 * half} characters omitted] …${text.slice(text.length - half)}`;
+}
+
+function shortenStrings(value: unknown): unknown {
+	if (typeof value === 'string') return shorten(value, AUDIT_STRING_CHARS);
+	if (Array.isArray(value)) return value.map(shortenStrings);
+	if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [shorten(key, AUDIT_STRING_CHARS), shortenStrings(item)]));
+	}
+	return value;
+}
+
+function boundedForAudit(value: unknown): unknown {
+	const bounded = shortenStrings(value);
+	const json = JSON.stringify(bounded) ?? '';
+	if (json.length <= AUDIT_ARGUMENT_CHARS) return bounded;
+	return { '[truncated]': `${json.slice(0, AUDIT_STRING_CHARS)}…`, characters: json.length };
 }
 
 class TimeoutError extends Error {

@@ -1,7 +1,7 @@
 // Shared by the file tools: how paths are shown to the agent, how files are read as text, and content hashes.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { TextEncodingName } from '../../core/host/filesHost';
@@ -43,7 +43,7 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 	}
 	// One open file for the checks and the read: what was checked is what is read, in four system calls.
-	const handle = await openForReading(resolved.absolute, shown);
+	const handle = await openResolvedForReading(resolved.absolute, shown);
 	try {
 		const info = await handle.stat();
 		if (info.isDirectory()) {
@@ -70,12 +70,25 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 	}
 }
 
-/** Non-blocking where the platform has it: opening a named pipe must not wait for a writer before fstat refuses it. */
-const READ_FLAGS = constants.O_NONBLOCK === undefined ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK;
+/**
+ * Non-blocking where the platform has it: opening a named pipe must not wait for a writer before fstat refuses it.
+ * No following of a final symbolic link: the path was resolved to a real path, so a link there now was swapped in.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
 
-async function openForReading(absolute: string, shown: string): Promise<FileHandle> {
+function changedWhileReading(shown: string): ToolError {
+	return new ToolError(`${shown} changed while it was being read (a symbolic link or another file took its place). Nothing was read; call again to read what is there now.`, 'changed');
+}
+
+/**
+ * Opens the real path the jail resolved, and proves the open file is the file at that path: the jail and the policy
+ * checked a path, the read gets an open file, and a concurrent process can swap the file or a folder above it for a
+ * symbolic link in between (to a sensitive file, or out of the workspace). Refused then, with nothing read.
+ */
+export async function openResolvedForReading(absolute: string, shown: string): Promise<FileHandle> {
+	let handle: FileHandle;
 	try {
-		return await open(absolute, READ_FLAGS);
+		handle = await open(absolute, READ_FLAGS);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EISDIR') {
@@ -84,8 +97,32 @@ async function openForReading(absolute: string, shown: string): Promise<FileHand
 		if (code === 'ENOENT') {
 			throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 		}
+		if (code === 'ELOOP' || code === 'EMLINK') {
+			throw changedWhileReading(shown);
+		}
 		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
+	try {
+		if (!(await opensAt(handle, absolute))) {
+			throw changedWhileReading(shown);
+		}
+		return handle;
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+}
+
+/** Whether the open file is the one at `absolute`, a path with no symbolic link in it. */
+async function opensAt(handle: FileHandle, absolute: string): Promise<boolean> {
+	// Linux names the open file itself: exact, whatever happens to the path meanwhile.
+	const named = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+	if (named !== undefined) {
+		return named === absolute;
+	}
+	// Elsewhere: the path must still be its own real path, and lead to this very file.
+	const [opened, atPath, real] = await Promise.all([handle.stat(), stat(absolute).catch(() => undefined), realpath(absolute).catch(() => undefined)]);
+	return real === absolute && atPath !== undefined && atPath.dev === opened.dev && atPath.ino === opened.ino;
 }
 
 export function formatBytes(bytes: number): string {

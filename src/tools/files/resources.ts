@@ -1,12 +1,12 @@
 // Workspace files as MCP resources, for clients that attach files as context rather than calling read_file. A read
 // is a call like any other: it passes the gate (policy, rate limit, redaction, audit, metrics) and the same path
 // jail as the tools, so a crafted URI cannot reach outside the workspace and a sensitive file is refused.
-import { readFile, stat } from 'node:fs/promises';
 import { ToolError } from '../../core/base/errors';
 import { defineResource, type AnyResourceSpec, type UriVariables } from '../../core/tools/resourceSpec';
 import { decodeText, looksBinary } from '../../core/host/textEncoding';
 import { ripgrepFiles } from '../../node/files/ripgrep';
-import { formatBytes, shownPath } from './common';
+import { readUpTo } from '../../node/files/fileBytes';
+import { formatBytes, openResolvedForReading, shownPath } from './common';
 
 const SCHEME = 'workspace-file';
 /** Larger files are refused: resources arrive whole, with no line ranges to page through. */
@@ -18,6 +18,15 @@ function fileUri(folder: string, relative: string): string {
 
 function single(value: UriVariables[string] | undefined): string {
 	return Array.isArray(value) ? value.join('/') : (value as string | undefined) ?? '';
+}
+
+/** One percent-decoding step; an escape that is not UTF-8 (overlong, truncated) makes the URI invalid, not an internal error. */
+function decoded(text: string, uri: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		throw new ToolError(`${uri.length > 300 ? `${uri.slice(0, 300)}…` : uri} is not a valid URI: a percent escape does not decode to UTF-8 text.`, 'invalid-input');
+	}
 }
 
 /**
@@ -46,35 +55,41 @@ export const workspaceFileResource = defineResource({
 		folder: (value, host) => host.workspace.folders().map((f) => f.name).filter((name) => name.startsWith(value)),
 	},
 	async prepare(variables, uri, host) {
-		const folderName = decodeURIComponent(single(variables.folder));
+		const folderName = decoded(single(variables.folder), uri);
 		const folder = host.workspace.folders().find((f) => f.name === folderName);
 		if (!folder) {
 			throw new ToolError(`No workspace folder is named "${folderName}". Folders: ${host.workspace.folders().map((f) => f.name).join(', ')}.`, 'not-found');
 		}
 		// Decoded here, once, into an absolute path; the jail then refuses whatever the decoding produced ('..', NUL).
-		const segments = single(variables.path).split('/').map((segment) => decodeURIComponent(segment));
+		const segments = single(variables.path).split('/').map((segment) => decoded(segment, uri));
 		const resolved = await host.jail.resolve(`${folder.path}/${segments.join('/')}`, { mustExist: true });
 		const shown = shownPath(host, resolved);
 		return { subject: { paths: [resolved.absolute], summary: `read resource ${shown}` }, plan: { resolved, uri } };
 	},
 	async read(uri, ctx) {
 		const { resolved } = ctx.plan;
-		const info = await stat(resolved.absolute);
-		if (!info.isFile()) {
-			throw new ToolError(`${uri} is not a file.`, 'not-a-file');
+		// One open file for the checks and the read, proven to be the file the policy allowed (see openResolvedForReading).
+		const handle = await openResolvedForReading(resolved.absolute, uri);
+		try {
+			const info = await handle.stat();
+			if (!info.isFile()) {
+				throw new ToolError(`${uri} is not a file.`, 'not-a-file');
+			}
+			if (info.size > MAX_RESOURCE_BYTES) {
+				throw new ToolError(`${uri} is too large to attach (${formatBytes(info.size)}); use the read_file tool with line ranges.`, 'too-large');
+			}
+			const dirty = ctx.host.files.dirtyText(resolved.absolute);
+			if (dirty !== undefined) {
+				return [{ uri, mimeType: 'text/plain', text: dirty }];
+			}
+			const bytes = await readUpTo(handle, info.size);
+			if (looksBinary(bytes)) {
+				return [{ uri, mimeType: 'application/octet-stream', blob: bytes.toString('base64') }];
+			}
+			return [{ uri, mimeType: 'text/plain', text: decodeText(bytes, 'auto').text }];
+		} finally {
+			await handle.close();
 		}
-		if (info.size > MAX_RESOURCE_BYTES) {
-			throw new ToolError(`${uri} is too large to attach (${formatBytes(info.size)}); use the read_file tool with line ranges.`, 'too-large');
-		}
-		const dirty = ctx.host.files.dirtyText(resolved.absolute);
-		if (dirty !== undefined) {
-			return [{ uri, mimeType: 'text/plain', text: dirty }];
-		}
-		const bytes = await readFile(resolved.absolute);
-		if (looksBinary(bytes)) {
-			return [{ uri, mimeType: 'application/octet-stream', blob: bytes.toString('base64') }];
-		}
-		return [{ uri, mimeType: 'text/plain', text: decodeText(bytes, 'auto').text }];
 	},
 });
 

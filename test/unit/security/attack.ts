@@ -1,0 +1,135 @@
+// Shared by the adversarial tests in this folder: a raw MCP session over HTTP (exactly the bytes an attacker sends),
+// marker files whose content must never come back, and the checks every attack ends with.
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { AuditRecord } from '../../../src/core/audit/auditRecord';
+import { initializeBody, rawRequest, type RawResponse } from '../helpers/rawHttp';
+import type { TestWorkbench } from '../helpers/workbench';
+
+/** A session opened with a raw initialize; `post` sends any body and parses the JSON answer. */
+export interface RawSession {
+	readonly id: string;
+	post(body: unknown): Promise<RawResponse & { readonly json: unknown }>;
+	/** Sends one request and returns the parsed JSON-RPC answer (the whole body). */
+	request(method: string, params: unknown, id?: number | string): Promise<JsonRpcAnswer>;
+}
+
+export interface JsonRpcAnswer {
+	readonly jsonrpc: '2.0';
+	readonly id: number | string | null;
+	readonly result?: Record<string, unknown>;
+	readonly error?: { readonly code: number; readonly message: string };
+}
+
+export function headers(secret: string, sessionId?: string): Record<string, string> {
+	return {
+		authorization: `Bearer ${secret}`,
+		'content-type': 'application/json',
+		accept: 'application/json, text/event-stream',
+		...(sessionId ? { 'mcp-session-id': sessionId } : {}),
+	};
+}
+
+/** Reads an SSE body back into the JSON-RPC messages it carried; a JSON body as itself. */
+export function parseAnswer(response: RawResponse): unknown {
+	const type = String(response.headers['content-type'] ?? '');
+	if (type.includes('text/event-stream')) {
+		return response.body.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as unknown);
+	}
+	return response.body === '' ? undefined : JSON.parse(response.body) as unknown;
+}
+
+export async function openRawSession(wb: TestWorkbench): Promise<RawSession> {
+	const init = await rawRequest({ url: wb.url }, { headers: headers(wb.secret), body: initializeBody });
+	assert.equal(init.status, 200, init.body);
+	const id = String(init.headers['mcp-session-id']);
+	await rawRequest({ url: wb.url }, { headers: headers(wb.secret, id), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+	let next = 1000;
+	const session: RawSession = {
+		id,
+		async post(body) {
+			const response = await rawRequest({ url: wb.url }, { headers: headers(wb.secret, id), body: typeof body === 'string' ? body : JSON.stringify(body) });
+			return { ...response, json: parseAnswer(response) };
+		},
+		async request(method, params, requestId = next++) {
+			const response = await session.post({ jsonrpc: '2.0', id: requestId, method, ...(params === undefined ? {} : { params }) });
+			assert.equal(response.status, 200, response.body);
+			const json = response.json;
+			const answer = (Array.isArray(json) ? json.at(-1) : json) as JsonRpcAnswer;
+			assert.equal(answer.id, requestId, `the answer is to request ${requestId}: ${response.body}`);
+			return answer;
+		},
+	};
+	return session;
+}
+
+/**
+ * Content that must never leave the server. Plain words, not secrets the redactor knows, so a leak shows as itself
+ * instead of hiding behind a redaction marker.
+ */
+export const MARKERS = {
+	env: 'MARKER-ENV-a1f3',
+	envLocal: 'MARKER-ENVLOCAL-77c1',
+	gitConfig: 'MARKER-GITCONFIG-5e20',
+	vscode: 'MARKER-VSCODE-0b9d',
+	idRsa: 'MARKER-IDRSA-c4e8',
+	agents: 'MARKER-AGENTS-91aa',
+	mcp: 'MARKER-MCPJSON-3d3d',
+	outside: 'MARKER-OUTSIDE-6f01',
+} as const;
+
+export const ALL_MARKERS: readonly string[] = Object.values(MARKERS);
+
+/** Plants the sensitive files in `folder` (and one secret outside every folder). */
+export async function plantSecrets(folder: string, outside: string): Promise<void> {
+	const files: Record<string, string> = {
+		'.env': `API=${MARKERS.env}\n`,
+		'.env.local': `X=${MARKERS.envLocal}\n`,
+		'.git/config': `[core]\n\tnote = ${MARKERS.gitConfig}\n`,
+		'.vscode/settings.json': `{ "x": "${MARKERS.vscode}" }\n`,
+		'id_rsa': `${MARKERS.idRsa}\n`,
+		'AGENTS.md': `${MARKERS.agents}\n`,
+		'.mcp.json': `{ "x": "${MARKERS.mcp}" }\n`,
+		'notes.txt': 'harmless notes\n',
+		'src/a.ts': 'export const a = 1;\n',
+	};
+	for (const [relative, content] of Object.entries(files)) {
+		await mkdir(dirname(join(folder, relative)), { recursive: true });
+		await writeFile(join(folder, relative), content);
+	}
+	await writeFile(join(outside, 'secret.txt'), `${MARKERS.outside}\n`);
+}
+
+/** No marker anywhere in `text`. */
+export function assertNoMarker(text: string, what: string): void {
+	for (const marker of ALL_MARKERS) {
+		assert.ok(!text.includes(marker), `${what} leaked ${marker}: ${text.slice(0, 400)}`);
+	}
+}
+
+/** Waits for the audit's append listeners: a record is announced once its line is written. */
+export async function settle(): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The records appended since `from`, with none of them carrying a marker. */
+export function newRecords(wb: TestWorkbench, from: number): AuditRecord[] {
+	const records = wb.records.slice(from);
+	for (const record of records) assertNoMarker(JSON.stringify(record), `audit record of ${record.tool}`);
+	return records;
+}
+
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms)));
+	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
