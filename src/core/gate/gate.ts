@@ -114,7 +114,13 @@ export class Gate {
 
 	async read(request: ReadRequest): Promise<ReadResult> {
 		const trail = new Trail(request, RESOURCE_READ, { uri: request.uri }, this.now(), this.deps.redact);
-		const finished = await this.guarded(trail, () => this.readResource(request, trail));
+		let finished = await this.guarded(trail, () => this.readResource(request, trail));
+		// Base64 bytes cannot be redacted in place; bytes that hold what the redactor would remove do not go out at all.
+		const secret = finished.contents?.find((item) => 'blob' in item && this.holdsSecret(item.blob));
+		if (secret) {
+			trail.decide('deny', 'redaction:binary');
+			finished = trail.finish('denied', `${shorten(secret.uri, ECHO_CHARS)} is binary and holds what looks like a secret; binary contents cannot be redacted, so they are not returned.`);
+		}
 		let answer: ReadResult;
 		let bytes: number;
 		if (finished.isError || !finished.contents) {
@@ -129,6 +135,20 @@ export class Gate {
 		}
 		await this.record(trail, request, bytes);
 		return answer;
+	}
+
+	/** Whether base64 bytes hold text the redactor removes: read one character per byte, and again without NUL bytes (UTF-16). */
+	private holdsSecret(blob: string): boolean {
+		let bytes: string;
+		try {
+			bytes = atob(blob);
+		} catch {
+			return true;
+		}
+		for (const view of [bytes, bytes.replace(/\0/g, '')]) {
+			if (this.deps.redact.text(view) !== view) return true;
+		}
+		return false;
 	}
 
 	private callTool(request: CallRequest, trail: Trail): Promise<Finished> {

@@ -149,7 +149,9 @@ export class Redactor {
 			const result: Record<string, unknown> = {};
 			for (const [key, item] of Object.entries(value)) {
 				const hidden = isSecretKey(key) && item !== null && item !== undefined && item !== '' && typeof item !== 'boolean';
-				result[key] = hidden ? '[REDACTED:field]' : this.redactValue(item, seen);
+				// Defined, not assigned: a "__proto__" key (JSON.parse makes it an own property) stays a key of the copy
+				// instead of becoming its prototype, so the audit shows it and inherits nothing from it.
+				Object.defineProperty(result, key, { value: hidden ? '[REDACTED:field]' : this.redactValue(item, seen), enumerable: true, writable: true, configurable: true });
 			}
 			return result;
 		} finally {

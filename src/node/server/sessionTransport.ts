@@ -61,18 +61,32 @@ export class SessionTransport implements Transport {
 	/** Delivers a POST body. Requests in it are answered on `res`; a body of only notifications gets 202 at once. */
 	receive(messages: JSONRPCMessage[], res: ServerResponse, acceptsSse: boolean, acceptsJson: boolean): void {
 		this.lastActivity = Date.now();
-		const requestIds = messages.filter(isRequest).map((m) => m.id);
-		if (requestIds.length === 0) {
+		// Answers are routed by id: an id already in flight (or twice in one batch) would take another request's answer
+		// and leave that request's POST waiting forever. Such a request is refused at once, on its own POST.
+		const requestIds: RequestId[] = [];
+		const refused: JSONRPCMessage[] = [];
+		const duplicates = new Set<JSONRPCMessage>();
+		for (const message of messages.filter(isRequest)) {
+			if (requestIds.includes(message.id) || this.exchanges.has(message.id) || this.running.has(message.id)) {
+				duplicates.add(message);
+				refused.push({ jsonrpc: '2.0', id: message.id, error: { code: -32600, message: `Invalid Request: the id ${JSON.stringify(message.id)} belongs to a request still in flight; send each request with a new id.` } });
+			} else {
+				requestIds.push(message.id);
+			}
+		}
+		if (requestIds.length === 0 && refused.length === 0) {
 			res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
 		} else {
-			const exchange = new Exchange(res, requestIds, acceptsSse && !acceptsJson, acceptsSse, this.sessionId);
+			const exchange = new Exchange(res, requestIds, acceptsSse && !acceptsJson, acceptsSse, this.sessionId, requestIds.length + refused.length > 1);
 			for (const id of requestIds) this.exchanges.set(id, exchange);
 			res.on('close', () => {
 				// A dropped connection is not a cancellation (the spec says so); its answers have nowhere to go.
 				for (const id of exchange.waiting) this.exchanges.delete(id);
 			});
+			exchange.answerNow(refused);
 		}
 		for (const message of messages) {
+			if (duplicates.has(message)) continue;
 			const gated = gatedRequest(message);
 			if (gated && 'problem' in gated) {
 				void this.send({ jsonrpc: '2.0', id: gated.id, error: { code: -32602, message: `Invalid params: ${gated.problem}` } });
@@ -173,10 +187,21 @@ class Exchange {
 		streamFromStart: boolean,
 		private readonly canStream: boolean,
 		private readonly sessionId: string,
-		private readonly batch = ids.length > 1,
+		private readonly batch: boolean,
 	) {
 		this.waiting = new Set(ids);
 		if (streamFromStart) this.startStream();
+	}
+
+	/** Answers known before anything runs (refused duplicates); the POST ends at once when nothing else is awaited. */
+	answerNow(responses: readonly JSONRPCMessage[]): void {
+		for (const response of responses) {
+			if (this.streaming) writeEvent(this.res, response);
+			else this.responses.push(response);
+		}
+		if (responses.length === 0 || this.waiting.size > 0) return;
+		if (this.streaming) this.res.end();
+		else this.flush();
 	}
 
 	deliver(message: JSONRPCMessage, responseId: RequestId | undefined): void {

@@ -73,7 +73,8 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		adapters,
 		settings: () => settings,
 		auditFolder: join(base, 'audit'),
-		tools: [...workspaceTools, ...(options.tools ?? [])],
+		// allTools holds the workspace tools already: each tool once.
+		tools: [...workspaceTools.filter((tool) => !options.tools?.some((given) => given.name === tool.name)), ...(options.tools ?? [])],
 		resources: options.resources ?? [],
 		useSocket: options.useSocket ?? false,
 	});
