@@ -406,6 +406,7 @@ export function subjectChange(approved: CallSubject, now: CallSubject): string |
 	}
 	if (canonicalJson(approved.command) !== canonicalJson(now.command)) return 'the command line or its folder changed';
 	if (canonicalJson(approved.paths) !== canonicalJson(now.paths)) return 'the paths the call touches changed';
+	if (approved.fingerprint !== now.fingerprint) return 'the file it changes was changed';
 	return 'what the call touches changed';
 }
 

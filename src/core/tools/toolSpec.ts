@@ -33,6 +33,11 @@ export interface CallSubject {
 	readonly task?: { readonly label: string; readonly command?: string };
 	/** A unified diff of what an edit will change, for the approval card. */
 	readonly diff?: { readonly path: string; readonly before: string; readonly after: string; readonly unified: string };
+	/**
+	 * What the target holds now (a hash of a file's text, or its size and time when the text is unreadable), so the
+	 * re-check sees a change that no diff shows: a file too large to diff still binds the approval to its content.
+	 */
+	readonly fingerprint?: string;
 	/** A risk higher than the tool's own, when these arguments make the call worse (git push --force, amend). */
 	readonly risk?: Risk;
 	/** One line for notifications and the audit list ("edit src/a.ts", "git commit -m …"). */

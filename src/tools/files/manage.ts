@@ -81,7 +81,10 @@ export const deleteFileTool = defineTool({
 		if (isDirectory && !input.recursive) {
 			throw new ToolError(`${shown} is a folder. Set recursive: true to delete it with everything in it.`, 'is-directory');
 		}
-		return { subject: { paths: [target.absolute], summary: `delete ${shown}${input.recursive ? ' (recursive)' : ''}` }, plan: { target, shown, isDirectory } };
+		// What the entry is belongs on the card: a file approved for deletion that a folder replaced must not be deleted
+		// with everything in it, and the re-check sees the change here.
+		const kind = isDirectory ? 'folder' : (await lstat(target.absolute)).isSymbolicLink() ? 'link' : 'file';
+		return { subject: { paths: [target.absolute], summary: `delete ${kind} ${shown}${isDirectory ? ' and everything in it' : ''}` }, plan: { target, shown, isDirectory } };
 	},
 	async handler(_input, ctx) {
 		const { target, shown, isDirectory } = ctx.plan;

@@ -71,9 +71,21 @@ interface WritePlan {
 	readonly current: CurrentText | undefined;
 }
 
-/** The subject of a whole-file write: its path, and the diff from what the file holds now to `text`. */
-function writeSubject(plan: WritePlan, text: string, verb: string): CallSubject {
-	return { paths: [plan.resolved.absolute], diff: diffPreview(plan.shown, plan.current?.text ?? '', text), summary: `${verb} ${plan.shown}` };
+/** The subject of a whole-file write: its path, the diff from what the file holds now to `text`, and what it holds. */
+async function writeSubject(plan: WritePlan, text: string, verb: string): Promise<CallSubject> {
+	return { paths: [plan.resolved.absolute], diff: diffPreview(plan.shown, plan.current?.text ?? '', text), fingerprint: await fingerprint(plan.resolved, plan.current), summary: `${verb} ${plan.shown}` };
+}
+
+/**
+ * What the target holds, for the re-check: the text's hash, or (text unreadable: binary, too large) its size and
+ * modification time. A diff too large to show would otherwise bind the approval to nothing but the path.
+ */
+async function fingerprint(resolved: ResolvedPath, current: CurrentText | undefined): Promise<string> {
+	if (current) {
+		return `text:${current.hash}`;
+	}
+	const info = resolved.exists ? await lstat(resolved.absolute).catch(() => undefined) : undefined;
+	return info ? `stat:${info.size}:${info.mtimeMs}` : 'absent';
 }
 
 export const createFileTool = defineTool({
@@ -102,7 +114,7 @@ export const createFileTool = defineTool({
 			throw error;
 		});
 		const plan: WritePlan = { resolved, shown, current };
-		return { subject: writeSubject(plan, input.content, 'create'), plan };
+		return { subject: await writeSubject(plan, input.content, 'create'), plan };
 	},
 	async handler(input, ctx) {
 		const { resolved, shown, current } = ctx.plan;
@@ -130,7 +142,7 @@ export const writeFileTool = defineTool({
 		// Refused before anyone is asked: approving a write the agent itself called stale would be wasted attention.
 		checkExpected(shown, current, input.expectedHash);
 		const plan: WritePlan = { resolved, shown, current };
-		return { subject: writeSubject(plan, input.content, 'write'), plan };
+		return { subject: await writeSubject(plan, input.content, 'write'), plan };
 	},
 	async handler(input, ctx) {
 		const { resolved, shown, current } = ctx.plan;
@@ -217,7 +229,7 @@ export const editFileTool = defineTool({
 		const after = applyEdits(current.text, input.edits, shown);
 		const diff = diffPreview(shown, current.text, after);
 		const plan: EditPlan = { resolved, shown, current, after, unified: diff?.unified ?? '(diff too large to show)' };
-		return { subject: { paths: [resolved.absolute], diff, summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` }, plan };
+		return { subject: { paths: [resolved.absolute], diff, fingerprint: await fingerprint(resolved, current), summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` }, plan };
 	},
 	async handler(input, ctx) {
 		const { resolved, shown, current, after, unified } = ctx.plan;
