@@ -186,11 +186,19 @@ function patternFor(subject: CallSubject, folders: readonly WorkspaceFolderInfo[
 			const relative = relativeToFolder(path, folders)?.relative;
 			if (relative === undefined || relative === '') return undefined;
 			const slash = relative.lastIndexOf('/');
-			globs.add(slash < 0 ? '*' : `${relative.slice(0, slash)}/**`);
+			globs.add(slash < 0 ? '*' : `${escapeGlob(relative.slice(0, slash))}/**`);
 		}
 		return { kind: 'paths', globs: [...globs] };
 	}
 	return undefined;
+}
+
+/**
+ * A folder name as a glob that matches only itself: a folder named `{docs,src}` or `[s]rc` must not become a grant
+ * for `src/**`.
+ */
+function escapeGlob(path: string): string {
+	return path.replace(/[\\*?[\]{}()!@+|^$]/g, (char) => `\\${char}`);
 }
 
 function patternCovers(pattern: GrantPattern, subject: CallSubject, folders: readonly WorkspaceFolderInfo[]): boolean {

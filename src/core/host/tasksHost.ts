@@ -53,6 +53,11 @@ export type TaskRunResult = Readonly<z.output<typeof taskRunSchema>>;
 export interface TaskRunRequest {
 	/** 'label', or 'source: label' when several sources share a label. */
 	readonly label: string;
+	/**
+	 * The task as the approval card showed it. The host finds the task by label again; when what it finds is not this
+	 * (tasks.json changed after the re-check), it refuses with a ToolError and runs nothing.
+	 */
+	readonly expected?: TaskInfo;
 	/** Return a handle at once instead of waiting for the end. */
 	readonly background: boolean;
 	readonly timeoutMs: number;

@@ -99,6 +99,8 @@ const runTask = defineTool({
 		const { task } = ctx.plan;
 		const run = await ctx.host.tasks.run({
 			label: input.label,
+			// What was approved is what runs: the host refuses a task that changed since prepare() found it.
+			expected: task,
 			background: input.background ?? task.isBackground,
 			timeoutMs: input.timeoutMs ?? defaultTaskTimeoutMs,
 			maxOutputChars: Math.max(1024, ctx.maxOutputBytes - headerRoom),

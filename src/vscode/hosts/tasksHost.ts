@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { TaskInfo, TaskProblem, TaskRunRequest, TaskRunResult, TasksHost } from '../../core/host/tasksHost';
+import { canonicalJson } from '../../core/base/canonicalJson';
 import { ToolError } from '../../core/base/errors';
 import { severityOf } from './severity';
 import { shellQuote } from '../../core/shell/quote';
@@ -53,6 +54,9 @@ export class VsCodeTasksHost implements TasksHost, vscode.Disposable {
 	async run(request: TaskRunRequest): Promise<TaskRunResult> {
 		const task = await this.findTask(request.label);
 		const info = taskInfo(task);
+		if (request.expected && canonicalJson(info) !== canonicalJson(request.expected)) {
+			throw new ToolError(`The task "${info.label}" changed after it was approved (it is now: ${info.command ?? info.type}). Nothing was run; call again to ask about the current task.`, 'changed');
+		}
 		const changed = new Set<string>();
 		let resolveFinished: () => void = () => undefined;
 		const run: Run = {
