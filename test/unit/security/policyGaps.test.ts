@@ -119,17 +119,18 @@ describe('security: policy gaps', () => {
 		for (const grant of wb.approvals.grants()) wb.approvals.revoke(grant.id);
 	});
 
-	test('[open finding] run_command with read-only programs does not print a sensitive file without approval', async () => {
-		wb.approvals.onDidChange(() => {
+	test('[open finding] run_command with read-only programs does not print a sensitive file without approval', { todo: 'issue 10: the command policy reads no sensitive paths' }, async () => {
+		const denyAll = wb.approvals.onDidChange(() => {
 			for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
 		});
 		for (const line of ['cat .env', 'head -n 5 .git/config', 'grep -r MARKER .', 'cat ./.e*', 'nl id_rsa', 'tail AGENTS.md', 'cut -c1- .vscode/settings.json']) {
 			const result = await client.callTool({ name: 'run_command', arguments: { line } });
 			assertNoMarker(JSON.stringify(result), `run_command ${line}`);
 		}
+		denyAll.dispose();
 	});
 
-	test('[open finding] run_command with read-only programs does not read outside the workspace through a link', async () => {
+	test('[open finding] run_command with read-only programs does not read outside the workspace through a link', { todo: 'issue 10: the command policy does not follow links already in the workspace' }, async () => {
 		await symlink(wb.outside, join(app, 'out-link'));
 		for (const line of ['cat out-link/secret.txt', 'grep -r MARKER out-link/', 'ls out-link && cat out-link/*']) {
 			const result = await client.callTool({ name: 'run_command', arguments: { line } });
@@ -148,7 +149,7 @@ describe('security: policy gaps', () => {
 });
 
 describe('security: deny rules in nested workspace folders', () => {
-	test('[open finding] a deny rule relative to a nested folder applies whichever folder is listed first', () => {
+	test('[open finding] a deny rule relative to a nested folder applies whichever folder is listed first', { todo: 'issue 11: rules match the first folder that holds a path, the jail the deepest' }, () => {
 		const outer = { name: 'repo', path: '/ws/repo', uri: 'file:///ws/repo', index: 0 };
 		const inner = { name: 'api', path: '/ws/repo/packages/api', uri: 'file:///ws/repo/packages/api', index: 1 };
 		const settings = { tools: {}, rules: [{ tool: '*', paths: ['secrets/**'], action: 'deny' as const }], sensitivePaths: [] };

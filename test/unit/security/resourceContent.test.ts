@@ -77,7 +77,7 @@ describe('security: resource contents', () => {
 		assert.equal((read.contents[0] as { blob: string }).blob, bytes.toString('base64'));
 	});
 
-	test('[open finding] a hard link planted under a harmless name does not hand out .env', async () => {
+	test('[open finding] a hard link planted under a harmless name does not hand out .env', { todo: 'issue 11: reads do not refuse files with other names' }, async () => {
 		await link(join(app, '.env'), join(app, 'readme-hl.txt'));
 		const viaResource = await client.readResource({ uri: 'workspace-file://app/readme-hl.txt' }).then((read) => JSON.stringify(read), (error: Error) => error.message);
 		assertNoMarker(viaResource, 'resources/read of a hard link to .env');
@@ -85,7 +85,7 @@ describe('security: resource contents', () => {
 		assertNoMarker(viaTool, 'read_file of a hard link to .env (the user denies every approval)');
 	});
 
-	test('[open finding] a hard link planted under a harmless name does not hand out a file outside the workspace', async () => {
+	test('[open finding] a hard link planted under a harmless name does not hand out a file outside the workspace', { todo: 'issue 11: reads do not refuse files with other names' }, async () => {
 		await link(join(wb.outside, 'secret.txt'), join(app, 'data-hl.txt'));
 		const viaResource = await client.readResource({ uri: 'workspace-file://app/data-hl.txt' }).then((read) => JSON.stringify(read), (error: Error) => error.message);
 		assertNoMarker(viaResource, 'resources/read of a hard link to a file outside');
