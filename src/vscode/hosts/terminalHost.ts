@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandRoute } from '../../core/shell/commandRoute';
 import type { CommandHandleInfo, CommandOutputSlice, CommandRequest, CommandResult, TerminalHost, TerminalLimits } from '../../core/host/terminalHost';
+import { DisposableStore, toDisposable } from '../../core/base/disposable';
 import type { Logger } from '../../core/base/log';
 import { BackgroundRegistry, backgroundChild, type BackgroundCommand } from '../../node/terminal/backgroundCommands';
 import { ChildCommand, defaultShell } from '../../node/terminal/childCommand';
@@ -41,11 +42,11 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	readonly available = true;
 	private readonly slots: Slot[] = [];
 	private readonly background = new BackgroundRegistry();
-	private readonly subscriptions: vscode.Disposable[] = [];
+	private readonly subscriptions = new DisposableStore();
 	private integrationFailedAt = 0;
 
 	constructor(private readonly settings: () => VsCodeTerminalSettings, private readonly log: Logger) {
-		this.subscriptions.push(vscode.window.onDidCloseTerminal((terminal) => {
+		this.subscriptions.add(vscode.window.onDidCloseTerminal((terminal) => {
 			const index = this.slots.findIndex((slot) => slot.terminal === terminal);
 			if (index >= 0) {
 				this.slots.splice(index, 1);
@@ -87,7 +88,7 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 
 	dispose(): void {
 		void this.background.killAll();
-		this.subscriptions.forEach((subscription) => subscription.dispose());
+		this.subscriptions.dispose();
 		this.slots.forEach((slot) => slot.terminal.dispose());
 		this.slots.length = 0;
 	}
@@ -229,14 +230,14 @@ class TerminalCommand implements BackgroundCommand {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		terminal.show(true);
 		this.done = new Promise<CommandResult>((resolve) => {
-			const subscriptions: vscode.Disposable[] = [];
+			const subscriptions = new DisposableStore();
 			const timers: NodeJS.Timeout[] = [];
 			this.finish = (exitCode, note) => {
 				if (this.ended) {
 					return;
 				}
 				this.ended = true;
-				subscriptions.forEach((subscription) => subscription.dispose());
+				subscriptions.dispose();
 				timers.forEach(clearTimeout);
 				this.capture.end();
 				release(this.execution !== undefined && this.reportedAs === undefined);
@@ -249,7 +250,7 @@ class TerminalCommand implements BackgroundCommand {
 			// The first execution that starts in this (busy, dedicated) terminal is the typed line, even when VS Code
 			// did not pair it with ours because the shell reported the line differently (see terminalLine): then its
 			// exit code still counts, and its output is read from the moment it is known.
-			subscriptions.push(vscode.window.onDidStartTerminalShellExecution((event) => {
+			subscriptions.add(vscode.window.onDidStartTerminalShellExecution((event) => {
 				if (event.terminal === terminal && !this.execution) {
 					this.execution = event.execution;
 					if (event.execution !== pending) {
@@ -258,12 +259,12 @@ class TerminalCommand implements BackgroundCommand {
 					}
 				}
 			}));
-			subscriptions.push(vscode.window.onDidEndTerminalShellExecution((event) => {
+			subscriptions.add(vscode.window.onDidEndTerminalShellExecution((event) => {
 				if (event.execution === this.execution) {
 					this.finish(event.exitCode ?? null, event.exitCode === undefined ? 'the terminal did not report an exit code' : undefined);
 				}
 			}));
-			subscriptions.push(vscode.window.onDidCloseTerminal((closed) => {
+			subscriptions.add(vscode.window.onDidCloseTerminal((closed) => {
 				if (closed === terminal) {
 					// The user closed it, or its shell died: the line's own `exit` only ends its child bash.
 					this.finish(null, 'the terminal was closed while the command ran');
@@ -276,7 +277,7 @@ class TerminalCommand implements BackgroundCommand {
 					queueMicrotask(onAbort);
 				} else {
 					request.signal.addEventListener('abort', onAbort, { once: true });
-					subscriptions.push({ dispose: () => request.signal?.removeEventListener('abort', onAbort) });
+					subscriptions.add(toDisposable(() => request.signal?.removeEventListener('abort', onAbort)));
 				}
 			}
 		});
