@@ -1,20 +1,21 @@
 import { z } from 'zod';
-import type { AuditEntry, AuditSink, Decision, Outcome } from '../audit/auditRecord';
-import { canonicalJson } from '../base/canonicalJson';
+import type { AuditSink, Outcome } from '../audit/auditRecord';
 import { errorMessage, ToolError } from '../base/errors';
+import { capText, shorten, utf8Length } from '../base/text';
 import type { Logger } from '../base/log';
 import type { Host } from '../host/host';
 import type { CommandAnalysis } from '../shell/commandPolicy';
-import type { AnyResourceSpec, ResourceContents } from '../tools/resourceSpec';
+import type { ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
-import type { AnyToolSpec, CallSubject, Prepared, Risk, ToolContext, ToolFamily, ToolResult } from '../tools/toolSpec';
+import type { Prepared } from '../tools/toolSpec';
 import type { ApprovalBroker } from './approvals';
+import { RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
+import { subjectChange } from './subjectChange';
+import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
 
 /** Who is calling, and how to reach them while the call runs. */
-export interface CallOrigin {
-	readonly sessionId: string;
-	readonly client: { readonly name: string; readonly version: string };
+export interface CallOrigin extends Caller {
 	/** Aborted when the client sends notifications/cancelled or the session ends. */
 	readonly signal: AbortSignal;
 	/** Sends a progress notification; present only when the client asked for progress. */
@@ -55,7 +56,7 @@ export interface GateDeps {
 	readonly settings: () => GateSettings;
 	readonly rateLimit: { check(tool: string, sessionId: string, now: number): { ok: true } | { ok: false; retryAfterMs: number } };
 	readonly metrics: { record(tool: string, outcome: Outcome, durationMs: number): void };
-	readonly redact: { value(value: unknown): unknown; text(text: string): string };
+	readonly redact: Redact;
 	/** The terminal family's parser: the one parse of a command line, for the policy and for where it runs. */
 	readonly analyzeCommand?: (line: string, cwd: string) => Promise<CommandAnalysis>;
 	/** The parse's verdict for the policy: allow / ask / deny and the rule that decided. */
@@ -64,31 +65,8 @@ export interface GateDeps {
 	readonly now?: () => number;
 }
 
-/** The name resource reads carry in the audit, the metrics and the rate limit: the MCP method, unlike any tool's. */
-export const RESOURCE_READ = 'resources/read';
-
 /** Long calls report progress at least this often, so clients that reset their timeout on progress keep waiting. */
 const HEARTBEAT_MS = 5_000;
-
-/** What the pipeline needs to know of a tool call or a resource read; everything else is the same for both. */
-interface Operation<P> {
-	readonly name: string;
-	readonly family: ToolFamily;
-	readonly risk: Risk;
-	readonly timeoutMs?: number;
-	/** A tool call waits for the user when the policy asks; a resource read has nobody to ask and is refused. */
-	readonly canAsk: boolean;
-	/** The approval card's title. */
-	readonly title: string;
-	prepare(): Promise<Prepared<P>>;
-	run(ctx: ToolContext<P>): Promise<Ran>;
-}
-
-/** What a run produced, before redaction and capping. */
-interface Ran {
-	readonly result: ToolResult;
-	readonly contents?: readonly ResourceContents[];
-}
 
 /**
  * The one path every tool call and resource read takes: validation → preparation → policy → approval → re-check →
@@ -365,143 +343,6 @@ export class Gate {
 	}
 }
 
-function toolOperation<P>(spec: AnyToolSpec, input: unknown, host: Host): Operation<P> {
-	return {
-		name: spec.name,
-		family: spec.family,
-		risk: spec.risk,
-		timeoutMs: spec.timeoutMs,
-		canAsk: true,
-		title: spec.title,
-		prepare: async () => (spec.prepare ? await spec.prepare(input, host) : { subject: {}, plan: undefined }),
-		run: async (ctx) => ({ result: await spec.handler(input, ctx) }),
-	};
-}
-
-function resourceOperation<P>(spec: AnyResourceSpec, uri: string, variables: Parameters<AnyResourceSpec['prepare']>[0], host: Host): Operation<P> {
-	return {
-		name: RESOURCE_READ,
-		family: spec.family,
-		risk: 'read',
-		canAsk: false,
-		title: spec.title,
-		prepare: () => spec.prepare(variables, uri, host),
-		run: async (ctx) => {
-			const contents = await spec.read(uri, ctx);
-			const text = contents.map((item) => ('text' in item ? item.text : '')).join('');
-			return { result: { text }, contents };
-		},
-	};
-}
-
-/**
- * What differs between the subject a person approved and the one the call would run with now, in words for the
- * agent and the audit; undefined when nothing does.
- */
-export function subjectChange(approved: CallSubject, now: CallSubject): string | undefined {
-	if (canonicalJson(approved) === canonicalJson(now)) return undefined;
-	if (approved.diff?.path !== undefined && canonicalJson(approved.diff) !== canonicalJson(now.diff)) return `${approved.diff.path} changed`;
-	if (canonicalJson(approved.task) !== canonicalJson(now.task)) {
-		return now.task?.command === undefined ? 'the task changed' : `the task's command changed (it is now: ${now.task.command})`;
-	}
-	if (canonicalJson(approved.command) !== canonicalJson(now.command)) return 'the command line or its folder changed';
-	if (canonicalJson(approved.paths) !== canonicalJson(now.paths)) return 'the paths the call touches changed';
-	if (approved.fingerprint !== now.fingerprint) return 'the file it changes was changed';
-	return 'what the call touches changed';
-}
-
-interface Finished extends GateResult {
-	readonly contents?: readonly ResourceContents[];
-}
-
-/** Collects what the audit record needs while the call moves through the gate. */
-class Trail {
-	family: ToolFamily | 'unknown' = 'unknown';
-	arguments: unknown;
-	summary: string | undefined;
-	truncated = false;
-	/** How long the handler ran, once it did. */
-	runMs: number | undefined;
-	outcome: Outcome = 'error';
-	private decision: Decision = 'none';
-	private decidedBy = 'none';
-	private reason: string | undefined;
-
-	constructor(
-		private readonly origin: CallOrigin,
-		readonly name: string,
-		argumentsAsSent: unknown,
-		readonly started: number,
-		private readonly redact: GateDeps['redact'],
-	) {
-		this.arguments = argumentsAsSent;
-	}
-
-	decide(decision: Decision, by: string, reason?: string): void {
-		this.decision = decision;
-		this.decidedBy = by;
-		this.reason = reason;
-	}
-
-	finish(outcome: Outcome, text: string, structured?: unknown, contents?: readonly ResourceContents[]): Finished {
-		this.outcome = outcome;
-		const isError = outcome !== 'ok';
-		if (isError && this.reason === undefined) this.reason = text;
-		return { text, ...(structured === undefined ? {} : { structured }), ...(contents ? { contents } : {}), isError };
-	}
-
-	entry(durationMs: number, resultBytes: number): AuditEntry {
-		return {
-			time: new Date(this.started).toISOString(),
-			client: this.origin.client,
-			sessionId: this.origin.sessionId,
-			tool: this.name,
-			family: this.family,
-			arguments: boundedForAudit(this.redact.value(this.arguments)),
-			...(this.summary ? { summary: shorten(this.redact.text(this.summary), AUDIT_STRING_CHARS) } : {}),
-			decision: this.decision,
-			decidedBy: this.decidedBy,
-			...(this.reason ? { reason: shorten(this.redact.text(this.reason), AUDIT_STRING_CHARS) } : {}),
-			durationMs,
-			outcome: this.outcome,
-			resultBytes,
-			truncated: this.truncated,
-		};
-	}
-}
-
-/** Most of a caller's own text (a tool name, a URI) an answer repeats back. */
-const ECHO_CHARS = 300;
-/**
- * The audit keeps a bounded history (its oldest file goes when a new one starts), so one record must not be able to
- * push out thousands: a string in a record keeps its head and tail, and arguments whose JSON is still too large are
- * kept as their head alone. Refused calls record their arguments too, and refusals are not rate limited.
- */
-const AUDIT_STRING_CHARS = 8 * 1024;
-const AUDIT_ARGUMENT_CHARS = 64 * 1024;
-
-function shorten(text: string, max: number): string {
-	if (text.length <= max) return text;
-	const half = Math.floor(max / 2);
-	return `${text.slice(0, half)}… [${text.length - 2 * half} characters omitted] …${text.slice(text.length - half)}`;
-}
-
-function shortenStrings(value: unknown): unknown {
-	if (typeof value === 'string') return shorten(value, AUDIT_STRING_CHARS);
-	if (Array.isArray(value)) return value.map(shortenStrings);
-	if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [shorten(key, AUDIT_STRING_CHARS), shortenStrings(item)]));
-	}
-	return value;
-}
-
-function boundedForAudit(value: unknown): unknown {
-	const bounded = shortenStrings(value);
-	const json = JSON.stringify(bounded) ?? '';
-	if (json.length <= AUDIT_ARGUMENT_CHARS) return bounded;
-	return { '[truncated]': `${json.slice(0, AUDIT_STRING_CHARS)}…`, characters: json.length };
-}
-
 class TimeoutError extends Error {
 	constructor(readonly ms: number) {
 		super(`timed out after ${ms} ms`);
@@ -512,24 +353,6 @@ class CancelledError extends Error {
 	constructor() {
 		super('cancelled');
 	}
-}
-
-/** Keeps the head and the tail, which is where errors and summaries usually are. */
-export function capText(text: string, maxBytes: number): { text: string; truncated: boolean } {
-	const bytes = utf8Length(text);
-	if (bytes <= maxBytes) return { text, truncated: false };
-	// Scale characters by the text's own bytes-per-character so multi-byte text stays under the cap too.
-	const half = Math.floor((text.length * maxBytes) / bytes / 2);
-	const head = text.slice(0, half);
-	const tail = text.slice(text.length - half);
-	const omitted = text.length - head.length - tail.length;
-	return { text: `${head}\n… [${omitted} characters omitted: output capped at ${maxBytes} bytes] …\n${tail}`, truncated: true };
-}
-
-const encoder = new TextEncoder();
-
-export function utf8Length(text: string): number {
-	return encoder.encode(text).length;
 }
 
 function deepFreeze<T>(value: T): T {

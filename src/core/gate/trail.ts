@@ -1,0 +1,106 @@
+import type { AuditEntry, Decision, Outcome } from '../audit/auditRecord';
+import { shorten } from '../base/text';
+import type { ResourceContents } from '../tools/resourceSpec';
+import type { ToolFamily } from '../tools/toolSpec';
+
+/** Who made a call, as its audit record names them. */
+export interface Caller {
+	readonly sessionId: string;
+	readonly client: { readonly name: string; readonly version: string };
+}
+
+/** Removes secrets from values and text before they are recorded or answered. */
+export interface Redact {
+	value(value: unknown): unknown;
+	text(text: string): string;
+}
+
+/** How a call ended, as the gate answers it; a resource read also carries its contents. */
+export interface Finished {
+	readonly text: string;
+	readonly structured?: unknown;
+	readonly isError: boolean;
+	readonly contents?: readonly ResourceContents[];
+}
+
+/** Collects what the audit record needs while the call moves through the gate. */
+export class Trail {
+	family: ToolFamily | 'unknown' = 'unknown';
+	arguments: unknown;
+	summary: string | undefined;
+	truncated = false;
+	/** How long the handler ran, once it did. */
+	runMs: number | undefined;
+	outcome: Outcome = 'error';
+	private decision: Decision = 'none';
+	private decidedBy = 'none';
+	private reason: string | undefined;
+
+	constructor(
+		private readonly origin: Caller,
+		readonly name: string,
+		argumentsAsSent: unknown,
+		readonly started: number,
+		private readonly redact: Redact,
+	) {
+		this.arguments = argumentsAsSent;
+	}
+
+	decide(decision: Decision, by: string, reason?: string): void {
+		this.decision = decision;
+		this.decidedBy = by;
+		this.reason = reason;
+	}
+
+	finish(outcome: Outcome, text: string, structured?: unknown, contents?: readonly ResourceContents[]): Finished {
+		this.outcome = outcome;
+		const isError = outcome !== 'ok';
+		if (isError && this.reason === undefined) this.reason = text;
+		return { text, ...(structured === undefined ? {} : { structured }), ...(contents ? { contents } : {}), isError };
+	}
+
+	entry(durationMs: number, resultBytes: number): AuditEntry {
+		return {
+			time: new Date(this.started).toISOString(),
+			client: this.origin.client,
+			sessionId: this.origin.sessionId,
+			tool: this.name,
+			family: this.family,
+			arguments: boundedForAudit(this.redact.value(this.arguments)),
+			...(this.summary ? { summary: shorten(this.redact.text(this.summary), AUDIT_STRING_CHARS) } : {}),
+			decision: this.decision,
+			decidedBy: this.decidedBy,
+			...(this.reason ? { reason: shorten(this.redact.text(this.reason), AUDIT_STRING_CHARS) } : {}),
+			durationMs,
+			outcome: this.outcome,
+			resultBytes,
+			truncated: this.truncated,
+		};
+	}
+}
+
+/** Most of a caller's own text (a tool name, a URI) an answer repeats back. */
+export const ECHO_CHARS = 300;
+/**
+ * The audit keeps a bounded history (its oldest file goes when a new one starts), so one record must not be able to
+ * push out thousands: a string in a record keeps its head and tail, and arguments whose JSON is still too large are
+ * kept as their head alone. Refused calls record their arguments too, and refusals are not rate limited.
+ */
+const AUDIT_STRING_CHARS = 8 * 1024;
+const AUDIT_ARGUMENT_CHARS = 64 * 1024;
+
+function shortenStrings(value: unknown): unknown {
+	if (typeof value === 'string') return shorten(value, AUDIT_STRING_CHARS);
+	if (Array.isArray(value)) return value.map(shortenStrings);
+	if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [shorten(key, AUDIT_STRING_CHARS), shortenStrings(item)]));
+	}
+	return value;
+}
+
+function boundedForAudit(value: unknown): unknown {
+	const bounded = shortenStrings(value);
+	const json = JSON.stringify(bounded) ?? '';
+	if (json.length <= AUDIT_ARGUMENT_CHARS) return bounded;
+	return { '[truncated]': `${json.slice(0, AUDIT_STRING_CHARS)}…`, characters: json.length };
+}
