@@ -71,9 +71,11 @@ function findNode(node: BashSyntaxNode, predicate: (node: BashSyntaxNode) => boo
 	return undefined;
 }
 
+// childCount is read once per node: each read is a call into the parser's WebAssembly.
+
 export function children(node: BashSyntaxNode): BashSyntaxNode[] {
 	const list: BashSyntaxNode[] = [];
-	for (let i = 0; i < node.childCount; i++) {
+	for (let i = 0, count = node.childCount; i < count; i++) {
 		const child = node.child(i);
 		if (child) {
 			list.push(child);
@@ -85,7 +87,7 @@ export function children(node: BashSyntaxNode): BashSyntaxNode[] {
 /** Children with the name of the field each fills (`name`, `argument`, `redirect`, `destination`, …). */
 export function fields(node: BashSyntaxNode): Array<{ field: string | null; child: BashSyntaxNode }> {
 	const list: Array<{ field: string | null; child: BashSyntaxNode }> = [];
-	for (let i = 0; i < node.childCount; i++) {
+	for (let i = 0, count = node.childCount; i < count; i++) {
 		const child = node.child(i);
 		if (child) {
 			list.push({ field: node.fieldNameForChild(i), child });

@@ -25,9 +25,9 @@ export interface WordWalk {
 export function wordValue(node: BashSyntaxNode, walk: WordWalk, depth: number): Word {
 	const hazards = new Set<WordHazard>();
 	const value = wordPart(node, true, hazards, walk, depth);
-	const raw = node.text;
-	// A lone `{`, `}` or `!` is a reserved word, not an expansion.
-	if (raw === '{' || raw === '}' || raw === '!') {
+	// A lone `{`, `}` or `!` is a reserved word, not an expansion. (The value is compared first: the text is a
+	// call into the parser's WebAssembly, and only a word of one of these characters has itself as its value.)
+	if ((value === '{' || value === '}' || value === '!') && node.text === value) {
 		hazards.clear();
 	}
 	return { value, hazards: [...hazards] };
