@@ -1,7 +1,8 @@
-// One canonical JSON for everything that is hashed: audit records and the arguments an approval is bound to.
+// One canonical JSON for everything compared or hashed: audit records, and the subject an approval covers.
 /**
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785 does) and no whitespace, so the same record always
- * has the same bytes and so the same hash. Expects plain JSON data (`plainMembers` canonicalizes any value as JSON.stringify would see it).
+ * has the same bytes and so the same hash. Expects plain JSON data; `plainMembers` canonicalizes any value as
+ * JSON.stringify would see it.
  */
 export function canonicalJson(value: unknown): string {
 	// Records parsed from a canonical line already have their keys in order; then the native stringify is the same
