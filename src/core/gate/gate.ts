@@ -83,7 +83,7 @@ export class Gate {
 
 	async call(request: CallRequest): Promise<GateResult> {
 		const trail = new Trail(request, request.tool, request.arguments, this.now(), this.deps.redact);
-		const finished = await this.guarded(trail, () => this.callTool(request, trail));
+		const finished = await this.callTool(request, trail).catch((error: unknown) => this.failed(trail, error));
 		const text = this.deps.redact.text(finished.text);
 		const structured = finished.structured === undefined ? undefined : this.deps.redact.value(finished.structured);
 		await this.record(trail, request, utf8Length(text));
@@ -92,7 +92,7 @@ export class Gate {
 
 	async read(request: ReadRequest): Promise<ReadResult> {
 		const trail = new Trail(request, RESOURCE_READ, { uri: request.uri }, this.now(), this.deps.redact);
-		let finished = await this.guarded(trail, () => this.readResource(request, trail));
+		let finished = await this.readResource(request, trail).catch((error: unknown) => this.failed(trail, error));
 		// Base64 bytes cannot be redacted in place; bytes that hold what the redactor would remove do not go out at all.
 		const secret = finished.contents?.find((item) => 'blob' in item && this.holdsSecret(item.blob));
 		if (secret) {
@@ -129,38 +129,38 @@ export class Gate {
 		return false;
 	}
 
-	private callTool(request: CallRequest, trail: Trail): Promise<Finished> {
+	private async callTool(request: CallRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const spec = this.deps.registry.get(request.tool);
-		if (!spec) return Promise.resolve(trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`));
+		if (!spec) return trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`);
 		trail.family = spec.family;
 		if (!this.deps.registry.isOffered(spec, settings)) {
 			trail.decide('deny', settings.trusted ? 'setting:families' : 'trust');
 			const why = settings.trusted
 				? `its family "${spec.family}" is switched off in the settings (mcpWorkbench.tools.families)`
 				: 'this workspace is not trusted, so only read-only tools are offered; the user can trust the workspace to enable it';
-			return Promise.resolve(trail.finish('denied', `Tool "${spec.name}" is not available: ${why}.`));
+			return trail.finish('denied', `Tool "${spec.name}" is not available: ${why}.`);
 		}
 
 		// 1. Validation: the handler only ever sees what the schema accepted, frozen so nothing can change it later.
 		const parsed = spec.input.safeParse(request.arguments ?? {});
 		if (!parsed.success) {
-			return Promise.resolve(trail.finish('invalid', `Invalid arguments for ${spec.name}:\n${z.prettifyError(parsed.error)}\nFix the arguments and call again.`));
+			return trail.finish('invalid', `Invalid arguments for ${spec.name}:\n${z.prettifyError(parsed.error)}\nFix the arguments and call again.`);
 		}
 		const input = deepFreeze(parsed.data);
 		trail.arguments = input;
 		return this.pass(toolOperation(spec, input, this.deps.host), request, settings, trail, input);
 	}
 
-	private readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
+	private async readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const found = this.deps.registry.resourceFor(request.uri);
-		if (!found) return Promise.resolve(trail.finish('invalid', `No resource template matches "${shorten(request.uri, ECHO_CHARS)}". Call resources/templates/list for the URIs this server reads.`));
+		if (!found) return trail.finish('invalid', `No resource template matches "${shorten(request.uri, ECHO_CHARS)}". Call resources/templates/list for the URIs this server reads.`);
 		const { spec, variables } = found;
 		trail.family = spec.family;
 		if (!this.deps.registry.resources(settings).includes(spec)) {
 			trail.decide('deny', 'setting:families');
-			return Promise.resolve(trail.finish('denied', `Resources of the "${spec.family}" family are not offered now: the family is switched off in the settings (mcpWorkbench.tools.families).`));
+			return trail.finish('denied', `Resources of the "${spec.family}" family are not offered now: the family is switched off in the settings (mcpWorkbench.tools.families).`);
 		}
 		return this.pass(resourceOperation(spec, request.uri, variables, this.deps.host), request, settings, trail, { uri: request.uri });
 	}
@@ -275,7 +275,7 @@ export class Gate {
 			controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
 		});
 		try {
-			const { result, contents } = await Promise.race([
+			const result = await Promise.race([
 				op.run({
 					host: this.deps.host,
 					signal: controller.signal,
@@ -295,7 +295,7 @@ export class Gate {
 			const capped = capText(result.text, settings.maxOutputBytes);
 			if (capped.truncated) trail.truncated = true;
 			if (result.isError) return trail.finish('error', capped.text);
-			return trail.finish('ok', capped.text, result.structured, contents);
+			return trail.finish('ok', capped.text, result.structured, result.contents);
 		} catch (error) {
 			if (error instanceof TimeoutError) return trail.finish('timeout', `${op.name} timed out after ${timeoutMs} ms and was stopped. Narrow the request or raise the timeout.`);
 			if (error instanceof CancelledError || controller.signal.reason instanceof CancelledError) return trail.finish('cancelled', `${op.name} was cancelled.`);
@@ -311,13 +311,9 @@ export class Gate {
 	}
 
 	/** An internal failure still ends as an answer and a record: never a crash, never a lost audit line. */
-	private async guarded(trail: Trail, run: () => Promise<Finished>): Promise<Finished> {
-		try {
-			return await run();
-		} catch (error) {
-			this.deps.log.error('gate.internal', { tool: trail.name, error: errorMessage(error) });
-			return trail.finish('error', `Internal error in MCP Workbench: ${errorMessage(error)}. Try again; if it persists, report it.`);
-		}
+	private failed(trail: Trail, error: unknown): Finished {
+		this.deps.log.error('gate.internal', { tool: trail.name, error: errorMessage(error) });
+		return trail.finish('error', `Internal error in MCP Workbench: ${errorMessage(error)}. Try again; if it persists, report it.`);
 	}
 
 	private async record(trail: Trail, origin: CallOrigin, resultBytes: number): Promise<void> {

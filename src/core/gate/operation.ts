@@ -19,11 +19,13 @@ export interface Operation<P> {
 	run(ctx: ToolContext<P>): Promise<Ran>;
 }
 
-/** What a run produced, before redaction and capping. */
-export interface Ran {
-	readonly result: ToolResult;
+/** What a run produced, before redaction and capping: a tool's result, and a resource read's contents. */
+export interface Ran extends ToolResult {
 	readonly contents?: readonly ResourceContents[];
 }
+
+/** What a tool without prepare() touches: nothing the policy or a card could name. Shared and frozen: no call can change it. */
+const NOTHING_PREPARED: Promise<Prepared<never>> = Promise.resolve(Object.freeze({ subject: Object.freeze({}), plan: undefined as never }));
 
 export function toolOperation<P>(spec: AnyToolSpec, input: unknown, host: Host): Operation<P> {
 	return {
@@ -33,8 +35,8 @@ export function toolOperation<P>(spec: AnyToolSpec, input: unknown, host: Host):
 		timeoutMs: spec.timeoutMs,
 		canAsk: true,
 		title: spec.title,
-		prepare: async () => (spec.prepare ? await spec.prepare(input, host) : { subject: {}, plan: undefined }),
-		run: async (ctx) => ({ result: await spec.handler(input, ctx) }),
+		prepare: () => (spec.prepare ? Promise.resolve(spec.prepare(input, host)) : NOTHING_PREPARED),
+		run: (ctx) => spec.handler(input, ctx),
 	};
 }
 
@@ -49,7 +51,7 @@ export function resourceOperation<P>(spec: AnyResourceSpec, uri: string, variabl
 		run: async (ctx) => {
 			const contents = await spec.read(uri, ctx);
 			const text = contents.map((item) => ('text' in item ? item.text : '')).join('');
-			return { result: { text }, contents };
+			return { text, contents };
 		},
 	};
 }

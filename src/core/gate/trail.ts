@@ -98,7 +98,45 @@ function shortenStrings(value: unknown): unknown {
 	return value;
 }
 
+/**
+ * Whether a value's JSON stays within the bounds as it is, found without copying it (nearly every call's arguments
+ * do): what is left of `budget`, or -1 when a string is too long, the value too large or not plain JSON data.
+ */
+function leftOfBudget(value: unknown, budget: number): number {
+	if (budget < 0) return -1;
+	switch (typeof value) {
+		case 'string':
+			return value.length > AUDIT_STRING_CHARS ? -1 : budget - value.length - 2;
+		case 'number':
+		case 'boolean':
+		case 'undefined':
+			return budget - 24;
+		case 'object':
+			break;
+		default:
+			return -1;
+	}
+	if (value === null) return budget - 4;
+	if (Array.isArray(value)) {
+		let left = budget - 2;
+		for (const item of value) {
+			left = leftOfBudget(item, left - 1);
+			if (left < 0) return -1;
+		}
+		return left;
+	}
+	if (Object.getPrototypeOf(value) !== Object.prototype) return -1;
+	let left = budget - 2;
+	for (const key in value) {
+		if (key.length > AUDIT_STRING_CHARS) return -1;
+		left = leftOfBudget((value as Record<string, unknown>)[key], left - key.length - 4);
+		if (left < 0) return -1;
+	}
+	return left;
+}
+
 function boundedForAudit(value: unknown): unknown {
+	if (leftOfBudget(value, AUDIT_ARGUMENT_CHARS) >= 0) return value;
 	const bounded = shortenStrings(value);
 	const json = JSON.stringify(bounded) ?? '';
 	if (json.length <= AUDIT_ARGUMENT_CHARS) return bounded;
