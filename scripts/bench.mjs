@@ -1,13 +1,18 @@
 // Runs every bench/*.bench.ts in turn (each prints its own table). Arguments filter by substring:
-// `npm run bench -- transport files`. Extra flags after `--` reach each bench (e.g. `--sizes 20000`).
+// `npm run bench -- transport files`. Flags after them reach each bench with their values (`-- files --sizes 20000`).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
-const filters = args.filter((a) => !a.startsWith('--'));
-const flags = args.filter((a) => a.startsWith('--'));
+// A flag takes the word after it as its value (`--sizes 20000`): put filters first.
+const filters = [];
+const flags = [];
+for (let i = 0; i < args.length; i++) {
+	if (!args[i].startsWith('--')) filters.push(args[i]);
+	else flags.push(args[i], ...(i + 1 < args.length && !args[i + 1].startsWith('--') ? [args[++i]] : []));
+}
 const benches = readdirSync(join(root, 'bench'))
 	.filter((f) => f.endsWith('.bench.ts'))
 	.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
