@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AuditRecord } from '../../../src/core/audit/auditRecord';
 import { initializeBody, rawRequest, type RawResponse } from '../helpers/rawHttp';
+import type { Disposable } from '../../../src/core/base/disposable';
 import type { TestWorkbench } from '../helpers/workbench';
 
 /** A session opened with a raw initialize; `post` sends any body and parses the JSON answer. */
@@ -102,6 +103,13 @@ export async function plantSecrets(folder: string, outside: string): Promise<voi
 }
 
 /** No marker anywhere in `text`. */
+/** The user of these attacks denies every approval they are asked for; returns the subscription. */
+export function denyEveryApproval(wb: TestWorkbench): Disposable {
+	return wb.approvals.onDidChange(() => {
+		for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
+	});
+}
+
 export function assertNoMarker(text: string, what: string): void {
 	for (const marker of ALL_MARKERS) {
 		assert.ok(!text.includes(marker), `${what} leaked ${marker}: ${text.slice(0, 400)}`);

@@ -14,7 +14,7 @@ import type { TaskInfo, TaskRunRequest, TaskRunResult, TasksHost } from '../../.
 import { allTools } from '../../../src/tools/allTools';
 import { filesResources } from '../../../src/tools/files/resources';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { assertNoMarker, MARKERS, plantSecrets, waitUntil, within } from './attack';
+import { assertNoMarker, denyEveryApproval, MARKERS, plantSecrets, waitUntil, within } from './attack';
 
 type CallResult = { isError?: boolean; content: { text: string }[] };
 
@@ -120,9 +120,7 @@ describe('security: policy gaps', () => {
 	});
 
 	test('[open finding] run_command with read-only programs does not print a sensitive file without approval', { todo: 'issue 10: the command policy reads no sensitive paths' }, async () => {
-		const denyAll = wb.approvals.onDidChange(() => {
-			for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
-		});
+		const denyAll = denyEveryApproval(wb);
 		for (const line of ['cat .env', 'head -n 5 .git/config', 'grep -r MARKER .', 'cat ./.e*', 'nl id_rsa', 'tail AGENTS.md', 'cut -c1- .vscode/settings.json']) {
 			const result = await client.callTool({ name: 'run_command', arguments: { line } });
 			assertNoMarker(JSON.stringify(result), `run_command ${line}`);

@@ -13,7 +13,7 @@ import type { PathJail } from '../../../src/core/paths/pathJail';
 import { filesResources } from '../../../src/tools/files/resources';
 import { filesTools } from '../../../src/tools/files';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { assertNoMarker, MARKERS, newRecords, plantSecrets } from './attack';
+import { assertNoMarker, denyEveryApproval, MARKERS, newRecords, plantSecrets } from './attack';
 
 /**
  * Flips `path` between a plain entry (a file, or a folder holding secret.txt) and a symbolic link to `target`, each
@@ -77,9 +77,7 @@ describe('security: a symlink swapped in between prepare and read', () => {
 		app = wb.folders[0].path;
 		await plantSecrets(app, wb.outside);
 		// The user denies everything they are asked.
-		wb.approvals.onDidChange(() => {
-			for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
-		});
+		denyEveryApproval(wb);
 		client = await wb.connect();
 	});
 	after(() => wb.close());

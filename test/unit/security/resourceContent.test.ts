@@ -9,7 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { filesResources } from '../../../src/tools/files/resources';
 import { filesTools } from '../../../src/tools/files';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { assertNoMarker, newRecords, plantSecrets } from './attack';
+import { assertNoMarker, denyEveryApproval, newRecords, plantSecrets } from './attack';
 
 const GITHUB_TOKEN = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
 const AWS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -35,9 +35,7 @@ describe('security: resource contents', () => {
 		wb = await startWorkbench({ resources: filesResources, tools: filesTools });
 		app = wb.folders[0].path;
 		await plantSecrets(app, wb.outside);
-		wb.approvals.onDidChange(() => {
-			for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
-		});
+		denyEveryApproval(wb);
 		client = await wb.connect();
 	});
 	after(() => wb.close());
