@@ -57,16 +57,3 @@ export class DisposableStore implements Disposable {
 		if (first !== undefined) throw first;
 	}
 }
-
-/** A base for classes that own disposables: `this._register(x)` ties x's life to the owner's. */
-export abstract class DisposableObject implements Disposable {
-	private readonly store = new DisposableStore();
-
-	protected _register<T extends Disposable>(item: T): T {
-		return this.store.add(item);
-	}
-
-	dispose(): void {
-		this.store.dispose();
-	}
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DisposableObject, DisposableStore, toDisposable } from '../../../../src/core/base/disposable';
+import { DisposableStore, toDisposable } from '../../../../src/core/base/disposable';
 
 test('a store disposes newest first, once, and disposes what is added after it was disposed', () => {
 	const order: string[] = [];
@@ -34,16 +34,4 @@ test('delete disposes one item at once and forgets it', () => {
 	store.delete(item);
 	store.dispose();
 	assert.equal(count, 1);
-});
-
-test('_register ties a disposable to its owner', () => {
-	let disposed = false;
-	class Owner extends DisposableObject {
-		constructor() {
-			super();
-			this._register(toDisposable(() => (disposed = true)));
-		}
-	}
-	new Owner().dispose();
-	assert.equal(disposed, true);
 });
