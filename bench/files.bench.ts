@@ -23,7 +23,7 @@ function option(name: string, fallback: string): string {
  */
 async function runParsed(tool: AnyToolSpec, input: unknown, host: Host) {
 	const { subject, plan } = (await tool.prepare?.(input, host)) ?? { subject: {}, plan: undefined };
-	return tool.handler(input, { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024, subject, plan });
+	return tool.handler(input, { host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024, approvedByPerson: false, subject, plan });
 }
 
 function rgLines(cwd: string, args: string[]): Promise<string[]> {

@@ -12,6 +12,7 @@ import { RateLimiter, type RateLimitSettings } from '../core/gate/rateLimit';
 import { Redactor } from '../core/gate/redaction';
 import type { FilesHost } from '../core/host/filesHost';
 import type { Host, WorkspaceHost } from '../core/host/host';
+import { NO_SANDBOX } from '../core/host/sandbox';
 import type { TasksHost } from '../core/host/tasksHost';
 import type { TerminalHost } from '../core/host/terminalHost';
 import { commandVerdict, type CommandRule } from '../core/shell/commandPolicy';
@@ -20,6 +21,7 @@ import { ToolRegistry } from '../core/tools/toolRegistry';
 import type { AnyToolSpec, ToolFamily } from '../core/tools/toolSpec';
 import { allResources, allTools } from '../tools/allTools';
 import { AuditStore, type AuditOpenReport } from './audit/auditStore';
+import type { Sandbox } from './sandbox/bubblewrap';
 import { NodePathJail } from './files/pathJail';
 import { WorkbenchServer } from './server/workbenchServer';
 import { analyzeCommandLine } from './terminal/bashParser';
@@ -58,6 +60,8 @@ export interface WorkbenchAdapters {
 	readonly files: FilesHost;
 	readonly terminal: TerminalHost;
 	readonly tasks: TasksHost;
+	/** The OS sandbox; without one, commands the policy cannot prove harmless ask. */
+	readonly sandbox?: Sandbox;
 }
 
 export interface WorkbenchOptions {
@@ -111,7 +115,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 	const log = options.log ?? silentLogger;
 	let current = options.settings();
 	const { workspace, files, terminal, tasks } = options.adapters;
-	const host: Host = { workspace, files, terminal, tasks, jail: new NodePathJail(() => workspace.folders()) };
+	const sandbox = options.adapters.sandbox;
+	const host: Host = { workspace, files, terminal, tasks, sandbox: sandbox ?? NO_SANDBOX, jail: new NodePathJail(() => workspace.folders()) };
 	const registry = new ToolRegistry(options.tools ?? allTools, options.resources ?? allResources);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
@@ -173,6 +178,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 			approvals.dispose();
 			await server.dispose();
 			await audit.close();
+			await sandbox?.dispose();
 		},
 	};
 }

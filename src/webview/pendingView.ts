@@ -107,6 +107,9 @@ export class PendingList {
 		if (approval.command) {
 			card.append(field('Command', el('pre', { className: 'code command-line', text: approval.command.line, attrs: { 'data-testid': 'command-line' } })));
 			card.append(field('Working directory', el('pre', { className: 'code', text: approval.command.cwd, attrs: { 'data-testid': 'command-cwd' } })));
+			if (approval.command.sandbox) {
+				card.append(field('Runs', el('p', { text: approval.command.sandbox, attrs: { 'data-testid': 'command-sandbox' } })));
+			}
 		}
 		if (approval.task) {
 			card.append(field('Task', el('pre', { className: 'code', text: approval.task.label, attrs: { 'data-testid': 'task-label' } })));

@@ -29,7 +29,7 @@ export interface PendingApprovalView {
 	/** The call's exact arguments, pretty-printed and already redacted. */
 	readonly argumentsJson: string;
 	readonly diff?: { readonly path: string; readonly unified: string };
-	readonly command?: { readonly line: string; readonly cwd: string };
+	readonly command?: { readonly line: string; readonly cwd: string; readonly sandbox?: string };
 	readonly task?: { readonly label: string; readonly command?: string };
 	/** Name of the MCP client that made the call. */
 	readonly client: string;

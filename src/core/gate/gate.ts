@@ -189,6 +189,7 @@ export class Gate {
 		}
 
 		// 4. Approval.
+		let approvedByPerson = false;
 		if (decision.action === 'ask' && !decision.mustAsk) {
 			const grant = this.deps.approvals.findGrant(op.name, subject);
 			if (grant) decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
@@ -231,6 +232,7 @@ export class Gate {
 				return trail.finish('denied', `Not run: ${changed} after the user approved it, so the approval no longer applies. Nothing was changed. Call again to ask about the current state.`);
 			}
 			prepared = again as Prepared<P>;
+			approvedByPerson = true;
 		} else {
 			trail.decide('allow', decision.rule);
 		}
@@ -243,7 +245,7 @@ export class Gate {
 		}
 
 		// 7. Run, with a timeout, the client's cancellation and progress.
-		return this.execute(op, prepared, command, origin, settings, trail);
+		return this.execute(op, prepared, command, approvedByPerson, origin, settings, trail);
 	}
 
 	/** The preparation again, right before an approved call runs; a refusal now is a change too. */
@@ -256,7 +258,7 @@ export class Gate {
 		}
 	}
 
-	private async execute<P>(op: Operation<P>, prepared: Prepared<P>, command: CommandAnalysis | undefined, origin: CallOrigin, settings: GateSettings, trail: Trail): Promise<Finished> {
+	private async execute<P>(op: Operation<P>, prepared: Prepared<P>, command: CommandAnalysis | undefined, approvedByPerson: boolean, origin: CallOrigin, settings: GateSettings, trail: Trail): Promise<Finished> {
 		const timeoutMs = op.timeoutMs ?? settings.callTimeoutMs;
 		if (origin.signal.aborted) return trail.finish('cancelled', `${op.name} was cancelled before it ran.`);
 		const controller = new AbortController();
@@ -283,6 +285,7 @@ export class Gate {
 					plan: prepared.plan,
 					subject: prepared.subject,
 					...(command ? { command } : {}),
+					approvedByPerson,
 					progress: (progress, total, note) => {
 						lastProgress = this.now();
 						step = Math.max(step, progress);

@@ -1,4 +1,5 @@
 import type { FilesHost } from './filesHost';
+import type { SandboxHost } from './sandbox';
 import type { PathJail } from '../paths/pathJail';
 import type { TasksHost } from './tasksHost';
 import type { TerminalHost } from './terminalHost';
@@ -29,4 +30,6 @@ export interface Host {
 	readonly files: FilesHost;
 	readonly terminal: TerminalHost;
 	readonly tasks: TasksHost;
+	/** Whether an OS sandbox bounds the commands that run without asking, and how approved ones run. */
+	readonly sandbox: SandboxHost;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LineShape } from '../shell/commandRoute';
+import type { SandboxedMode } from '../sandbox/bwrapArguments';
 
 /** Where a command ran: the user's visible terminal (shell integration) or a hidden child process. */
 export type RanIn = 'terminal' | 'process';
@@ -19,6 +20,11 @@ export interface CommandRequest {
 	readonly signal?: AbortSignal;
 	/** What the gate's parse found in the line; where it runs depends on it. Absent: the line was not analysed (runs as a child process). */
 	readonly shape?: LineShape;
+	/**
+	 * Run inside the OS sandbox in this mode; absent: as the user's own process. A host that cannot sandbox refuses
+	 * such a request rather than run it unsandboxed.
+	 */
+	readonly sandbox?: SandboxedMode;
 }
 
 const ranInSchema = z.enum(['terminal', 'process']);
@@ -42,6 +48,8 @@ export const commandResultSchema = z.object({
 	binary: z.boolean(),
 	durationMs: z.number(),
 	ranIn: ranInSchema,
+	/** The OS sandbox it ran in; absent when it ran unsandboxed. */
+	sandbox: z.enum(['read-only', 'workspace-write']).optional(),
 	/** Why the terminal path was not used, when it was not. */
 	fallbackReason: z.string().optional(),
 	/** Extra facts for the agent: "command not found", "exit code not reported by the terminal". */

@@ -28,7 +28,12 @@ export interface CallSubject {
 	/** Absolute, jail-resolved paths the call reads or writes (sensitive-path rules match these). */
 	readonly paths?: readonly string[];
 	/** The exact command line a terminal call runs, and where. */
-	readonly command?: { readonly line: string; readonly cwd: string };
+	readonly command?: {
+		readonly line: string;
+		readonly cwd: string;
+		/** How an approved run is bounded: "sandboxed (bubblewrap): may write inside the workspace folders only …". */
+		readonly sandbox?: string;
+	};
 	/** A task call's label and its resolved command line. */
 	readonly task?: { readonly label: string; readonly command?: string };
 	/** A unified diff of what an edit will change, for the approval card. */
@@ -68,6 +73,11 @@ export interface ToolContext<P = unknown> {
 	readonly subject: CallSubject;
 	/** The gate's parse of `subject.command`, the one parse of the line (where it may run depends on it). */
 	readonly command?: CommandAnalysis;
+	/**
+	 * A person approved this very call in a card. False when the policy, a rule or an earlier grant allowed it without
+	 * asking: what runs then must be bounded by the OS sandbox, not by what the classifier believed.
+	 */
+	readonly approvedByPerson: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandRequest, CommandResult, RanIn } from '../../core/host/terminalHost';
+import type { SandboxInvocation } from '../sandbox/bubblewrap';
 import { commandResult } from './commandResult';
 import { OutputCapture } from './outputCapture';
 import { DEFAULT_KILL_GRACE_MS } from './processTree';
@@ -20,6 +21,8 @@ export interface ProcessRequest extends CommandRequest {
 	readonly shell?: string;
 	/** Each decoded chunk as printed, escape sequences intact: for a pseudoterminal that shows it live. */
 	readonly onOutput?: (text: string) => void;
+	/** Run inside this sandbox: `bwrap <options> -- <shell> -c <line>`. */
+	readonly sandboxed?: SandboxInvocation;
 }
 
 type StopReason = 'timeout' | 'cancel' | 'kill';
@@ -42,9 +45,13 @@ export class ChildCommand {
 		this.graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 		const shell = request.shell ?? defaultShell();
 		const windows = process.platform === 'win32';
-		this.child = spawn(shell, windows ? ['/d', '/s', '/c', `"${request.line}"`] : ['-c', request.line], {
+		const [program, args] = request.sandboxed
+			? [request.sandboxed.program, [...request.sandboxed.options, '--', shell, '-c', request.line]]
+			: [shell, windows ? ['/d', '/s', '/c', `"${request.line}"`] : ['-c', request.line]];
+		this.child = spawn(program, args, {
 			cwd: request.cwd,
-			env: request.env ? { ...process.env, ...request.env } : process.env,
+			// Sandboxed, the environment is the sandbox's own (bwrap --clearenv), request.env included.
+			env: request.env && !request.sandboxed ? { ...process.env, ...request.env } : process.env,
 			// Its own process group on POSIX: one kill(-pid) reaches every descendant that did not leave the group.
 			detached: !windows,
 			// Standard input closed: nothing can wait for a keyboard.
@@ -150,7 +157,8 @@ export class ChildCommand {
 
 	private result(exitCode: number | null, signal: string | null, spawnError: Error | undefined, ranIn: RanIn, fallbackReason: string | undefined): CommandResult {
 		const notes = spawnError ? [`could not start the shell: ${spawnError.message}`] : [];
-		return commandResult(this.capture, { exitCode, signal, stopReason: this.stopReason, timeoutMs: this.request.timeoutMs, startedMs: this.started, ranIn, notes, fallbackReason });
+		const result = commandResult(this.capture, { exitCode, signal, stopReason: this.stopReason, timeoutMs: this.request.timeoutMs, startedMs: this.started, ranIn, notes, fallbackReason });
+		return this.request.sandboxed ? { ...result, sandbox: this.request.sandboxed.mode } : result;
 	}
 }
 

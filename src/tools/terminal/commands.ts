@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Host } from '../../core/host/host';
+import { describeSandbox, sandboxModeFor } from '../../core/host/sandbox';
 import { commandHandleSchema, commandResultSchema, type CommandHandleInfo, type CommandResult } from '../../core/host/terminalHost';
 import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
@@ -43,6 +44,11 @@ function describeRun(result: CommandResult): string {
 	const ending = result.timedOut ? 'timed out' : result.cancelled ? 'cancelled' : result.exitCode !== null ? `exit code ${result.exitCode}` : result.signal ? `killed by ${result.signal}` : 'exit code unknown';
 	const where = result.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : `as a child process${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`;
 	const lines = [`${ending}, ran ${where}, ${result.durationMs} ms`];
+	if (result.sandbox === 'read-only') {
+		lines.push('ran in the read-only OS sandbox (it was allowed without asking): it cannot write files (but in /tmp, which is discarded), reach the network, or read the home folder, files outside the workspace or its secret files, which show empty');
+	} else if (result.sandbox === 'workspace-write') {
+		lines.push('ran in the OS sandbox, as the user\'s settings ask for approved commands: it could write inside the workspace folders only, without network');
+	}
 	lines.push(...result.notes);
 	if (result.binary) {
 		lines.push('the output looks binary: shown lossily; redirect it to a file or pipe it through a filter such as `xxd | head`');
@@ -101,7 +107,10 @@ const runCommand = defineTool({
 	async prepare(input, host) {
 		const cwd = await resolveCwd(host, input.cwd);
 		const line = shownLine(input.line, input.env);
-		return { subject: { command: { line, cwd }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` }, plan: { cwd } };
+		// What the card says about how an approved run is bounded; a run nobody approves is always read-only.
+		const status = host.sandbox.status();
+		const sandbox = describeSandbox(sandboxModeFor(status, true), status);
+		return { subject: { command: { line, cwd, sandbox }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` }, plan: { cwd } };
 	},
 	async handler(input, ctx) {
 		const { host } = ctx;
@@ -111,7 +120,9 @@ const runCommand = defineTool({
 		const timeoutMs = Math.min(input.timeoutMs ?? limits.defaultTimeoutMs, limits.maxTimeoutMs);
 		// Where the line runs follows from the gate's parse of it (ctx.command): the only parse a line gets.
 		const shape = ctx.command ? { features: ctx.command.features, ...(ctx.command.unparsable ? { unparsable: ctx.command.unparsable } : {}) } : undefined;
-		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}), ...(shape ? { shape } : {}) };
+		// Allowed without asking → read-only in the sandbox; approved in a card → as the user's setting says.
+		const mode = sandboxModeFor(host.sandbox.status(), ctx.approvedByPerson);
+		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}), ...(shape ? { shape } : {}), ...(mode === 'off' ? {} : { sandbox: mode }) };
 		if (input.background) {
 			const handle = await host.terminal.start(request);
 			const text = `started ${handle.id} (${handle.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : 'as a child process'}); it is killed after ${timeoutMs} ms. `

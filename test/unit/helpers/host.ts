@@ -42,6 +42,8 @@ export async function createTestHost(names: readonly string[] = ['ws'], excludes
 export interface RunOptions {
 	readonly signal?: AbortSignal;
 	readonly maxOutputBytes?: number;
+	/** As if a person approved the call in a card (how the sandbox applies). */
+	readonly approvedByPerson?: boolean;
 }
 
 /** A tool's preparation of these arguments: the subject the policy and the approval card see, and the plan. */
@@ -65,5 +67,6 @@ export async function runTool(spec: AnyToolSpec, args: unknown, host: Host, opti
 		maxOutputBytes: options.maxOutputBytes ?? 256 * 1024,
 		plan: prepared.plan,
 		subject: prepared.subject,
+		approvedByPerson: options.approvedByPerson ?? false,
 	});
 }

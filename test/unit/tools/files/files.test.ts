@@ -278,7 +278,7 @@ describe('edit_file', () => {
 		const spec = tool('edit_file');
 		const input = spec.input.parse({ path: 'src/a.ts', edits: [{ oldText: 'beta', newText: 'gamma' }] });
 		const prepared = await prepareTool(spec, input, t.host);
-		const result = await spec.handler(input, { host: t.host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024, ...prepared });
+		const result = await spec.handler(input, { host: t.host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 256 * 1024, approvedByPerson: true, ...prepared });
 		assert.equal(result.structured && (result.structured as { applied: boolean }).applied, true);
 		assert.equal(await readFile(join(ws, 'src/a.ts'), 'utf8'), (prepared.plan as { after: string }).after);
 		assert.match(prepared.subject.diff!.unified, /^\+export const gamma = 2;$/m);

@@ -1,0 +1,53 @@
+/**
+ * The OS sandbox as tools see it: whether one is available, and how a call of theirs will run. The policy decides who
+ * is asked; the sandbox bounds what a call allowed without asking can do, so a gap in the command classifier cannot
+ * turn into a changed file, a started program that writes, a network connection or a read outside the workspace.
+ */
+
+/**
+ * How a process runs:
+ * - `read-only`: the workspace folders readable with their sensitive paths masked, the home folder hidden but for a
+ *   short list of read-only files, a private writable /tmp, no network, its own PID namespace;
+ * - `workspace-write`: the same, with the workspace folders writable (their configuration and git internals stay
+ *   read-only);
+ * - `off`: as the user's own process.
+ */
+export type SandboxMode = 'off' | 'read-only' | 'workspace-write';
+
+export interface SandboxStatus {
+	/** A sandbox can be started here. */
+	readonly available: boolean;
+	/** What enforces it, with its version ("bubblewrap 0.8.0"); absent when unavailable. */
+	readonly mechanism?: string;
+	/** Why it is unavailable and what the user can do about it; absent when available. */
+	readonly reason?: string;
+	/** The mode an approved command runs in (the setting mcpWorkbench.sandbox.approvedCommands). */
+	readonly approvedCommands: SandboxMode;
+}
+
+export interface SandboxHost {
+	status(): SandboxStatus;
+}
+
+/** The mode of a call: approved in a card → the user's setting; allowed without asking → read-only where possible. */
+export function sandboxModeFor(status: SandboxStatus, approvedByPerson: boolean): SandboxMode {
+	if (!status.available) return 'off';
+	return approvedByPerson ? status.approvedCommands : 'read-only';
+}
+
+/** One line for an approval card, a result or the status bar. */
+export function describeSandbox(mode: SandboxMode, status: SandboxStatus): string {
+	switch (mode) {
+		case 'read-only':
+			return `sandboxed (${status.mechanism ?? 'OS sandbox'}): read-only workspace with sensitive files hidden, home folder hidden, private /tmp, no network`;
+		case 'workspace-write':
+			return `sandboxed (${status.mechanism ?? 'OS sandbox'}): may write inside the workspace folders only (not their configuration or .git), home folder hidden, private /tmp, no network`;
+		case 'off':
+			return status.available ? 'not sandboxed: runs as you approve it, with your permissions' : `not sandboxed: ${status.reason ?? 'no OS sandbox is available'}`;
+	}
+}
+
+/** Nothing to sandbox with: tests, or a host where none is wanted. */
+export const NO_SANDBOX: SandboxHost = {
+	status: () => ({ available: false, reason: 'no OS sandbox was configured for this host', approvedCommands: 'off' }),
+};
