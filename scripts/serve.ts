@@ -8,10 +8,12 @@
 //          --audit <folder>         where the audit goes (default: a new temp folder, kept)
 //          --untrusted              serve the folders as a restricted workspace (read-only tools)
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SENSITIVE_PATHS } from '../src/core/paths/sensitivePaths';
 import { nodeAdapters } from '../src/node/nodeAdapters';
+import { Bubblewrap } from '../src/node/sandbox/bubblewrap';
 import { createWorkbench, defaultSettings } from '../src/node/workbench';
 
 const { values, positionals } = parseArgs({
@@ -30,10 +32,18 @@ const trusted = !values.untrusted;
 const overrides = values.settings ? JSON.parse(readFileSync(values.settings, 'utf8')) : {};
 const settings = defaultSettings({ ...overrides, trusted });
 const auditFolder = values.audit ? resolve(values.audit) : join(mkdtempSync(join(tmpdir(), 'mcp-workbench-audit-')), 'audit');
-const adapters = nodeAdapters({ folders, trusted });
-const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder });
 
 async function main(): Promise<void> {
+	// As the extension does: bubblewrap where it works; else the strict policy of a host without a sandbox.
+	const sandbox = await Bubblewrap.detect({
+		home: homedir(),
+		folders: () => folders.map((folder) => folder.path),
+		sensitiveGlobs: () => [...SENSITIVE_PATHS, ...settings.policy.sensitivePaths],
+		rgPath: () => 'rg',
+		approvedCommands: () => 'off',
+	});
+	const adapters = nodeAdapters({ folders, trusted, sandbox });
+	const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder });
 	await workbench.server.start();
 	const connection = workbench.server.current;
 	if (!connection) throw new Error('the server did not start');

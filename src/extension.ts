@@ -1,7 +1,11 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, toDisposable } from './core/base/disposable';
 import { errorMessage } from './core/base/errors';
+import { sandboxSummary } from './core/host/sandbox';
+import { SENSITIVE_PATHS } from './core/paths/sensitivePaths';
+import { Bubblewrap } from './node/sandbox/bubblewrap';
 import { createWorkbench } from './node/workbench';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
@@ -13,7 +17,7 @@ import { VscodeFilesHost } from './vscode/hosts/filesHost';
 import { VsCodeTasksHost } from './vscode/hosts/tasksHost';
 import { VsCodeTerminalHost } from './vscode/hosts/terminalHost';
 import { VsCodeWorkspaceHost } from './vscode/hosts/workspaceHost';
-import { auditMaxFileBytes, enabledFamilies, readServerSettings, readTerminalSettings, readWorkbenchSettings, SECTION } from './vscode/settings';
+import { auditMaxFileBytes, enabledFamilies, readApprovedCommandsSandbox, readServerSettings, readTerminalSettings, readWorkbenchSettings, SECTION } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
 import { watchAuditTail } from './vscode/auditAnchor';
 
@@ -36,11 +40,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const log = createLogger(channel, (text) => redact(text));
 
 	const workspace = disposables.add(new VsCodeWorkspaceHost(version, enabledFamilies));
-	const terminal = disposables.add(new VsCodeTerminalHost(readTerminalSettings, log));
+	const files = new VscodeFilesHost();
+	// Found once: whether commands that run without asking can be bounded by an OS sandbox decides the policy.
+	const sandbox = await Bubblewrap.detect({
+		home: homedir(),
+		folders: () => workspace.folders().map((folder) => folder.path),
+		sensitiveGlobs: () => [...SENSITIVE_PATHS, ...readWorkbenchSettings().policy.sensitivePaths],
+		rgPath: () => files.ripgrepPath(),
+		approvedCommands: readApprovedCommandsSandbox,
+	});
+	const sandboxStatus = sandbox.status();
+	log.info('sandbox', sandboxStatus.available ? { mechanism: sandboxStatus.mechanism } : { unavailable: sandboxStatus.reason });
+	const terminal = disposables.add(new VsCodeTerminalHost(readTerminalSettings, log, sandbox));
 	const tasks = disposables.add(new VsCodeTasksHost());
 	const workbench = createWorkbench({
 		version,
-		adapters: { workspace, files: new VscodeFilesHost(), terminal, tasks },
+		adapters: { workspace, files, terminal, tasks, sandbox },
 		settings: readWorkbenchSettings,
 		// The workspace's own storage keeps each workspace's audit apart; an empty window falls back to global storage.
 		auditFolder: join((context.storageUri ?? context.globalStorageUri).fsPath, 'audit'),
@@ -69,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	disposables.add(vscode.lm.registerMcpServerDefinitionProvider(PROVIDER_ID, provider));
 
 	const statusBar = disposables.add(new StatusBar());
-	const refreshStatus = () => statusBar.update({ state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length });
+	const refreshStatus = () => statusBar.update({ state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length, sandbox: sandboxSummary(sandbox.status()) });
 	disposables.add(server.onDidChangeState(() => {
 		refreshStatus();
 		provider.changed();
@@ -89,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 
 	const settingsChanged = () => {
 		workbench.settingsChanged();
+		refreshStatus();
 		provider.changed();
 	};
 	disposables.add(vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SandboxMode } from '../core/host/sandbox';
 import type { PolicyAction, PolicyRule } from '../core/gate/policy';
 import type { RateLimitSettings } from '../core/gate/rateLimit';
 import type { CommandRule } from '../core/shell/commandPolicy';
@@ -90,6 +91,12 @@ export interface TerminalSettings {
 	readonly maxTimeoutMs: number;
 	readonly useTerminal: boolean;
 	readonly shellIntegrationTimeoutMs: number;
+}
+
+/** How approved commands run (mcpWorkbench.sandbox.approvedCommands); anything unknown is the default. */
+export function readApprovedCommandsSandbox(): SandboxMode {
+	const value = config().get<string>('sandbox.approvedCommands', 'off');
+	return value === 'workspace-write' || value === 'read-only' ? value : 'off';
 }
 
 export function readTerminalSettings(): TerminalSettings {

@@ -5,6 +5,8 @@ export interface StatusModel {
 	readonly state: ServerState;
 	readonly sessions: number;
 	readonly waiting: number;
+	/** Which sandbox mode is active and why (sandboxSummary). */
+	readonly sandbox: string;
 }
 
 const ICONS: Record<ServerState, string> = { running: '$(plug)', starting: '$(loading~spin)', stopped: '$(debug-disconnect)', error: '$(error)' };
@@ -18,7 +20,7 @@ export class StatusBar implements vscode.Disposable {
 		this.item.show();
 	}
 
-	update({ state, sessions, waiting }: StatusModel): void {
+	update({ state, sessions, waiting, sandbox }: StatusModel): void {
 		if (waiting > 0) {
 			this.item.text = `$(bell-dot) MCP: ${waiting} waiting`;
 			this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -28,7 +30,7 @@ export class StatusBar implements vscode.Disposable {
 			this.item.text = `${ICONS[state]} MCP`;
 			this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
 			this.item.command = 'mcpWorkbench.showConnectionInfo';
-			this.item.tooltip = `MCP Workbench: server ${state}${state === 'running' ? `, ${sessions} session${sessions === 1 ? '' : 's'}` : ''}`;
+			this.item.tooltip = `MCP Workbench: server ${state}${state === 'running' ? `, ${sessions} session${sessions === 1 ? '' : 's'}` : ''}. ${sandbox}`;
 		}
 		this.item.accessibilityInformation = { label: this.item.tooltip };
 	}

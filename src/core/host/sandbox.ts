@@ -47,6 +47,15 @@ export function describeSandbox(mode: SandboxMode, status: SandboxStatus): strin
 	}
 }
 
+/** Which mode is active and why, for workspace_info and the status bar. */
+export function sandboxSummary(status: SandboxStatus): string {
+	if (!status.available) {
+		return `No OS sandbox (${status.reason ?? 'none available'}): only a short list of commands the policy fully understands runs without asking; everything else asks.`;
+	}
+	const approved = status.approvedCommands === 'off' ? 'approved commands run unsandboxed, as approved' : `approved commands run sandboxed (${status.approvedCommands})`;
+	return `Commands that run without asking are sandboxed read-only by ${status.mechanism}; ${approved}.`;
+}
+
 /** Nothing to sandbox with: tests, or a host where none is wanted. */
 export const NO_SANDBOX: SandboxHost = {
 	status: () => ({ available: false, reason: 'no OS sandbox was configured for this host', approvedCommands: 'off' }),

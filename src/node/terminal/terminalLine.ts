@@ -18,8 +18,20 @@ import { shellQuote } from '../../core/shell/quote';
  * default ~/.bashrc) it reports $BASH_COMMAND, the first simple command with its spacing and redirections rewritten. A
  * single simple command without redirections, single-spaced, reads back identically either way.
  */
-export function terminalLine(line: string, cwd: string, bash: string): string {
+export function terminalLine(line: string, cwd: string, bash: string, sandbox?: TypedSandbox): string {
+	if (sandbox) {
+		// The sandbox's options come from a file on descriptor 3 (`bwrap --args 3`): the typed line stays as readable
+		// as without it, and shows what runs and that it runs sandboxed.
+		const run = `${shellWord(sandbox.program)} --args 3 -- ${shellWord(bash)} -c ${shellQuote(line)} </dev/null 3<${shellWord(sandbox.optionsFile)}`;
+		return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${run}`)}`;
+	}
 	return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${shellWord(bash)} -c ${shellQuote(line)} </dev/null`)}`;
+}
+
+/** bwrap, and the file of the options it reads: typed into the terminal for a sandboxed line. */
+export interface TypedSandbox {
+	readonly program: string;
+	readonly optionsFile: string;
 }
 
 /** Bare when nothing in it means anything to the shell (most paths), so the typed line stays readable; else quoted. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sandboxSummary } from '../../core/host/sandbox';
 import { defineTool, type AnyToolSpec } from '../../core/tools/toolSpec';
 
 const folder = z.object({ name: z.string(), path: z.string(), uri: z.string() });
@@ -7,7 +8,7 @@ export const workspaceInfo = defineTool({
 	name: 'workspace_info',
 	title: 'Workspace info',
 	description:
-		'Describes the open workspace: its folders (name, absolute path, URI; use the folder name as the first path segment in a multi-root workspace), whether it is trusted, the editor and extension versions, and which tool families are enabled. Call it first to learn where paths are relative to.',
+		'Describes the open workspace: its folders (name, absolute path, URI; use the folder name as the first path segment in a multi-root workspace), whether it is trusted, the editor and extension versions, which tool families are enabled, and whether commands that run without asking are bounded by an OS sandbox. Call it first to learn where paths are relative to.',
 	family: 'workspace',
 	risk: 'read',
 	input: z.object({}),
@@ -17,16 +18,25 @@ export const workspaceInfo = defineTool({
 		editor: z.object({ name: z.string(), version: z.string() }),
 		extensionVersion: z.string(),
 		families: z.array(z.string()),
+		sandbox: z.object({
+			available: z.boolean(),
+			mechanism: z.string().optional(),
+			reason: z.string().optional(),
+			approvedCommands: z.enum(['off', 'read-only', 'workspace-write']),
+			summary: z.string(),
+		}),
 	}),
 	annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
 	async handler(_input, { host }) {
 		const { workspace } = host;
+		const sandbox = host.sandbox.status();
 		const structured = {
 			folders: workspace.folders().map(({ name, path, uri }) => ({ name, path, uri })),
 			trusted: workspace.isTrusted(),
 			editor: { name: workspace.versions.appName, version: workspace.versions.editor },
 			extensionVersion: workspace.versions.extension,
 			families: [...workspace.enabledFamilies()],
+			sandbox: { ...sandbox, summary: sandboxSummary(sandbox) },
 		};
 		return { text: JSON.stringify(structured, null, 2), structured };
 	},

@@ -8,6 +8,9 @@ import { ChildCommand, defaultShell } from '../../node/terminal/childCommand';
 import { commandResult } from '../../node/terminal/commandResult';
 import { OutputCapture } from '../../node/terminal/outputCapture';
 import { killDescendants } from '../../node/terminal/processTree';
+import type { Sandbox } from '../../node/sandbox/bubblewrap';
+import { afterCommand, sandboxInvocation } from '../../node/sandbox/sandboxedRequest';
+import { rm } from 'node:fs/promises';
 import { terminalLine } from '../../node/terminal/terminalLine';
 
 export interface VsCodeTerminalSettings extends TerminalLimits {
@@ -45,7 +48,7 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	private readonly subscriptions = new DisposableStore();
 	private integrationFailedAt = 0;
 
-	constructor(private readonly settings: () => VsCodeTerminalSettings, private readonly log: Logger) {
+	constructor(private readonly settings: () => VsCodeTerminalSettings, private readonly log: Logger, private readonly sandbox?: Sandbox) {
 		this.subscriptions.add(vscode.window.onDidCloseTerminal((terminal) => {
 			const index = this.slots.findIndex((slot) => slot.terminal === terminal);
 			if (index >= 0) {
@@ -94,10 +97,18 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	}
 
 	private async execute(request: CommandRequest): Promise<BackgroundCommand> {
+		const command = await this.route(request);
+		afterCommand(this.sandbox, request, command.done);
+		return command;
+	}
+
+	private async route(request: CommandRequest): Promise<BackgroundCommand> {
 		const settings = this.settings();
+		// Refused here, before anything is typed, when the request must run sandboxed and cannot.
+		const sandboxed = await sandboxInvocation(this.sandbox, request);
 		const fallback = (reason: string) => {
 			this.log.info('terminal.fallback', { reason });
-			return backgroundChild(new ChildCommand({ ...request, killGraceMs }, 'process', reason), request);
+			return backgroundChild(new ChildCommand({ ...request, killGraceMs, ...(sandboxed ? { sandboxed } : {}) }, 'process', reason), request);
 		};
 		const route = commandRoute({
 			useTerminal: settings.useTerminal,
@@ -130,12 +141,15 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 			this.log.info('terminal.ready', { ms: Math.round(performance.now() - waitStarted) });
 		}
 		slot.fresh = false;
-		const typed = terminalLine(request.line, request.cwd, defaultShell());
+		const optionsFile = sandboxed && this.sandbox ? await this.sandbox.optionsFile(sandboxed.options) : undefined;
+		const typed = terminalLine(request.line, request.cwd, defaultShell(), sandboxed && optionsFile ? { program: sandboxed.program, optionsFile } : undefined);
 		// Once the line is typed it is never run anywhere else: a second run of `git commit` or `rm` is worse than a
 		// slow answer. A line the shell never reports ends with the timeout, which closes its terminal.
 		// A line VS Code did not pair with our execution leaves that execution queued in VS Code, where a later line's
 		// start could be matched to it: such a terminal is closed rather than reused.
-		return new TerminalCommand(slot.terminal, integration, typed, request, (paired) => this.releaseSlot(slot, !paired));
+		const command = new TerminalCommand(slot.terminal, integration, typed, request, (paired) => this.releaseSlot(slot, !paired), sandboxed?.mode);
+		if (optionsFile) void command.done.finally(() => rm(optionsFile, { force: true }));
+		return command;
 	}
 
 	private idleSlot(cwd: string): Slot {
@@ -226,7 +240,14 @@ class TerminalCommand implements BackgroundCommand {
 	/** The command line the shell reported, when it differs from the typed one. */
 	private reportedAs: string | undefined;
 
-	constructor(private readonly terminal: vscode.Terminal, integration: vscode.TerminalShellIntegration, typed: string, private readonly request: CommandRequest, release: (paired: boolean) => void) {
+	constructor(
+		private readonly terminal: vscode.Terminal,
+		integration: vscode.TerminalShellIntegration,
+		typed: string,
+		private readonly request: CommandRequest,
+		release: (paired: boolean) => void,
+		private readonly sandbox?: 'read-only' | 'workspace-write',
+	) {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		terminal.show(true);
 		this.done = new Promise<CommandResult>((resolve) => {
@@ -352,7 +373,7 @@ class TerminalCommand implements BackgroundCommand {
 		} else if (this.reportedAs !== undefined) {
 			notes.push(`the shell reported the line as ${JSON.stringify(this.reportedAs.slice(0, 200))}, so the start of its output may be missing`);
 		}
-		return commandResult(this.capture, {
+		const result = commandResult(this.capture, {
 			exitCode,
 			reportedExitCode: this.stopReason ? null : exitCode,
 			signal: null,
@@ -362,5 +383,6 @@ class TerminalCommand implements BackgroundCommand {
 			ranIn: 'terminal',
 			notes,
 		});
+		return this.sandbox ? { ...result, sandbox: this.sandbox } : result;
 	}
 }

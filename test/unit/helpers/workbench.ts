@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -13,6 +13,9 @@ import type { AnyResourceSpec } from '../../../src/core/tools/resourceSpec';
 import type { AnyToolSpec } from '../../../src/core/tools/toolSpec';
 import type { AuditStore } from '../../../src/node/audit/auditStore';
 import { nodeAdapters, type NodeAdapterOptions } from '../../../src/node/nodeAdapters';
+import { Bubblewrap, noSandbox } from '../../../src/node/sandbox/bubblewrap';
+import { SENSITIVE_PATHS } from '../../../src/core/paths/sensitivePaths';
+import type { SandboxMode } from '../../../src/core/host/sandbox';
 import type { WorkbenchServer } from '../../../src/node/server/workbenchServer';
 import { createWorkbench, defaultSettings, type Workbench, type WorkbenchSettings } from '../../../src/node/workbench';
 import { workspaceTools } from '../../../src/tools/workspace';
@@ -28,6 +31,14 @@ export interface WorkbenchOptions {
 	readonly settings?: Partial<Omit<WorkbenchSettings, 'policy'>>;
 	readonly useSocket?: boolean;
 	readonly files?: NodeAdapterOptions['files'];
+	/**
+	 * The OS sandbox: real bubblewrap by default, as the extension runs on Linux; `none` for the strict policy of a
+	 * host without one. With `approvedCommands`, how approved commands run.
+	 */
+	readonly sandbox?: 'bubblewrap' | 'none';
+	readonly approvedCommands?: SandboxMode;
+	/** The home folder commands see (`~`, and what the sandbox hides): a fake one keeps secrets planted by a test apart. */
+	readonly home?: string;
 }
 
 export interface TestWorkbench {
@@ -65,7 +76,17 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 	const outside = join(base, 'outside');
 	await mkdir(outside);
 	const trusted = options.trusted ?? true;
-	const adapters = nodeAdapters({ folders, trusted, versions: { editor: '1.139.1', appName: 'test', extension: '0.0.0-test' }, ...(options.files ? { files: options.files } : {}) });
+	const home = options.home ?? homedir();
+	const sandbox = options.sandbox === 'none'
+		? noSandbox('the test runs without a sandbox')
+		: await Bubblewrap.detect({
+			home,
+			folders: () => folders.map((folder) => folder.path),
+			sensitiveGlobs: () => [...SENSITIVE_PATHS, ...(options.policy?.sensitivePaths ?? [])],
+			rgPath: () => 'rg',
+			approvedCommands: () => options.approvedCommands ?? 'off',
+		});
+	const adapters = nodeAdapters({ folders, trusted, sandbox, versions: { editor: '1.139.1', appName: 'test', extension: '0.0.0-test' }, ...(options.files ? { files: options.files } : {}) });
 	// No rate limit unless a test sets one: a property test makes more calls a minute than the default allows.
 	const settings = defaultSettings({ trusted, approvalTimeoutMs: 60_000, callTimeoutMs: 30_000, rateLimits: {}, ...options.settings, policy: options.policy ?? {} });
 	const workbench = createWorkbench({
@@ -77,6 +98,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		tools: [...workspaceTools.filter((tool) => !options.tools?.some((given) => given.name === tool.name)), ...(options.tools ?? [])],
 		resources: options.resources ?? [],
 		useSocket: options.useSocket ?? false,
+		home,
 	});
 	const records: AuditRecord[] = [];
 	const subscription = workbench.audit.onDidAppend((record) => records.push(record));

@@ -119,29 +119,44 @@ describe('security: policy gaps', () => {
 		for (const grant of wb.approvals.grants()) wb.approvals.revoke(grant.id);
 	});
 
-	test('[open finding] run_command with read-only programs does not print a sensitive file without approval', { todo: 'issue 10: the command policy reads no sensitive paths' }, async () => {
+	// Whatever the classifier thinks of these lines, what runs without asking runs in the sandbox, where the
+	// workspace's secrets are empty and nothing outside the workspace exists.
+	test('run_command with read-only programs does not print a sensitive file without approval', async () => {
 		const denyAll = denyEveryApproval(wb);
-		for (const line of ['cat .env', 'head -n 5 .git/config', 'grep -r MARKER .', 'cat ./.e*', 'nl id_rsa', 'tail AGENTS.md', 'cut -c1- .vscode/settings.json']) {
-			const result = await client.callTool({ name: 'run_command', arguments: { line } });
-			assertNoMarker(JSON.stringify(result), `run_command ${line}`);
+		try {
+			for (const line of ['cat .env', 'head -n 5 .git/config', 'grep -r MARKER .', 'cat ./.e*', 'nl id_rsa', 'tail AGENTS.md', 'cut -c1- .vscode/settings.json']) {
+				const result = await client.callTool({ name: 'run_command', arguments: { line } });
+				assertNoMarker(JSON.stringify(result), `run_command ${line}`);
+			}
+		} finally {
+			denyAll.dispose();
 		}
-		denyAll.dispose();
 	});
 
-	test('[open finding] run_command with read-only programs does not read outside the workspace through a link', { todo: 'issue 10: the command policy does not follow links already in the workspace' }, async () => {
-		await symlink(wb.outside, join(app, 'out-link'));
-		for (const line of ['cat out-link/secret.txt', 'grep -r MARKER out-link/', 'ls out-link && cat out-link/*']) {
-			const result = await client.callTool({ name: 'run_command', arguments: { line } });
-			assert.ok(!JSON.stringify(result).includes(MARKERS.outside), `run_command ${line} read a file outside the workspace`);
+	test('run_command with read-only programs does not read outside the workspace through a link', async () => {
+		const denyAll = denyEveryApproval(wb);
+		try {
+			await symlink(wb.outside, join(app, 'out-link'));
+			for (const line of ['cat out-link/secret.txt', 'grep -r MARKER out-link/', 'ls out-link && cat out-link/*']) {
+				const result = await client.callTool({ name: 'run_command', arguments: { line } });
+				assert.ok(!JSON.stringify(result).includes(MARKERS.outside), `run_command ${line} read a file outside the workspace`);
+			}
+		} finally {
+			denyAll.dispose();
 		}
 	});
 
 	test('the terminal asks for variables and interpreters (the guard the findings above are measured against)', async () => {
 		const marker = join(wb.outside, 'pwned');
 		await writeFile(join(app, 'evil.sh'), `touch ${marker}\n`);
-		for (const args of [{ line: 'ls', env: { BASH_ENV: join(app, 'evil.sh') } }, { line: 'BASH_ENV=evil.sh ls' }, { line: 'bash evil.sh' }, { line: 'ls $(sh evil.sh)' }, { line: 'find . -name x -exec sh evil.sh ;' }]) {
-			await client.callTool({ name: 'run_command', arguments: args });
-			assert.equal(existsSync(marker), false, JSON.stringify(args));
+		const denyAll = denyEveryApproval(wb);
+		try {
+			for (const args of [{ line: 'ls', env: { BASH_ENV: join(app, 'evil.sh') } }, { line: 'BASH_ENV=evil.sh ls' }, { line: 'bash evil.sh' }, { line: 'ls $(sh evil.sh)' }, { line: 'find . -name x -exec sh evil.sh ;' }]) {
+				await client.callTool({ name: 'run_command', arguments: args });
+				assert.equal(existsSync(marker), false, JSON.stringify(args));
+			}
+		} finally {
+			denyAll.dispose();
 		}
 	});
 });

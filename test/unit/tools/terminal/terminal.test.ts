@@ -69,7 +69,7 @@ describe('terminal tools on the Node host', () => {
 
 	test('prepare() shows the line and its resolved cwd, and variable names but never their values', async () => {
 		const { subject } = await prepareTool(tool('run_command'), { line: 'echo "$TOKEN"', cwd: 'sub', env: { TOKEN: 's3cret' } }, host);
-		assert.deepEqual(subject?.command, { line: 'TOKEN=… echo "$TOKEN"', cwd: join(fixture.folders[0].path, 'sub') });
+		assert.deepEqual(subject?.command, { line: 'TOKEN=… echo "$TOKEN"', cwd: join(fixture.folders[0].path, 'sub'), sandbox: 'not sandboxed: no OS sandbox was configured for this host' });
 		assert.doesNotMatch(JSON.stringify(subject), /s3cret/);
 	});
 
