@@ -50,8 +50,9 @@ export class ChildCommand {
 			: [shell, windows ? ['/d', '/s', '/c', `"${request.line}"`] : ['-c', request.line]];
 		this.child = spawn(program, args, {
 			cwd: request.cwd,
-			// Sandboxed, the environment is the sandbox's own (bwrap --clearenv), request.env included.
-			env: request.env && !request.sandboxed ? { ...process.env, ...request.env } : process.env,
+			// Sandboxed, bwrap itself gets no environment: its first process, PID 1 inside, keeps the one it was started
+			// with, readable as /proc/1/environ. The command's own is set by the sandbox (--setenv, request.env included).
+			env: request.sandboxed ? {} : request.env ? { ...process.env, ...request.env } : process.env,
 			// Its own process group on POSIX: one kill(-pid) reaches every descendant that did not leave the group.
 			detached: !windows,
 			// Standard input closed: nothing can wait for a keyboard.

@@ -22,7 +22,9 @@ export function terminalLine(line: string, cwd: string, bash: string, sandbox?: 
 	if (sandbox) {
 		// The sandbox's options come from a file on descriptor 3 (`bwrap --args 3`): the typed line stays as readable
 		// as without it, and shows what runs and that it runs sandboxed.
-		const run = `${shellWord(sandbox.program)} --args 3 -- ${shellWord(bash)} -c ${shellQuote(line)} </dev/null 3<${shellWord(sandbox.optionsFile)}`;
+		// `env -i`: bwrap's own first process (PID 1 inside) keeps the environment it starts with, readable as
+		// /proc/1/environ; the terminal's holds the user's tokens. The command's environment comes from the options.
+		const run = `/usr/bin/env -i ${shellWord(sandbox.program)} --args 3 -- ${shellWord(bash)} -c ${shellQuote(line)} </dev/null 3<${shellWord(sandbox.optionsFile)}`;
 		return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${run}`)}`;
 	}
 	return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${shellWord(bash)} -c ${shellQuote(line)} </dev/null`)}`;

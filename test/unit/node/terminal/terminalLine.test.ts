@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { SENSITIVE_PATHS } from '../../../../src/core/paths/sensitivePaths';
+import { Bubblewrap } from '../../../../src/node/sandbox/bubblewrap';
 import { terminalLine } from '../../../../src/node/terminal/terminalLine';
 
 interface TypedRun {
@@ -103,5 +105,26 @@ describe('the line typed into the terminal', () => {
 		const run = await runTyped(typed, elsewhere);
 		assert.equal(run.reported, typed);
 		assert.equal(run.output, `${odd}\n`);
+	});
+
+	test('a sandboxed line reads back as typed, runs in the sandbox, and the terminal\'s environment stays outside', async () => {
+		const sandbox = await Bubblewrap.detect({ home: elsewhere, folders: () => [workspace], sensitiveGlobs: () => SENSITIVE_PATHS, rgPath: () => 'rg', approvedCommands: () => 'off' });
+		try {
+			const invocation = await sandbox.invocation({ mode: 'read-only', cwd: workspace });
+			assert.ok(invocation, sandbox.status().reason);
+			const optionsFile = await sandbox.optionsFile(invocation.options);
+			const typed = terminalLine('pwd; touch written; tr "\\0" "\\n" < /proc/1/environ; echo "[${TERMINAL_TOKEN-}]"', workspace, '/bin/bash', { program: invocation.program, optionsFile });
+			assert.match(typed, /^eval '.*\/usr\/bin\/env -i .*bwrap --args 3 -- \/bin\/bash -c /);
+			process.env.TERMINAL_TOKEN = 'terminal-secret-5a';
+			const run = await runTyped(typed, elsewhere).finally(() => delete process.env.TERMINAL_TOKEN);
+			assert.equal(run.reported, typed);
+			assert.match(run.output, new RegExp(`^${workspace}\n`));
+			assert.match(run.output, /Read-only file system/);
+			assert.match(run.output, /\[\]\n$/);
+			assert.doesNotMatch(run.output, /terminal-secret-5a/);
+			assert.equal(existsSync(join(workspace, 'written')), false);
+		} finally {
+			await sandbox.dispose();
+		}
 	});
 });
