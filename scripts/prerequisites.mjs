@@ -46,14 +46,17 @@ const LIBERATION = ['truetype/liberation', 'truetype/liberation2', 'liberation-s
 const fonts = { name: 'Liberation fonts', package: 'fonts-liberation', why: "chromium's Arial-metric sans-serif, which the panel tests' layout assumes", present: () => LIBERATION.some((file) => existsSync(file)) };
 const ripgrep = program('rg', 'ripgrep', 'the file tools run it in the unit tests and bench');
 const git = program('git', 'git', 'the git tools and the sample workspace');
+// The OS sandbox of commands allowed without asking; on a desktop without it the extension still runs, with the
+// strict policy, but the tests prove the sandbox itself.
+const bubblewrap = program('bwrap', 'bubblewrap', 'the OS sandbox of commands that run without asking');
 
 /** What each command needs; `start` is `npm start` serving code-server, `desktop` is `npm start` with a local `code`. */
 export const NEEDS = {
-	start: [...codeServerBuild, git],
+	start: [...codeServerBuild, git, bubblewrap],
 	desktop: [git],
-	test: [...codeServerBuild, chromium, fonts, ripgrep, git],
-	unit: [chromium, fonts, ripgrep, git],
-	integration: [...codeServerBuild, chromium, fonts, git],
+	test: [...codeServerBuild, chromium, fonts, ripgrep, git, bubblewrap],
+	unit: [chromium, fonts, ripgrep, git, bubblewrap],
+	integration: [...codeServerBuild, chromium, fonts, git, bubblewrap],
 	electron: [git],
 };
 

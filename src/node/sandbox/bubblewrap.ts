@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { SandboxHost, SandboxMode, SandboxStatus } from '../../core/host/sandbox';
-import { bwrapArguments, type SandboxedMode } from '../../core/sandbox/bwrapArguments';
+import { bwrapArguments, type HiddenPath, type SandboxedMode, type SystemEntry } from '../../core/sandbox/bwrapArguments';
 import { SecretScan } from './secretScan';
 import { homeReadOnly, systemEntries, systemSecrets } from './systemView';
 
@@ -64,6 +64,8 @@ function keepReadOnly(folders: readonly string[], hidden: readonly { readonly pa
 export class Bubblewrap implements Sandbox {
 	private readonly scan: SecretScan;
 	private counter = 0;
+	/** The machine's side of the view, read once: system folders and their secrets do not move while the editor runs. */
+	private readonly machine: { readonly system: SystemEntry[]; readonly secrets: HiddenPath[]; readonly home: string[] };
 
 	private constructor(
 		private readonly options: BubblewrapOptions,
@@ -71,6 +73,7 @@ export class Bubblewrap implements Sandbox {
 		private readonly privateDir: string | undefined,
 	) {
 		this.scan = new SecretScan({ rgPath: options.rgPath, globs: () => maskGlobs(options.sensitiveGlobs()) });
+		this.machine = { system: systemEntries(), secrets: systemSecrets(), home: homeReadOnly(options.home) };
 	}
 
 	static async detect(options: BubblewrapOptions): Promise<Bubblewrap> {
@@ -98,12 +101,12 @@ export class Bubblewrap implements Sandbox {
 		// approved to write may read them, as it would unsandboxed, but not change them.
 		const options = bwrapArguments({
 			mode: request.mode,
-			system: systemEntries(),
-			hidden: request.mode === 'read-only' ? [...systemSecrets(), ...secrets] : systemSecrets(),
+			system: this.machine.system,
+			hidden: request.mode === 'read-only' ? [...this.machine.secrets, ...secrets] : this.machine.secrets,
 			workspaceFolders: folders,
 			keepReadOnly: keepReadOnly(folders, secrets),
 			home: this.options.home,
-			homeReadOnly: homeReadOnly(this.options.home),
+			homeReadOnly: this.machine.home,
 			extraReadOnly: request.programs ?? [],
 			emptyFile: join(this.privateDir, 'empty'),
 			emptyDirectory: join(this.privateDir, 'empty-dir'),
