@@ -25,6 +25,7 @@ import type { Sandbox } from './sandbox/bubblewrap';
 import { NodePathJail } from './files/pathJail';
 import { WorkbenchServer } from './server/workbenchServer';
 import { analyzeCommandLine } from './terminal/bashParser';
+import { killOrphanedCalls } from './terminal/callToken';
 
 /** Every setting the composition reads, as one snapshot; `settingsChanged()` takes a new one. */
 export interface WorkbenchSettings extends GateSettings {
@@ -123,6 +124,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		() => current.approvalTimeoutMs,
 		() => workspace.folders(),
 	);
+	// A quiet command outlives a killed extension host (its process group is its own): end what a dead one left.
+	void killOrphanedCalls(1500).then((count) => {
+		if (count > 0) log.info('terminal.orphans_killed', { count });
+	});
 	const redactor = new Redactor();
 	const audit = new AuditStore(options.auditFolder, { maxFileBytes: 10 * 1024 * 1024, maxFiles: 5, fsync: false, ...options.audit });
 	const auditOpened = audit.open();

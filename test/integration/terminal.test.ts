@@ -37,10 +37,12 @@ describe('terminal and tasks through VS Code', function () {
 			await approveCard('run_command', /echo hello-from-mcp-workbench/);
 			const result = await call;
 			assert.equal(result.isError, false, result.text);
-			const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string };
+			const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string; sandbox?: string };
 			assert.equal(parsed.exitCode, 0, result.text);
 			assert.match(parsed.output ?? '', /hello-from-mcp-workbench/, result.text);
 			assert.equal(parsed.ranIn, 'terminal', result.text);
+			// Approved, and mcpWorkbench.sandbox.approvedCommands is off by default: it ran as the user approved it.
+			assert.equal(parsed.sandbox, undefined, result.text);
 			const execution = await waitFor(
 				() => ended.find((e) => e.commandLine.includes('echo hello-from-mcp-workbench')),
 				`the shell execution in the terminal (ended so far: ${JSON.stringify(ended)}; result: ${result.text.slice(0, 400)})`,
@@ -82,6 +84,30 @@ describe('terminal and tasks through VS Code', function () {
 		} finally {
 			listener.dispose();
 			await integrated().update('env.linux', undefined, vscode.ConfigurationTarget.Global);
+		}
+	});
+
+	it('runs a line allowed without asking in the read-only sandbox, in the visible terminal, with its output and exit code', async () => {
+		const ended: { terminal: string; commandLine: string; exitCode: number | undefined }[] = [];
+		const listener = vscode.window.onDidEndTerminalShellExecution((event) => {
+			ended.push({ terminal: event.terminal.name, commandLine: event.execution.commandLine.value, exitCode: event.exitCode });
+		});
+		try {
+			for (const [line, exitCode] of [['ls -a', 0], ['ls no-such-dir-mcpwb', 2]] as const) {
+				const result = await invokeOurToolText('run_command', { line });
+				const parsed = JSON.parse(result.text) as { exitCode: number; output?: string; ranIn: string; sandbox?: string };
+				assert.equal(parsed.ranIn, 'terminal', result.text);
+				assert.equal(parsed.sandbox, 'read-only', result.text);
+				assert.equal(parsed.exitCode, exitCode, result.text);
+				assert.match(parsed.output ?? '', exitCode === 0 ? /\.vscode/ : /no-such-dir-mcpwb/, result.text);
+				const execution = await waitFor(() => ended.find((e) => e.commandLine.includes(line.split(' ')[1])), `the sandboxed execution of ${line} (${JSON.stringify(ended)})`, 20_000);
+				assert.equal(execution.terminal, 'MCP Workbench');
+				assert.match(execution.commandLine, /env -i \S*bwrap --args 3 -- /);
+				assert.equal(execution.exitCode, exitCode);
+			}
+			await ui('screenshot', { name: 'terminal-sandboxed' });
+		} finally {
+			listener.dispose();
 		}
 	});
 

@@ -5,6 +5,7 @@ import type { CommandRequest, CommandResult, RanIn } from '../../core/host/termi
 import type { SandboxInvocation } from '../sandbox/bubblewrap';
 import { commandResult } from './commandResult';
 import { OutputCapture } from './outputCapture';
+import { CALL_TOKEN_VARIABLE, killCall, newCallToken } from './callToken';
 import { DEFAULT_KILL_GRACE_MS } from './processTree';
 
 /** The shell lines run in: bash where present (the policy parses bash), else sh; cmd.exe on Windows. */
@@ -39,12 +40,16 @@ export class ChildCommand {
 	private readonly timers: NodeJS.Timeout[] = [];
 	private readonly graceMs: number;
 	private removeAbortListener: () => void = () => undefined;
+	/** Unsandboxed: the variable every process of this call inherits, so none escapes the kill (see callToken). */
+	private readonly token: string | undefined;
 
 	constructor(private readonly request: ProcessRequest, ranIn: RanIn = 'process', fallbackReason?: string) {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		this.graceMs = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 		const shell = request.shell ?? defaultShell();
 		const windows = process.platform === 'win32';
+		this.token = request.sandboxed || windows ? undefined : newCallToken();
+		const tokenEnv = this.token ? { [CALL_TOKEN_VARIABLE]: this.token } : {};
 		const [program, args] = request.sandboxed
 			? [request.sandboxed.program, [...request.sandboxed.options, '--', shell, '-c', request.line]]
 			: [shell, windows ? ['/d', '/s', '/c', `"${request.line}"`] : ['-c', request.line]];
@@ -52,7 +57,7 @@ export class ChildCommand {
 			cwd: request.cwd,
 			// Sandboxed, bwrap itself gets no environment: its first process, PID 1 inside, keeps the one it was started
 			// with, readable as /proc/1/environ. The command's own is set by the sandbox (--setenv, request.env included).
-			env: request.sandboxed ? {} : request.env ? { ...process.env, ...request.env } : process.env,
+			env: request.sandboxed ? {} : { ...process.env, ...request.env, ...tokenEnv },
 			// Its own process group on POSIX: one kill(-pid) reaches every descendant that did not leave the group.
 			detached: !windows,
 			// Standard input closed: nothing can wait for a keyboard.
@@ -87,8 +92,14 @@ export class ChildCommand {
 			this.stopReason = reason;
 			this.signalTree('SIGTERM');
 			this.timers.push(setTimeout(() => this.signalTree('SIGKILL'), this.graceMs));
+			this.killLeftovers();
 		}
 		return this.done;
+	}
+
+	/** Processes of this call that left its group (setsid, double fork): found by their inherited token. */
+	private killLeftovers(): void {
+		if (this.token) void killCall(this.token, this.graceMs);
 	}
 
 	private signalTree(signal: NodeJS.Signals): void {
@@ -143,9 +154,10 @@ export class ChildCommand {
 			this.child.on('exit', (code, signal) => {
 				exitCode = code;
 				exitSignal = signal;
-				// Whatever the command left behind in its group (`cmd &`) dies with it: nothing keeps running.
+				// Whatever the command left behind (`cmd &`, `setsid cmd`, a double fork) dies with it: nothing keeps running.
 				this.signalTree('SIGTERM');
 				this.timers.push(setTimeout(() => this.signalTree('SIGKILL'), this.graceMs));
+				this.killLeftovers();
 				// A descendant that left the group may hold our pipes open forever: stop waiting for them.
 				this.timers.push(setTimeout(() => {
 					streams.forEach((stream) => stream?.destroy());

@@ -1,4 +1,5 @@
 import { shellQuote } from '../../core/shell/quote';
+import { CALL_TOKEN_VARIABLE } from './callToken';
 
 /**
  * The line as typed into the terminal: one `eval '…'` that changes to the working directory and runs the line in a
@@ -18,7 +19,7 @@ import { shellQuote } from '../../core/shell/quote';
  * default ~/.bashrc) it reports $BASH_COMMAND, the first simple command with its spacing and redirections rewritten. A
  * single simple command without redirections, single-spaced, reads back identically either way.
  */
-export function terminalLine(line: string, cwd: string, bash: string, sandbox?: TypedSandbox): string {
+export function terminalLine(line: string, cwd: string, bash: string, sandbox?: TypedSandbox, callToken?: string): string {
 	if (sandbox) {
 		// The sandbox's options come from a file on descriptor 3 (`bwrap --args 3`): the typed line stays as readable
 		// as without it, and shows what runs and that it runs sandboxed.
@@ -27,7 +28,9 @@ export function terminalLine(line: string, cwd: string, bash: string, sandbox?: 
 		const run = `/usr/bin/env -i ${shellWord(sandbox.program)} --args 3 -- ${shellWord(bash)} -c ${shellQuote(line)} </dev/null 3<${shellWord(sandbox.optionsFile)}`;
 		return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${run}`)}`;
 	}
-	return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${shellWord(bash)} -c ${shellQuote(line)} </dev/null`)}`;
+	// Unsandboxed, every process of the line inherits the call's token, so none escapes the kill (see callToken).
+	const token = callToken ? `${CALL_TOKEN_VARIABLE}=${shellWord(callToken)} ` : '';
+	return `eval ${shellQuote(`builtin cd -- ${shellWord(cwd)} && ${token}${shellWord(bash)} -c ${shellQuote(line)} </dev/null`)}`;
 }
 
 /** bwrap, and the file of the options it reads: typed into the terminal for a sandboxed line. */

@@ -8,6 +8,7 @@ import { ChildCommand, defaultShell } from '../../node/terminal/childCommand';
 import { commandResult } from '../../node/terminal/commandResult';
 import { OutputCapture } from '../../node/terminal/outputCapture';
 import { killDescendants } from '../../node/terminal/processTree';
+import { killCall, newCallToken } from '../../node/terminal/callToken';
 import type { Sandbox } from '../../node/sandbox/bubblewrap';
 import { afterCommand, sandboxInvocation } from '../../node/sandbox/sandboxedRequest';
 import { rm } from 'node:fs/promises';
@@ -142,12 +143,15 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 		}
 		slot.fresh = false;
 		const optionsFile = sandboxed && this.sandbox ? await this.sandbox.optionsFile(sandboxed.options) : undefined;
-		const typed = terminalLine(request.line, request.cwd, defaultShell(), sandboxed && optionsFile ? { program: sandboxed.program, optionsFile } : undefined);
+		const token = sandboxed ? undefined : newCallToken();
+		const typed = terminalLine(request.line, request.cwd, defaultShell(), sandboxed && optionsFile ? { program: sandboxed.program, optionsFile } : undefined, token);
 		// Once the line is typed it is never run anywhere else: a second run of `git commit` or `rm` is worse than a
 		// slow answer. A line the shell never reports ends with the timeout, which closes its terminal.
 		// A line VS Code did not pair with our execution leaves that execution queued in VS Code, where a later line's
 		// start could be matched to it: such a terminal is closed rather than reused.
-		const command = new TerminalCommand(slot.terminal, integration, typed, request, (paired) => this.releaseSlot(slot, !paired), sandboxed?.mode);
+		const command = new TerminalCommand(slot.terminal, integration, typed, request, (paired) => this.releaseSlot(slot, !paired), sandboxed?.mode, token);
+		// Whatever the line left running (a setsid or double-forked child) ends with it.
+		if (token) void command.done.finally(() => killCall(token, killGraceMs));
 		if (optionsFile) void command.done.finally(() => rm(optionsFile, { force: true }));
 		return command;
 	}
@@ -247,6 +251,7 @@ class TerminalCommand implements BackgroundCommand {
 		private readonly request: CommandRequest,
 		release: (paired: boolean) => void,
 		private readonly sandbox?: 'read-only' | 'workspace-write',
+		private readonly token?: string,
 	) {
 		this.capture = new OutputCapture(request.maxOutputChars);
 		terminal.show(true);
@@ -356,6 +361,7 @@ class TerminalCommand implements BackgroundCommand {
 			if (shellPid !== undefined) {
 				await killDescendants(shellPid, killGraceMs);
 			}
+			if (this.token) await killCall(this.token, killGraceMs);
 			// A shell that still reports nothing is beyond saving: closing the terminal ends its whole session.
 			setTimeout(() => {
 				if (!this.ended) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { CALL_TOKEN_VARIABLE, killOrphanedCalls } from '../../../../src/node/terminal/callToken';
 import { ChildCommand, runProcess } from '../../../../src/node/terminal/childCommand';
 
 const base = { cwd: process.cwd(), timeoutMs: 10_000, maxOutputChars: 64 * 1024, killGraceMs: 300 };
@@ -124,5 +125,55 @@ describe('process runner', () => {
 		const result = await runProcess({ ...base, line: 'true', cwd: '/nonexistent/mcpwb' });
 		assert.equal(result.exitCode, null);
 		assert.match(result.notes.join('\n'), /could not start the shell/);
+	});
+
+	// Trees that leave the process group or their parent: each must be gone, checked in /proc, when the call ends by
+	// timeout, by kill, by cancellation, or by simply exiting.
+	const escapes: Record<string, (tag: string) => string> = {
+		'setsid child': (tag) => `setsid sleep ${tag} &`,
+		'setsid -f': (tag) => `setsid -f sleep ${tag}`,
+		'double fork': (tag) => `( ( sleep ${tag} & ) & )`,
+		'setsid double fork holding the pipes': (tag) => `( setsid sh -c 'sleep ${tag} & wait' & )`,
+		'nohup and disown': (tag) => `nohup sleep ${tag} >/dev/null 2>&1 & disown`,
+		'new process group (perl setpgrp)': (tag) => `perl -e 'setpgrp(0,0); exec "sleep", "${tag}"' &`,
+		'python daemon': (tag) => `/usr/bin/python3 -c 'import os,time\nif os.fork()==0:\n  os.setsid()\n  if os.fork()==0: os.execvp("sleep",["sleep","${tag}"])' &`,
+	};
+	let serial = 0;
+	const uniqueTag = () => `300.${process.pid}${++serial}${Date.now() % 100_000}`;
+	/** Live processes running `sleep <tag>` (zombies excluded: they are dead, waiting for their parent to reap them). */
+	const tagged = (tag: string) => spawnSync('ps', ['-A', '-o', 'pid=,stat=,args='], { encoding: 'utf8' }).stdout.split('\n')
+		.map((line) => line.trim().split(/\s+/))
+		.filter(([, stat, program, seconds]) => stat !== undefined && !stat.startsWith('Z') && /(^|\/)sleep$/.test(program ?? '') && seconds === tag)
+		.map((parts) => parts.join(' '));
+
+	for (const [shape, line] of Object.entries(escapes)) {
+		for (const end of ['exit', 'timeout', 'kill', 'cancel'] as const) {
+			test(`no process outlives its call: ${shape}, ended by ${end}`, async () => {
+				const tag = uniqueTag();
+				const controller = new AbortController();
+				// The line goes on only once the escaped process runs: for \`exit\`, it then ends at once.
+				const running = `until pgrep -x sleep -a | grep -q ' ${tag}$'; do sleep 0.02; done`;
+				const body = `${line(tag)}\n${running}\necho started${end === 'exit' ? '' : '\nsleep 300'}`;
+				const child = new ChildCommand({ ...base, line: body, timeoutMs: end === 'timeout' ? 2500 : 10_000, signal: controller.signal });
+				assert.ok(await eventually(() => child.capture.text.totalChars > 0 || !child.running, 8000), `${shape} started`);
+				assert.match(child.capture.text.read(0).text, /started/);
+				if (end === 'kill') void child.stop('kill');
+				if (end === 'cancel') controller.abort();
+				const result = await child.done;
+				assert.ok(await eventually(() => tagged(tag).length === 0, 4000), `left running: ${tagged(tag).join('; ')}`);
+				// The call ended without waiting out a timeout for pipes held by an escaped process.
+				assert.ok(result.durationMs < 5000, `took ${result.durationMs} ms`);
+			});
+		}
+	}
+
+	test('what a crashed editor left running is ended when the next server starts', async () => {
+		const owner = spawnSync('true').pid as number;
+		const tag = uniqueTag();
+		const orphan = spawn('sleep', [tag], { detached: true, stdio: 'ignore', env: { ...process.env, [CALL_TOKEN_VARIABLE]: `${owner}-feedface` } });
+		orphan.unref();
+		assert.ok(await eventually(() => tagged(tag).length === 1));
+		assert.ok((await killOrphanedCalls(300)) >= 1);
+		assert.ok(await eventually(() => tagged(tag).length === 0), `left running: ${tagged(tag).join('; ')}`);
 	});
 });
