@@ -76,6 +76,7 @@ describe('sidebar panel in chromium', () => {
 		const command = page.locator('[data-approval-id="approval-cmd"]');
 		assert.equal(await command.locator('[data-testid="command-line"]').innerText(), 'npm test -- --grep "<img src=x onerror=alert(1)>"');
 		assert.equal(await command.locator('[data-testid="command-cwd"]').innerText(), '/home/dev/project');
+		assert.equal(await command.locator('[data-testid="command-sandbox"]').innerText(), 'sandboxed (bubblewrap 0.8.0): may write inside the workspace folders only');
 		assert.equal(await command.locator('[data-testid="allow-pattern"]').count(), 0, 'no pattern grant without a pattern label');
 		// The markup in the arguments stayed text: no element was created from it.
 		assert.equal(await page.locator('img').count(), 0);

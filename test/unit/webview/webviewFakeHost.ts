@@ -115,7 +115,7 @@ function demoSnapshot(): PanelSnapshot {
 				risk: 'execute',
 				summary: 'npm test -- --grep "<img src=x onerror=alert(1)>"',
 				argumentsJson: JSON.stringify({ command: 'npm test -- --grep "<img src=x onerror=alert(1)>"' }, null, 2),
-				command: { line: 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project' },
+				command: { line: 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project', sandbox: 'sandboxed (bubblewrap 0.8.0): may write inside the workspace folders only' },
 				client: 'Claude Code',
 				createdAt: now - 50_000,
 				expiresAt: now + 10_000,

@@ -221,7 +221,7 @@ export interface OpenedPanel {
 }
 
 /** Opens the panel in a new page and waits until the first audit rows are on screen. */
-export async function openPanel(harness: Harness, params: Record<string, string> = {}, viewport = { width: 380, height: 1100 }): Promise<OpenedPanel> {
+export async function openPanel(harness: Harness, params: Record<string, string> = {}, viewport = { width: 380, height: 1250 }): Promise<OpenedPanel> {
 	const page = await harness.browser.newPage({ viewport });
 	const problems: string[] = [];
 	page.on('console', (message) => {
