@@ -25,8 +25,32 @@ export interface SandboxStatus {
 	readonly approvedCommands: SandboxMode;
 }
 
+/** A program and its arguments as they run in the sandbox (`bwrap <options> -- <argv>`), with the environment bwrap gets. */
+export interface SandboxedProgram {
+	readonly file: string;
+	readonly args: readonly string[];
+	readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ReadOnlyRun {
+	readonly cwd: string;
+	/** The environment inside (on top of the sandbox's own: PATH, HOME, locale). */
+	readonly env?: Readonly<Record<string, string>>;
+	/**
+	 * Show `.git/config` (masked for commands, since remotes keep credentials there): git reads the repository's
+	 * format and worktree settings from it, and its tools redact what they print.
+	 */
+	readonly gitConfig?: boolean;
+}
+
 export interface SandboxHost {
 	status(): SandboxStatus;
+	/**
+	 * `argv` as it runs read-only in the sandbox, for the programs the tools start on their own (git, ripgrep):
+	 * whatever the repository configures them to start can neither write nor reach the network. Undefined when no
+	 * sandbox is available; rejects when it could not be prepared.
+	 */
+	readOnly(argv: readonly string[], run: ReadOnlyRun): Promise<SandboxedProgram | undefined>;
 }
 
 /** The mode of a call: approved in a card → the user's setting; allowed without asking → read-only where possible. */
@@ -59,4 +83,5 @@ export function sandboxSummary(status: SandboxStatus): string {
 /** Nothing to sandbox with: tests, or a host where none is wanted. */
 export const NO_SANDBOX: SandboxHost = {
 	status: () => ({ available: false, reason: 'no OS sandbox was configured for this host', approvedCommands: 'off' }),
+	readOnly: async () => undefined,
 };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { SandboxHost, SandboxMode, SandboxStatus } from '../../core/host/sandbox';
+import type { ReadOnlyRun, SandboxedProgram, SandboxHost, SandboxMode, SandboxStatus } from '../../core/host/sandbox';
 import { bwrapArguments, type HiddenPath, type SandboxedMode, type SystemEntry } from '../../core/sandbox/bwrapArguments';
 import { SecretScan } from './secretScan';
 import { homeReadOnly, systemEntries, systemSecrets } from './systemView';
@@ -21,6 +21,8 @@ export interface SandboxRequest {
 	readonly env?: Readonly<Record<string, string>>;
 	/** Program files outside the system folders that the process runs (the editor's own ripgrep). */
 	readonly programs?: readonly string[];
+	/** Leave `.git/config` readable (git's own tools). */
+	readonly gitConfig?: boolean;
 }
 
 /** The sandbox as the Node parts that start processes use it. */
@@ -96,7 +98,8 @@ export class Bubblewrap implements Sandbox {
 	async invocation(request: SandboxRequest): Promise<SandboxInvocation | undefined> {
 		if ('reason' in this.found || this.privateDir === undefined) return undefined;
 		const folders = this.options.folders();
-		const secrets = await this.scan.find(folders);
+		const found = await this.scan.find(folders);
+		const secrets = request.gitConfig ? found.filter((hidden) => !/(^|\/)\.git\/config$/i.test(hidden.path)) : found;
 		// Read-only runs (everything allowed without asking) see the workspace's secrets empty; a command the user
 		// approved to write may read them, as it would unsandboxed, but not change them.
 		const options = bwrapArguments({
@@ -114,6 +117,20 @@ export class Bubblewrap implements Sandbox {
 			env: { ...sandboxEnv(this.options.home), ...request.env },
 		});
 		return { mode: request.mode, program: this.found.path, options };
+	}
+
+	async readOnly(argv: readonly string[], run: ReadOnlyRun): Promise<SandboxedProgram | undefined> {
+		const program = argv[0];
+		const invocation = await this.invocation({
+			mode: 'read-only',
+			cwd: run.cwd,
+			...(run.env ? { env: run.env } : {}),
+			...(run.gitConfig ? { gitConfig: true } : {}),
+			// A program given by its path may live outside the system folders (VS Code's own ripgrep, in its install).
+			...(program !== undefined && isAbsolute(program) ? { programs: [program] } : {}),
+		});
+		// bwrap gets no environment: its first process inside keeps it, readable as /proc/1/environ.
+		return invocation && { file: invocation.program, args: [...invocation.options, '--', ...argv], env: {} };
 	}
 
 	async optionsFile(options: readonly string[]): Promise<string> {
@@ -205,6 +222,7 @@ export function noSandbox(reason = 'no OS sandbox was configured for this host')
 	return {
 		status: () => ({ available: false, reason, approvedCommands: 'off' }),
 		invocation: async () => undefined,
+		readOnly: async () => undefined,
 		optionsFile: async () => {
 			throw new Error(reason);
 		},

@@ -1,7 +1,7 @@
 // The OS sandbox itself, with real bubblewrap and real processes: what a command allowed without asking can reach.
 // Each test proves a boundary by what did not happen: no file appeared, no byte arrived, no process is left.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -145,6 +145,27 @@ describe('bubblewrap sandbox', () => {
 		const marker = join(ws, 'src/ran-anyway');
 		await assert.rejects(bare.run({ line: `touch ${marker}`, cwd: ws, timeoutMs: 5000, maxOutputChars: 1000, sandbox: 'read-only' }), /must run in the OS sandbox/);
 		assert.equal(existsSync(marker), false);
+	});
+
+	test('readOnly: a git read runs with the repository\'s own configuration, and what it configures can write nothing', async () => {
+		const planted = join(ws, 'fsmonitor-ran');
+		const outsideMarker = join(tmpdir(), `mcpwb-fsmonitor-${process.pid}`);
+		execFileSync('git', ['config', 'core.fsmonitor', `touch ${planted} ${outsideMarker}; echo ran >&2; false`], { cwd: ws });
+		try {
+			const run = await sandbox.readOnly(['git', 'status', '--porcelain'], { cwd: ws, gitConfig: true });
+			assert.ok(run);
+			const result = spawnSync(run.file, run.args, { env: run.env, encoding: 'utf8' });
+			assert.equal(result.status, 0, result.stderr);
+			assert.match(result.stderr, /ran/, 'the configured fsmonitor did run, inside the sandbox');
+			assert.equal(existsSync(planted), false);
+			assert.equal(existsSync(outsideMarker), false);
+			// With .git/config shown, its credentials are readable to git (its tools redact them); without, not.
+			const masked = await sandbox.readOnly(['cat', '.git/config'], { cwd: ws });
+			assert.ok(masked);
+			assert.doesNotMatch(spawnSync(masked.file, masked.args, { env: masked.env, encoding: 'utf8' }).stdout, /gitsecret/);
+		} finally {
+			execFileSync('git', ['config', '--unset', 'core.fsmonitor'], { cwd: ws });
+		}
 	});
 });
 
