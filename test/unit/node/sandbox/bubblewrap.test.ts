@@ -167,6 +167,21 @@ describe('bubblewrap sandbox', () => {
 			execFileSync('git', ['config', '--unset', 'core.fsmonitor'], { cwd: ws });
 		}
 	});
+
+	test('where bubblewrap is missing or cannot start, the status says why and what to do, and nothing runs', async () => {
+		const missing = await Bubblewrap.detect({ home, folders: () => [ws], sensitiveGlobs: () => SENSITIVE_PATHS, rgPath: () => rg, approvedCommands: () => 'workspace-write', bwrapPath: null });
+		assert.deepEqual(missing.status(), { available: false, reason: 'bubblewrap is not installed: install it (Debian/Ubuntu: sudo apt-get install bubblewrap) and reload the window', approvedCommands: 'off' });
+		const broken = join(base, 'bwrap-broken');
+		await writeFile(broken, '#!/bin/sh\ncase "$1" in --version) echo "bubblewrap 0.8.0";; *) echo "bwrap: setting up uid map: Permission denied" >&2; exit 1;; esac\n', { mode: 0o755 });
+		const refused = await Bubblewrap.detect({ home, folders: () => [ws], sensitiveGlobs: () => SENSITIVE_PATHS, rgPath: () => rg, approvedCommands: () => 'off', bwrapPath: broken });
+		assert.equal(refused.status().available, false);
+		assert.match(refused.status().reason ?? '', /setting up uid map: Permission denied/);
+		assert.equal(await refused.invocation({ mode: 'read-only', cwd: ws }), undefined);
+		const marker = join(ws, 'src/ran-unsandboxed');
+		const bare = new NodeTerminalHost({ sandbox: refused });
+		await assert.rejects(bare.run({ line: `touch ${marker}`, cwd: ws, timeoutMs: 5000, maxOutputChars: 1000, sandbox: 'read-only' }), /must run in the OS sandbox/);
+		assert.equal(existsSync(marker), false);
+	});
 });
 
 /** A sleep duration no other process on the machine has: its command line finds it in /proc. */
