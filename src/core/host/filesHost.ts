@@ -45,6 +45,13 @@ export interface FolderExcludes {
 export interface FilesHost {
 	/** The unsaved text of an open, dirty editor for this absolute path, if any. */
 	dirtyText(absolutePath: string): string | undefined;
+	/**
+	 * Runs `change` while no other `exclusive` change of any of these files runs, in the order the calls came. A
+	 * read-modify-write (edit_file, a write checked against a hash) reads and writes inside it, so it sees every
+	 * earlier write and no later one lands between its read and its write. The paths are the jail's real paths, so
+	 * two spellings of one file (a symlink, a different letter case where the file system ignores case) share a lock.
+	 */
+	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T>;
 	/** Writes the whole text; parent folders are created. Nothing is left half-written when it fails. */
 	writeText(absolutePath: string, text: string, options: WriteTextOptions): Promise<void>;
 	/** Renames or moves a file or folder; parent folders of the target are created. */

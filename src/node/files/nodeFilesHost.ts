@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
+import { KeyedMutex } from '../../core/base/keyedMutex';
 import { encodeText } from '../../core/host/textEncoding';
 
 export interface NodeFilesHostOptions {
@@ -21,9 +22,18 @@ async function exists(path: string): Promise<boolean> {
 	return lstat(path).then(() => true, () => false);
 }
 
+/** Where names differ only in case, one file may be reached by both; its lock must not depend on the spelling. */
+const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
+
 /** FilesHost on plain Node: no editors (so no dirty text, no diagnostics), no trash, atomic writes. */
 export class NodeFilesHost implements FilesHost {
+	private readonly locks = new KeyedMutex();
+
 	constructor(private readonly options: NodeFilesHostOptions = {}) {}
+
+	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T> {
+		return this.locks.runAll(absolutePaths.map((path) => (caseInsensitive ? path.toLowerCase() : path)), change);
+	}
 
 	dirtyText(): string | undefined {
 		return undefined;

@@ -55,7 +55,9 @@ export const renameFileTool = defineTool({
 	async handler(input, ctx) {
 		const { from, to, shownFrom, shownTo } = ctx.plan;
 		try {
-			await ctx.host.files.rename(from.absolute, to.absolute, { overwrite: input.overwrite });
+			// Held like an edit's lock: an edit of either file in flight finishes first, and does not land after the
+			// rename at a name that was moved away.
+			await ctx.host.files.exclusive([from.absolute, to.absolute], () => ctx.host.files.rename(from.absolute, to.absolute, { overwrite: input.overwrite }));
 		} catch (error) {
 			throw failure(error, `Renaming ${shownFrom} to ${shownTo}`);
 		}
@@ -90,7 +92,7 @@ export const deleteFileTool = defineTool({
 		const { target, shown, isDirectory } = ctx.plan;
 		let trashed: boolean;
 		try {
-			({ trashed } = await ctx.host.files.delete(target.absolute, { recursive: isDirectory }));
+			({ trashed } = await ctx.host.files.exclusive([target.absolute], () => ctx.host.files.delete(target.absolute, { recursive: isDirectory })));
 		} catch (error) {
 			throw failure(error, `Deleting ${shown}`);
 		}

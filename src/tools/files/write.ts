@@ -6,7 +6,7 @@ import type { ResolvedPath } from '../../core/paths/pathJail';
 import { resolveWriteTarget } from '../../core/paths/pathRules';
 import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
 import { isToolError, ToolError } from '../../core/base/errors';
-import { contentHash, diffPreview, readCurrentText, shownPath, type CurrentText } from './common';
+import { contentHash, diffPreview, readCurrentText, shownPath, throwIfAborted, type CurrentText } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
 const expectedHashField = z.string().optional().describe('The hash read_file returned; the call is refused if the file changed since.');
@@ -27,7 +27,15 @@ async function existingText(host: Host, resolved: ResolvedPath, shown: string): 
 	if ((await lstat(resolved.absolute)).isDirectory()) {
 		throw new ToolError(`${shown} is a directory; name a file.`, 'is-directory');
 	}
-	return readCurrentText(host, resolved, shown);
+	return readUnderLock(host, resolved, shown);
+}
+
+/**
+ * Reads under the file's lock: a write of ours in flight renames a new file into place, and a read that opened the
+ * old one would be refused as "changed while it was being read".
+ */
+function readUnderLock(host: Host, resolved: ResolvedPath, shown: string): Promise<CurrentText> {
+	return host.files.exclusive([resolved.absolute], () => readCurrentText(host, resolved, shown));
 }
 
 /** Same encoding and BOM as before, so a rewrite of a UTF-16 or latin1 file does not silently transcode it. */
@@ -69,11 +77,58 @@ interface WritePlan {
 	readonly shown: string;
 	/** The text the approval's diff was computed from; undefined for a new file or one whose old text is unreadable. */
 	readonly current: CurrentText | undefined;
+	/** What the file held when this plan was made (see fingerprint); the write happens only onto that. */
+	readonly base: string;
+}
+
+async function writePlan(resolved: ResolvedPath, shown: string, current: CurrentText | undefined): Promise<WritePlan> {
+	return { resolved, shown, current, base: await fingerprint(resolved, current) };
 }
 
 /** The subject of a whole-file write: its path, the diff from what the file holds now to `text`, and what it holds. */
-async function writeSubject(plan: WritePlan, text: string, verb: string): Promise<CallSubject> {
-	return { paths: [plan.resolved.absolute], diff: diffPreview(plan.shown, plan.current?.text ?? '', text), fingerprint: await fingerprint(plan.resolved, plan.current), summary: `${verb} ${plan.shown}` };
+function writeSubject(plan: WritePlan, text: string, verb: string): CallSubject {
+	return { paths: [plan.resolved.absolute], diff: diffPreview(plan.shown, plan.current?.text ?? '', text), fingerprint: plan.base, summary: `${verb} ${plan.shown}` };
+}
+
+/**
+ * What the file holds now, read under its lock: its text (undefined when it is absent, binary or too large) and its
+ * fingerprint, to compare with the plan's base.
+ */
+async function holdsNow(host: Host, resolved: ResolvedPath, shown: string): Promise<{ current: CurrentText | undefined; fingerprint: string }> {
+	const exists = await lstat(resolved.absolute).then(() => true, () => false);
+	const now = { ...resolved, exists };
+	const current = exists
+		? await readCurrentText(host, now, shown).catch((error: unknown) => {
+			if (isToolError(error, 'binary') || isToolError(error, 'too-large')) return undefined;
+			throw error;
+		})
+		: undefined;
+	return { current, fingerprint: await fingerprint(now, current) };
+}
+
+/** How the refusal names what the file holds now, so the agent knows its read is stale without another call. */
+function describeHolding(fingerprint: string, current: CurrentText | undefined): string {
+	if (current) return `it now has hash ${current.hash}`;
+	return fingerprint === 'absent' ? 'it no longer exists' : 'it now holds different bytes';
+}
+
+function changedUnder(shown: string, fingerprint: string, current: CurrentText | undefined): ToolError {
+	return new ToolError(`${shown} changed while this call was waiting to write (another write landed first): ${describeHolding(fingerprint, current)}. Nothing was written. Read it again with read_file and redo the change on the current text.`, 'changed');
+}
+
+/**
+ * Writes `text` under the file's lock, only onto the base the plan was made from: a write that landed meanwhile
+ * (another call, another program) refuses this one instead of being overwritten by it.
+ */
+async function writeOntoBase(ctx: { readonly host: Host; readonly signal: AbortSignal }, plan: WritePlan, text: string, mode: 'create' | 'overwrite', expectedHash?: string): Promise<void> {
+	await ctx.host.files.exclusive([plan.resolved.absolute], async () => {
+		// A call that timed out or was cancelled while it waited for the lock must not write afterwards.
+		throwIfAborted(ctx.signal);
+		const now = await holdsNow(ctx.host, plan.resolved, plan.shown);
+		checkExpected(plan.shown, now.current, expectedHash);
+		if (now.fingerprint !== plan.base) throw changedUnder(plan.shown, now.fingerprint, now.current);
+		await write(ctx.host, plan.resolved, plan.shown, text, mode, now.current);
+	});
 }
 
 /**
@@ -113,12 +168,12 @@ export const createFileTool = defineTool({
 			}
 			throw error;
 		});
-		const plan: WritePlan = { resolved, shown, current };
-		return { subject: await writeSubject(plan, input.content, 'create'), plan };
+		const plan = await writePlan(resolved, shown, current);
+		return { subject: writeSubject(plan, input.content, 'create'), plan };
 	},
 	async handler(input, ctx) {
-		const { resolved, shown, current } = ctx.plan;
-		await write(ctx.host, resolved, shown, input.content, input.overwrite ? 'overwrite' : 'create', current);
+		const { resolved, shown } = ctx.plan;
+		await writeOntoBase(ctx, ctx.plan, input.content, input.overwrite ? 'overwrite' : 'create');
 		return { text: `${resolved.exists ? 'Replaced' : 'Created'} ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
 	},
 });
@@ -141,12 +196,12 @@ export const writeFileTool = defineTool({
 		const current = await existingText(host, resolved, shown);
 		// Refused before anyone is asked: approving a write the agent itself called stale would be wasted attention.
 		checkExpected(shown, current, input.expectedHash);
-		const plan: WritePlan = { resolved, shown, current };
-		return { subject: await writeSubject(plan, input.content, 'write'), plan };
+		const plan = await writePlan(resolved, shown, current);
+		return { subject: writeSubject(plan, input.content, 'write'), plan };
 	},
 	async handler(input, ctx) {
-		const { resolved, shown, current } = ctx.plan;
-		await write(ctx.host, resolved, shown, input.content, 'overwrite', current);
+		const { shown } = ctx.plan;
+		await writeOntoBase(ctx, ctx.plan, input.content, 'overwrite', input.expectedHash);
 		return { text: `Wrote ${shown} (${input.content.length} characters, hash ${contentHash(input.content)}).` };
 	},
 });
@@ -224,23 +279,53 @@ export const editFileTool = defineTool({
 	async prepare(input, host) {
 		const resolved = await resolveWriteTarget(host.jail, input.path, { mustExist: true });
 		const shown = shownPath(host, resolved);
-		const current = await readCurrentText(host, resolved, shown);
+		const current = await readUnderLock(host, resolved, shown);
 		checkExpected(shown, current, input.expectedHash, input.expectedMtimeMs);
 		const after = applyEdits(current.text, input.edits, shown);
 		const diff = diffPreview(shown, current.text, after);
-		const plan: EditPlan = { resolved, shown, current, after, unified: diff?.unified ?? '(diff too large to show)' };
-		return { subject: { paths: [resolved.absolute], diff, fingerprint: await fingerprint(resolved, current), summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` }, plan };
+		const plan: EditPlan = { ...await writePlan(resolved, shown, current), current, after, unified: diff?.unified ?? TOO_LARGE_TO_SHOW };
+		return { subject: { paths: [resolved.absolute], diff, fingerprint: plan.base, summary: `${input.dryRun ? 'preview edit of' : 'edit'} ${shown}` }, plan };
 	},
 	async handler(input, ctx) {
-		const { resolved, shown, current, after, unified } = ctx.plan;
-		const hash = contentHash(after);
+		const { shown } = ctx.plan;
 		if (input.dryRun) {
-			return { text: `Dry run, nothing written. Diff for ${shown}:\n${unified}`, structured: { path: shown, diff: unified, applied: false, hash } };
+			const { after, unified } = ctx.plan;
+			return { text: `Dry run, nothing written. Diff for ${shown}:\n${unified}`, structured: { path: shown, diff: unified, applied: false, hash: contentHash(after) } };
 		}
-		if (after === current.text) {
-			return { text: `${shown} is unchanged (the edits replace text with the same text).`, structured: { path: shown, diff: '', applied: false, hash } };
-		}
-		await write(ctx.host, resolved, shown, after, 'overwrite', current);
-		return { text: `Edited ${shown} (new hash ${hash}):\n${unified}`, structured: { path: shown, diff: unified, applied: true, hash } };
+		return ctx.host.files.exclusive([ctx.plan.resolved.absolute], async () => {
+			throwIfAborted(ctx.signal);
+			const { current, after, unified, onto } = await rebased(ctx.host, ctx.plan, input);
+			const hash = contentHash(after);
+			if (after === current.text) {
+				return { text: `${shown} is unchanged (the edits replace text with the same text).`, structured: { path: shown, diff: '', applied: false, hash } };
+			}
+			await write(ctx.host, ctx.plan.resolved, shown, after, 'overwrite', current);
+			const note = onto === undefined ? '' : `; applied on top of a write that landed first, which left hash ${onto}`;
+			return { text: `Edited ${shown} (new hash ${hash}${note}):\n${unified}`, structured: { path: shown, diff: unified, applied: true, hash } };
+		});
 	},
 });
+
+const TOO_LARGE_TO_SHOW = '(diff too large to show)';
+
+/**
+ * The edit against what the file holds now, read under its lock. Unchanged since the plan: the plan as approved.
+ * Changed by a write that landed first: refused when the agent pinned its base (expectedHash, expectedMtimeMs);
+ * otherwise the same exact replacements are applied to the new text, as if the calls had come one after the other,
+ * and refused when they no longer apply (the text they replace was changed or repeated).
+ */
+async function rebased(host: Host, plan: EditPlan, input: { readonly edits: readonly Edit[]; readonly expectedHash?: string; readonly expectedMtimeMs?: number }): Promise<{ current: CurrentText; after: string; unified: string; onto?: string }> {
+	const current = await readCurrentText(host, { ...plan.resolved, exists: await lstat(plan.resolved.absolute).then(() => true, () => false) }, plan.shown);
+	checkExpected(plan.shown, current, input.expectedHash, input.expectedMtimeMs);
+	if (current.hash === plan.current.hash) {
+		return { current, after: plan.after, unified: plan.unified };
+	}
+	let after: string;
+	try {
+		after = applyEdits(current.text, input.edits, plan.shown);
+	} catch (error) {
+		if (!isToolError(error)) throw error;
+		throw new ToolError(`${plan.shown} changed while this call was waiting to write (another write landed first; it now has hash ${current.hash}), and the edit no longer applies: ${error.message}`, 'changed');
+	}
+	return { current, after, unified: diffPreview(plan.shown, current.text, after)?.unified ?? TOO_LARGE_TO_SHOW, onto: current.hash };
+}

@@ -9,6 +9,7 @@ import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from
 import { severityOf } from './severity';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
+import { KeyedMutex } from '../../core/base/keyedMutex';
 import { encodeText } from '../../core/host/textEncoding';
 
 const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
@@ -48,6 +49,11 @@ function findBundledRipgrep(): string {
 
 export class VscodeFilesHost implements FilesHost {
 	private ripgrep: string | undefined;
+	private readonly locks = new KeyedMutex();
+
+	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T> {
+		return this.locks.runAll(absolutePaths.map((path) => (caseInsensitive ? path.toLowerCase() : path)), change);
+	}
 
 	dirtyText(absolutePath: string): string | undefined {
 		const document = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'file' && samePath(doc.uri.fsPath, absolutePath));
