@@ -8,6 +8,8 @@ export class ControlSequenceStripper {
 	private pendingCr = false;
 	/** Control characters dropped outside escape sequences, and U+FFFD from invalid UTF-8: a sign of binary data. */
 	suspicious = 0;
+	/** Where push() writes the characters it keeps; reused, so a flood allocates no buffer per chunk. */
+	private buffer = new Uint16Array(0);
 
 	push(input: string): string {
 		let chunk = input;
@@ -21,9 +23,15 @@ export class ControlSequenceStripper {
 				return chunk;
 			}
 		}
-		const pieces: string[] = [];
+		// One pass over character codes into a code buffer: no regular expression, no string per character. Binary
+		// output is mostly characters that need a look (NUL, U+FFFD, lone CRs); a match object and a piece for each
+		// cost 30 ms and more per 64 KB chunk, and a stream may deliver 32 chunks in one turn of the event loop.
+		const length = chunk.length;
+		// A carriage return held from the chunk before may come out here as one more character than came in.
+		const out = this.codes(length + 1);
+		let n = 0;
 		let i = 0;
-		while (i < chunk.length) {
+		while (i < length) {
 			if (this.state !== 'text') {
 				i = this.sequence(chunk.charCodeAt(i), i);
 				continue;
@@ -33,27 +41,35 @@ export class ControlSequenceStripper {
 			// must not turn one line break into two.
 			if (this.pendingCr && code !== 0x1b && code !== 0x9b && code !== 0x9d) {
 				this.pendingCr = false;
-				pieces.push('\n');
+				out[n++] = 0x0a;
 				if (code === 0x0a) {
 					i++;
 					continue;
 				}
 			}
-			// Copy the run of ordinary text up to the next character that needs a look, in one slice.
-			specialCharacter.lastIndex = i;
-			const next = specialCharacter.exec(chunk)?.index ?? chunk.length;
-			if (next > i) {
-				pieces.push(chunk.slice(i, next));
+			if (!needsLook(code)) {
+				out[n++] = code;
+			} else if (code === 0xfffd) {
+				// Kept in the text, and counted: invalid UTF-8 is a sign of binary data.
+				this.suspicious++;
+				out[n++] = code;
+			} else {
+				this.control(code);
 			}
-			if (next < chunk.length) {
-				this.control(chunk.charCodeAt(next), pieces);
-			}
-			i = next + 1;
+			i++;
 		}
-		return pieces.join('');
+		return fromCodes(out, n);
 	}
 
-	private control(code: number, pieces: string[]): void {
+	/** A reused buffer of at least `size` code units (a stream's chunks are about the same size every time). */
+	private codes(size: number): Uint16Array {
+		if (this.buffer.length < size) {
+			this.buffer = new Uint16Array(size);
+		}
+		return this.buffer;
+	}
+
+	private control(code: number): void {
 		if (code === 0x1b) {
 			this.state = 'esc';
 		} else if (code === 0x9b) {
@@ -64,9 +80,6 @@ export class ControlSequenceStripper {
 			this.pendingCr = true;
 		} else if (code !== 0x07) {
 			this.suspicious++;
-			if (code === 0xfffd) {
-				pieces.push('\ufffd');
-			}
 		}
 	}
 
@@ -124,7 +137,24 @@ export class ControlSequenceStripper {
 
 /** Anything the stripper must look at; a chunk without these passes through untouched (the common case, fast). */
 const needsStripping = /[\x00-\x08\x0b-\x1f\x7f\x9b\x9d\ufffd]/;
-const specialCharacter = /[\x00-\x08\x0b-\x1f\x7f\x9b\x9d\ufffd]/g;
+
+/** Code units per String.fromCharCode call: far below any engine's limit on arguments. */
+const FROM_CODES_BLOCK = 8192;
+
+/** The string of the first `length` code units, exactly (a lone surrogate stays as it is, for its pair in the next chunk). */
+function fromCodes(codes: Uint16Array, length: number): string {
+	let text = '';
+	for (let start = 0; start < length; start += FROM_CODES_BLOCK) {
+		// apply takes the typed array as it is; spreading it into arguments is several times slower.
+		text += Reflect.apply(String.fromCharCode, null, codes.subarray(start, Math.min(length, start + FROM_CODES_BLOCK))) as string;
+	}
+	return text;
+}
+
+/** The same set as needsStripping, one character code at a time. */
+function needsLook(code: number): boolean {
+	return code < 0x20 ? code !== 0x0a && code !== 0x09 : code === 0x7f || code === 0x9b || code === 0x9d || code === 0xfffd;
+}
 /** A complete CSI sequence (colours, cursor moves) or OSC string (titles, links, shell integration marks). */
 const completeSequence = /\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 
@@ -139,6 +169,8 @@ function isPlain(chunk: string): boolean {
 export class CappedText {
 	private head = '';
 	private tailPieces: string[] = [];
+	/** Index of the first piece still kept; the ones before it fell off the front. */
+	private tailFirst = 0;
 	private tailLength = 0;
 	private total = 0;
 	private readonly headLimit: number;
@@ -179,13 +211,21 @@ export class CappedText {
 		this.tailPieces.push(rest);
 		this.tailLength += rest.length;
 		// Whole pieces fall off the front without copying; the kept tail exceeds its budget by less than one piece.
-		while (this.tailPieces.length > 1 && this.tailLength - this.tailPieces[0].length >= this.tailLimit) {
-			this.tailLength -= (this.tailPieces.shift() as string).length;
+		// An index moves past them, and the array is cut only once half of it is dropped: shift() moved every piece
+		// left each time, quadratic in a flood of tiny chunks (400,000 one-character appends took 7 s).
+		while (this.tailPieces.length - this.tailFirst > 1 && this.tailLength - this.tailPieces[this.tailFirst].length >= this.tailLimit) {
+			this.tailLength -= this.tailPieces[this.tailFirst].length;
+			this.tailFirst++;
+		}
+		if (this.tailFirst > 1024 && this.tailFirst * 2 > this.tailPieces.length) {
+			this.tailPieces = this.tailPieces.slice(this.tailFirst);
+			this.tailFirst = 0;
 		}
 	}
 
 	private compactTail(): void {
-		const joined = this.tailPieces.join('');
+		const joined = this.tailPieces.slice(this.tailFirst).join('');
+		this.tailFirst = 0;
 		const kept = joined.slice(joined.length - Math.min(joined.length, this.tailLimit));
 		this.tailPieces = kept.length > 0 ? [kept] : [];
 		this.tailLength = kept.length;

@@ -60,3 +60,35 @@ describe('capped text', () => {
 		assert.equal(capped.truncated, false);
 	});
 });
+
+describe('work per chunk', () => {
+	/** CPU time of `work`, in ms: not wall time, which a busy machine stretches. */
+	function cpuMs(work: () => void): number {
+		const before = process.cpuUsage();
+		work();
+		const used = process.cpuUsage(before);
+		return (used.user + used.system) / 1000;
+	}
+
+	test('many tiny appends cost in proportion to their number (dropping tail pieces was quadratic)', () => {
+		const appends = (count: number) => cpuMs(() => {
+			const capped = new CappedText(100_000);
+			for (let i = 0; i < count; i++) capped.append('x');
+		});
+		appends(50_000);
+		const small = Math.max(appends(100_000), 1);
+		const large = appends(400_000);
+		// Four times the appends: about four times the time; the old shift() took 58 times as long.
+		assert.ok(large < small * 12, `100,000 appends took ${small.toFixed(1)} ms, 400,000 took ${large.toFixed(1)} ms`);
+	});
+
+	test('binary and control-character floods are stripped in one pass, as the text the old per-character path gave', () => {
+		const chunks = ['\ufffd'.repeat(65_536), '\0'.repeat(65_536), '\r'.repeat(65_536), 'a\x01'.repeat(32_768)];
+		for (const chunk of chunks) {
+			const stripper = new ControlSequenceStripper();
+			const out = stripper.push(chunk) + stripper.end();
+			const expected = chunk[0] === '\ufffd' ? chunk : chunk[0] === '\0' ? '' : chunk[0] === '\r' ? '\n'.repeat(65_536) : 'a'.repeat(32_768);
+			assert.equal(out, expected);
+		}
+	});
+});
