@@ -3,6 +3,7 @@ import type { Host } from '../../core/host/host';
 import { taskInfoSchema, taskRunSchema, type TaskRunResult } from '../../core/host/tasksHost';
 import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
+import { jsonTail } from '../../core/base/jsonText';
 
 const headerRoom = 4096;
 /** The gate must not abort before the task's own timeout has terminated it and reported. */
@@ -21,12 +22,26 @@ function requireTasks(host: Host): void {
 	}
 }
 
-/** The run as plain data for structuredContent (the host's objects may be frozen or shared). */
-function runOut(run: TaskRunResult): z.output<typeof runShape> {
-	return { ...run, problems: run.problems.map((problem) => ({ ...problem })) };
+const EARLIER_OMITTED = '[… earlier output omitted …]\n';
+
+/**
+ * The run as plain data for structuredContent (the host's objects may be frozen or shared), its output the newest
+ * part that fits `outputBytes` as it goes over the wire (JSON, UTF-8); without a budget (a list of runs), none.
+ */
+function runOut(run: TaskRunResult, outputBytes?: number): z.output<typeof runShape> {
+	const { output, ...rest } = run;
+	const plain = { ...rest, problems: run.problems.map((problem) => ({ ...problem })) };
+	if (output === undefined || outputBytes === undefined) return plain;
+	const tail = jsonTail(output, outputBytes - EARLIER_OMITTED.length);
+	return { ...plain, output: tail.length < output.length ? EARLIER_OMITTED + tail : tail };
 }
 
-function describeRun(run: TaskRunResult, ctx: ToolContext): string {
+/** The output's share of the client's budget. */
+function outputBudget(ctx: ToolContext): number {
+	return Math.max(1024, ctx.maxOutputBytes - headerRoom);
+}
+
+function describeRun(run: TaskRunResult): string {
 	const state = run.running ? 'running' : run.timedOut ? 'timed out (terminated)' : run.exitCode === null ? 'ended, exit code not reported' : `exit code ${run.exitCode}`;
 	const lines = [`${run.id} · ${run.label} · ${state} · ${run.durationMs} ms`];
 	if (run.command) {
@@ -42,9 +57,9 @@ function describeRun(run: TaskRunResult, ctx: ToolContext): string {
 	}
 	lines.push(run.outputNote);
 	if (run.output !== undefined) {
-		const budget = Math.max(1024, ctx.maxOutputBytes - headerRoom - lines.join('\n').length);
-		const output = run.output.length > budget ? `[… earlier output omitted …]\n${run.output.slice(run.output.length - budget)}` : run.output;
-		lines.push('--- output ---', output === '' ? '(no output)' : output);
+		// Once, in structuredContent: the clients that show their model structuredContent drop this text (see the
+		// terminal tools' outputPointer).
+		lines.push(run.output === '' ? '(no output)' : `${run.output.length} characters of output in structuredContent.output`);
 	}
 	return lines.join('\n');
 }
@@ -103,10 +118,10 @@ const runTask = defineTool({
 			expected: task,
 			background: input.background ?? task.isBackground,
 			timeoutMs: input.timeoutMs ?? defaultTaskTimeoutMs,
-			maxOutputChars: Math.max(1024, ctx.maxOutputBytes - headerRoom),
+			maxOutputChars: outputBudget(ctx),
 			signal: ctx.signal,
 		});
-		return { text: describeRun(run, ctx), structured: runOut(run), truncated: run.truncated };
+		return { text: describeRun(run), structured: runOut(run, outputBudget(ctx)), truncated: run.truncated };
 	},
 });
 
@@ -125,14 +140,15 @@ const taskStatus = defineTool({
 			const runs = ctx.host.tasks.runs();
 			return {
 				text: runs.length === 0 ? 'No task runs in this session.' : runs.map((run) => `${run.id} · ${run.label} · ${run.running ? 'running' : `exit ${run.exitCode ?? 'unknown'}`}`).join('\n'),
-				structured: { runs: runs.map(runOut) },
+				// The list carries no output: one run's output may fill the budget; task_status { id } reads it.
+				structured: { runs: runs.map((run) => runOut(run)) },
 			};
 		}
 		const run = ctx.host.tasks.status(input.id);
 		if (!run) {
 			throw new ToolError(`No task run has the id ${input.id}. Call task_status without an id to list this session's runs.`);
 		}
-		return { text: describeRun(run, ctx), structured: { runs: [runOut(run)] } };
+		return { text: describeRun(run), structured: { runs: [runOut(run, outputBudget(ctx))] } };
 	},
 });
 
@@ -158,7 +174,7 @@ const terminateTask = defineTool({
 		if (!run) {
 			throw new ToolError(`No task run has the id ${input.id}. Call task_status without an id to list this session's runs.`);
 		}
-		return { text: describeRun(run, ctx), structured: runOut(run) };
+		return { text: describeRun(run), structured: runOut(run, outputBudget(ctx)) };
 	},
 });
 

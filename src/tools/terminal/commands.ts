@@ -5,9 +5,13 @@ import { describeSandbox, sandboxModeFor } from '../../core/host/sandbox';
 import { commandHandleSchema, commandResultSchema, type CommandHandleInfo, type CommandResult } from '../../core/host/terminalHost';
 import { defineTool, type AnyToolSpec, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
+import { capJsonText, jsonTail } from '../../core/base/jsonText';
 
-/** Room kept for the result's header lines when the output is capped to the client's budget. */
-const headerRoom = 2048;
+/**
+ * Room kept for everything in the answer but the output: the summary text, the other result fields, the JSON-RPC
+ * envelope. The output gets the rest of the client's budget, measured as it goes over the wire (JSON, UTF-8).
+ */
+const headerRoom = 4096;
 /** The gate must not abort before the command's own timeout has killed it and reported. */
 const callTimeoutMs = 24 * 60 * 60 * 1000;
 
@@ -56,7 +60,17 @@ function describeRun(result: CommandResult): string {
 	if (result.truncated) {
 		lines.push(`output capped: ${result.totalChars} characters printed, the middle omitted`);
 	}
-	return `${lines.join('\n')}\n--- output ---\n${result.output === '' ? '(no output)' : result.output}`;
+	lines.push(outputPointer(result.output.length, 'output'));
+	return lines.join('\n');
+}
+
+/**
+ * Where the output is. It goes over the wire once, in structuredContent: VS Code, Claude Code and the Copilot CLI
+ * give their model JSON.stringify(structuredContent) and drop the text content whenever structuredContent is there,
+ * so a copy in the text would cost the client's budget twice (three to four times with JSON escapes) for nothing.
+ */
+function outputPointer(chars: number, what: string): string {
+	return chars === 0 ? `(no ${what})` : `${chars} characters of ${what} in structuredContent.output`;
 }
 
 function describeHandle(handle: CommandHandleInfo): string {
@@ -82,6 +96,7 @@ function resultOut(result: CommandResult): z.output<typeof resultShape> {
 	return { ...rest, notes: [...rest.notes] };
 }
 
+/** The output's share of the client's budget, in bytes of its JSON form. */
 function budget(ctx: ToolContext): number {
 	return Math.max(1024, ctx.maxOutputBytes - headerRoom);
 }
@@ -132,7 +147,10 @@ const runCommand = defineTool({
 				structured: { exitCode: null, signal: null, timedOut: false, cancelled: false, truncated: false, totalChars: 0, binary: false, durationMs: 0, ranIn: handle.ranIn, notes: [], handle: handleOut(handle) },
 			};
 		}
-		const result = await host.terminal.run(request);
+		const ran = await host.terminal.run(request);
+		// The host caps characters; a character can take up to 6 bytes in JSON (U+FFFD from binary output takes 3).
+		const output = capJsonText(ran.output, budget(ctx));
+		const result = output.truncated ? { ...ran, output: output.text, truncated: true } : ran;
 		return { text: describeRun(result), structured: { ...resultOut(result), output: result.output }, truncated: result.truncated };
 	},
 });
@@ -155,10 +173,9 @@ const commandOutput = defineTool({
 		if (!slice) {
 			throw new ToolError(`No command has the handle ${input.handle}. list_commands shows the handles of this session.`);
 		}
-		const limit = budget(ctx);
 		// Read the newest part when the client's budget is smaller than what is new; the offset says where it starts.
-		const clipped = slice.output.length > limit;
-		const output = clipped ? slice.output.slice(slice.output.length - limit) : slice.output;
+		const output = jsonTail(slice.output, budget(ctx));
+		const clipped = output.length < slice.output.length;
 		const fromOffset = clipped ? slice.nextOffset - output.length : slice.fromOffset;
 		const skippedChars = clipped ? fromOffset - (input.since ?? 0) : slice.skippedChars;
 		const header = [describeHandle(slice.handle), `output from offset ${fromOffset} to ${slice.nextOffset}${skippedChars > 0 ? ` (${skippedChars} earlier characters not shown)` : ''}`];
@@ -166,7 +183,7 @@ const commandOutput = defineTool({
 			header.push(...slice.handle.result.notes);
 		}
 		return {
-			text: `${header.join('\n')}\n--- output ---\n${output === '' ? '(nothing new)' : output}`,
+			text: [...header, output === '' ? '(nothing new)' : outputPointer(output.length, 'output')].join('\n'),
 			structured: { handle: handleOut(slice.handle), output, fromOffset, nextOffset: slice.nextOffset, skippedChars },
 			truncated: skippedChars > 0,
 		};

@@ -105,9 +105,12 @@ describe('terminal tools on the Node host', () => {
 		const small = { ...ctx, maxOutputBytes: 4096 };
 		const result = await call('run_command', { line: 'seq 1 100000' }, small);
 		assert.equal(result.truncated, true);
-		assert.ok(result.text.length < 4096 + 512);
-		assert.match(result.text, /characters omitted/);
-		assert.match(result.text, /100000\n$/);
+		const output = (result.structured as { output: string }).output;
+		assert.ok(Buffer.byteLength(JSON.stringify(output)) + Buffer.byteLength(result.text) < 4096);
+		assert.match(output, /characters omitted/);
+		assert.match(output, /^1\n2\n/);
+		assert.match(output, /100000\n$/);
+		assert.match(result.text, /output capped: 588895 characters printed/);
 	});
 
 	test('background commands: handle, incremental output, list, kill', async () => {
