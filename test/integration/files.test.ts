@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ensureServerStarted, harness, hasUi, invokeOurToolText, ui, waitFor } from './helpers';
@@ -54,5 +54,25 @@ describe('workspace files through VS Code', function () {
 		await vscode.commands.executeCommand('undo');
 		await waitFor(() => document.getText() === original, 'undo to restore the original text', 10_000);
 		await document.save();
+	});
+
+	it('keeps every one of 20 parallel edits of one file open in an editor (issue 12)', async () => {
+		const settings = vscode.workspace.getConfiguration('mcpWorkbench');
+		// Allowed by policy, so nothing waits for a person and the edits race for real through WorkspaceEdit and save.
+		await settings.update('policy.tools', { edit_file: 'allow' }, vscode.ConfigurationTarget.Global);
+		const path = workspaceFile('parallel-edits.txt');
+		const lines = Array.from({ length: 20 }, (_, i) => `line ${i}: old`);
+		writeFileSync(path, `${lines.join('\n')}\n`);
+		const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+		try {
+			const results = await Promise.all(lines.map((line, i) => invokeOurToolText('edit_file', { path: 'parallel-edits.txt', edits: [{ oldText: line, newText: `line ${i}: new` }] })));
+			// VS Code hands back structuredContent (as JSON) in place of the text when a tool declares an output schema.
+			for (const result of results) assert.equal((JSON.parse(result.text) as { applied: boolean }).applied, true, result.text);
+			const expected = `${lines.map((_, i) => `line ${i}: new`).join('\n')}\n`;
+			assert.equal(document.getText(), expected, 'the editor holds every edit');
+			assert.equal(readFileSync(path, 'utf8'), expected, 'and so does the disk');
+		} finally {
+			await settings.update('policy.tools', undefined, vscode.ConfigurationTarget.Global);
+		}
 	});
 });
