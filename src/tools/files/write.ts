@@ -294,7 +294,7 @@ export const editFileTool = defineTool({
 		}
 		return ctx.host.files.exclusive([ctx.plan.resolved.absolute], async () => {
 			throwIfAborted(ctx.signal);
-			const { current, after, unified, onto } = await rebased(ctx.host, ctx.plan, input);
+			const { current, after, unified, onto } = await rebased(ctx.host, ctx.plan, input, ctx.approvedByPerson);
 			const hash = contentHash(after);
 			if (after === current.text) {
 				return { text: `${shown} is unchanged (the edits replace text with the same text).`, structured: { path: shown, diff: '', applied: false, hash } };
@@ -310,15 +310,19 @@ const TOO_LARGE_TO_SHOW = '(diff too large to show)';
 
 /**
  * The edit against what the file holds now, read under its lock. Unchanged since the plan: the plan as approved.
- * Changed by a write that landed first: refused when the agent pinned its base (expectedHash, expectedMtimeMs);
- * otherwise the same exact replacements are applied to the new text, as if the calls had come one after the other,
- * and refused when they no longer apply (the text they replace was changed or repeated).
+ * Changed by a write that landed first: refused when the agent pinned its base (expectedHash, expectedMtimeMs) or a
+ * person approved the diff on the card (the approval covers that diff, not one computed afterwards); otherwise the
+ * same exact replacements are applied to the new text, as if the calls had come one after the other, and refused
+ * when they no longer apply (the text they replace was changed or repeated).
  */
-async function rebased(host: Host, plan: EditPlan, input: { readonly edits: readonly Edit[]; readonly expectedHash?: string; readonly expectedMtimeMs?: number }): Promise<{ current: CurrentText; after: string; unified: string; onto?: string }> {
+async function rebased(host: Host, plan: EditPlan, input: { readonly edits: readonly Edit[]; readonly expectedHash?: string; readonly expectedMtimeMs?: number }, approvedByPerson: boolean): Promise<{ current: CurrentText; after: string; unified: string; onto?: string }> {
 	const current = await readCurrentText(host, { ...plan.resolved, exists: await lstat(plan.resolved.absolute).then(() => true, () => false) }, plan.shown);
 	checkExpected(plan.shown, current, input.expectedHash, input.expectedMtimeMs);
 	if (current.hash === plan.current.hash) {
 		return { current, after: plan.after, unified: plan.unified };
+	}
+	if (approvedByPerson) {
+		throw new ToolError(`${plan.shown} changed after the user approved this edit (another write landed first; it now has hash ${current.hash}), so the approval no longer applies. Nothing was written. Read it again with read_file and call again to ask about the current text.`, 'changed');
 	}
 	let after: string;
 	try {

@@ -103,12 +103,12 @@ describe('a base that changed between preparation and write', () => {
 	}
 
 	/** Prepares the call, lets `meanwhile` change the file, then runs the handler with the plan made before. */
-	async function raced(name: string, args: Record<string, unknown>, meanwhile: () => Promise<void>): Promise<unknown> {
+	async function raced(name: string, args: Record<string, unknown>, meanwhile: () => Promise<void>, approvedByPerson = false): Promise<unknown> {
 		const spec = tool(name);
 		const input = spec.input.parse(args);
 		const prepared = await prepareTool(spec, args, t.host);
 		await meanwhile();
-		return spec.handler(input, { host: t.host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 65_536, plan: prepared.plan, subject: prepared.subject, approvedByPerson: false });
+		return spec.handler(input, { host: t.host, signal: new AbortController().signal, progress() {}, maxOutputBytes: 65_536, plan: prepared.plan, subject: prepared.subject, approvedByPerson });
 	}
 
 	test('write_file is refused, naming the new hash, and what the other program wrote stays', async () => {
@@ -133,6 +133,12 @@ describe('a base that changed between preparation and write', () => {
 		const applied = await raced('edit_file', { path: 'e.txt', edits: [{ oldText: 'a = 1', newText: 'a = 10' }] }, () => writeFile(join(ws, 'e.txt'), 'a = 1\nb = 4\n')) as { text: string };
 		assert.match(applied.text, /applied on top of a write that landed first/);
 		assert.equal(await readFile(join(ws, 'e.txt'), 'utf8'), 'a = 10\nb = 4\n');
+
+		// A person approved the diff on the card: a change under it refuses the edit instead of re-applying it.
+		await assert.rejects(raced('edit_file', { path: 'e.txt', edits: [{ oldText: 'a = 10', newText: 'a = 11' }] }, () => writeFile(join(ws, 'e.txt'), 'a = 10\nb = 4 \n'), true), (error: unknown) =>
+			error instanceof ToolError && error.reason === 'changed' && /changed after the user approved this edit.*now has hash [0-9a-f]{16}.*Nothing was written/.test(error.message));
+		assert.equal(await readFile(join(ws, 'e.txt'), 'utf8'), 'a = 10\nb = 4 \n');
+		await writeFile(join(ws, 'e.txt'), 'a = 10\nb = 4\n');
 
 		await assert.rejects(raced('edit_file', { path: 'e.txt', edits: [{ oldText: 'b = 4', newText: 'b = 40' }] }, () => writeFile(join(ws, 'e.txt'), 'a = 10\nb = 5\n')), (error: unknown) =>
 			error instanceof ToolError && error.reason === 'changed' && /another write landed first; it now has hash [0-9a-f]{16}\), and the edit no longer applies: The edit: oldText was not found/.test(error.message));
