@@ -86,6 +86,20 @@ function changedWhileReading(shown: string): ToolError {
  * symbolic link in between (to a sensitive file, or out of the workspace). Refused then, with nothing read.
  */
 export async function openResolvedForReading(absolute: string, shown: string): Promise<FileHandle> {
+	// An atomic save (ours, an editor's, a formatter's) renames a new file over the path: a read that opened the old
+	// one between our open and the check finds it unlinked, and opens again (about 3% of reads during a stream of
+	// writes were refused before). A symbolic link or another path swapped in is still refused at once.
+	for (let attempt = 1; ; attempt++) {
+		const opened = await openOnce(absolute, shown);
+		if (opened.handle) return opened.handle;
+		if (!opened.replaced || attempt === OPEN_ATTEMPTS) throw changedWhileReading(shown);
+	}
+}
+
+/** Opens after a file that was replaced while it was being opened: enough for writes that follow each other closely. */
+const OPEN_ATTEMPTS = 5;
+
+async function openOnce(absolute: string, shown: string): Promise<{ handle?: FileHandle; replaced?: boolean }> {
 	let handle: FileHandle;
 	try {
 		handle = await open(absolute, READ_FLAGS);
@@ -103,26 +117,30 @@ export async function openResolvedForReading(absolute: string, shown: string): P
 		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
 	try {
-		if (!(await opensAt(handle, absolute))) {
-			throw changedWhileReading(shown);
-		}
-		return handle;
+		const at = await opensAt(handle, absolute);
+		if (at === 'here') return { handle };
+		await handle.close();
+		return { replaced: at === 'replaced' };
 	} catch (error) {
 		await handle.close();
 		throw error;
 	}
 }
 
-/** Whether the open file is the one at `absolute`, a path with no symbolic link in it. */
-async function opensAt(handle: FileHandle, absolute: string): Promise<boolean> {
+/**
+ * Whether the open file is the one at `absolute`, a path with no symbolic link in it: 'here'; 'replaced' when the
+ * path is still its own real path but another file took its place (a rename over it); 'elsewhere' otherwise.
+ */
+async function opensAt(handle: FileHandle, absolute: string): Promise<'here' | 'replaced' | 'elsewhere'> {
 	// Linux names the open file itself: exact, whatever happens to the path meanwhile.
 	const named = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
 	if (named !== undefined) {
-		return named === absolute;
+		return named === absolute ? 'here' : named === `${absolute} (deleted)` ? 'replaced' : 'elsewhere';
 	}
 	// Elsewhere: the path must still be its own real path, and lead to this very file.
 	const [opened, atPath, real] = await Promise.all([handle.stat(), stat(absolute).catch(() => undefined), realpath(absolute).catch(() => undefined)]);
-	return real === absolute && atPath !== undefined && atPath.dev === opened.dev && atPath.ino === opened.ino;
+	if (real !== absolute || atPath === undefined) return 'elsewhere';
+	return atPath.dev === opened.dev && atPath.ino === opened.ino ? 'here' : 'replaced';
 }
 
 export function formatBytes(bytes: number): string {

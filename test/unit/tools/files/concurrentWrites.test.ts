@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolError } from '../../../../src/core/base/errors';
 import type { AnyToolSpec } from '../../../../src/core/tools/toolSpec';
-import { contentHash } from '../../../../src/tools/files/common';
+import { contentHash, openResolvedForReading } from '../../../../src/tools/files/common';
 import { filesTools } from '../../../../src/tools/files/index';
 import { createTestHost, prepareTool, type TestHost } from '../../helpers/host';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
@@ -55,6 +55,18 @@ describe('concurrent writes through the server', () => {
 		assert.equal(text, `${lines.map((_, i) => `line ${i}: new`).join('\n')}\n`);
 		const onTop = answers.filter((answer) => /applied on top of a write that landed first/.test(answer.text));
 		assert.ok(onTop.length > 0, 'some edits were prepared on a base that had changed by the time they wrote');
+	});
+
+	test('read_file during fifty parallel edits always reads a whole version of the file, never an error', async () => {
+		const lines = Array.from({ length: 50 }, (_, i) => `row ${i}: old`);
+		await writeFile(join(app, 'busy.txt'), `${lines.join('\n')}\n`);
+		const edits = lines.map((line, i) => callTool(client, 'edit_file', { path: 'busy.txt', edits: [{ oldText: line, newText: `row ${i}: new` }] }));
+		// Each edit renames a new file into place; a read that opened the one replaced must open again, not fail.
+		const reads = lines.map(() => callTool(client, 'read_file', { path: 'busy.txt' }));
+		const [edited, read] = await Promise.all([Promise.all(edits), Promise.all(reads)]);
+		assert.deepEqual(edited.filter((answer) => answer.isError).map((answer) => answer.text), []);
+		assert.deepEqual(read.filter((answer) => answer.isError).map((answer) => answer.text), []);
+		for (const answer of read) assert.equal(answer.structured.totalLines, 50);
 	});
 
 	test('two parallel write_file calls with the same expectedHash: exactly one writes, the other names the new hash', async () => {
@@ -143,6 +155,32 @@ describe('a base that changed between preparation and write', () => {
 		await assert.rejects(raced('edit_file', { path: 'e.txt', edits: [{ oldText: 'b = 4', newText: 'b = 40' }] }, () => writeFile(join(ws, 'e.txt'), 'a = 10\nb = 5\n')), (error: unknown) =>
 			error instanceof ToolError && error.reason === 'changed' && /another write landed first; it now has hash [0-9a-f]{16}\), and the edit no longer applies: The edit: oldText was not found/.test(error.message));
 		assert.equal(await readFile(join(ws, 'e.txt'), 'utf8'), 'a = 10\nb = 5\n');
+	});
+
+	test('a read while another program saves the file atomically opens the new file instead of failing', async () => {
+		const file = join(ws, 'saved.txt');
+		await writeFile(file, 'v0\n');
+		let saving = true;
+		// Atomic saves (temp file, rename over the path), one after another, as an editor or a formatter does them.
+		const saver = (async () => {
+			for (let i = 1; i <= 300; i++) await t.host.files.writeText(file, `v${i}\n`, { mode: 'overwrite', encoding: 'utf8', bom: false });
+			saving = false;
+		})();
+		const refused: string[] = [];
+		let reads = 0;
+		const readers = Array.from({ length: 4 }, async () => {
+			while (saving) {
+				reads++;
+				const handle = await openResolvedForReading(file, 'saved.txt').catch((error: unknown) => {
+					refused.push((error as Error).message);
+				});
+				await handle?.close();
+			}
+		});
+		await Promise.all([saver, ...readers]);
+		// Before, about 3 reads in 100 that opened the file being replaced were refused as "changed while it was being read".
+		assert.ok(reads > 300, `${reads} reads`);
+		assert.deepEqual(refused, []);
 	});
 
 	test('a call cancelled while it waited for the lock writes nothing', async () => {
