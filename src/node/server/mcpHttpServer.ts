@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/base/log';
+import { checkMessage, type ErrorAnswer } from './messageCheck';
 import type { SessionTransport } from './sessionTransport';
 
 /** One client session: its transport, and how to end it. */
@@ -37,6 +38,8 @@ export interface ServerAddress {
 }
 
 const MCP_PATH = '/mcp';
+/** The SDK's own transport takes at most this many messages in one POST (MAX_BATCH_SIZE); so do we. */
+const MAX_BATCH = 100;
 
 /**
  * Streamable HTTP on loopback, for one editor window. Refusals are decided before a body is read and always answer
@@ -185,16 +188,26 @@ export class McpHttpServer {
 			return refuse(res, 400, -32700, 'Parse error: the body is not JSON');
 		}
 		const raw = Array.isArray(parsed) ? parsed : [parsed];
-		// A structural check is enough here: the SDK's protocol layer validates each message against its schema.
-		if (!raw.every(isJsonRpcMessage)) return refuse(res, 400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message');
-		const messages = raw as JSONRPCMessage[];
-		if (messages.length === 0) return refuse(res, 400, -32600, 'Invalid Request: empty batch');
+		if (raw.length === 0) return refuse(res, 400, -32600, 'Invalid Request: empty batch');
+		if (raw.length > MAX_BATCH) return refuse(res, 400, -32600, `Invalid Request: a batch holds at most ${MAX_BATCH} messages; send the rest in another POST`);
+		// The SDK's protocol layer drops what its schemas reject without a word: each such message is answered here.
+		const checked = raw.map(checkMessage);
+		const messages: JSONRPCMessage[] = [];
+		const refusals: ErrorAnswer[] = [];
+		for (const entry of checked) {
+			if ('message' in entry) messages.push(entry.message);
+			else refusals.push(entry.refusal);
+		}
+		const refusalBody = Array.isArray(parsed) ? refusals : refusals[0];
 
 		const sessionHeader = req.headers['mcp-session-id'];
-		const initializing = messages.some((m) => 'method' in m && m.method === 'initialize');
-		if (initializing) {
-			if (messages.length > 1) return refuse(res, 400, -32600, 'initialize must be sent alone');
+		const initialize = checked.find((entry) => ('message' in entry ? 'method' in entry.message && entry.message.method === 'initialize' : entry.method === 'initialize'));
+		if (initialize) {
+			if (raw.length > 1) return refuse(res, 400, -32600, 'initialize must be sent alone');
+			// No session exists to carry the answer, and none is opened for a request that cannot be answered.
+			if ('refusal' in initialize) return answer(res, 400, initialize.refusal);
 			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
+			if (!isRequest(messages[0])) return refuse(res, 400, -32600, 'Invalid Request: initialize must be a request, with an id');
 			const handle = await this.options.openSession();
 			const { transport } = handle;
 			this.sessions.set(transport.sessionId, { handle, viaSocket });
@@ -203,8 +216,11 @@ export class McpHttpServer {
 			transport.receive(messages, res, acceptsSse, acceptsJson);
 			return;
 		}
+		// Nothing to process and no session to answer in: 400 with each message's error, as the SDK's transport answers.
+		if (messages.length === 0 && sessionHeader === undefined) return answer(res, 400, refusalBody);
 		const session = this.findSession(sessionHeader, res);
-		if (session) session.handle.transport.receive(messages, res, acceptsSse, acceptsJson);
+		// In a session, a refused message is answered like any other: the JSON-RPC error, in order with the rest.
+		if (session) session.handle.transport.receive(messages, res, acceptsSse, acceptsJson, refusals);
 	}
 
 	private handleGet(req: IncomingMessage, res: ServerResponse): void {
@@ -258,15 +274,8 @@ export class McpHttpServer {
 	}
 }
 
-function isJsonRpcMessage(value: unknown): boolean {
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-	const message = value as Record<string, unknown>;
-	if (message.jsonrpc !== '2.0') return false;
-	const id = message.id;
-	const validId = id === undefined || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-	if (!validId) return false;
-	if (typeof message.method === 'string') return message.params === undefined || (typeof message.params === 'object' && message.params !== null);
-	return id !== undefined && ('result' in message || 'error' in message);
+function isRequest(message: JSONRPCMessage): boolean {
+	return 'method' in message && 'id' in message;
 }
 
 function digest(value: string): Buffer {
@@ -274,7 +283,11 @@ function digest(value: string): Buffer {
 }
 
 function refuse(res: ServerResponse, status: number, code: number, message: string, closeConnection = false): void {
-	const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+	answer(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, closeConnection);
+}
+
+function answer(res: ServerResponse, status: number, payload: ErrorAnswer | readonly ErrorAnswer[], closeConnection = false): void {
+	const body = JSON.stringify(payload);
 	const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
 	// After refusing a body we did not read, the connection cannot carry another request.
 	if (closeConnection) headers.connection = 'close';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sdk/types.js';
+import type { ErrorAnswer } from './messageCheck';
 
 /** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, ping). */
 export type GatedRequest =
@@ -58,13 +59,16 @@ export class SessionTransport implements Transport {
 		return this.exchanges.size > 0 || this.stream !== undefined;
 	}
 
-	/** Delivers a POST body. Requests in it are answered on `res`; a body of only notifications gets 202 at once. */
-	receive(messages: JSONRPCMessage[], res: ServerResponse, acceptsSse: boolean, acceptsJson: boolean): void {
+	/**
+	 * Delivers a POST body: the messages that passed the SDK's schemas, and the answers already decided for those that
+	 * did not (`refusals`). Requests are answered on `res`; a body of only notifications gets 202 at once.
+	 */
+	receive(messages: readonly JSONRPCMessage[], res: ServerResponse, acceptsSse: boolean, acceptsJson: boolean, refusals: readonly ErrorAnswer[] = []): void {
 		this.lastActivity = Date.now();
 		// Answers are routed by id: an id already in flight (or twice in one batch) would take another request's answer
 		// and leave that request's POST waiting forever. Such a request is refused at once, on its own POST.
 		const requestIds: RequestId[] = [];
-		const refused: JSONRPCMessage[] = [];
+		const refused: Outgoing[] = [...refusals];
 		const duplicates = new Set<JSONRPCMessage>();
 		for (const message of messages.filter(isRequest)) {
 			if (requestIds.includes(message.id) || this.exchanges.has(message.id) || this.running.has(message.id)) {
@@ -87,24 +91,35 @@ export class SessionTransport implements Transport {
 		}
 		for (const message of messages) {
 			if (duplicates.has(message)) continue;
-			const gated = gatedRequest(message);
-			if (gated && 'problem' in gated) {
-				void this.send({ jsonrpc: '2.0', id: gated.id, error: { code: -32602, message: `Invalid params: ${gated.problem}` } });
-				continue;
+			// One message failing must not cost the others their answers: it gets an error of its own instead.
+			try {
+				this.dispatch(message);
+			} catch (error) {
+				if (!isRequest(message)) continue;
+				const reason = error instanceof RangeError ? 'it is nested too deeply to process' : 'an unexpected error';
+				void this.send({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: `Internal error: ${message.method} could not be handled (${reason}); the other messages were answered.` } });
 			}
-			if (gated) {
-				this.runGated(gated.id, gated.request, gated.progressToken);
-				continue;
-			}
-			const cancelled = cancelledRequest(message);
-			if (cancelled !== undefined) {
-				this.running.get(cancelled.requestId)?.abort(cancelled.reason);
-				// A cancelled request gets no answer (the SDK sends none either): its POST must not wait for one.
-				this.exchanges.get(cancelled.requestId)?.drop(cancelled.requestId);
-				this.exchanges.delete(cancelled.requestId);
-			}
-			this.onmessage?.(message);
 		}
+	}
+
+	private dispatch(message: JSONRPCMessage): void {
+		const gated = gatedRequest(message);
+		if (gated && 'problem' in gated) {
+			void this.send({ jsonrpc: '2.0', id: gated.id, error: { code: -32602, message: `Invalid params: ${gated.problem}` } });
+			return;
+		}
+		if (gated) {
+			this.runGated(gated.id, gated.request, gated.progressToken);
+			return;
+		}
+		const cancelled = cancelledRequest(message);
+		if (cancelled !== undefined) {
+			this.running.get(cancelled.requestId)?.abort(cancelled.reason);
+			// A cancelled request gets no answer (the SDK sends none either): its POST must not wait for one.
+			this.exchanges.get(cancelled.requestId)?.drop(cancelled.requestId);
+			this.exchanges.delete(cancelled.requestId);
+		}
+		this.onmessage?.(message);
 	}
 
 	private runGated(id: RequestId, request: GatedRequest, progressToken: string | number | undefined): void {
@@ -158,7 +173,8 @@ export class SessionTransport implements Transport {
 		if (responseId !== undefined) return; // its client went away
 		// Tied to a request that is over or cancelled: the GET stream is for messages tied to none.
 		if (options?.relatedRequestId !== undefined) return;
-		if (this.stream) writeEvent(this.stream, message);
+		const text = this.stream ? encode(message) : undefined;
+		if (this.stream && text !== undefined) writeEvent(this.stream, text);
 		// With no stream open, a notification not tied to a request has no reader: the spec lets us drop it.
 	}
 
@@ -167,7 +183,8 @@ export class SessionTransport implements Transport {
 		this.closed = true;
 		for (const controller of this.running.values()) controller.abort(new Error('the session closed'));
 		this.running.clear();
-		for (const exchange of new Set(this.exchanges.values())) exchange.abort();
+		// A POST still waiting is told its requests will get no answer, so the client neither hangs nor reads an empty 200.
+		for (const exchange of new Set(this.exchanges.values())) exchange.abort('The session ended before this request was answered (deleted, expired or the server stopped): send initialize to start a new session, then retry.');
 		this.exchanges.clear();
 		this.stream?.end();
 		this.stream = undefined;
@@ -178,7 +195,8 @@ export class SessionTransport implements Transport {
 /** The answer to one POST: collects the responses to its requests, as one JSON body or as SSE events. */
 class Exchange {
 	readonly waiting: Set<RequestId>;
-	private readonly responses: JSONRPCMessage[] = [];
+	/** Each response already encoded, so one that cannot be encoded costs only its own answer. */
+	private readonly bodies: string[] = [];
 	private streaming = false;
 
 	constructor(
@@ -193,37 +211,56 @@ class Exchange {
 		if (streamFromStart) this.startStream();
 	}
 
-	/** Answers known before anything runs (refused duplicates); the POST ends at once when nothing else is awaited. */
-	answerNow(responses: readonly JSONRPCMessage[]): void {
-		for (const response of responses) {
-			if (this.streaming) writeEvent(this.res, response);
-			else this.responses.push(response);
-		}
+	/** Answers known before anything runs (refusals); the POST ends at once when nothing else is awaited. */
+	answerNow(responses: readonly Outgoing[]): void {
+		for (const response of responses) this.add(response);
 		if (responses.length === 0 || this.waiting.size > 0) return;
-		if (this.streaming) this.res.end();
-		else this.flush();
+		this.finish();
 	}
 
 	deliver(message: JSONRPCMessage, responseId: RequestId | undefined): void {
 		if (responseId === undefined) {
 			// Something tied to a request in flight: only a stream can carry it before the answer.
 			if (!this.streaming && this.canStream && !this.res.headersSent) this.startStream();
-			if (this.streaming) writeEvent(this.res, message);
+			if (this.streaming) this.add(message);
 			return;
 		}
 		this.waiting.delete(responseId);
-		if (this.streaming) {
-			writeEvent(this.res, message);
-			if (this.waiting.size === 0) this.res.end();
-			return;
-		}
-		this.responses.push(message);
-		if (this.waiting.size === 0) this.flush();
+		this.add(message);
+		if (this.waiting.size === 0) this.finish();
 	}
 
-	private flush(): void {
+	/** Stops waiting for a request that will not be answered; the POST ends once nothing else is awaited. */
+	drop(id: RequestId): void {
+		if (!this.waiting.delete(id) || this.waiting.size > 0 || this.res.writableEnded) return;
+		if (this.streaming || this.bodies.length > 0) {
+			this.finish();
+		} else if (!this.res.headersSent) {
+			this.res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+		}
+	}
+
+	/** Answers every request still awaited with an error that says why, and ends the POST. */
+	abort(message: string): void {
+		for (const id of this.waiting) this.add({ jsonrpc: '2.0', id, error: { code: -32000, message } });
+		this.waiting.clear();
+		this.finish();
+	}
+
+	private add(message: Outgoing): void {
+		const text = encode(message);
+		if (text === undefined) return;
+		if (this.streaming) writeEvent(this.res, text);
+		else this.bodies.push(text);
+	}
+
+	private finish(): void {
 		if (this.res.writableEnded) return;
-		const body = JSON.stringify(this.batch ? this.responses : this.responses[0]);
+		if (this.streaming) {
+			this.res.end();
+			return;
+		}
+		const body = this.batch ? `[${this.bodies.join(',')}]` : (this.bodies[0] ?? '');
 		this.res.writeHead(200, {
 			'content-type': 'application/json',
 			'content-length': Buffer.byteLength(body),
@@ -232,26 +269,23 @@ class Exchange {
 		this.res.end(body);
 	}
 
-	/** Stops waiting for a request that will not be answered; the POST ends once nothing else is awaited. */
-	drop(id: RequestId): void {
-		if (!this.waiting.delete(id) || this.waiting.size > 0 || this.res.writableEnded) return;
-		if (this.streaming) {
-			this.res.end();
-		} else if (this.responses.length > 0) {
-			this.flush();
-		} else if (!this.res.headersSent) {
-			this.res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
-		}
-	}
-
-	abort(): void {
-		if (!this.res.writableEnded) this.res.end();
-	}
-
 	private startStream(): void {
 		this.streaming = true;
 		this.res.writeHead(200, sseHeaders(this.sessionId));
 		this.res.flushHeaders();
+	}
+}
+
+/** What goes out on a POST: responses and notifications from the server, and refusals with a null id. */
+type Outgoing = JSONRPCMessage | ErrorAnswer;
+
+/** The JSON text of a message; a response that cannot be encoded becomes an internal error for its id. */
+function encode(message: Outgoing): string | undefined {
+	try {
+		return JSON.stringify(message);
+	} catch {
+		if (!('id' in message) || 'method' in message) return undefined;
+		return JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: 'Internal error: the answer could not be encoded as JSON' } });
 	}
 }
 
@@ -264,8 +298,8 @@ function sseHeaders(sessionId: string): Record<string, string> {
 	};
 }
 
-function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
-	if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+function writeEvent(res: ServerResponse, text: string): void {
+	if (!res.writableEnded) res.write(`event: message\ndata: ${text}\n\n`);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { id: RequestId; method: string } {
