@@ -31,6 +31,11 @@ export interface McpHttpServerOptions {
 	readonly routes?: Readonly<Record<string, (res: ServerResponse) => void>>;
 }
 
+interface Connection {
+	active: number;
+	readonly waiting: { readonly req: IncomingMessage; readonly res: ServerResponse; readonly viaSocket: boolean }[];
+}
+
 export interface ServerAddress {
 	readonly url: string;
 	readonly port: number;
@@ -38,6 +43,14 @@ export interface ServerAddress {
 }
 
 const MCP_PATH = '/mcp';
+/**
+ * Requests one connection may have in hand at once. A client that wants parallel calls opens more connections (every
+ * HTTP client does); HTTP/1.1 answers a connection's requests in order anyway, so more in hand only buys memory: the
+ * answers of a pipelining client that reads nothing (up to the output cap, 256 KB, each) would wait there.
+ */
+const MAX_ACTIVE_PER_CONNECTION = 8;
+/** Requests parsed from one connection while it is full; each costs a few KB until its turn comes. */
+const MAX_WAITING_PER_CONNECTION = 1024;
 /** The SDK's own transport takes at most this many messages in one POST (MAX_BATCH_SIZE); so do we. */
 const MAX_BATCH = 100;
 
@@ -48,7 +61,8 @@ const MAX_BATCH = 100;
 export class McpHttpServer {
 	private readonly sessions = new Map<string, { handle: SessionHandle; viaSocket: boolean }>();
 	private readonly servers: Server[] = [];
-	private readonly sockets = new Set<Socket>();
+	/** Every open connection, with the requests it has in hand and those waiting their turn. */
+	private readonly connections = new Map<Socket, Connection>();
 	private readonly secretDigest: Buffer;
 	private readonly maxBodyBytes: number;
 	private readonly idleTimeoutMs: number;
@@ -94,7 +108,7 @@ export class McpHttpServer {
 	async close(): Promise<void> {
 		clearInterval(this.sweeper);
 		await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id, 'server stop')));
-		for (const socket of this.sockets) socket.destroy();
+		for (const socket of this.connections.keys()) socket.destroy();
 		await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 		this.servers.length = 0;
 		if (this.socketDir) await rm(this.socketDir, { recursive: true, force: true });
@@ -104,19 +118,56 @@ export class McpHttpServer {
 	}
 
 	private createHttpServer(viaSocket: boolean): Server {
-		const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-			this.handle(req, res, viaSocket).catch((error: unknown) => {
-				this.options.log.error('request.failed', { error: error instanceof Error ? error.message : String(error) });
-				if (!res.headersSent) refuse(res, 500, -32603, 'Internal server error');
-				else res.end();
-			});
-		});
-		server.on('connection', (socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
+		const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.admit(req, res, viaSocket));
+		server.on('connection', (socket: Socket) => {
+			this.connections.set(socket, { active: 0, waiting: [] });
+			socket.on('close', () => this.connections.delete(socket));
 		});
 		this.servers.push(server);
 		return server;
+	}
+
+	/**
+	 * Handles a request when its connection has room, else queues it. A client can pipeline thousands of requests on
+	 * one connection and never read the answers: node parses them all at once and every answer would wait in memory.
+	 * Here a connection has at most MAX_ACTIVE_PER_CONNECTION requests in hand; a request counts until its answer is
+	 * written out, which for an unread connection is never, so the next ones wait until the client reads. Past
+	 * MAX_WAITING_PER_CONNECTION queued requests, the rest are refused as busy.
+	 */
+	private admit(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): void {
+		const connection = this.connections.get(req.socket);
+		if (!connection) return this.serve(req, res, viaSocket);
+		if (connection.active < MAX_ACTIVE_PER_CONNECTION && connection.waiting.length === 0) return this.start(connection, req, res, viaSocket);
+		if (connection.waiting.length >= MAX_WAITING_PER_CONNECTION) {
+			res.setHeader('retry-after', '1');
+			return refuse(res, 429, -32000, `Server busy: this connection already has ${MAX_ACTIVE_PER_CONNECTION + MAX_WAITING_PER_CONNECTION} requests waiting for their answers to be read. Read the answers, then send this request again.`);
+		}
+		// Node keeps parsing the connection (reading a request's body resumes the socket), so the queue's cap is the bound.
+		connection.waiting.push({ req, res, viaSocket });
+	}
+
+	private start(connection: Connection, req: IncomingMessage, res: ServerResponse, viaSocket: boolean): void {
+		connection.active++;
+		res.once('close', () => {
+			connection.active--;
+			this.next(connection);
+		});
+		this.serve(req, res, viaSocket);
+	}
+
+	private next(connection: Connection): void {
+		while (connection.active < MAX_ACTIVE_PER_CONNECTION && connection.waiting.length > 0) {
+			const waiting = connection.waiting.shift();
+			if (waiting && !waiting.res.destroyed) this.start(connection, waiting.req, waiting.res, waiting.viaSocket);
+		}
+	}
+
+	private serve(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): void {
+		this.handle(req, res, viaSocket).catch((error: unknown) => {
+			this.options.log.error('request.failed', { error: error instanceof Error ? error.message : String(error) });
+			if (!res.headersSent) refuse(res, 500, -32603, 'Internal server error');
+			else res.end();
+		});
 	}
 
 	private async listenOnSocket(): Promise<string> {
@@ -255,6 +306,7 @@ export class McpHttpServer {
 		const session = this.sessions.get(id);
 		if (!session) return;
 		this.sessions.delete(id);
+
 		this.options.log.info('session.close', { session: id, reason, sessions: this.sessions.size });
 		await session.handle.close();
 		await session.handle.transport.close();

@@ -26,6 +26,15 @@ export interface RouteError {
 export type GatedRoute = (request: GatedRequest, context: GatedContext) => Promise<{ readonly result: Result } | { readonly error: RouteError }>;
 
 /**
+ * Requests one session may have in flight. Agents run a handful of tools in parallel (VS Code's agent mode a few,
+ * subagents a few more) and calls waiting for approval count too; 64 leaves room for that, while the answers one
+ * session can make the server hold stay within 64 times the output cap (256 KB): 16 MB.
+ */
+const MAX_IN_FLIGHT_PER_SESSION = 64;
+/** The JSON-RPC error code of a "busy, retry" refusal (the server-error range JSON-RPC leaves to implementations). */
+const BUSY = -32000;
+
+/**
  * One MCP session over Streamable HTTP. The SDK's own server transport converts every request to web streams and
  * back, which costs several times a raw round trip; this one writes straight to node's response objects and keeps
  * the protocol: plain JSON answers when the client accepts them, upgraded to an SSE stream as soon as the server
@@ -49,7 +58,17 @@ export class SessionTransport implements Transport {
 	 * here. They never reach the SDK's protocol layer, which would cost more than the rest of a call (per-message
 	 * schema parsing, per-request closures) and would be a second path to keep equal to this one.
 	 */
-	constructor(private readonly route: GatedRoute) {}
+	constructor(
+		private readonly route: GatedRoute,
+		private readonly maxInFlight = MAX_IN_FLIGHT_PER_SESSION,
+	) {}
+
+	/** Requests awaiting an answer, and gated calls still running after their client went away. */
+	get inFlight(): number {
+		let count = this.exchanges.size;
+		for (const id of this.running.keys()) if (!this.exchanges.has(id)) count++;
+		return count;
+	}
 
 	async start(): Promise<void> {
 		// Nothing to open: the HTTP server owns the sockets and hands requests over.
@@ -69,13 +88,19 @@ export class SessionTransport implements Transport {
 		// and leave that request's POST waiting forever. Such a request is refused at once, on its own POST.
 		const requestIds: RequestId[] = [];
 		const refused: Outgoing[] = [...refusals];
-		const duplicates = new Set<JSONRPCMessage>();
+		const skipped = new Set<JSONRPCMessage>();
+		let inFlight = this.inFlight;
 		for (const message of messages.filter(isRequest)) {
 			if (requestIds.includes(message.id) || this.exchanges.has(message.id) || this.running.has(message.id)) {
-				duplicates.add(message);
+				skipped.add(message);
 				refused.push({ jsonrpc: '2.0', id: message.id, error: { code: -32600, message: `Invalid Request: the id ${JSON.stringify(message.id)} belongs to a request still in flight; send each request with a new id.` } });
+			} else if (inFlight >= this.maxInFlight) {
+				// Every request in flight holds its answer in memory until it is read: a client cannot have more at once.
+				skipped.add(message);
+				refused.push({ jsonrpc: '2.0', id: message.id, error: { code: BUSY, message: `Server busy: this session already has ${this.maxInFlight} requests in flight, the most it runs at once. Wait for one of their answers, then send this request again.` } });
 			} else {
 				requestIds.push(message.id);
+				inFlight++;
 			}
 		}
 		if (requestIds.length === 0 && refused.length === 0) {
@@ -90,7 +115,7 @@ export class SessionTransport implements Transport {
 			exchange.answerNow(refused);
 		}
 		for (const message of messages) {
-			if (duplicates.has(message)) continue;
+			if (skipped.has(message)) continue;
 			// One message failing must not cost the others their answers: it gets an error of its own instead.
 			try {
 				this.dispatch(message);
