@@ -3,6 +3,7 @@ import {
 	CompleteRequestSchema, ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, McpError,
 	type CallToolResult, type ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { Gate } from '../../core/gate/gate';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
@@ -18,6 +19,11 @@ export interface SessionOptions {
 	readonly instructions?: string;
 	/** Most resources resources/list returns. */
 	readonly resourceListLimit?: number;
+	/**
+	 * Shared by every session: the SDK builds an Ajv instance per server otherwise, which was most of what opening a
+	 * session cost (time and memory), for elicitation schemas we never send.
+	 */
+	readonly schemaValidator?: jsonSchemaValidator;
 }
 
 export interface Session {
@@ -37,6 +43,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		{
 			capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} },
 			...(options.instructions ? { instructions: options.instructions } : {}),
+			...(options.schemaValidator ? { jsonSchemaValidator: options.schemaValidator } : {}),
 		},
 	);
 	const route: GatedRoute = async (request, context) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { Emitter } from '../../core/base/event';
 import type { ServerState } from '../../core/server/serverState';
 import type { Gate } from '../../core/gate/gate';
@@ -38,6 +39,7 @@ export class WorkbenchServer {
 	private http: McpHttpServer | undefined;
 	private connection: Connection | undefined;
 	private readonly servers = new Set<Server>();
+	private readonly schemaValidator = new AjvJsonSchemaValidator();
 	private _state: ServerState = 'stopped';
 	private transition: Promise<void> = Promise.resolve();
 	private readonly _onDidChangeState = new Emitter<ServerState>();
@@ -84,6 +86,7 @@ export class WorkbenchServer {
 						gate: this.options.gate,
 						host: this.options.host,
 						offer: this.options.offer,
+						schemaValidator: this.schemaValidator,
 						...(this.options.instructions ? { instructions: this.options.instructions } : {}),
 					});
 					this.servers.add(session.server);
