@@ -25,6 +25,8 @@ export interface McpHttpServerOptions {
 	readonly maxBodyBytes?: number;
 	/** Sessions with no request and no open stream for this long are closed. */
 	readonly idleTimeoutMs?: number;
+	/** Most sessions open at once; past it, a new session closes the one least recently used with nothing in flight. */
+	readonly maxSessions?: number;
 	/** Also listen on a Unix socket (a named pipe on Windows) that only this user can reach. */
 	readonly useSocket?: boolean;
 	/** Extra authenticated GET routes, such as `/metrics`. */
@@ -49,6 +51,12 @@ const MCP_PATH = '/mcp';
  * answers of a pipelining client that reads nothing (up to the output cap, 256 KB, each) would wait there.
  */
 const MAX_ACTIVE_PER_CONNECTION = 8;
+/**
+ * Sessions kept open at once. One editor window serves a handful of clients, and a client that reconnects without
+ * ending its old session (DELETE) leaves it open until the idle timeout (30 minutes): 1,000 leaves room for a client
+ * that reconnects every two seconds for that whole time, while idle sessions hold about 30 KB each (30 MB in all).
+ */
+const MAX_SESSIONS = 1000;
 /** Requests parsed from one connection while it is full; each costs a few KB until its turn comes. */
 const MAX_WAITING_PER_CONNECTION = 1024;
 /** The SDK's own transport takes at most this many messages in one POST (MAX_BATCH_SIZE); so do we. */
@@ -66,6 +74,9 @@ export class McpHttpServer {
 	private readonly secretDigest: Buffer;
 	private readonly maxBodyBytes: number;
 	private readonly idleTimeoutMs: number;
+	private readonly maxSessions: number;
+	/** Why recently closed sessions ended, so their client is told (bounded: the oldest reasons go first). */
+	private readonly ended = new Map<string, string>();
 	private allowedHosts = new Set<string>();
 	private socketDir: string | undefined;
 	private sweeper: NodeJS.Timeout | undefined;
@@ -75,6 +86,7 @@ export class McpHttpServer {
 		this.secretDigest = digest(options.secret);
 		this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 		this.idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
+		this.maxSessions = options.maxSessions ?? MAX_SESSIONS;
 	}
 
 	get sessionCount(): number {
@@ -259,6 +271,10 @@ export class McpHttpServer {
 			if ('refusal' in initialize) return answer(res, 400, initialize.refusal);
 			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
 			if (!isRequest(messages[0])) return refuse(res, 400, -32600, 'Invalid Request: initialize must be a request, with an id');
+			if (this.sessions.size >= this.maxSessions && !(await this.evictOne())) {
+				res.setHeader('retry-after', '1');
+				return refuse(res, 429, -32000, `Server busy: ${this.sessions.size} sessions are open, each with a call in flight. End sessions you no longer use (DELETE), or retry when a call has finished.`);
+			}
 			const handle = await this.options.openSession();
 			const { transport } = handle;
 			this.sessions.set(transport.sessionId, { handle, viaSocket });
@@ -287,7 +303,7 @@ export class McpHttpServer {
 	private async handleDelete(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const session = this.findSession(req.headers['mcp-session-id'], res);
 		if (!session) return;
-		await this.closeSession(session.handle.transport.sessionId, 'client ended it');
+		await this.closeSession(session.handle.transport.sessionId, 'ended by DELETE');
 		res.writeHead(200).end();
 	}
 
@@ -298,15 +314,33 @@ export class McpHttpServer {
 		}
 		const session = this.sessions.get(header);
 		// 404 tells the client to start a new session (the spec's rule), e.g. after an idle expiry or a restart.
-		if (!session) refuse(res, 404, -32001, 'Session not found: send initialize to start a new session');
+		if (!session) {
+			const ended = this.ended.get(header);
+			refuse(res, 404, -32001, ended ? `Session expired (${ended}): send initialize to start a new session` : 'Session not found: send initialize to start a new session');
+			return undefined;
+		}
+		// Kept in order of use, least recent first, so eviction finds its candidate at the front.
+		this.sessions.delete(header);
+		this.sessions.set(header, session);
 		return session;
+	}
+
+	/** Closes the session least recently used among those with nothing in flight; false when every one is busy. */
+	private async evictOne(): Promise<boolean> {
+		for (const [id, { handle: { transport } }] of this.sessions) {
+			if (transport.inFlight > 0) continue;
+			await this.closeSession(id, `closed to make room: at most ${this.maxSessions} sessions are kept, and it was the least recently used`);
+			return true;
+		}
+		return false;
 	}
 
 	private async closeSession(id: string, reason: string): Promise<void> {
 		const session = this.sessions.get(id);
 		if (!session) return;
 		this.sessions.delete(id);
-
+		this.ended.set(id, reason);
+		if (this.ended.size > this.maxSessions) this.ended.delete(this.ended.keys().next().value as string);
 		this.options.log.info('session.close', { session: id, reason, sessions: this.sessions.size });
 		await session.handle.close();
 		await session.handle.transport.close();
@@ -315,7 +349,7 @@ export class McpHttpServer {
 	private closeIdleSessions(): void {
 		const cutoff = Date.now() - this.idleTimeoutMs;
 		for (const [id, { handle: { transport } }] of this.sessions) {
-			if (!transport.busy && transport.lastActivity < cutoff) void this.closeSession(id, 'idle');
+			if (!transport.busy && transport.lastActivity < cutoff) void this.closeSession(id, `idle for more than ${duration(this.idleTimeoutMs)}`);
 		}
 	}
 
@@ -328,6 +362,10 @@ export class McpHttpServer {
 
 function isRequest(message: JSONRPCMessage): boolean {
 	return 'method' in message && 'id' in message;
+}
+
+function duration(ms: number): string {
+	return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
 }
 
 function digest(value: string): Buffer {
