@@ -365,7 +365,8 @@ function isRequest(message: JSONRPCMessage): boolean {
 }
 
 function duration(ms: number): string {
-	return ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`;
+	if (ms >= 120_000) return `${Math.round(ms / 60_000)} minutes`;
+	return ms >= 2000 ? `${Math.round(ms / 1000)} seconds` : `${ms} ms`;
 }
 
 function digest(value: string): Buffer {

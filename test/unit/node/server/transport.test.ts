@@ -181,7 +181,9 @@ describe('transport: sessions over the SDK client', () => {
 		await transportA.terminateSession();
 		assert.equal(wb.server.sessionCount, before - 1);
 		const ping = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' });
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': endedId }), body: ping }), 404);
+		const ended = await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': endedId }), body: ping });
+		assertJsonRpcError(ended, 404);
+		assert.match(JSON.parse(ended.body).error.message, /^Session expired \(ended by DELETE\)/);
 		assert.ok((await b.listTools()).tools.length > 0);
 	});
 
@@ -319,7 +321,9 @@ describe('transport: lifecycle', () => {
 			const deadline = Date.now() + 10_000;
 			while (wb.server.sessionCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 			assert.equal(wb.server.sessionCount, 0);
-			assertJsonRpcError(await ping(), 404);
+			const expired = await ping();
+			assertJsonRpcError(expired, 404);
+			assert.match(JSON.parse(expired.body).error.message, /^Session expired \(idle for more than 200 ms\): send initialize/);
 		} finally {
 			await wb.close();
 		}
