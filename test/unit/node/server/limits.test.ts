@@ -28,6 +28,10 @@ const holdTool = defineTool({
 	},
 });
 
+function releaseAll(): void {
+	for (const release of held.splice(0)) release();
+}
+
 async function waitUntil(condition: () => boolean, what: string): Promise<void> {
 	const deadline = Date.now() + 10_000;
 	while (!condition()) {
@@ -72,9 +76,26 @@ describe('transport: limits on what one client holds', () => {
 		const other = await openSession();
 		const ping = await rawRequest(wb, { headers: headers(other), body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
 		assert.deepEqual(JSON.parse(ping.body), { jsonrpc: '2.0', id: 1, result: {} });
-		for (const release of held.splice(0)) release();
+		releaseAll();
 		const answers = await Promise.all(waiting);
 		assert.ok(answers.every((r) => JSON.parse(r.body).result?.content?.[0]?.text === 'released'));
+	});
+
+	test('past 1,000 sessions the least recently used idle one makes room, never one with a call in flight', { timeout: 60_000 }, async () => {
+		const busy = await openSession();
+		const from = started;
+		const heldCall = rawRequest(wb, { headers: headers(busy), body: call('held') });
+		await waitUntil(() => started > from, 'the held call running');
+		const idle = await openSession();
+		for (let i = 0; i < 1000; i++) await openSession();
+		assert.ok(wb.server.sessionCount <= 1000, `${wb.server.sessionCount} sessions`);
+		const ping = (session: string) => rawRequest(wb, { headers: headers(session), body: JSON.stringify({ jsonrpc: '2.0', id: 'p', method: 'ping' }) });
+		const evicted = await ping(idle);
+		assert.equal(evicted.status, 404, evicted.body);
+		assert.match(JSON.parse(evicted.body).error.message, /Session expired \(closed to make room: at most 1000 sessions/);
+		assert.deepEqual(JSON.parse((await ping(busy)).body), { jsonrpc: '2.0', id: 'p', result: {} });
+		releaseAll();
+		assert.equal(JSON.parse((await heldCall).body).result?.content?.[0]?.text, 'released');
 	});
 
 	test('one connection has at most 8 requests in hand; the ninth starts when one is answered', async () => {
@@ -102,7 +123,7 @@ describe('transport: limits on what one client holds', () => {
 			held.shift()?.();
 			await waitUntil(() => started === before + 1, 'the next call started');
 		}
-		for (const release of held.splice(0)) release();
+		releaseAll();
 		await waitUntil(() => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 12, 'all 12 answers');
 		socket.destroy();
 	});
