@@ -23,6 +23,7 @@ import { allResources, allTools } from '../tools/allTools';
 import { AuditStore, type AuditOpenReport } from './audit/auditStore';
 import type { Sandbox } from './sandbox/bubblewrap';
 import { NodePathJail } from './files/pathJail';
+import { removeNoHooksDir } from './git/gitRunner';
 import { WorkbenchServer } from './server/workbenchServer';
 import { analyzeCommandLine } from './terminal/bashParser';
 import { killOrphanedCalls } from './terminal/callToken';
@@ -184,6 +185,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 			await server.dispose();
 			await audit.close();
 			await sandbox?.dispose();
+			removeNoHooksDir();
 		},
 	};
 }

@@ -1,18 +1,34 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 
 /**
- * Settings every git process gets. They only switch features off, so a repository's own config cannot turn a read
- * into code execution: no fsmonitor daemon, no colour codes in parsed output, paths printed verbatim.
+ * Settings every git process gets. They only switch features off, so a repository's own config cannot turn a call
+ * into code execution: no fsmonitor daemon, no bare repository found by discovery (one an agent built from plain
+ * files in a source folder would bring its own config), no colour codes in parsed output, paths printed verbatim.
  */
-const SAFE_CONFIG = ['core.fsmonitor=false', 'core.quotepath=off', 'color.ui=false', 'advice.statusHints=false'];
+const SAFE_CONFIG = ['core.fsmonitor=false', 'safe.bareRepository=explicit', 'core.quotepath=off', 'color.ui=false', 'advice.statusHints=false'];
+
+/**
+ * What a read adds: it runs no program and writes nothing. No hooks (a `git diff` would otherwise fire
+ * post-index-change), no transport (a partial clone would fetch missing objects through the network, running
+ * ssh or a remote helper), and no index refresh: `git diff` rewrites `.git/index` to record stat-only changes,
+ * even with GIT_OPTIONAL_LOCKS=0. Filter drivers are switched off per run (see `filterOverrides`).
+ */
+const READ_CONFIG = ['protocol.allow=never', 'diff.autoRefreshIndex=false'];
+
+/**
+ * The read's transport ban as environment: a repository's `protocol.<name>.allow=always` beats `protocol.allow`,
+ * but GIT_ALLOW_PROTOCOL beats every config, and an empty list allows no protocol at all. GIT_NO_LAZY_FETCH (git
+ * 2.44+) says the same to a partial clone.
+ */
+const READ_ENV = { GIT_ALLOW_PROTOCOL: '', GIT_NO_LAZY_FETCH: '1' };
 
 /** Keys simple-git guards besides every `GIT_*`; passing one through `.env()` would make it reject the task. */
 const GUARDED_KEYS = new Set(['editor', 'pager', 'prefix', 'ssh_askpass', 'visual']);
 
-const OUR_GIT_ENV = ['GIT_TERMINAL_PROMPT', 'GIT_CEILING_DIRECTORIES', 'GIT_OPTIONAL_LOCKS', 'GIT_MERGE_AUTOEDIT', 'LC_ALL'];
+const OUR_GIT_ENV = ['GIT_TERMINAL_PROMPT', 'GIT_CEILING_DIRECTORIES', 'GIT_OPTIONAL_LOCKS', 'GIT_MERGE_AUTOEDIT', 'LC_ALL', 'GIT_ALLOW_PROTOCOL', 'GIT_NO_LAZY_FETCH'];
 
 export interface GitRunOptions {
 	readonly signal: AbortSignal;
@@ -22,17 +38,25 @@ export interface GitRunOptions {
 	readonly optionalLocks?: boolean;
 	/** Text written to git's stdin (commit messages, so they never sit in the argument list). */
 	readonly input?: string;
-	/** Sets core.hooksPath for this run: the folder checked beforehand, or `emptyHooksDir()` for none. */
+	/**
+	 * Sets core.hooksPath for a command that changes something: the folder checked beforehand, or `noHooksPath()`.
+	 * Without it the command is a read, run with no hooks, no filters, no transport and no index refresh.
+	 */
 	readonly hooksPath?: string;
 }
 
 let noHooksDir: string | undefined;
 
 /**
- * An empty folder only this user owns and can write: a hooks path with no hooks in it. Checked before each use, since
- * a temp cleaner may remove it and another user could then create one of that name.
+ * A hooks path with no hooks in it. On POSIX that is /dev/null: nothing can ever be created below it, and no temp
+ * folder is left behind. Elsewhere an empty folder only this user owns and can write, checked before each use
+ * (a temp cleaner may remove it and another user could then create one of that name), removed by
+ * `removeNoHooksDir()` when the server stops.
  */
-export function emptyHooksDir(): string {
+export function noHooksPath(): string {
+	if (process.platform !== 'win32') {
+		return '/dev/null';
+	}
 	const usable = (dir: string) => {
 		try {
 			const info = statSync(dir);
@@ -45,6 +69,18 @@ export function emptyHooksDir(): string {
 		noHooksDir = mkdtempSync(join(tmpdir(), 'mcp-workbench-no-hooks-'));
 	}
 	return noHooksDir;
+}
+
+/** Removes the empty hooks folder `noHooksPath()` made, if any (only where there is no /dev/null). */
+export function removeNoHooksDir(): void {
+	if (noHooksDir !== undefined) {
+		try {
+			rmdirSync(noHooksDir);
+		} catch {
+			// Already gone (a temp cleaner), or not empty: someone else's now, left alone.
+		}
+		noHooksDir = undefined;
+	}
 }
 
 export interface GitRunResult {
@@ -69,7 +105,7 @@ export class GitCancelledError extends Error {
 	}
 }
 
-function childEnvironment(ceiling: string, optionalLocks: boolean): Record<string, string> {
+function childEnvironment(ceiling: string, optionalLocks: boolean, read: boolean): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		const lower = key.toLowerCase();
@@ -88,14 +124,71 @@ function childEnvironment(ceiling: string, optionalLocks: boolean): Record<strin
 	if (!optionalLocks) {
 		env.GIT_OPTIONAL_LOCKS = '0';
 	}
-	return env;
+	return read ? { ...env, ...READ_ENV } : env;
 }
 
 /**
  * Runs one git command in `cwd` through simple-git with an argument array (never a shell). simple-git adds its own
  * screening of unsafe options and environment; we add a byte cap that ends git early and a cancellation signal.
+ * A command without `hooksPath` is a read: it runs no program the repository configures and writes nothing.
  */
 export async function runGit(cwd: string, ceiling: string, args: readonly string[], options: GitRunOptions): Promise<GitRunResult> {
+	if (options.hooksPath !== undefined) {
+		return spawnGit(cwd, ceiling, args, options, { read: false, config: [...SAFE_CONFIG, `core.hooksPath=${options.hooksPath}`] });
+	}
+	const readConfig = [...SAFE_CONFIG, ...READ_CONFIG, `core.hooksPath=${noHooksPath()}`];
+	return spawnGit(cwd, ceiling, args, options, { read: true, config: [...readConfig, ...await filterOverrides(cwd, ceiling, options.signal, readConfig)] });
+}
+
+/**
+ * Where the repository keeps its hooks, as git would look for them (`core.hooksPath` or `.git/hooks`), for a write
+ * to decide whether to run them. Asked without the read's own hooks override, which would answer with itself.
+ */
+export async function repositoryHooksPath(cwd: string, ceiling: string, signal: AbortSignal): Promise<string> {
+	return (await spawnGit(cwd, ceiling, ['rev-parse', '--git-path', 'hooks'], { signal }, { read: true, config: [...SAFE_CONFIG, ...READ_CONFIG] })).stdout.trim();
+}
+
+/**
+ * `-c` settings that switch off every filter driver the config defines. A `.gitattributes` line `* filter=x` makes
+ * git run `filter.x.clean` (or `.process`) on `status`, `diff` and `blame` of the working tree; the attributes file
+ * is the agent's to write, and no git option before 2.40 (`--attr-source`) ignores it, but a driver does nothing
+ * without its config, so each configured one is emptied for the run. Reading the config runs nothing.
+ */
+async function filterOverrides(cwd: string, ceiling: string, signal: AbortSignal, config: readonly string[]): Promise<string[]> {
+	let listed: string;
+	try {
+		listed = (await spawnGit(cwd, ceiling, ['config', '--null', '--get-regexp', '^filter\\.'], { signal }, { read: true, config })).stdout;
+	} catch (error) {
+		if (error instanceof GitExitError && error.exitCode === 1 && error.stderr.trim() === '') {
+			return [];
+		}
+		throw error;
+	}
+	const names = new Set<string>();
+	for (const entry of listed.split('\0')) {
+		// "key\nvalue"; a subsection (the driver's name) may hold dots, never a newline.
+		const match = /^filter\.(.+)\.[^.]+$/.exec(entry.split('\n', 1)[0]);
+		if (match) {
+			names.add(match[1]);
+		}
+	}
+	const overrides: string[] = [];
+	for (const name of names) {
+		// `-c` splits at the first "=": a driver named "a=b" could not be overridden, so nothing runs at all.
+		if (name.includes('=')) {
+			throw new Error(`The repository's git config defines a filter driver named "${name}", which cannot be switched off for a read; git was not run. Rename the driver in the config, or use git in a terminal.`);
+		}
+		overrides.push(`filter.${name}.clean=`, `filter.${name}.smudge=`, `filter.${name}.process=`, `filter.${name}.required=false`);
+	}
+	return overrides;
+}
+
+interface SpawnSettings {
+	readonly read: boolean;
+	readonly config: readonly string[];
+}
+
+async function spawnGit(cwd: string, ceiling: string, args: readonly string[], options: GitRunOptions, spawn: SpawnSettings): Promise<GitRunResult> {
 	if (options.signal.aborted) {
 		throw new GitCancelledError();
 	}
@@ -110,12 +203,12 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	let exit: GitExitError | undefined;
 	const settings: Partial<SimpleGitOptions> = {
 		baseDir: cwd,
-		config: options.hooksPath === undefined ? SAFE_CONFIG : [...SAFE_CONFIG, `core.hooksPath=${options.hooksPath}`],
+		config: [...spawn.config],
 		abort: cap.signal,
 		allowEnvironment: OUR_GIT_ENV,
-		// Our own constant `core.fsmonitor=false` trips the fsmonitor check; user strings never reach `-c`.
-		// (and our own core.hooksPath, the folder the hooks check chose).
-		unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: options.hooksPath !== undefined },
+		// Our own settings trip simple-git's checks (fsmonitor, hooksPath, filters, protocol); they only switch
+		// features off, and user strings never reach `-c`.
+		unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafeFilter: true, allowUnsafeProtocolOverride: true },
 		errors: (error, result) => {
 			if (result.exitCode !== 0 && !truncated) {
 				// simple-git wraps whatever we return here, so the details travel beside it.
@@ -129,7 +222,7 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 		const input = options.input;
 		settings.input = () => input;
 	}
-	const git = simpleGit(settings).env(childEnvironment(ceiling, options.optionalLocks ?? false));
+	const git = simpleGit(settings).env(childEnvironment(ceiling, options.optionalLocks ?? false, spawn.read));
 	git.outputHandler((_command, stdout, stderr) => {
 		stdout.on('data', (chunk: Buffer) => {
 			if (truncated) {

@@ -8,7 +8,7 @@ import { redactCredentials } from './redact';
 import { git, gitPrepare, shownIn, pathsDescription, repositoryInput, type GitRepository } from './repository';
 
 /** Flags that keep a read from running programs named in the repository's config or attributes. */
-const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color'];
+const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color', '--ignore-submodules=dirty'];
 const DEFAULT_TEXT_BYTES = 200 * 1024;
 const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
@@ -132,7 +132,7 @@ const statusOutput = z.object({
 const gitStatus = defineTool({
 	name: 'git_status',
 	title: 'Git status',
-	description: 'Shows the branch (upstream, ahead/behind, detached), staged and unstaged changes, untracked files, merge conflicts and any operation in progress. Paths are relative to the repository root.',
+	description: 'Shows the branch (upstream, ahead/behind, detached), staged and unstaged changes, untracked files, merge conflicts and any operation in progress. Paths are relative to the repository root. Submodules show only a moved commit, not changes inside their working trees.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
@@ -146,7 +146,9 @@ const gitStatus = defineTool({
 	prepare: (input, host) => gitPrepare(host, input.repository, input.paths, 'git status'),
 	async handler(input, ctx) {
 		const { repo, pathspecs } = ctx.plan;
-		const args = ['--literal-pathspecs', 'status', '--porcelain=v2', '--branch', '--show-stash', '-z', `--untracked-files=${input.untracked ?? 'normal'}`, '--', ...pathspecs];
+		// Changes inside a submodule's working tree would need a git run there, with the submodule's own config and
+		// filters, which this run cannot see to switch off: only moved submodule commits are reported.
+		const args = ['--literal-pathspecs', 'status', '--porcelain=v2', '--branch', '--show-stash', '-z', '--ignore-submodules=dirty', `--untracked-files=${input.untracked ?? 'normal'}`, '--', ...pathspecs];
 		const [result, operation] = await Promise.all([git(repo, args, ctx), currentOperation(repo.gitDir)]);
 		const parsed = parseStatus(result.stdout);
 		const lists = [parsed.staged, parsed.unstaged, parsed.untracked, parsed.conflicts];
@@ -169,7 +171,7 @@ const gitStatus = defineTool({
 const gitDiff = defineTool({
 	name: 'git_diff',
 	title: 'Git diff',
-	description: 'Shows a unified diff: unstaged changes (default), staged changes (staged: true), or between revisions (from, to). Narrow with paths; stat: true lists changed files only. Long diffs are cut with a notice and a file list. Untracked files do not appear; see git_status.',
+	description: 'Shows a unified diff: unstaged changes (default), staged changes (staged: true), or between revisions (from, to). Narrow with paths; stat: true lists changed files only. Long diffs are cut with a notice and a file list. Untracked files do not appear; see git_status. Submodules show only a moved commit.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({

@@ -8,7 +8,7 @@ import { SENSITIVE_PATHS } from '../../core/paths/sensitivePaths';
 import type { CallSubject, Prepared, ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { findEnclosingRoot, findRepository } from '../../node/git/gitDiscovery';
-import { emptyHooksDir, GitCancelledError, GitExitError, runGit, type GitRunOptions, type GitRunResult } from '../../node/git/gitRunner';
+import { noHooksPath, GitCancelledError, GitExitError, repositoryHooksPath, runGit, type GitRunOptions, type GitRunResult } from '../../node/git/gitRunner';
 import { redactCredentials } from './redact';
 
 export const repositoryInput = z.string().min(1).max(4096).optional()
@@ -180,13 +180,13 @@ async function hooksFor(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | '
 	const args = ['rev-parse', '--git-path', 'hooks'];
 	let printed: string;
 	try {
-		printed = (await runGit(repo.root, dirname(repo.root), args, { signal: ctx.signal })).stdout.trim();
+		printed = await repositoryHooksPath(repo.root, dirname(repo.root), ctx.signal);
 	} catch (error) {
 		throw gitToolError(repo, args, error);
 	}
 	const real = await realpath(resolve(repo.root, printed)).catch(() => undefined);
 	if (real === undefined) {
-		return { path: emptyHooksDir() };
+		return { path: noHooksPath() };
 	}
 	const folders = ctx.host.workspace.folders();
 	const inside = relativeToFolder(real, folders);
@@ -194,7 +194,7 @@ async function hooksFor(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | '
 		return { path: real };
 	}
 	return {
-		path: emptyHooksDir(),
+		path: noHooksPath(),
 		skipped: `The repository's hooks (core.hooksPath ${shownIn(inside.folder, real, folders)}) were not run: that folder is an ordinary workspace folder the file tools can write to. `
 			+ 'Hooks run from .git/hooks, .husky/ or .githooks/, which always ask before a change; or run the git command in a terminal.',
 	};
