@@ -1,6 +1,6 @@
 import type { WorkspaceFolderInfo } from '../host/host';
-import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
-import { SENSITIVE_PATHS } from '../paths/sensitivePaths';
+import { firstMatchingGlob, relativeForms } from '../paths/pathMatch';
+import { sensitiveMatch } from '../paths/sensitivePaths';
 import type { CallSubject, Risk } from '../tools/toolSpec';
 
 export type PolicyAction = 'allow' | 'ask' | 'deny';
@@ -80,29 +80,34 @@ export function decide(
 			rule = command.rule;
 		}
 	}
-	const relativePaths = (subject.paths ?? []).map((p) => relativeToFolder(p, folders)?.relative ?? p);
+	// A path inside nested workspace folders has one relative form per folder; each is the same file.
+	const pathForms = (subject.paths ?? []).map((p) => {
+		const forms = relativeForms(p, folders);
+		return forms.length > 0 ? forms : [p];
+	});
 	for (const [index, candidate] of settings.rules.entries()) {
-		if (!matchesRule(candidate, spec.name, relativePaths, subject)) continue;
+		if (!matchesRule(candidate, spec.name, pathForms, subject)) continue;
 		action = candidate.action;
 		rule = `setting:rules[${index}]`;
 		break;
 	}
 	if (action === 'deny') return { action, rule, mustAsk: false };
 
-	const sensitiveGlobs = [...SENSITIVE_PATHS, ...settings.sensitivePaths];
-	for (const path of relativePaths) {
-		const glob = firstMatchingGlob(sensitiveGlobs, path);
-		if (glob) return { action: 'ask', rule: `sensitive:${glob}`, mustAsk: true };
+	// A call that changes a folder changes the sensitive files it holds or will hold (`rename staging → .vscode`).
+	const asFolder = risk !== 'read';
+	for (const form of pathForms.flat()) {
+		const match = sensitiveMatch(form, settings.sensitivePaths, { asFolder });
+		if (match) return { action: 'ask', rule: `sensitive:${match.glob}`, mustAsk: true };
 	}
 	if (risk === 'destructive') return { action: 'ask', rule: action === 'allow' ? 'destructive:always-asks' : rule, mustAsk: true };
 	return { action, rule, mustAsk: false };
 }
 
-function matchesRule(rule: PolicyRule, toolName: string, relativePaths: readonly string[], subject: CallSubject): boolean {
+function matchesRule(rule: PolicyRule, toolName: string, pathForms: readonly (readonly string[])[], subject: CallSubject): boolean {
 	if (!matchesName(rule.tool, toolName)) return false;
 	if (rule.paths) {
-		if (relativePaths.length === 0) return false;
-		if (!relativePaths.every((path) => firstMatchingGlob(rule.paths ?? [], path) !== undefined)) return false;
+		if (pathForms.length === 0) return false;
+		if (!pathForms.every((forms) => forms.some((path) => firstMatchingGlob(rule.paths ?? [], path) !== undefined))) return false;
 	}
 	if (rule.tasks) {
 		const label = subject.task?.label;

@@ -12,6 +12,21 @@ export function relativeToFolder(absolute: string, folders: readonly WorkspaceFo
 	return undefined;
 }
 
+/**
+ * Every way a path can be written relative to a workspace folder: one per folder that holds it, so nested workspace
+ * folders give several. A rule or sensitive glob written against any of them must see the path.
+ */
+export function relativeForms(absolute: string, folders: readonly WorkspaceFolderInfo[]): string[] {
+	const target = absolute.replace(/\\/g, '/');
+	const forms: string[] = [];
+	for (const folder of folders) {
+		const root = folder.path.replace(/\\/g, '/').replace(/\/$/, '');
+		if (target === root) forms.push('');
+		else if (target.startsWith(`${root}/`)) forms.push(target.slice(root.length + 1));
+	}
+	return forms;
+}
+
 export type PathMatcher = (relativePath: string) => boolean;
 
 /** Globs match dot files too: `.env*` must catch `.env.local`, and `**` must walk into `.git`. */

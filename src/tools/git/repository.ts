@@ -3,8 +3,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
 import { displayPath } from '../../core/paths/displayPath';
-import { globMatcher, relativeToFolder } from '../../core/paths/pathMatch';
-import { SENSITIVE_PATHS } from '../../core/paths/sensitivePaths';
+import { relativeToFolder } from '../../core/paths/pathMatch';
+import { sensitiveMatch } from '../../core/paths/sensitivePaths';
 import type { CallSubject, Prepared, ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { findEnclosingRoot, findRepository } from '../../node/git/gitDiscovery';
@@ -160,7 +160,6 @@ function gitToolError(repo: GitRepository, args: readonly string[], error: unkno
 	return new ToolError(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed in ${repo.display}: ${redactCredentials(message).slice(0, 4000)}`);
 }
 
-const isProtected = globMatcher(SENSITIVE_PATHS);
 
 interface HooksDecision {
 	/** The core.hooksPath the command runs with: the real folder that was checked, or an empty one. */
@@ -190,7 +189,7 @@ async function hooksFor(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | '
 	}
 	const folders = ctx.host.workspace.folders();
 	const inside = relativeToFolder(real, folders);
-	if (!inside || isProtected(`${inside.relative}/pre-commit`)) {
+	if (!inside || sensitiveMatch(`${inside.relative}/pre-commit`)) {
 		return { path: real };
 	}
 	return {

@@ -162,7 +162,7 @@ describe('security: policy gaps', () => {
 });
 
 describe('security: deny rules in nested workspace folders', () => {
-	test('[open finding] a deny rule relative to a nested folder applies whichever folder is listed first', { todo: 'issue 11: rules match the first folder that holds a path, the jail the deepest' }, () => {
+	test('a deny rule relative to a nested folder applies whichever folder is listed first', () => {
 		const outer = { name: 'repo', path: '/ws/repo', uri: 'file:///ws/repo', index: 0 };
 		const inner = { name: 'api', path: '/ws/repo/packages/api', uri: 'file:///ws/repo/packages/api', index: 1 };
 		const settings = { tools: {}, rules: [{ tool: '*', paths: ['secrets/**'], action: 'deny' as const }], sensitivePaths: [] };
