@@ -103,7 +103,7 @@ function toSlashes(path: string): string {
 function scopeArgs(scope: RipgrepScope): string[] {
 	// --hidden because dot-folders like .github are real project files; .git itself is never useful.
 	// --no-require-git so the workspace's .gitignore applies even before `git init`, as VS Code's search does.
-	const args = ['--hidden', '--no-require-git', '--no-config', '--glob', '!.git'];
+	const args = ['--hidden', '--no-require-git', '--no-config'];
 	if (scope.noIgnore) {
 		args.push('--no-ignore');
 	}
@@ -119,6 +119,8 @@ function scopeArgs(scope: RipgrepScope): string[] {
 	for (const glob of scope.exclude ?? []) {
 		args.push('--glob', `!${glob}`);
 	}
+	// Last, because rg lets a later glob win: an include of ".git/**" must not re-open it.
+	args.push('--glob', '!.git');
 	return args;
 }
 

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
 import type { ResolvedPath } from '../../core/paths/pathJail';
+import { sensitiveMatch } from '../../core/paths/sensitivePaths';
 import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/files/ripgrep';
@@ -131,6 +132,7 @@ export const searchTextTool = defineTool({
 		files: z.array(z.object({ path: z.string(), lines: z.array(z.object({ line: z.number(), text: z.string(), match: z.boolean() })) })),
 		matchCount: z.number(),
 		truncated: z.boolean(),
+		withheld: z.array(z.string()).describe('Sensitive files that matched, whose lines are not shown: read them with read_file, which asks the user.'),
 	}),
 	annotations: { title: 'Search text', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
 	prepare(input, host) {
@@ -139,6 +141,7 @@ export const searchTextTool = defineTool({
 	async handler(input, ctx) {
 		const { targets } = ctx.plan;
 		const files: SearchFileResult[] = [];
+		const withheld: string[] = [];
 		let matchCount = 0;
 		let truncated = false;
 		for (const target of targets) {
@@ -152,7 +155,14 @@ export const searchTextTool = defineTool({
 				maxLineLength: 400,
 			});
 			const sorted = found.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-			files.push(...sorted.map((file) => ({ path: shownPath(ctx.host, target.folder, file.path), lines: file.lines })));
+			for (const file of sorted) {
+				if (withheldFrom(target, file.path)) {
+					withheld.push(shownPath(ctx.host, target.folder, file.path));
+					matchCount -= file.lines.filter((line) => line.match).length;
+					continue;
+				}
+				files.push({ path: shownPath(ctx.host, target.folder, file.path), lines: file.lines });
+			}
 			matchCount += found.matchCount;
 			if (found.truncated) {
 				truncated = true;
@@ -175,6 +185,9 @@ export const searchTextTool = defineTool({
 			shownMatches += file.lines.filter((line) => line.match).length;
 		}
 		const cutBySize = shownMatches < matchCount;
+		if (withheld.length > 0) {
+			out.push(withheldNotice(withheld));
+		}
 		if (files.length === 0) {
 			out.push(`No matches for ${input.regex ? 'regex' : 'text'} "${input.query}"${input.includeIgnored ? '' : ' (ignored files were skipped; set includeIgnored to search them)'}.`);
 		} else {
@@ -187,6 +200,24 @@ export const searchTextTool = defineTool({
 			}
 			out.push(`[${notes.join('; ')}]`);
 		}
-		return { text: out.join('\n'), truncated: truncated || cutBySize, structured: { files, matchCount, truncated } };
+		return { text: out.join('\n'), truncated: truncated || cutBySize, structured: { files, matchCount, truncated, withheld } };
 	},
 });
+
+/**
+ * Whether a result's lines are withheld: the file is sensitive (`.env`, a key, `.git/config`) and the search did
+ * not name it, or a sensitive folder holding it, as its path. A search with such a path was asked about like a read.
+ */
+function withheldFrom(target: SearchTarget, relative: string): boolean {
+	if (!sensitiveMatch(relative)) {
+		return false;
+	}
+	// The policy's own test for a read: only a path it asked about counts as approved.
+	const approved = target.relative !== '' && sensitiveMatch(target.relative) !== undefined;
+	return !(approved && (relative === target.relative || relative.startsWith(`${target.relative}/`)));
+}
+
+function withheldNotice(paths: readonly string[]): string {
+	const names = paths.slice(0, 20).join(', ') + (paths.length > 20 ? `, and ${paths.length - 20} more` : '');
+	return `[matches in ${paths.length} sensitive file${paths.length === 1 ? '' : 's'} withheld: ${names}. Read one with read_file, or search it by passing it as path; either asks the user first]`;
+}

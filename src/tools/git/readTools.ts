@@ -6,6 +6,9 @@ import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseSt
 import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
 import { redactCredentials } from './redact';
 import { git, gitPrepare, shownIn, pathsDescription, repositoryInput, type GitRepository } from './repository';
+import { relativeToFolder } from '../../core/paths/pathMatch';
+import { sensitiveMatch } from '../../core/paths/sensitivePaths';
+import { join } from 'node:path';
 
 /** Flags that keep a read from running programs named in the repository's config or attributes. */
 const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color', '--ignore-submodules=dirty'];
@@ -38,6 +41,43 @@ async function cappedText(repo: GitRepository, args: string[], ctx: ToolContext,
 		notice += `\nFiles in the full diff (--stat${stat.truncated ? ', itself truncated' : ''}):\n${redactCredentials(stat.stdout)}`;
 	}
 	return { text: text + notice, truncated: true };
+}
+
+/**
+ * Sensitive files among the changes a diff would print (`.env`, a key, `.vscode/settings.json`) that the call did not
+ * name: their hunks are left out, as search_text leaves out their lines. A path the call names, or a sensitive folder
+ * holding it, went through the policy, which asked the user.
+ */
+async function sensitiveChanges(repo: GitRepository, listArgs: string[], pathspecs: readonly string[], ctx: ToolContext): Promise<string[]> {
+	const listed = await git(repo, listArgs, ctx, { maxBytes: 4 * 1024 * 1024 });
+	if (listed.truncated) {
+		throw new ToolError(`The change list of this diff is over 4 MB; narrow it with "paths" so sensitive files can be told apart.`);
+	}
+	const folders = ctx.host.workspace.folders();
+	const named = pathspecs.filter((spec) => spec !== '.' && isSensitive(repo, spec, folders));
+	return [...new Set(listed.stdout.split('\0').filter((name) => name !== ''))].filter((name) =>
+		isSensitive(repo, name, folders) && !named.some((spec) => name === spec || name.startsWith(`${spec}/`)));
+}
+
+function isSensitive(repo: GitRepository, repoRelative: string, folders: ReturnType<ToolContext['host']['workspace']['folders']>): boolean {
+	const inFolder = relativeToFolder(join(repo.root, repoRelative), folders);
+	return sensitiveMatch(inFolder?.relative ?? repoRelative) !== undefined || sensitiveMatch(repoRelative) !== undefined;
+}
+
+/**
+ * Pathspecs for a diff that leaves `withheld` out. Each one carries its own `literal` magic (a global
+ * --literal-pathspecs would switch `exclude` off too), so a user path still means exactly that path.
+ */
+function pathspecArgs(pathspecs: readonly string[], withheld: readonly string[]): string[] {
+	return [...pathspecs.map((spec) => `:(literal)${spec}`), ...withheld.map((name) => `:(exclude,literal)${name}`)];
+}
+
+function withheldNotice(withheld: readonly string[]): string {
+	if (withheld.length === 0) {
+		return '';
+	}
+	const names = withheld.slice(0, 20).join(', ') + (withheld.length > 20 ? `, and ${withheld.length - 20} more` : '');
+	return `\n[changes to ${withheld.length} sensitive file${withheld.length === 1 ? '' : 's'} withheld: ${names}. Pass one in "paths" to see it; that asks the user first.]\n`;
 }
 
 /** Builds the result at `limit`, halving it until its JSON fits the gate's cap: JSON cut mid-way would be useless. */
@@ -201,12 +241,13 @@ const gitDiff = defineTool({
 		if (input.to) {
 			revisions.push(await resolveCommit(repo, input.to, ctx, 'revision "to"'));
 		}
-		const base = ['--literal-pathspecs', 'diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : []), ...(input.context !== undefined ? [`-U${input.context}`] : [])];
-		const tail = ['--end-of-options', ...revisions, '--', ...pathspecs];
+		const base = ['diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : []), ...(input.context !== undefined ? [`-U${input.context}`] : [])];
+		const withheld = input.stat ? [] : await sensitiveChanges(repo, [...base, '--name-only', '-z', '--no-renames', '--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, [])], pathspecs, ctx);
+		const tail = ['--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, withheld)];
 		const args = [...base, ...(input.stat ? ['--stat=200'] : []), ...tail];
 		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), input.stat ? undefined : [...base, '--stat=200', ...tail],
 			'Get the rest file by file with "paths", or the file list with stat: true.');
-		return { text: text || 'No differences.', truncated };
+		return { text: (text || (withheld.length ? '' : 'No differences.')) + withheldNotice(withheld), truncated };
 	},
 });
 
@@ -287,12 +328,13 @@ const gitShow = defineTool({
 	async handler(input, ctx) {
 		const { repo, pathspecs } = ctx.plan;
 		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
-		const base = ['--literal-pathspecs', 'show', '--no-show-signature', ...NO_EXTERNAL, '--format=fuller'];
-		const tail = ['--end-of-options', hash, '--', ...pathspecs];
-		const args = [...base, ...(input.stat ? ['--stat=200'] : ['--patch-with-stat']), ...tail];
+		const base = ['show', '--no-show-signature', ...NO_EXTERNAL];
+		const withheld = input.stat ? [] : await sensitiveChanges(repo, [...base, '--format=', '--name-only', '-z', '--no-renames', '--end-of-options', hash, '--', ...pathspecArgs(pathspecs, [])], pathspecs, ctx);
+		const tail = ['--end-of-options', hash, '--', ...pathspecArgs(pathspecs, withheld)];
+		const args = [...base, '--format=fuller', ...(input.stat ? ['--stat=200'] : ['--patch-with-stat']), ...tail];
 		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), undefined,
 			'The file list is at the top; get the rest file by file with "paths".');
-		return { text, truncated };
+		return { text: text + withheldNotice(withheld), truncated };
 	},
 });
 
