@@ -5,6 +5,7 @@ import type { RateLimitSettings } from '../core/gate/rateLimit';
 import type { CommandRule } from '../core/shell/commandPolicy';
 import type { ToolFamily } from '../core/tools/toolSpec';
 import { ALL_FAMILIES, type WorkbenchSettings } from '../node/workbench';
+import { layersOf, mergeFamilies, mergeRules, mergeStrings, mergeToolActions, type Layers } from './settingsLayers';
 
 export const SECTION = 'mcpWorkbench';
 
@@ -16,6 +17,16 @@ export interface ServerSettings {
 
 function config(): vscode.WorkspaceConfiguration {
 	return vscode.workspace.getConfiguration(SECTION);
+}
+
+/**
+ * A setting the workspace may only tighten, read layer by layer in every form it can be written (see
+ * settingsLayers.ts): `get` would hand back a workspace value, and VS Code's application scope does not hold back
+ * one written as a nested object (`"mcpWorkbench": { "policy": … }`).
+ */
+function layers(key: string): Layers {
+	const root = vscode.workspace.getConfiguration();
+	return layersOf((full) => root.inspect(full), `${SECTION}.${key}`);
 }
 
 export function readServerSettings(): ServerSettings {
@@ -33,9 +44,9 @@ export function readWorkbenchSettings(): WorkbenchSettings {
 		trusted: vscode.workspace.isTrusted,
 		families: enabledFamilies(),
 		policy: {
-			tools: sanitizeActions(c.get<Record<string, unknown>>('policy.tools', {})),
-			rules: sanitizeRules(c.get<unknown[]>('policy.rules', [])),
-			sensitivePaths: c.get<unknown[]>('policy.sensitivePaths', []).filter((p): p is string => typeof p === 'string'),
+			tools: sanitizeActions(mergeToolActions(layers('policy.tools'))),
+			rules: sanitizeRules(mergeRules(layers('policy.rules'), true)),
+			sensitivePaths: mergeStrings(layers('policy.sensitivePaths')),
 		},
 		callTimeoutMs: Math.max(1, c.get<number>('calls.timeoutSeconds', 120)) * 1000,
 		maxOutputBytes: Math.max(1, c.get<number>('calls.maxOutputKB', 256)) * 1024,
@@ -48,7 +59,7 @@ export function readWorkbenchSettings(): WorkbenchSettings {
 }
 
 export function enabledFamilies(): ToolFamily[] {
-	const chosen = config().get<string[]>('tools.families', [...ALL_FAMILIES]);
+	const chosen = mergeFamilies(layers('tools.families'));
 	// workspace_info is how an agent learns where it is: always offered.
 	return ALL_FAMILIES.filter((family) => family === 'workspace' || chosen.includes(family));
 }
@@ -112,7 +123,7 @@ export function readTerminalSettings(): TerminalSettings {
 
 function readCommandRules(): CommandRule[] {
 	const rules: CommandRule[] = [];
-	for (const item of config().get<unknown[]>('terminal.commandRules', [])) {
+	for (const item of mergeRules(layers('terminal.commandRules'), false)) {
 		if (!item || typeof item !== 'object') continue;
 		const { program, args, action } = item as Record<string, unknown>;
 		if (typeof program !== 'string' || program === '' || typeof action !== 'string' || !ACTIONS.has(action)) continue;
