@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
 import { KeyedMutex } from '../../core/base/keyedMutex';
 import { encodeText } from '../../core/host/textEncoding';
+import { anchoringAvailable, openFolderAt, openOrCreateFolderAt, removeEntry } from './anchoredFs';
 
 export interface NodeFilesHostOptions {
 	/** ripgrep binary; `rg` on PATH when absent. */
@@ -40,12 +41,25 @@ export class NodeFilesHost implements FilesHost {
 	}
 
 	async writeText(absolutePath: string, text: string, options: WriteTextOptions): Promise<void> {
-		const directory = dirname(absolutePath);
-		await mkdir(directory, { recursive: true });
+		// Through the folder held open where the platform allows: a folder on the way swapped for a link after the
+		// jail's check cannot send the file elsewhere (see anchoredFs.ts).
+		const folder = anchoringAvailable ? await openOrCreateFolderAt(dirname(absolutePath)) : undefined;
+		try {
+			if (!folder) {
+				await mkdir(dirname(absolutePath), { recursive: true });
+			}
+			await this.writeIn(folder?.path ?? dirname(absolutePath), absolutePath, text, options);
+		} finally {
+			await folder?.close();
+		}
+	}
+
+	private async writeIn(directory: string, absolutePath: string, text: string, options: WriteTextOptions): Promise<void> {
+		const target = join(directory, basename(absolutePath));
 		// The temp file sits beside the target so the final rename stays on one file system and is atomic: readers
 		// see the old content or the new, never a prefix.
 		const temp = join(directory, `.${basename(absolutePath)}.${randomBytes(6).toString('hex')}.mcp-tmp`);
-		const previousMode = await stat(absolutePath).then((s) => s.mode, () => undefined);
+		const previousMode = await lstat(target).then((s) => (s.isFile() ? s.mode : undefined), () => undefined);
 		const bytes = encodeText(text, options.encoding, options.bom);
 		const handle = await open(temp, 'wx', previousMode ?? 0o666);
 		try {
@@ -60,9 +74,9 @@ export class NodeFilesHost implements FilesHost {
 				await handle.close();
 			}
 			if (options.mode === 'create') {
-				await this.linkIntoPlace(temp, absolutePath);
+				await this.linkIntoPlace(temp, target);
 			} else {
-				await rename(temp, absolutePath);
+				await rename(temp, target);
 			}
 		} catch (error) {
 			await rm(temp, { force: true });
@@ -93,15 +107,42 @@ export class NodeFilesHost implements FilesHost {
 	}
 
 	async rename(from: string, to: string, options: { readonly overwrite: boolean }): Promise<void> {
-		if (!options.overwrite && await exists(to)) {
-			throw new ToolError(`${to} already exists; choose another name or set overwrite: true.`);
+		if (!anchoringAvailable) {
+			if (!options.overwrite && await exists(to)) {
+				throw new ToolError(`${to} already exists; choose another name or set overwrite: true.`);
+			}
+			await mkdir(dirname(to), { recursive: true });
+			await rename(from, to);
+			return;
 		}
-		await mkdir(dirname(to), { recursive: true });
-		await rename(from, to);
+		const source = await openFolderAt(dirname(from));
+		try {
+			const target = await openOrCreateFolderAt(dirname(to));
+			try {
+				const toPath = join(target.path, basename(to));
+				if (!options.overwrite && await exists(toPath)) {
+					throw new ToolError(`${to} already exists; choose another name or set overwrite: true.`);
+				}
+				await rename(join(source.path, basename(from)), toPath);
+			} finally {
+				await target.close();
+			}
+		} finally {
+			await source.close();
+		}
 	}
 
 	async delete(absolutePath: string, options: { readonly recursive: boolean }): Promise<{ readonly trashed: boolean }> {
-		await rm(absolutePath, { recursive: options.recursive });
+		if (!anchoringAvailable) {
+			await rm(absolutePath, { recursive: options.recursive });
+			return { trashed: false };
+		}
+		const parent = await openFolderAt(dirname(absolutePath));
+		try {
+			await removeEntry(parent, basename(absolutePath), options.recursive);
+		} finally {
+			await parent.close();
+		}
 		return { trashed: false };
 	}
 
