@@ -130,6 +130,38 @@ describe('terminal and tasks through VS Code', function () {
 		assert.equal(vscode.window.terminals.filter((t) => t.name === 'MCP Workbench' && t.exitStatus === undefined).length, terminalsBefore, 'the terminal survived');
 	});
 
+	it('list_tasks asks before a task provider that runs workspace code finds tasks (gulp with autoDetect on)', async () => {
+		const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+		assert.ok(folder);
+		const { chmod, mkdir, rm, writeFile } = await import('node:fs/promises');
+		const { existsSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const marker = join(folder, '..', `gulp-ran-${Date.now()}`);
+		await writeFile(join(folder, 'gulpfile.js'), 'exports.build = () => undefined;\n');
+		await mkdir(join(folder, 'node_modules', '.bin'), { recursive: true });
+		await writeFile(join(folder, 'node_modules', '.bin', 'gulp'), `#!/bin/sh\ntouch '${marker}'\necho build\n`);
+		await chmod(join(folder, 'node_modules', '.bin', 'gulp'), 0o755);
+		const gulp = vscode.workspace.getConfiguration('gulp');
+		await gulp.update('autoDetect', 'on', vscode.ConfigurationTarget.Global);
+		try {
+			if (!vscode.extensions.getExtension('vscode.gulp')) return;
+			// Before any approved list, run_task cannot look the task up without running the provider: refused.
+			const early = await invokeOurToolText('run_task', { label: 'exit three' });
+			assert.match(early.text, /Call list_tasks first/);
+			assert.equal(existsSync(marker), false, 'run_task ran the workspace\'s gulp to look a task up');
+			const listing = invokeOurToolText('list_tasks', {});
+			await approveCard('list_tasks', /gulp/);
+			assert.match((await listing).text, /exit three/);
+			// Approved, VS Code's gulp detection ran the planted gulp: the trap this test guards was armed.
+			await waitFor(() => existsSync(marker), 'the approved listing to run the planted gulp');
+		} finally {
+			await gulp.update('autoDetect', undefined, vscode.ConfigurationTarget.Global);
+			await rm(join(folder, 'gulpfile.js'), { force: true });
+			await rm(join(folder, 'node_modules'), { recursive: true, force: true });
+			await rm(marker, { force: true });
+		}
+	});
+
 	it('runs a task from tasks.json and reports its exit code', async () => {
 		const listed = await invokeOurToolText('list_tasks', {});
 		assert.match(listed.text, /exit three/);

@@ -68,6 +68,12 @@ export interface TaskRunRequest {
 /** What task tools need from the editor. */
 export interface TasksHost {
 	readonly available: boolean;
+	/**
+	 * Why finding the workspace's tasks would run a program (a task provider that runs one to detect tasks, such as
+	 * gulp with gulp.autoDetect on, loading the workspace's gulpfile); undefined when finding them only reads files.
+	 * list_tasks asks the user first then, and `find` looks only in the list the user let it make.
+	 */
+	detectionRunsCode?(): string | undefined;
 	list(): Promise<readonly TaskInfo[]>;
 	/** The task a label names; throws a ToolError listing close labels when there is none or several. */
 	find(label: string): Promise<TaskInfo>;

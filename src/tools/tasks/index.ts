@@ -73,6 +73,11 @@ const listTasks = defineTool({
 	input: z.object({}),
 	output: z.object({ tasks: z.array(taskInfoSchema) }),
 	annotations: { title: 'List tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+	prepare(_input, host) {
+		// Some task providers run a program to find tasks; then listing is not a read, and the user decides.
+		const runs = host.tasks.available ? host.tasks.detectionRunsCode?.() : undefined;
+		return Promise.resolve({ subject: runs ? { risk: 'execute' as const, summary: `list tasks (runs ${runs})` } : { summary: 'list tasks' }, plan: undefined });
+	},
 	async handler(_input, ctx) {
 		requireTasks(ctx.host);
 		const tasks = await ctx.host.tasks.list();

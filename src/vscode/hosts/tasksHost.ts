@@ -14,6 +14,37 @@ const keptRuns = 50;
 /** How long to wait, after the task ended, for its terminal's output stream to close. */
 const readGraceMs = 2000;
 
+/** Built-in extensions whose task providers only read files (package.json scripts, tsconfig files). */
+const READING_PROVIDERS = new Set(['vscode.npm', 'vscode.typescript-language-features']);
+
+/**
+ * Built-in providers that run a program to find tasks, each only while its `<name>.autoDetect` is not "off": gulp,
+ * grunt and jake run `gulp --tasks-simple`, `grunt --help`, `jake --tasks` from the workspace's node_modules, which
+ * load its gulpfile, Gruntfile or Jakefile.
+ */
+const AUTO_DETECTING: Readonly<Record<string, string>> = { 'vscode.gulp': 'gulp', 'vscode.grunt': 'grunt', 'vscode.jake': 'jake' };
+
+/**
+ * The extensions whose task providers may run a program when `fetchTasks()` asks every provider: the three above
+ * with detection on in some folder, and any other extension that contributes task types (a third-party provider may
+ * run a build tool's wrapper script from the workspace). VS Code's API offers no way to list tasks.json's tasks
+ * without asking every provider (a type filter drops them), so the list is made only with the user's approval then.
+ */
+function codeRunningProviders(): string[] {
+	const found: string[] = [];
+	for (const extension of vscode.extensions.all) {
+		const definitions = (extension.packageJSON as { contributes?: { taskDefinitions?: unknown } } | undefined)?.contributes?.taskDefinitions;
+		if (!Array.isArray(definitions) || definitions.length === 0 || READING_PROVIDERS.has(extension.id)) continue;
+		const setting = AUTO_DETECTING[extension.id];
+		if (setting !== undefined) {
+			const folders = vscode.workspace.workspaceFolders ?? [];
+			if (folders.every((folder) => vscode.workspace.getConfiguration(setting, folder.uri).get<string>('autoDetect') === 'off')) continue;
+		}
+		found.push(setting ?? extension.id);
+	}
+	return found;
+}
+
 interface Run {
 	readonly id: string;
 	readonly label: string;
@@ -43,12 +74,30 @@ export class VsCodeTasksHost implements TasksHost, vscode.Disposable {
 	private readonly runsById = new Map<string, Run>();
 	private next = 1;
 
+	/** The tasks the last approved list found, when detection runs code: what `find` looks in before a run's approval. */
+	private listed: vscode.Task[] | undefined;
+
+	detectionRunsCode(): string | undefined {
+		const providers = codeRunningProviders();
+		return providers.length === 0 ? undefined : `the task detection of ${providers.join(', ')}, which may run workspace code`;
+	}
+
 	async list(): Promise<readonly TaskInfo[]> {
-		return (await vscode.tasks.fetchTasks()).map((task) => taskInfo(task));
+		const tasks = await vscode.tasks.fetchTasks();
+		this.listed = tasks;
+		return tasks.map((task) => taskInfo(task));
 	}
 
 	async find(label: string): Promise<TaskInfo> {
-		return taskInfo(await this.findTask(label));
+		const runs = this.detectionRunsCode();
+		if (runs === undefined) {
+			return taskInfo(await this.findTask(label));
+		}
+		// Before an approval: no provider may run now, so only the list the user approved is searched.
+		if (this.listed === undefined) {
+			throw new ToolError(`Finding the task "${label}" means asking every task provider, and that runs ${runs}. Call list_tasks first (the user is asked), then run_task.`);
+		}
+		return taskInfo(pick(this.listed, label));
 	}
 
 	async run(request: TaskRunRequest): Promise<TaskRunResult> {
@@ -187,20 +236,9 @@ export class VsCodeTasksHost implements TasksHost, vscode.Disposable {
 		};
 	}
 
+	/** After approval (run) or when no provider runs code: every provider is asked. */
 	private async findTask(label: string): Promise<vscode.Task> {
-		const tasks = await vscode.tasks.fetchTasks();
-		const exact = tasks.filter((task) => task.name === label);
-		const bySource = tasks.filter((task) => `${task.source}: ${task.name}` === label);
-		const matches = exact.length > 0 ? exact : bySource;
-		if (matches.length === 1) {
-			return matches[0];
-		}
-		if (matches.length > 1) {
-			throw new ToolError(`Several tasks are labelled "${label}": ${matches.map((task) => `"${task.source}: ${task.name}"`).join(', ')}. Pass one of these as the label.`);
-		}
-		const lower = label.toLowerCase();
-		const close = tasks.filter((task) => task.name.toLowerCase().includes(lower) || lower.includes(task.name.toLowerCase())).slice(0, 10);
-		throw new ToolError(`No task is labelled "${label}".${close.length > 0 ? ` Close labels: ${close.map((task) => `"${task.name}"`).join(', ')}.` : ''} list_tasks shows every task.`);
+		return pick(await vscode.tasks.fetchTasks(), label);
 	}
 }
 
@@ -341,4 +379,19 @@ function problemsIn(changed: ReadonlySet<string>): TaskProblem[] {
 		}
 	}
 	return problems;
+}
+
+function pick(tasks: readonly vscode.Task[], label: string): vscode.Task {
+	const exact = tasks.filter((task) => task.name === label);
+	const bySource = tasks.filter((task) => `${task.source}: ${task.name}` === label);
+	const matches = exact.length > 0 ? exact : bySource;
+	if (matches.length === 1) {
+		return matches[0];
+	}
+	if (matches.length > 1) {
+		throw new ToolError(`Several tasks are labelled "${label}": ${matches.map((task) => `"${task.source}: ${task.name}"`).join(', ')}. Pass one of these as the label.`);
+	}
+	const lower = label.toLowerCase();
+	const close = tasks.filter((task) => task.name.toLowerCase().includes(lower) || lower.includes(task.name.toLowerCase())).slice(0, 10);
+	throw new ToolError(`No task is labelled "${label}".${close.length > 0 ? ` Close labels: ${close.map((task) => `"${task.name}"`).join(', ')}.` : ''} list_tasks shows every task.`);
 }
