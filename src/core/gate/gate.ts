@@ -9,6 +9,7 @@ import type { ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
 import type { Prepared } from '../tools/toolSpec';
 import type { ApprovalBroker } from './approvals';
+import { measureArguments, summarizeArguments } from './argumentShape';
 import { RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
 import { subjectChange } from './subjectChange';
@@ -132,8 +133,17 @@ export class Gate {
 	private async callTool(request: CallRequest, trail: Trail): Promise<Finished> {
 		const settings = this.deps.settings();
 		const spec = this.deps.registry.get(request.tool);
-		if (!spec) return trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`);
+		if (!spec) {
+			if (measureArguments(request.arguments).problem) trail.arguments = summarizeArguments(request.arguments);
+			return trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`);
+		}
 		trail.family = spec.family;
+		// Measured before anything walks them: validation, redaction and the audit all recurse into the arguments.
+		const shape = measureArguments(request.arguments);
+		if (shape.problem) {
+			trail.arguments = summarizeArguments(request.arguments);
+			return trail.finish('invalid', `Invalid arguments for ${spec.name}: ${shape.problem}. No tool takes arguments like these; send the values themselves.`);
+		}
 		if (!this.deps.registry.isOffered(spec, settings)) {
 			trail.decide('deny', settings.trusted ? 'setting:families' : 'trust');
 			const why = settings.trusted

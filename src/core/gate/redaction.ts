@@ -84,6 +84,9 @@ interface CompiledGroup {
 	readonly rule?: Rule;
 }
 
+/** Levels of a value redaction walks; deeper parts are replaced (see redactValue). */
+const MAX_REDACT_DEPTH = 64;
+
 /** Shorter exact secrets would turn up inside ordinary words. */
 const MIN_SECRET_LENGTH = 6;
 
@@ -124,10 +127,10 @@ export class Redactor {
 
 	/** Deep copy of a JSON-like value with secrets removed from every string and from values under secret-named keys. */
 	redact(value: unknown): unknown {
-		return this.redactValue(value, new Set());
+		return this.redactValue(value, new Set(), 0);
 	}
 
-	private redactValue(value: unknown, seen: Set<object>): unknown {
+	private redactValue(value: unknown, seen: Set<object>, depth: number): unknown {
 		if (typeof value === 'string') {
 			return this.redactText(value);
 		}
@@ -137,10 +140,15 @@ export class Redactor {
 		if (seen.has(value)) {
 			return '[Circular]';
 		}
+		// The gate refuses deeper arguments before they get here; anything else this deep is dropped, not walked,
+		// so a value nested thousands of levels cannot overflow the stack and cost a call its audit record.
+		if (depth >= MAX_REDACT_DEPTH) {
+			return '[nested too deep: not shown]';
+		}
 		seen.add(value);
 		try {
 			if (Array.isArray(value)) {
-				return value.map((item) => this.redactValue(item, seen));
+				return value.map((item) => this.redactValue(item, seen, depth + 1));
 			}
 			if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
 				// Dates, Buffers, class instances: not argument data; leave them as they are.
@@ -151,7 +159,7 @@ export class Redactor {
 				const hidden = isSecretKey(key) && item !== null && item !== undefined && item !== '' && typeof item !== 'boolean';
 				// Defined, not assigned: a "__proto__" key (JSON.parse makes it an own property) stays a key of the copy
 				// instead of becoming its prototype, so the audit shows it and inherits nothing from it.
-				Object.defineProperty(result, key, { value: hidden ? '[REDACTED:field]' : this.redactValue(item, seen), enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(result, key, { value: hidden ? '[REDACTED:field]' : this.redactValue(item, seen, depth + 1), enumerable: true, writable: true, configurable: true });
 			}
 			return result;
 		} finally {
