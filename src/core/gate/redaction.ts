@@ -22,18 +22,41 @@ function anyCase(word: string): string {
 	return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
 }
 
-// Names whose value is a secret in `NAME=value`, `name: value`, `"name": "value"`. The match starts at the keyword
+// Names whose value is a secret in `NAME=value`, `name: value`, `"name": "value"`. `PASS` counts only as a whole
+// word or the end of a name (`DB_PASS=`), never inside one (`BYPASS=1`, `compass:`). The match starts at the keyword
 // (the rest of the name stays in the text anyway), which keeps the scan fast. The keyword must end the name or be
 // followed by a separator, so `tokenizer` and `max_tokens` stay readable.
-const secretName = `(?:${['password', 'passwd', 'passphrase', 'secret', 'token', 'credentials', 'credential'].map(anyCase).join('|')}|(?:${anyCase('api')}|${anyCase('access')}|${anyCase('private')})[_-]?${anyCase('key')})(?:[_.-][A-Za-z0-9_.-]*)?["']?`;
+const secretName = `(?:(?:${['password', 'passwd', 'passphrase', 'secret', 'token', 'credentials', 'credential'].map(anyCase).join('|')}|(?:${anyCase('api')}|${anyCase('access')}|${anyCase('private')})[_-]?${anyCase('key')})(?:[_.-][A-Za-z0-9_.-]*)?["']?|(?<![A-Za-z])${anyCase('pass')}["']?(?=\\s*[:=]))`;
 // TypeScript declarations (`password: string`) look like YAML assignments; these values are types, not secrets.
 // Code reads secrets from somewhere (`secret: process.env.SECRET`); a dotted identifier path is a reference, not a value.
 const propertyPath = '[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+';
 const typeWords = '(?:string|number|boolean|any|unknown|undefined|null|never|object|bigint|symbol|true|false)';
 
+// Separators inside PEM key material: real line breaks, or the `\n` escapes of a key inside a JSON string.
+const pemBreak = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
+const pemEnd = '-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
+const pemHeader = String.raw`(?:Proc-Type|DEK-Info|Comment):[^\r\n\\]*`;
+// A line of base64 long enough to be key material; a shorter line (a command word) counts only before an END line.
+const pemLine = '[A-Za-z0-9+/]{16,}={0,2}';
+
+// The value after a flag or an option: the quoted text when a quote came before it, else one shell word.
+const flagValue = String.raw`(?<=")[^"\r\n]+(?=")|(?<=')[^'\r\n]+(?=')|(?<=[ \t=]|-p)(?![-"'])[^\s"';&|<>()]+`;
+// The rest of a command before one of its options: never past the end of the simple command.
+const sameCommand = String.raw`\b[^\r\n;&|]*?[ \t]`;
+
+/**
+ * Every rule matches the secret and no more, so a redacted command line still shows what it does: a private-key
+ * marker hides the key material, never the rest of the line, and a password option hides its value, not the words
+ * around it. What the approval card and the audit show of a call must be what runs.
+ */
 const RULES: readonly Rule[] = [
-	// A key cut short (a line range, truncated output) has no END line: everything after BEGIN goes.
-	{ hint: 'private-key', secret: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\\s\\S]*$)' },
+	// The BEGIN line stays; the base64 lines after it go, up to and including the END line. A key cut short (a line
+	// range, truncated output) has no END line: its long base64 lines go and the first line that is not one stays.
+	{
+		hint: 'private-key',
+		keep: `-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----${pemBreak}?`,
+		secret: `(?:(?:${pemHeader}|[A-Za-z0-9+/=]+)${pemBreak}+)*${pemEnd}|${pemLine}(?:${pemBreak}+(?:${pemHeader}|${pemLine}))*(?=${pemBreak}|$)`,
+	},
 	{ hint: 'jwt', secret: '\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*' },
 	{ hint: 'aws-access-key', secret: '\\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\\b' },
 	{ hint: 'aws-secret-key', keep: `\\b${anyCase('aws')}_?${anyCase('secret')}_?(?:${anyCase('access')}_?)?${anyCase('key')}["']?\\s*[:=]\\s*["']?`, secret: '[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])' },
@@ -52,6 +75,18 @@ const RULES: readonly Rule[] = [
 	},
 	// Prose says "a Bearer token"; real tokens contain a digit.
 	{ hint: 'bearer-token', keep: `\\b${anyCase('bearer')}\\s+`, secret: '(?=[A-Za-z._~+/-]*[0-9])[A-Za-z0-9._~+/-]{8,}=*' },
+	// `--password v`, `--token v`, `--api-key v`: the flag ends in the name (so `--token-file path` stays readable).
+	{
+		hint: 'flag',
+		keep: `--(?:[A-Za-z0-9]+-)*(?:${['password', 'passwd', 'passphrase', 'pass', 'token', 'secret', 'api-key', 'apikey', 'access-key', 'private-key'].map(anyCase).join('|')})[ \\t]+["']?`,
+		secret: flagValue,
+	},
+	// Programs whose `-p` takes the password: sshpass and docker login (`-p value`), the MySQL clients (`-pvalue`
+	// only: `-p value` prompts, and the word after it is the database).
+	{ hint: 'password', keep: `\\b(?:sshpass|docker[ \\t]+login)${sameCommand}-p[ \\t]*["']?`, secret: flagValue },
+	{ hint: 'password', keep: `\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb|mariadb-dump)${sameCommand}-p["']?`, secret: flagValue },
+	// `curl -u user:password`, `curl --user user:password`: the user name stays.
+	{ hint: 'basic-auth', keep: `\\bcurl${sameCommand}(?:-u[ \\t]*|--user(?:[ \\t]+|=))["']?[^\\s:"']*:`, secret: `[^\\s"';&|]+` },
 	// Starts at `://` rather than at the scheme: cheaper to scan for, and the scheme stays anyway.
 	{ hint: 'url-credentials', keep: ':(?<=[A-Za-z0-9]:)//', secret: `[^\\s/?#@:'"]+:[^\\s/?#@'"]+(?=@)`, replacement: '***' },
 	// Three shapes share one alternative so the name is scanned once: NAME=value (no space before `=`: env files, query

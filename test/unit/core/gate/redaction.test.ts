@@ -29,9 +29,9 @@ const positives: readonly { readonly name: string; readonly input: string; reado
 	{ name: 'npm token', input: `//registry.npmjs.org/:_authToken=npm_${repeat('f1', 18)}`, expected: '//registry.npmjs.org/:_authToken=[REDACTED:assignment]' },
 	{ name: 'npm token alone', input: `npm_${repeat('f1', 18)}`, expected: '[REDACTED:npm-token]' },
 	{ name: 'JWT', input: 'jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', expected: 'jwt=[REDACTED:jwt]' },
-	{ name: 'private key block', input: 'a\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\nAAAA\n-----END OPENSSH PRIVATE KEY-----\nz', expected: 'a\n[REDACTED:private-key]\nz' },
-	{ name: 'private key cut short', input: 'lines 1-3:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nxyz', expected: 'lines 1-3:\n[REDACTED:private-key]' },
-	{ name: 'two private keys', input: '-----BEGIN PRIVATE KEY-----\na\n-----END PRIVATE KEY-----\nmid\n-----BEGIN EC PRIVATE KEY-----\nb\n-----END EC PRIVATE KEY-----', expected: '[REDACTED:private-key]\nmid\n[REDACTED:private-key]' },
+	{ name: 'private key block', input: 'a\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\nAAAA\n-----END OPENSSH PRIVATE KEY-----\nz', expected: 'a\n-----BEGIN OPENSSH PRIVATE KEY-----\n[REDACTED:private-key]\nz' },
+	{ name: 'private key cut short', input: 'lines 1-3:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nxyz', expected: 'lines 1-3:\n-----BEGIN RSA PRIVATE KEY-----\n[REDACTED:private-key]\nxyz' },
+	{ name: 'two private keys', input: '-----BEGIN PRIVATE KEY-----\na\n-----END PRIVATE KEY-----\nmid\n-----BEGIN EC PRIVATE KEY-----\nb\n-----END EC PRIVATE KEY-----', expected: '-----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\nmid\n-----BEGIN EC PRIVATE KEY-----\n[REDACTED:private-key]' },
 	{ name: 'env password', input: 'DB_PASSWORD=hunter2 next', expected: 'DB_PASSWORD=[REDACTED:assignment] next' },
 	{ name: 'env secret prefix', input: 'SECRET_X=abc', expected: 'SECRET_X=[REDACTED:assignment]' },
 	{ name: 'env quoted with spaces', input: 'PASSWORD="my long pass"', expected: 'PASSWORD="[REDACTED:assignment]"' },
@@ -47,6 +47,42 @@ const positives: readonly { readonly name: string; readonly input: string; reado
 	{ name: 'URL credentials, other scheme', input: 'postgres://admin:s3cret@db:5432/app', expected: 'postgres://***@db:5432/app' },
 	{ name: 'several in one text', input: `a ${ghp} b AKIAIOSFODNN7EXAMPLE c`, expected: 'a [REDACTED:github-token] b [REDACTED:aws-access-key] c' },
 ];
+
+// Command lines: only the secret goes, the rest of the line stays readable (what an approval card and the audit show
+// of a call must be what runs).
+const commandLines: readonly { readonly name: string; readonly input: string; readonly expected: string }[] = [
+	{ name: 'a private-key marker alone', input: "echo '-----BEGIN PRIVATE KEY-----' >/dev/null; touch X", expected: "echo '-----BEGIN PRIVATE KEY-----' >/dev/null; touch X" },
+	{ name: 'a key in JSON escapes, then more commands', input: String.raw`printf '%s' '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----' > k; touch X`, expected: String.raw`printf '%s' '-----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]' > k; touch X` },
+	{ name: 'a key cut short, then a command line', input: '-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEAaaaa\nMIIEowIBAAKCAQEAaaaa\nrm -rf ~', expected: '-----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\nrm -rf ~' },
+	{ name: '--password value', input: 'mysql --password hunter2 db', expected: 'mysql --password [REDACTED:flag] db' },
+	{ name: '--password=value', input: 'tool --password=hunter2 x', expected: 'tool --password=[REDACTED:assignment] x' },
+	{ name: '--token value', input: 'gh --token abc123 api /user', expected: 'gh --token [REDACTED:flag] api /user' },
+	{ name: '--token quoted', input: "x --token 'a b' y", expected: "x --token '[REDACTED:flag]' y" },
+	{ name: 'sshpass -p', input: 'sshpass -p hunter2 ssh host uptime', expected: 'sshpass -p [REDACTED:password] ssh host uptime' },
+	{ name: 'sshpass -p quoted', input: 'sshpass -p"hunter 2" ssh host', expected: 'sshpass -p"[REDACTED:password]" ssh host' },
+	{ name: 'docker login -p', input: 'docker login -u me -p hunter2 registry.example.com', expected: 'docker login -u me -p [REDACTED:password] registry.example.com' },
+	{ name: 'mysql -pvalue', input: 'mysql -u root -phunter2 shop -e "select 1"', expected: 'mysql -u root -p[REDACTED:password] shop -e "select 1"' },
+	{ name: 'curl -u user:pass', input: 'curl -u admin:hunter2 https://x/api', expected: 'curl -u admin:[REDACTED:basic-auth] https://x/api' },
+	{ name: 'curl --user=user:pass', input: 'curl --user=admin:hunter2 https://x/api', expected: 'curl --user=admin:[REDACTED:basic-auth] https://x/api' },
+	{ name: 'DB_PASS=', input: 'DB_PASS=hunter2 ./run.sh', expected: 'DB_PASS=[REDACTED:assignment] ./run.sh' },
+	{ name: '*_TOKEN= *_SECRET= *_PASSWORD=', input: 'API_TOKEN=abc123 MY_SECRET=s3 APP_PASSWORD=pw ./x', expected: 'API_TOKEN=[REDACTED:assignment] MY_SECRET=[REDACTED:assignment] APP_PASSWORD=[REDACTED:assignment] ./x' },
+	{ name: 'an Authorization header', input: "curl -H 'Authorization: Bearer abc123def456' https://x", expected: "curl -H 'Authorization: [REDACTED:authorization]' https://x" },
+	{ name: 'URL credentials', input: 'git clone https://u:p4ss@host/r && make', expected: 'git clone https://***@host/r && make' },
+	// Not secrets: the line stays as it is.
+	{ name: 'mysql -p then a database', input: 'mysql -u root -p shop', expected: 'mysql -u root -p shop' },
+	{ name: 'curl -u without a password', input: 'curl -u admin https://x', expected: 'curl -u admin https://x' },
+	{ name: 'docker login --password-stdin', input: 'docker login --password-stdin -u me', expected: 'docker login --password-stdin -u me' },
+	{ name: 'a --token-file path', input: 'tool --token-file ./t', expected: 'tool --token-file ./t' },
+	{ name: 'PASS inside a name', input: 'BYPASS=1 compass=2', expected: 'BYPASS=1 compass=2' },
+];
+
+describe('command lines keep their shape', () => {
+	for (const { name, input, expected } of commandLines) {
+		test(name, () => {
+			assert.equal(new Redactor().redactText(input), expected);
+		});
+	}
+});
 
 const negatives: readonly { readonly name: string; readonly input: string }[] = [
 	{ name: 'git SHA', input: 'commit 3f786850e387550fdab836ed7e6dc881de23001b' },
