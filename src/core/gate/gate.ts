@@ -70,8 +70,8 @@ export interface GateDeps {
 const HEARTBEAT_MS = 5_000;
 
 /**
- * The one path every tool call and resource read takes: validation → preparation → policy → approval → re-check →
- * rate limit → run → redaction → audit → metrics. Handlers receive parsed, frozen arguments and what their
+ * The one path every tool call and resource read takes: validation → preparation → policy → rate limit → approval →
+ * re-check → run → redaction → audit → metrics. Handlers receive parsed, frozen arguments and what their
  * preparation resolved (the frozen subject and plan) only from here, so nothing skips a step, and every outcome,
  * refusals included, leaves exactly one audit record.
  */
@@ -198,7 +198,14 @@ export class Gate {
 			return trail.finish('denied', `Denied by policy (${decision.rule}). The user's settings do not allow this call; do not retry it unchanged.`);
 		}
 
-		// 4. Approval.
+		// 4. Rate limit, before anyone is asked: a client over its limit must not be able to fill the panel with cards.
+		const limit = this.deps.rateLimit.check(op.name, origin.sessionId, this.now());
+		if (!limit.ok) {
+			const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+			return trail.finish('rate_limited', `Rate limit reached for ${op.name}; nobody was asked. Retry after ${seconds} s.`);
+		}
+
+		// 5. Approval.
 		let approvedByPerson = false;
 		if (decision.action === 'ask' && !decision.mustAsk) {
 			const grant = this.deps.approvals.findGrant(op.name, subject);
@@ -233,7 +240,7 @@ export class Gate {
 				return trail.finish(outcome, `Not run: ${because}. Do not retry the same call unless the user asks you to.`);
 			}
 			trail.decide('approve', answer.by);
-			// 5. Re-check: the approval covers what the card showed. Time passed while the person read it; what runs must
+			// 6. Re-check: the approval covers what the card showed. Time passed while the person read it; what runs must
 			// still be that (the file under an edit, a task's command line), else the approval does not apply.
 			const again = await this.prepareAgain(op);
 			const changed = typeof again === 'string' ? again : subjectChange(subject, again.subject);
@@ -245,13 +252,6 @@ export class Gate {
 			approvedByPerson = true;
 		} else {
 			trail.decide('allow', decision.rule);
-		}
-
-		// 6. Rate limit.
-		const limit = this.deps.rateLimit.check(op.name, origin.sessionId, this.now());
-		if (!limit.ok) {
-			const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-			return trail.finish('rate_limited', `Rate limit reached for ${op.name}. Retry after ${seconds} s.`);
 		}
 
 		// 7. Run, with a timeout, the client's cancellation and progress.

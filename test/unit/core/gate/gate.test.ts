@@ -346,9 +346,32 @@ describe('gate: untrusted workspace and policy', () => {
 			assert.equal((await call(wb, 'workspace_info', {})).isError, false);
 			const limited = await call(wb, 'workspace_info', {});
 			assert.equal(limited.isError, true);
-			assert.match(limited.text, /Rate limit reached for workspace_info\. Retry after (29|30) s/);
+			assert.match(limited.text, /Rate limit reached for workspace_info; nobody was asked\. Retry after (29|30) s/);
 			assert.equal(wb.records.at(-1)?.outcome, 'rate_limited');
 		} finally {
+			await wb.close();
+		}
+	});
+
+	test('asking calls over the rate limit are refused before a card is shown: 20 calls, a limit of 5, 5 prompts', async () => {
+		const runs: string[] = [];
+		const wb = await startWorkbench({ tools: [mutatingTool(runs, () => wb.folders[0].path)], settings: { rateLimits: { perToolPerMinute: { mutate: 5 } } } });
+		const prompted = new Set<string>();
+		const denying = wb.approvals.onDidChange(() => {
+			for (const request of wb.approvals.pending()) {
+				prompted.add(request.id);
+				wb.approvals.decide(request.id, { kind: 'deny' });
+			}
+		});
+		try {
+			const results = await Promise.all(Array.from({ length: 20 }, (_, i) => call(wb, 'mutate', { value: `v${i}` })));
+			assert.equal(prompted.size, 5, 'only the calls within the limit reached the user');
+			const limited = results.filter((result) => /Rate limit reached for mutate; nobody was asked\. Retry after \d+ s/.test(result.text));
+			assert.equal(limited.length, 15);
+			assert.deepEqual(runs, []);
+			assert.equal(wb.records.filter((record) => record.outcome === 'rate_limited' && record.decision === 'none').length, 15);
+		} finally {
+			denying.dispose();
 			await wb.close();
 		}
 	});
