@@ -12,6 +12,10 @@ export type GrantPattern =
 
 export interface Grant {
 	readonly id: string;
+	/** The session whose card the user answered: a grant covers that session's calls only. */
+	readonly sessionId: string;
+	/** Who the session's client is, for the panel's list. */
+	readonly client: string;
 	readonly tool: string;
 	readonly pattern?: GrantPattern;
 	readonly label: string;
@@ -132,6 +136,8 @@ export class ApprovalBroker {
 			const pattern = decision.scope === 'pattern' ? request.pattern : undefined;
 			const grant: Grant = {
 				id: `g${++this.counter}`,
+				sessionId: request.sessionId,
+				client: request.client,
 				tool: request.tool,
 				...(pattern ? { pattern } : {}),
 				label: pattern ? `${request.tool} ${describePattern(pattern)}` : `${request.tool} (any arguments)`,
@@ -155,10 +161,10 @@ export class ApprovalBroker {
 		this._onDidChange.fire();
 	}
 
-	/** A standing grant covering this call, if any. */
-	findGrant(tool: string, subject: CallSubject): Grant | undefined {
+	/** A standing grant of this session covering this call, if any; another session's grants never apply. */
+	findGrant(tool: string, subject: CallSubject, sessionId: string): Grant | undefined {
 		for (const grant of this.standing.values()) {
-			if (grant.tool !== tool) continue;
+			if (grant.tool !== tool || grant.sessionId !== sessionId) continue;
 			if (!grant.pattern || patternCovers(grant.pattern, subject, this.folders())) return grant;
 		}
 		return undefined;

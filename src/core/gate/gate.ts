@@ -4,6 +4,7 @@ import { errorMessage, ToolError } from '../base/errors';
 import { capText, shorten, utf8Length } from '../base/text';
 import type { Logger } from '../base/log';
 import type { Host } from '../host/host';
+import { scopedTerminal } from '../host/terminalHost';
 import type { CommandAnalysis } from '../shell/commandPolicy';
 import type { ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
@@ -159,7 +160,8 @@ export class Gate {
 		}
 		const input = deepFreeze(parsed.data);
 		trail.arguments = input;
-		return this.pass(toolOperation(spec, input, this.deps.host), request, settings, trail, input);
+		const host = this.hostFor(request);
+		return this.pass(toolOperation(spec, input, host), host, request, settings, trail, input);
 	}
 
 	private async readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
@@ -172,11 +174,17 @@ export class Gate {
 			trail.decide('deny', 'setting:families');
 			return trail.finish('denied', `Resources of the "${spec.family}" family are not offered now: the family is switched off in the settings (mcpWorkbench.tools.families).`);
 		}
-		return this.pass(resourceOperation(spec, request.uri, variables, this.deps.host), request, settings, trail, { uri: request.uri });
+		const host = this.hostFor(request);
+		return this.pass(resourceOperation(spec, request.uri, variables, host), host, request, settings, trail, { uri: request.uri });
+	}
+
+	/** The host as this caller sees it: background commands are the session's own (see scopedTerminal). */
+	private hostFor(origin: CallOrigin): Host {
+		return { ...this.deps.host, terminal: scopedTerminal(this.deps.host.terminal, origin.sessionId) };
 	}
 
 	/** Everything after validation, the same for tools and resources. */
-	private async pass<P>(op: Operation<P>, origin: CallOrigin, settings: GateSettings, trail: Trail, shownArguments: unknown): Promise<Finished> {
+	private async pass<P>(op: Operation<P>, host: Host, origin: CallOrigin, settings: GateSettings, trail: Trail, shownArguments: unknown): Promise<Finished> {
 		// 2. Preparation: what the call touches and how the handler will do it, resolved once.
 		let prepared: Prepared<P>;
 		try {
@@ -208,7 +216,7 @@ export class Gate {
 		// 5. Approval.
 		let approvedByPerson = false;
 		if (decision.action === 'ask' && !decision.mustAsk) {
-			const grant = this.deps.approvals.findGrant(op.name, subject);
+			const grant = this.deps.approvals.findGrant(op.name, subject, origin.sessionId);
 			if (grant) decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
 		}
 		if (decision.action === 'ask' && !op.canAsk) {
@@ -255,7 +263,7 @@ export class Gate {
 		}
 
 		// 7. Run, with a timeout, the client's cancellation and progress.
-		return this.execute(op, prepared, command, approvedByPerson, origin, settings, trail);
+		return this.execute(op, host, prepared, command, approvedByPerson, origin, settings, trail);
 	}
 
 	/** The preparation again, right before an approved call runs; a refusal now is a change too. */
@@ -268,7 +276,7 @@ export class Gate {
 		}
 	}
 
-	private async execute<P>(op: Operation<P>, prepared: Prepared<P>, command: CommandAnalysis | undefined, approvedByPerson: boolean, origin: CallOrigin, settings: GateSettings, trail: Trail): Promise<Finished> {
+	private async execute<P>(op: Operation<P>, host: Host, prepared: Prepared<P>, command: CommandAnalysis | undefined, approvedByPerson: boolean, origin: CallOrigin, settings: GateSettings, trail: Trail): Promise<Finished> {
 		const timeoutMs = op.timeoutMs ?? settings.callTimeoutMs;
 		if (origin.signal.aborted) return trail.finish('cancelled', `${op.name} was cancelled before it ran.`);
 		const controller = new AbortController();
@@ -289,7 +297,7 @@ export class Gate {
 		try {
 			const result = await Promise.race([
 				op.run({
-					host: this.deps.host,
+					host,
 					signal: controller.signal,
 					maxOutputBytes: settings.maxOutputBytes,
 					plan: prepared.plan,

@@ -25,6 +25,8 @@ export interface CommandRequest {
 	 * such a request rather than run it unsandboxed.
 	 */
 	readonly sandbox?: SandboxedMode;
+	/** The session that started a background command: only it can list, read or kill the command. */
+	readonly owner?: string;
 }
 
 const ranInSchema = z.enum(['terminal', 'process']);
@@ -91,11 +93,15 @@ export interface TerminalHost {
 	run(request: CommandRequest): Promise<CommandResult>;
 	/** Starts a command and returns at once; the timeout still applies and kills it. */
 	start(request: CommandRequest): Promise<CommandHandleInfo>;
-	/** Output of a background command from `since` on; undefined for an unknown handle. */
-	output(id: string, since: number): CommandOutputSlice | undefined;
-	list(): readonly CommandHandleInfo[];
-	/** Kills the handle's process tree and waits for it to end; undefined for an unknown handle. */
-	kill(id: string): Promise<CommandHandleInfo | undefined>;
+	/**
+	 * Output of a background command from `since` on; undefined for an unknown handle. With `owner`, only that
+	 * owner's commands exist: another session's handle is as unknown as one that never was. Tools always pass it
+	 * (see scopedTerminal); without it the editor's own views see every command.
+	 */
+	output(id: string, since: number, owner?: string): CommandOutputSlice | undefined;
+	list(owner?: string): readonly CommandHandleInfo[];
+	/** Kills the handle's process tree and waits for it to end; undefined for an unknown handle (or another owner's). */
+	kill(id: string, owner?: string): Promise<CommandHandleInfo | undefined>;
 	/** The shell commands run in, for system information ("/bin/bash"). */
 	shellPath(): string;
 	/** Timeouts from settings: the default when a call names none, and the most a call may ask for. */
@@ -105,4 +111,23 @@ export interface TerminalHost {
 export interface TerminalLimits {
 	readonly defaultTimeoutMs: number;
 	readonly maxTimeoutMs: number;
+}
+
+/**
+ * The terminal as one session sees it: the commands it starts carry its name, and it lists, reads and kills only
+ * those. The gate hands every call this view, so no tool can reach another client's command output.
+ */
+export function scopedTerminal(terminal: TerminalHost, owner: string): TerminalHost {
+	return {
+		get available() {
+			return terminal.available;
+		},
+		run: (request) => terminal.run({ ...request, owner }),
+		start: (request) => terminal.start({ ...request, owner }),
+		output: (id, since) => terminal.output(id, since, owner),
+		list: () => terminal.list(owner),
+		kill: (id) => terminal.kill(id, owner),
+		shellPath: () => terminal.shellPath(),
+		limits: () => terminal.limits(),
+	};
 }

@@ -19,12 +19,13 @@ const keptFinishedHandles = 50;
 
 /** Numbers and remembers background commands; shared by the Node and VS Code terminal hosts. */
 export class BackgroundRegistry {
-	private readonly handles = new Map<string, { command: BackgroundCommand; result?: CommandResult }>();
+	private readonly handles = new Map<string, { command: BackgroundCommand; owner?: string; result?: CommandResult }>();
 	private next = 1;
 
-	add(command: BackgroundCommand): CommandHandleInfo {
+	/** `owner`: the session that started it; with an owner, only the same owner lists, reads or kills it. */
+	add(command: BackgroundCommand, owner?: string): CommandHandleInfo {
 		const id = `cmd-${this.next++}`;
-		const entry: { command: BackgroundCommand; result?: CommandResult } = { command };
+		const entry: { command: BackgroundCommand; owner?: string; result?: CommandResult } = { command, ...(owner === undefined ? {} : { owner }) };
 		this.handles.set(id, entry);
 		void command.done.then((result) => {
 			entry.result = result;
@@ -51,8 +52,14 @@ export class BackgroundRegistry {
 		};
 	}
 
-	output(id: string, since: number): CommandOutputSlice | undefined {
+	/** The entry, when `owner` may see it: no owner asked (the editor's views), or the one that started it. */
+	private visible(id: string, owner: string | undefined) {
 		const entry = this.handles.get(id);
+		return entry && (owner === undefined || entry.owner === owner) ? entry : undefined;
+	}
+
+	output(id: string, since: number, owner?: string): CommandOutputSlice | undefined {
+		const entry = this.visible(id, owner);
 		if (!entry) {
 			return undefined;
 		}
@@ -60,12 +67,12 @@ export class BackgroundRegistry {
 		return { handle: this.info(id), output: text, fromOffset: from, nextOffset: entry.command.totalChars, skippedChars: skipped };
 	}
 
-	list(): CommandHandleInfo[] {
-		return [...this.handles.keys()].map((id) => this.info(id));
+	list(owner?: string): CommandHandleInfo[] {
+		return [...this.handles.keys()].filter((id) => this.visible(id, owner)).map((id) => this.info(id));
 	}
 
-	async kill(id: string): Promise<CommandHandleInfo | undefined> {
-		const entry = this.handles.get(id);
+	async kill(id: string, owner?: string): Promise<CommandHandleInfo | undefined> {
+		const entry = this.visible(id, owner);
 		if (!entry) {
 			return undefined;
 		}

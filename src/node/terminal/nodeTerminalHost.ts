@@ -31,19 +31,19 @@ export class NodeTerminalHost implements TerminalHost {
 		// The caller's signal belongs to the tool call that started it, which ends now: only timeout or kill stop it.
 		const { signal: _signal, ...detached } = request;
 		const child = await this.child(detached);
-		return this.background.add(backgroundChild(child, request));
+		return this.background.add(backgroundChild(child, request), request.owner);
 	}
 
-	output(id: string, since: number): CommandOutputSlice | undefined {
-		return this.background.output(id, since);
+	output(id: string, since: number, owner?: string): CommandOutputSlice | undefined {
+		return this.background.output(id, since, owner);
 	}
 
-	list(): readonly CommandHandleInfo[] {
-		return this.background.list();
+	list(owner?: string): readonly CommandHandleInfo[] {
+		return this.background.list(owner);
 	}
 
-	kill(id: string): Promise<CommandHandleInfo | undefined> {
-		return this.background.kill(id);
+	kill(id: string, owner?: string): Promise<CommandHandleInfo | undefined> {
+		return this.background.kill(id, owner);
 	}
 
 	shellPath(): string {

@@ -75,19 +75,19 @@ export class VsCodeTerminalHost implements TerminalHost, vscode.Disposable {
 	async start(request: CommandRequest): Promise<CommandHandleInfo> {
 		// The starting call ends now; its cancellation must not kill the command. The timeout and kill_command do.
 		const { signal: _signal, ...detached } = request;
-		return this.background.add(await this.execute(detached));
+		return this.background.add(await this.execute(detached), request.owner);
 	}
 
-	output(id: string, since: number): CommandOutputSlice | undefined {
-		return this.background.output(id, since);
+	output(id: string, since: number, owner?: string): CommandOutputSlice | undefined {
+		return this.background.output(id, since, owner);
 	}
 
-	list(): readonly CommandHandleInfo[] {
-		return this.background.list();
+	list(owner?: string): readonly CommandHandleInfo[] {
+		return this.background.list(owner);
 	}
 
-	kill(id: string): Promise<CommandHandleInfo | undefined> {
-		return this.background.kill(id);
+	kill(id: string, owner?: string): Promise<CommandHandleInfo | undefined> {
+		return this.background.kill(id, owner);
 	}
 
 	dispose(): void {
