@@ -1,5 +1,8 @@
 // The one way the panel builds elements. Data from the host (tool arguments, output, paths) reaches the DOM only
-// through textContent and setAttribute here, never through HTML parsing, so it cannot inject markup or script.
+// through textContent and setAttribute here, never through HTML parsing, so it cannot inject markup or script; and
+// always through visibleText, so control and bidi characters show as ⟨U+202E⟩ instead of reordering what a person
+// reads before deciding.
+import { visibleText } from '../core/base/visibleText';
 
 export interface ElementOptions {
 	readonly className?: string;
@@ -16,7 +19,7 @@ export function el(tag: string, options: ElementOptions = {}, ...children: (Node
 		setAttrs(element, options.attrs);
 	}
 	if (options.text !== undefined) {
-		element.textContent = options.text;
+		element.textContent = visibleText(options.text);
 	}
 	for (const child of children) {
 		if (child) {
@@ -31,7 +34,7 @@ export function setAttrs(element: Element, attrs: Readonly<Record<string, string
 		if (value === undefined) {
 			element.removeAttribute(name);
 		} else {
-			element.setAttribute(name, value);
+			element.setAttribute(name, visibleText(value));
 		}
 	}
 }
@@ -47,10 +50,15 @@ export function button(label: string, options: { readonly testId: string; readon
 	const icon = options.icon ? el('span', { className: `codicon codicon-${options.icon} button-icon`, attrs: { slot: 'content-before', 'aria-hidden': 'true' } }) : undefined;
 	const element = el('vscode-button', {
 		attrs: { 'data-testid': options.testId, 'aria-label': options.ariaLabel, title: options.title },
-	}, icon, document.createTextNode(label));
+	}, icon, document.createTextNode(visibleText(label)));
 	if (options.secondary) {
 		element.setAttribute('secondary', '');
 	}
 	return element;
 }
 
+
+/** Sets an element's text the panel's one way (see the top of this file). */
+export function setText(element: Node, text: string): void {
+	element.textContent = visibleText(text);
+}

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { AuditList } from './auditList';
 import { renderDetails } from './detailsView';
-import { button, codicon, el } from './dom';
+import { button, codicon, el, setText } from './dom';
 import { renderGrants } from './grantsView';
 import { renderMetrics } from './metricsView';
 import { PendingList } from './pendingView';
@@ -222,9 +222,7 @@ class Panel {
 	private announce(text: string): void {
 		// Clearing first makes screen readers read a repeated message again.
 		this.live.textContent = '';
-		requestAnimationFrame(() => {
-			this.live.textContent = text;
-		});
+		requestAnimationFrame(() => setText(this.live, text));
 	}
 
 	private showNotice(text: string): void {

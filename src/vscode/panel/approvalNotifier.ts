@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/base/disposable';
 import type { ApprovalBroker, ApprovalRequest } from '../../core/gate/approvals';
+import { approvalMessage } from './approvalMessage';
 
 /**
  * When the panel is not visible, a new approval also raises a notification with Approve / Deny / Show, so a call
@@ -30,9 +31,8 @@ export class ApprovalNotifier implements vscode.Disposable {
 	}
 
 	private async notify(request: ApprovalRequest): Promise<void> {
-		const where = request.subject.command ? ` in ${request.subject.command.cwd}` : '';
 		const choice = await vscode.window.showInformationMessage(
-			`MCP Workbench: ${request.client} wants to run ${request.tool}: ${request.summary}${where}`,
+			approvalMessage(request),
 			'Approve',
 			'Deny',
 			'Show',

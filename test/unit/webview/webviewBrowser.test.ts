@@ -206,6 +206,31 @@ describe('sidebar panel in chromium', () => {
 		await page.waitForFunction(() => document.querySelector('[data-testid="result-count"]')?.textContent === '10,000 records');
 	}));
 
+	test('control and bidi characters from a client show as ⟨U+…⟩ on the card and in the audit list, never as themselves', () => withPanel({ records: '50', controls: '1' }, async ({ page }) => {
+		const hidden = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+		const card = page.locator('[data-approval-id="approval-cmd"]');
+		const line = await card.locator('[data-testid="command-line"]').innerText();
+		assert.equal(line, 'rm -rf ~/⟨U+202E⟩txt.exe⟨U+200B⟩⟨U+0007⟩');
+		const cardText = await card.innerText();
+		assert.ok(cardText.includes('Claude Code⟨U+202E⟩⟨U+2066⟩'), cardText);
+		await page.locator('#audit-row-0:not(.loading)').waitFor();
+		const row = page.locator('#audit-row-0');
+		assert.ok((await row.innerText()).includes('rm -rf ~/⟨U+202E⟩txt.exe'), await row.innerText());
+		assert.ok((await row.getAttribute('aria-label'))?.includes('⟨U+202E⟩'));
+		await row.click();
+		const details = page.locator('[data-testid="audit-details"]');
+		await details.waitFor();
+		assert.ok((await details.innerText()).includes('Claude⟨U+202E⟩'), await details.innerText());
+		// Nothing anywhere in the page, text or attributes, holds one of the characters itself.
+		const everything = await page.evaluate(() => {
+			const parts: string[] = [document.body.innerText];
+			for (const element of document.querySelectorAll('*')) for (const attribute of element.attributes) parts.push(attribute.value);
+			return parts.join('\n');
+		});
+		const found = hidden.exec(everything);
+		assert.equal(found, null, `U+${found?.[0].codePointAt(0)?.toString(16)} reached the page near ${JSON.stringify(everything.slice(Math.max(0, (found?.index ?? 0) - 40), (found?.index ?? 0) + 40))}`);
+	}));
+
 	test('looks right in dark, light and high contrast themes (screenshots in test-results/)', () => withPanel({ records: '100000' }, async ({ page }) => {
 		await page.locator('#audit-row-3').click();
 		await page.locator('[data-testid="audit-details"]').waitFor();

@@ -22,6 +22,9 @@ let recordCount = Number(params.get('records') ?? '1000');
 const scenario = params.get('scenario') ?? 'demo';
 const delay = Number(params.get('delay') ?? '0');
 const savedState = params.get('state');
+/** Client text with bidi overrides, zero-width and control characters in it, as a hostile client sends it. */
+const controls = params.get('controls') === '1';
+const HOSTILE = 'rm -rf ~/\u202Etxt.exe\u200B\u0007';
 
 const TOOLS = ['read_file', 'write_file', 'edit_file', 'list_dir', 'search_text', 'git_status', 'git_diff', 'git_commit', 'run_command', 'run_task'];
 const OUTCOMES = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'error', 'denied', 'timeout'] as const;
@@ -36,12 +39,12 @@ function recordAt(index: number): AuditRecord {
 	return {
 		seq,
 		time: new Date(BASE_TIME - index * 1500).toISOString(),
-		client: { name: 'Visual Studio Code', version: '1.101.0' },
+		client: { name: controls ? 'Claude\u202E' : 'Visual Studio Code', version: '1.101.0' },
 		sessionId: `session-${seq % 3}`,
 		tool,
 		family: tool.startsWith('git') ? 'git' : tool === 'run_command' ? 'terminal' : tool === 'run_task' ? 'tasks' : 'files',
 		arguments: { path, line: seq % 200 },
-		summary: `${tool.replace(/_.*/, '')} ${path}`,
+		summary: controls ? HOSTILE : `${tool.replace(/_.*/, '')} ${path}`,
 		decision: outcome === 'denied' ? 'deny' : tool === 'write_file' ? 'approve' : 'allow',
 		decidedBy: outcome === 'denied' ? 'user' : 'default:read',
 		reason: outcome === 'error' ? 'ENOENT: no such file' : undefined,
@@ -113,10 +116,10 @@ function demoSnapshot(): PanelSnapshot {
 				title: 'Run command',
 				family: 'terminal',
 				risk: 'execute',
-				summary: 'npm test -- --grep "<img src=x onerror=alert(1)>"',
-				argumentsJson: JSON.stringify({ command: 'npm test -- --grep "<img src=x onerror=alert(1)>"' }, null, 2),
-				command: { line: 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project', sandbox: 'sandboxed (bubblewrap 0.8.0): may write inside the workspace folders only' },
-				client: 'Claude Code',
+				summary: controls ? HOSTILE : 'npm test -- --grep "<img src=x onerror=alert(1)>"',
+				argumentsJson: JSON.stringify({ command: controls ? HOSTILE : 'npm test -- --grep "<img src=x onerror=alert(1)>"' }, null, 2),
+				command: { line: controls ? HOSTILE : 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project', sandbox: 'sandboxed (bubblewrap 0.8.0): may write inside the workspace folders only' },
+				client: controls ? 'Claude Code\u202E\u2066' : 'Claude Code',
 				createdAt: now - 50_000,
 				expiresAt: now + 10_000,
 				grantable: true,
