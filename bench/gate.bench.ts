@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 	const adapters = nodeAdapters({ folders });
 	// No rate limit: 20,000 calls a run would meet the default of 600 a minute.
 	const settings = defaultSettings({ rateLimits: {} });
-	const workbench = createWorkbench({ version: 'bench', adapters, settings: () => settings, auditFolder: join(dir, 'audit'), tools: workspaceTools, resources: [] });
+	const workbench = createWorkbench({ version: 'bench', adapters, settings: () => settings, auditFolder: join(dir, 'audit'), auditKey: 'bench-audit-key', tools: workspaceTools, resources: [] });
 	const signal = new AbortController().signal;
 	const request = { tool: 'workspace_info', arguments: {}, sessionId: 's', client: { name: 'bench', version: '1' }, signal };
 	const direct = await time('handler called directly', () => runTool(workspaceInfo, {}, workbench.host));

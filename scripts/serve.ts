@@ -7,6 +7,9 @@
 // Options: --settings <file.json>   settings over the defaults (the shape of WorkbenchSettings; policy merges)
 //          --audit <folder>         where the audit goes (default: a new temp folder, kept)
 //          --untrusted              serve the folders as a restricted workspace (read-only tools)
+// The audit chain's key comes from MCP_WORKBENCH_AUDIT_KEY; without it a new one is generated and printed with the
+// URL ("auditKey"), so `npm run verify-audit` can check the records afterwards.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -32,6 +35,7 @@ const trusted = !values.untrusted;
 const overrides = values.settings ? JSON.parse(readFileSync(values.settings, 'utf8')) : {};
 const settings = defaultSettings({ ...overrides, trusted });
 const auditFolder = values.audit ? resolve(values.audit) : join(mkdtempSync(join(tmpdir(), 'mcp-workbench-audit-')), 'audit');
+const auditKey = process.env.MCP_WORKBENCH_AUDIT_KEY || randomBytes(32).toString('base64url');
 
 async function main(): Promise<void> {
 	// As the extension does: bubblewrap where it works; else the strict policy of a host without a sandbox.
@@ -43,11 +47,11 @@ async function main(): Promise<void> {
 		approvedCommands: () => 'off',
 	});
 	const adapters = nodeAdapters({ folders, trusted, sandbox });
-	const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder });
+	const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder, auditKey });
 	await workbench.server.start();
 	const connection = workbench.server.current;
 	if (!connection) throw new Error('the server did not start');
-	process.stdout.write(`${JSON.stringify({ url: connection.url, secret: connection.secret, auditFolder })}\n`);
+	process.stdout.write(`${JSON.stringify({ url: connection.url, secret: connection.secret, auditFolder, auditKey })}\n`);
 	const stop = async () => {
 		await workbench.dispose();
 		await adapters.terminal.dispose();

@@ -20,6 +20,7 @@ import { VsCodeWorkspaceHost } from './vscode/hosts/workspaceHost';
 import { auditMaxFileBytes, enabledFamilies, readApprovedCommandsSandbox, readServerSettings, readTerminalSettings, readWorkbenchSettings, SECTION } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
 import { watchAuditTail } from './vscode/auditAnchor';
+import { auditKey } from './vscode/auditKey';
 
 /** What tests (and other extensions) may read; never the secret. */
 export interface WorkbenchApi {
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		// The workspace's own storage keeps each workspace's audit apart; an empty window falls back to global storage.
 		auditFolder: join((context.storageUri ?? context.globalStorageUri).fsPath, 'audit'),
 		audit: { maxFileBytes: auditMaxFileBytes() },
+		auditKey: await auditKey(context.secrets),
 		log,
 		useSocket: true,
 	});
@@ -100,7 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const sidebar = disposables.add(new SidebarViewProvider(context.extensionUri, panelBackend, (line) => log.warn('panel', { message: line })));
 	disposables.add(vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
 	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, showPanel));
-	for (const command of registerCommands({ server, log: channel, showPanel })) disposables.add(command);
+	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel })) disposables.add(command);
 
 	const settingsChanged = () => {
 		workbench.settingsChanged();

@@ -74,6 +74,11 @@ export interface WorkbenchOptions {
 	/** Where the append-only audit lives, one folder per workspace. */
 	readonly auditFolder: string;
 	/**
+	 * The key of the audit chain's HMAC, kept outside the audit folder (the extension: SecretStorage). The same key
+	 * must come back on every start, or the records written before no longer verify.
+	 */
+	readonly auditKey: string;
+	/**
 	 * fsync off: a record whose write completed survives a crash of the extension host, and a call should not wait
 	 * for the disk. Five files of 10 MB keep about 100,000 records.
 	 */
@@ -130,7 +135,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		if (count > 0) log.info('terminal.orphans_killed', { count });
 	});
 	const redactor = new Redactor();
-	const audit = new AuditStore(options.auditFolder, { maxFileBytes: 10 * 1024 * 1024, maxFiles: 5, fsync: false, ...options.audit });
+	const audit = new AuditStore(options.auditFolder, { maxFileBytes: 10 * 1024 * 1024, maxFiles: 5, fsync: false, ...options.audit, key: options.auditKey });
 	const auditOpened = audit.open();
 	// Nobody may be left without an answer: a failure to open shows in the log, and each append reports its own.
 	auditOpened.catch((error: unknown) => log.error('audit.open_failed', { error: error instanceof Error ? error.message : String(error) }));

@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/server/clientConfig';
+import type { AuditStore } from '../node/audit/auditStore';
+import { describeVerification } from '../node/audit/auditVerify';
 import type { WorkbenchServer } from '../node/server/workbenchServer';
 
 export interface CommandDeps {
 	readonly server: WorkbenchServer;
+	readonly audit: Pick<AuditStore, 'verify'>;
 	readonly log: vscode.LogOutputChannel;
 	readonly showPanel: () => Promise<void>;
 }
 
 /** The palette commands. Each reports failure as a message, never as an unhandled rejection. */
-export function registerCommands({ server, log, showPanel }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ server, audit, log, showPanel }: CommandDeps): vscode.Disposable[] {
 	const guarded = (id: string, run: () => Promise<unknown>) =>
 		vscode.commands.registerCommand(id, async () => {
 			try {
@@ -26,6 +29,13 @@ export function registerCommands({ server, log, showPanel }: CommandDeps): vscod
 		guarded('mcpWorkbench.stopServer', () => server.stop()),
 		guarded('mcpWorkbench.restartServer', () => server.restart()),
 		guarded('mcpWorkbench.showLog', async () => log.show(true)),
+		guarded('mcpWorkbench.verifyAudit', async () => {
+			const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MCP Workbench: verifying the audit…' }, () => audit.verify());
+			const text = `MCP Workbench: ${describeVerification(result)}`;
+			log.info(`audit.verify ok=${result.ok} records=${result.records}${result.reason ? ` reason=${JSON.stringify(result.reason)}` : ''}`);
+			if (result.ok) void vscode.window.showInformationMessage(text);
+			else void vscode.window.showErrorMessage(text, { modal: true });
+		}),
 		guarded('mcpWorkbench.showPanel', showPanel),
 		guarded('mcpWorkbench.showConnectionInfo', async () => {
 			const connection = server.current;

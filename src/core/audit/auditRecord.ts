@@ -36,8 +36,13 @@ export interface AuditRecord extends AuditEntry {
 	readonly seq: number;
 	/** Hash of the previous record ('' for the first record ever). */
 	readonly prev: string;
-	/** sha256 over this record's canonical JSON without `hash`. */
+	/**
+	 * HMAC-SHA-256, keyed with the audit key (kept outside the audit folder), over this record's canonical JSON without
+	 * `hash`. Records written before the chain was keyed hold a plain SHA-256 and no `chain`.
+	 */
 	readonly hash: string;
+	/** `hmac-sha256`; absent on legacy records. */
+	readonly chain?: 'hmac-sha256';
 }
 
 /** Where the gate sends entries; the store appends, the panel reads. */

@@ -13,6 +13,11 @@ const FILE_PATTERN = /^audit-(\d+)\.jsonl$/;
 const NEWLINE = 0x0a;
 
 export interface AuditStoreOptions {
+	/**
+	 * The key of the chain's HMAC. It must live outside the audit folder (the extension keeps it in SecretStorage):
+	 * whoever can write the folder could otherwise rewrite a record and recompute the chain.
+	 */
+	readonly key: string;
 	/** A file that would grow past this starts the next one. Default 10 MB. */
 	readonly maxFileBytes?: number;
 	/** Keep at most this many files, deleting the oldest. Default: keep everything. */
@@ -49,6 +54,8 @@ export interface AuditPage {
 export interface AuditVerifyResult {
 	readonly ok: boolean;
 	readonly records: number;
+	/** Records from before the chain was keyed (plain SHA-256); present when there are any. */
+	readonly legacy?: number;
 	readonly firstBadSeq?: number;
 	readonly reason?: string;
 }
@@ -95,7 +102,8 @@ async function listAuditFiles(folder: string): Promise<{ number: number; path: s
 }
 
 /**
- * The audit trail: append-only, hash-chained JSONL files `audit-<n>.jsonl` in one folder.
+ * The audit trail: append-only JSONL files `audit-<n>.jsonl` in one folder, chained by an HMAC whose key is kept
+ * elsewhere.
  *
  * Every record is written by one `write` of a whole line, appends are serialized through a promise queue so the
  * chain never forks, and opening cuts off (but keeps aside) a line torn by a crash. For the panel the store keeps
@@ -107,6 +115,7 @@ export class AuditStore implements AuditSink {
 	private readonly maxFileBytes: number;
 	private readonly maxFiles: number | undefined;
 	private readonly fsync: boolean;
+	private readonly key: string;
 
 	private opening: Promise<AuditOpenReport> | undefined;
 	private queue: Promise<unknown> = Promise.resolve();
@@ -133,7 +142,8 @@ export class AuditStore implements AuditSink {
 	/** Fires once per record, after its line was written. */
 	readonly onDidAppend = this._onDidAppend.event;
 
-	constructor(private readonly folder: string, options: AuditStoreOptions = {}) {
+	constructor(private readonly folder: string, options: AuditStoreOptions) {
+		this.key = options.key;
 		this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
 		this.maxFiles = options.maxFiles;
 		this.fsync = options.fsync ?? true;
@@ -158,7 +168,7 @@ export class AuditStore implements AuditSink {
 			if (this.broken) {
 				throw this.broken;
 			}
-			const { record, line } = chainEntry(entry, this.nextSeq, this.lastHash);
+			const { record, line } = chainEntry(entry, this.nextSeq, this.lastHash, this.key);
 			const bytes = Buffer.from(line + '\n', 'utf8');
 			let file = this.files.at(-1);
 			if (!file || (file.size > 0 && file.size + bytes.length > this.maxFileBytes)) {
@@ -186,12 +196,13 @@ export class AuditStore implements AuditSink {
 			await this.open();
 			return Promise.all((await listAuditFiles(this.folder)).map(async (file) => ({ ...file, size: (await stat(file.path)).size })));
 		});
-		const verifier = new ChainVerifier(this.maxFiles !== undefined);
+		const verifier = new ChainVerifier(this.key, this.maxFiles !== undefined);
+		const legacy = () => (verifier.legacy > 0 ? { legacy: verifier.legacy } : {});
 		for (const file of files) {
 			const text = (await readPrefix(file.path, file.size)).toString('utf8');
 			const lines = text.split('\n');
 			if (lines.at(-1) !== '') {
-				return { ok: false, records: verifier.records, firstBadSeq: verifier.nextSeq, reason: `${basename(file.path)}: the last line is incomplete` };
+				return { ok: false, records: verifier.records, ...legacy(), firstBadSeq: verifier.nextSeq, reason: `${basename(file.path)}: the last line is incomplete` };
 			}
 			for (let i = 0; i < lines.length - 1; i++) {
 				if (lines[i] === '') {
@@ -199,11 +210,13 @@ export class AuditStore implements AuditSink {
 				}
 				const broken = verifier.check(lines[i], `${basename(file.path)}:${i + 1}`);
 				if (broken) {
-					return { ok: false, records: verifier.records, firstBadSeq: broken.seq, reason: broken.reason };
+					return { ok: false, records: verifier.records, ...legacy(), firstBadSeq: broken.seq, reason: broken.reason };
 				}
 			}
 		}
-		return { ok: true, records: verifier.records };
+		const unproven = verifier.finish();
+		if (unproven) return { ok: false, records: verifier.records, ...legacy(), firstBadSeq: unproven.seq, reason: unproven.reason };
+		return { ok: true, records: verifier.records, ...legacy() };
 	}
 
 	async query(request: AuditQuery = {}): Promise<AuditPage> {

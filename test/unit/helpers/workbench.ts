@@ -19,6 +19,7 @@ import type { SandboxMode } from '../../../src/core/host/sandbox';
 import type { WorkbenchServer } from '../../../src/node/server/workbenchServer';
 import { createWorkbench, defaultSettings, type Workbench, type WorkbenchSettings } from '../../../src/node/workbench';
 import { workspaceTools } from '../../../src/tools/workspace';
+import { TEST_AUDIT_KEY } from '../fixtures/auditEntry';
 
 export interface WorkbenchOptions {
 	/** The tools to offer; workspace_info is always there. Pass `allTools` for everything the extension ships. */
@@ -94,6 +95,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		adapters,
 		settings: () => settings,
 		auditFolder: join(base, 'audit'),
+		auditKey: TEST_AUDIT_KEY,
 		// allTools holds the workspace tools already: each tool once.
 		tools: [...workspaceTools.filter((tool) => !options.tools?.some((given) => given.name === tool.name)), ...(options.tools ?? [])],
 		resources: options.resources ?? [],

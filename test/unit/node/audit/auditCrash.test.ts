@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AuditStore } from '../../../../src/node/audit/auditStore';
-import { auditEntry } from '../../fixtures/auditEntry';
+import { auditEntry, TEST_AUDIT_KEY } from '../../fixtures/auditEntry';
 
 const writer = join(__dirname, '..', '..', 'fixtures', 'auditWriter.ts');
 
@@ -35,7 +35,7 @@ test('SIGKILL while appending: every acknowledged record survives, the chain ver
 		});
 		assert.equal(await exited, 'SIGKILL');
 
-		const store = new AuditStore(folder, { maxFileBytes: 20_000, fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, maxFileBytes: 20_000, fsync: false });
 		const report = await store.open();
 		assert.equal(report.unreadableLines, 0);
 		assert.ok(report.records >= acknowledged.length, `${report.records} records on disk, ${acknowledged.length} acknowledged`);

@@ -7,7 +7,7 @@ import type { AuditRecord } from '../../../../src/core/audit/auditRecord';
 import { ChainVerifier, recordHash } from '../../../../src/node/audit/auditChain';
 import { canonicalJson } from '../../../../src/core/base/canonicalJson';
 import { AuditStore } from '../../../../src/node/audit/auditStore';
-import { auditEntry } from '../../fixtures/auditEntry';
+import { auditEntry, TEST_AUDIT_KEY } from '../../fixtures/auditEntry';
 
 const roots: string[] = [];
 
@@ -21,8 +21,8 @@ after(async () => {
 	await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
 });
 
-async function fill(folder: string, count: number, options: ConstructorParameters<typeof AuditStore>[1] = {}): Promise<AuditRecord[]> {
-	const store = new AuditStore(folder, { fsync: false, ...options });
+async function fill(folder: string, count: number, options: Partial<ConstructorParameters<typeof AuditStore>[1]> = {}): Promise<AuditRecord[]> {
+	const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false, ...options });
 	const records: AuditRecord[] = [];
 	for (let i = 0; i < count; i++) {
 		records.push(await store.append(auditEntry({ summary: `call ${i}`, arguments: { i, note: `n${i}` } })));
@@ -47,7 +47,7 @@ async function allLines(folder: string): Promise<{ file: string; line: string }[
 }
 
 async function verifyFresh(folder: string): Promise<Awaited<ReturnType<AuditStore['verify']>>> {
-	const store = new AuditStore(folder);
+	const store = new AuditStore(folder, { key: TEST_AUDIT_KEY });
 	try {
 		return await store.verify();
 	} finally {
@@ -64,7 +64,7 @@ describe('AuditStore: the chain', () => {
 		assert.equal(records[1].prev, records[0].hash);
 		assert.equal(records[2].prev, records[1].hash);
 		assert.match(records[0].hash, /^[0-9a-f]{64}$/);
-		assert.equal(records[2].hash, recordHash(records[2]));
+		assert.equal(records[2].hash, recordHash(records[2], TEST_AUDIT_KEY));
 		const lines = (await readFile(join(folder, 'audit-1.jsonl'), 'utf8')).split('\n');
 		assert.equal(lines.length, 4, 'three lines, each ending in \\n');
 		assert.equal(lines[3], '');
@@ -82,7 +82,7 @@ describe('AuditStore: the chain', () => {
 
 	test('entries with undefined fields, dates and bigints are stored as JSON would keep them', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		const record = await store.append(auditEntry({ summary: undefined, arguments: { when: new Date(0), big: 10n, skip: undefined } }));
 		assert.equal('summary' in record, false);
 		assert.deepEqual(record.arguments, { when: '1970-01-01T00:00:00.000Z', big: '10' });
@@ -119,7 +119,7 @@ describe('AuditStore: the chain', () => {
 			for (let at = 0; at < line.length; at++) {
 				const bytes = Buffer.from(line);
 				bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
-				const verifier = new ChainVerifier();
+				const verifier = new ChainVerifier(TEST_AUDIT_KEY);
 				const broken = lines.map((l, i) => (i === seq ? bytes.toString() : l.line)).map((l, i) => verifier.check(l, `line ${i}`)).find((b) => b !== undefined);
 				assert.equal(broken?.seq, seq, `byte ${at} (${line[at]}): ${broken?.reason}`);
 			}
@@ -138,7 +138,7 @@ describe('AuditStore: the chain', () => {
 			const folder = await tamperedCopy((line) => {
 				const { hash: _hash, ...rest } = JSON.parse(line) as AuditRecord;
 				const edited = { ...rest, summary: 'nothing to see' };
-				return canonicalJson({ ...edited, hash: recordHash(edited) });
+				return canonicalJson({ ...edited, hash: recordHash(edited, TEST_AUDIT_KEY) });
 			}, seq);
 			const result = await verifyFresh(folder);
 			assert.deepEqual([result.ok, result.firstBadSeq], [false, seq + 1], result.reason);
@@ -190,7 +190,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 			const size = (await readFile(join(folder, file))).length;
 			assert.ok(size <= 2_000, `${file} has ${size} bytes`);
 		}
-		const reopened = new AuditStore(folder, { maxFileBytes: 2_000, fsync: false });
+		const reopened = new AuditStore(folder, { key: TEST_AUDIT_KEY, maxFileBytes: 2_000, fsync: false });
 		assert.deepEqual(await reopened.open(), { records: 40, files: files.length, torn: undefined, unreadableLines: 0 });
 		const next = await reopened.append(auditEntry());
 		assert.equal(next.seq, 40);
@@ -202,7 +202,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 
 	test('a record larger than maxFileBytes gets a file of its own', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { maxFileBytes: 500, fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, maxFileBytes: 500, fsync: false });
 		await store.append(auditEntry());
 		await store.append(auditEntry({ arguments: { big: 'x'.repeat(2_000) } }));
 		await store.append(auditEntry());
@@ -213,7 +213,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 
 	test('concurrent appends keep one linear chain', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { maxFileBytes: 5_000 });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, maxFileBytes: 5_000 });
 		const records = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(auditEntry({ summary: `c${i}` }))));
 		assert.deepEqual(records.map((r) => r.seq).sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
 		// Appends run in call order.
@@ -224,7 +224,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 
 	test('a failed append does not break the queue', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		const cyclic: Record<string, unknown> = {};
 		cyclic.self = cyclic;
 		const results = await Promise.allSettled([store.append(auditEntry()), store.append(auditEntry({ arguments: cyclic })), store.append(auditEntry())]);
@@ -237,7 +237,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 
 	test('maxFiles deletes the oldest files; the rest still verifies', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { maxFileBytes: 1_000, maxFiles: 2, fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, maxFileBytes: 1_000, maxFiles: 2, fsync: false });
 		for (let i = 0; i < 20; i++) {
 			await store.append(auditEntry({ summary: `r${i}` }));
 		}
@@ -256,7 +256,7 @@ describe('AuditStore: rotation, reopening, concurrency', () => {
 
 	test('listeners hear every append; disposed ones do not; a throwing one does not fail the append', async () => {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		const heard: number[] = [];
 		const subscription = store.onDidAppend((record) => heard.push(record.seq));
 		store.onDidAppend(() => {
@@ -277,7 +277,7 @@ describe('AuditStore: torn and damaged files', () => {
 		const records = await fill(folder, 5);
 		const torn = '{"arguments":{"path":"src/a.ts"},"client":{"name":"te';
 		await appendFile(join(folder, 'audit-1.jsonl'), torn);
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		const report = await store.open();
 		assert.equal(report.records, 5);
 		assert.equal(report.torn?.bytes, Buffer.byteLength(torn));
@@ -295,7 +295,7 @@ describe('AuditStore: torn and damaged files', () => {
 		const folder = await tempFolder();
 		await mkdir(folder, { recursive: true });
 		await writeFile(join(folder, 'audit-1.jsonl'), '\u0000\u0000\u0000');
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		assert.equal((await store.open()).torn?.bytes, 3);
 		assert.equal((await store.append(auditEntry())).seq, 0);
 		assert.deepEqual(await store.verify(), { ok: true, records: 1 });
@@ -320,7 +320,7 @@ describe('AuditStore: torn and damaged files', () => {
 		const lines = (await readFile(path, 'utf8')).split('\n');
 		lines[1] = 'garbage';
 		await writeFile(path, lines.join('\n'));
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		assert.equal((await store.open()).unreadableLines, 1);
 		assert.equal((await store.query()).total, 2);
 		assert.deepEqual(await store.verify(), { ok: false, records: 1, firstBadSeq: 1, reason: 'audit-1.jsonl:2: not valid JSON' });
@@ -332,7 +332,7 @@ describe('AuditStore: torn and damaged files', () => {
 describe('AuditStore: query and export', () => {
 	async function sample(): Promise<AuditStore> {
 		const folder = await tempFolder();
-		const store = new AuditStore(folder, { fsync: false });
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false });
 		for (let i = 0; i < 30; i++) {
 			await store.append(auditEntry({
 				tool: i % 3 === 0 ? 'run_command' : 'read_file',
@@ -397,7 +397,7 @@ describe('AuditStore: query and export', () => {
 
 	test('open on a folder that does not exist yet creates it', async () => {
 		const folder = join(await tempFolder(), 'deeper', 'still');
-		const store = new AuditStore(folder);
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY });
 		assert.deepEqual(await store.open(), { records: 0, files: 0, torn: undefined, unreadableLines: 0 });
 		assert.deepEqual(await store.query(), { rows: [], total: 0 });
 		assert.deepEqual(await store.verify(), { ok: true, records: 0 });
