@@ -25,6 +25,8 @@ export interface AuditIndexFields {
 
 export interface CompiledAuditFilter {
 	readonly hasText: boolean;
+	/** No condition at all: every record matches (a store can count instead of reading). */
+	readonly matchesAll: boolean;
 	/** Everything except the free text. */
 	matchesFields(fields: AuditIndexFields): boolean;
 	/** The free text, against a record's `searchText` (which a store may keep, to skip parsing records). */
@@ -75,6 +77,7 @@ export function compileFilter(filter: AuditFilter = {}): CompiledAuditFilter {
 
 	return {
 		hasText: needle !== '',
+		matchesAll: needle === '' && tools === undefined && decisions === undefined && outcomes === undefined && since === undefined && until === undefined,
 		matchesFields,
 		matchesSearchText,
 		matches: (record) => matchesFields(indexFields(record)) && matchesSearchText(searchText(record)),

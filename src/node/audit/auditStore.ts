@@ -23,6 +23,11 @@ export interface AuditStoreOptions {
 	/** Keep at most this many files, deleting the oldest. Default: keep everything. */
 	readonly maxFiles?: number;
 	/**
+	 * Records whose lines the store keeps in memory, the newest; older ones are read from the files when a query
+	 * reaches them. Default 10,000 (about 6 MB); the index no longer grows with every call.
+	 */
+	readonly memoryRecords?: number;
+	/**
 	 * fdatasync after every record. Default true: a record whose append resolved survives a power cut, not just a
 	 * crash of the extension host. Tool calls are far slower than a sync, so the cost does not show.
 	 */
@@ -90,6 +95,17 @@ async function syncDirectory(folder: string): Promise<void> {
 	}
 }
 
+/** Whether a complete line is a record the index counts: the same test on open and when older records are read. */
+function isRecordLine(line: string): boolean {
+	if (line === '') return false;
+	try {
+		const record = JSON.parse(line) as AuditRecord;
+		return record !== null && typeof record === 'object' && typeof record.seq === 'number' && typeof record.hash === 'string';
+	} catch {
+		return false;
+	}
+}
+
 async function listAuditFiles(folder: string): Promise<{ number: number; path: string }[]> {
 	const files: { number: number; path: string }[] = [];
 	for (const name of await readdir(folder)) {
@@ -107,15 +123,19 @@ async function listAuditFiles(folder: string): Promise<{ number: number; path: s
  *
  * Every record is written by one `write` of a whole line, appends are serialized through a promise queue so the
  * chain never forks, and opening cuts off (but keeps aside) a line torn by a crash. For the panel the store keeps
- * each record's JSON line plus the few fields filters need in memory (measured: ~615 B of heap per 530-byte record,
- * 61 MB for 100,000), so a page of the newest rows, with any filter, is a scan of arrays, not of files; `verify`
- * re-reads the files, trusting nothing in memory.
+ * the newest records' JSON lines plus the few fields filters need in memory (~615 B of heap per 530-byte record), a
+ * bounded window (`memoryRecords`): a page of recent rows is a scan of arrays, and a query that reaches further back
+ * (a later page, a filter's total) reads the older records from the files. `verify` re-reads the files, trusting
+ * nothing in memory.
  */
 export class AuditStore implements AuditSink {
 	private readonly maxFileBytes: number;
 	private readonly maxFiles: number | undefined;
 	private readonly fsync: boolean;
 	private readonly key: string;
+	private readonly memoryRecords: number;
+	/** Records in the files (readable ones), in memory or not. */
+	private total = 0;
 
 	private opening: Promise<AuditOpenReport> | undefined;
 	private queue: Promise<unknown> = Promise.resolve();
@@ -147,6 +167,7 @@ export class AuditStore implements AuditSink {
 		this.maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
 		this.maxFiles = options.maxFiles;
 		this.fsync = options.fsync ?? true;
+		this.memoryRecords = Math.max(1, options.memoryRecords ?? 10_000);
 	}
 
 	/** Loads the folder; every other method calls it, calling it first only gets the report early. */
@@ -156,6 +177,11 @@ export class AuditStore implements AuditSink {
 	}
 
 	get count(): number {
+		return this.total;
+	}
+
+	/** Records whose lines are in memory now: at most a quarter more than `memoryRecords`. */
+	get inMemory(): number {
 		return this.lines.length;
 	}
 
@@ -224,6 +250,9 @@ export class AuditStore implements AuditSink {
 		const offset = Math.max(0, request.offset ?? 0);
 		const limit = Math.max(0, request.limit ?? 100);
 		const filter = compileFilter(request.filter);
+		// Taken together, before any await: the records older than the window stay where they are while appends go on.
+		const older = this.total - this.lines.length;
+		const files = this.files.map((file) => ({ ...file }));
 		const rows: AuditRecord[] = [];
 		let total = 0;
 		for (let i = this.lines.length - 1; i >= 0; i--) {
@@ -235,33 +264,93 @@ export class AuditStore implements AuditSink {
 			}
 			total++;
 		}
-		return { rows, total };
+		if (older === 0 || (filter.matchesAll && offset + limit <= total)) {
+			return { rows, total: total + (filter.matchesAll ? older : 0) };
+		}
+		// Further back than memory: count the older matches first (a filter's total needs them all), then pick the
+		// page's rows, newest first, on a second pass.
+		let olderMatches = 0;
+		if (filter.matchesAll) {
+			olderMatches = older;
+		} else {
+			await this.readOlder(files, older, (line) => {
+				if (filter.matches(JSON.parse(line) as AuditRecord)) olderMatches++;
+			});
+		}
+		// Positions among the older matches, newest first, that the page still wants; as oldest-first counts.
+		const from = Math.max(0, offset - total);
+		const to = Math.min(olderMatches, offset + limit - total);
+		if (to > from) {
+			const wanted: AuditRecord[] = [];
+			let k = 0;
+			await this.readOlder(files, older, (line) => {
+				const record = filter.matchesAll ? undefined : JSON.parse(line) as AuditRecord;
+				if (record && !filter.matches(record)) return;
+				const position = olderMatches - 1 - k++;
+				if (position >= from && position < to) wanted.push(record ?? JSON.parse(line) as AuditRecord);
+			});
+			rows.push(...wanted.reverse());
+		}
+		return { rows, total: total + olderMatches };
 	}
 
 	/** Matching records as a JSON array, oldest first (so the export can be verified link by link). */
 	async exportJson(filter?: AuditFilter): Promise<string> {
-		await this.open();
 		const compiled = compileFilter(filter);
 		const lines: string[] = [];
-		for (let i = 0; i < this.lines.length; i++) {
-			if (this.match(i, compiled)) {
-				// Stored lines are already the records' canonical JSON.
-				lines.push(this.lines[i]);
-			}
-		}
+		// Stored lines are already the records' canonical JSON.
+		await this.forEachLine((line, record) => {
+			if (compiled.matches(record())) lines.push(line);
+		});
 		return `[${lines.join(',\n')}]\n`;
 	}
 
 	async exportCsv(filter?: AuditFilter, options: { readonly bom?: boolean } = {}): Promise<string> {
-		await this.open();
 		const compiled = compileFilter(filter);
 		const records: AuditRecord[] = [];
-		for (let i = 0; i < this.lines.length; i++) {
-			if (this.match(i, compiled)) {
-				records.push(this.parse(i));
+		await this.forEachLine((_line, record) => {
+			if (compiled.matches(record())) records.push(record());
+		});
+		return toCsv(records, options);
+	}
+
+	/** Every record, oldest first: those older than the window from the files, then the window. */
+	private async forEachLine(callback: (line: string, record: () => AuditRecord) => void): Promise<void> {
+		await this.open();
+		const older = this.total - this.lines.length;
+		const window = this.lines.slice();
+		await this.readOlder(this.files.map((file) => ({ ...file })), older, (line) => {
+			let parsed: AuditRecord | undefined;
+			callback(line, () => (parsed ??= JSON.parse(line) as AuditRecord));
+		});
+		for (const line of window) {
+			let parsed: AuditRecord | undefined;
+			callback(line, () => (parsed ??= JSON.parse(line) as AuditRecord));
+		}
+	}
+
+	/**
+	 * The first `count` readable records of the files (those older than the window), oldest first. A file removed
+	 * by retention meanwhile is skipped: its records are gone for everyone.
+	 */
+	private async readOlder(files: readonly AuditFile[], count: number, onLine: (line: string) => void): Promise<void> {
+		let left = count;
+		for (const file of files) {
+			if (left <= 0) return;
+			let text: string;
+			try {
+				text = (await readPrefix(file.path, file.size)).toString('utf8');
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+				throw error;
+			}
+			for (const line of text.split('\n')) {
+				if (left <= 0) return;
+				if (!isRecordLine(line)) continue;
+				onLine(line);
+				left--;
 			}
 		}
-		return toCsv(records, options);
 	}
 
 	/** Waits for pending appends, then refuses new ones. */
@@ -305,12 +394,24 @@ export class AuditStore implements AuditSink {
 	}
 
 	private index(record: AuditRecord, line: string): void {
+		this.total++;
 		this.lines.push(line);
 		this.tools.push(this.intern(record.tool));
 		this.decisions.push(this.intern(record.decision));
 		this.outcomes.push(this.intern(record.outcome));
 		this.times.push(typeof record.time === 'string' ? Date.parse(record.time) : NaN);
 		this.searchTexts?.push(searchText(record));
+		// Dropped in batches of a quarter window, so the arrays are not shifted on every append.
+		if (this.lines.length > this.memoryRecords + Math.ceil(this.memoryRecords / 4)) {
+			this.forgetOldest(this.lines.length - this.memoryRecords);
+		}
+	}
+
+	/** Drops the oldest `count` records from memory (they stay in the files). */
+	private forgetOldest(count: number): void {
+		for (const column of [this.lines, this.tools, this.decisions, this.outcomes, this.times, this.searchTexts ?? []]) {
+			column.splice(0, count);
+		}
 	}
 
 	private async load(): Promise<AuditOpenReport> {
@@ -360,7 +461,7 @@ export class AuditStore implements AuditSink {
 			}
 			this.files.push(file);
 		}
-		return { records: this.lines.length, files: this.files.length, torn, unreadableLines };
+		return { records: this.total, files: this.files.length, torn, unreadableLines };
 	}
 
 	/** Copies the torn bytes to a side file first, then truncates: no byte is ever only in memory. */
@@ -386,9 +487,9 @@ export class AuditStore implements AuditSink {
 			const oldest = this.files[0];
 			await unlink(oldest.path);
 			this.files.shift();
-			for (const column of [this.lines, this.tools, this.decisions, this.outcomes, this.times, this.searchTexts ?? []]) {
-				column.splice(0, oldest.records);
-			}
+			this.total -= oldest.records;
+			// Only the part of the removed file that was still in memory.
+			if (this.lines.length > this.total) this.forgetOldest(this.lines.length - this.total);
 		}
 		return file;
 	}

@@ -404,3 +404,52 @@ describe('AuditStore: query and export', () => {
 		await store.close();
 	});
 });
+
+// The index used to keep every record's line in memory (~540 bytes more per call, without bound). Now it keeps a
+// window of the newest and reads older records from the files; queries must not be able to tell the difference.
+describe('audit store: a bounded window in memory', () => {
+	const tools = ['read_file', 'write_file', 'run_command'];
+	const entryAt = (i: number) => auditEntry({ tool: tools[i % 3], outcome: i % 5 === 0 ? 'denied' : 'ok', summary: `call ${i}${i % 7 === 0 ? ' needle' : ''}`, time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() });
+
+	test('200 records with a window of 20: memory stays bounded, every page, filter, total and export as with everything in memory', async () => {
+		const folder = await tempFolder();
+		const small = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false, memoryRecords: 20, maxFileBytes: 4_000 });
+		for (let i = 0; i < 200; i++) await small.append(entryAt(i));
+		assert.ok(small.inMemory <= 25, `${small.inMemory} records in memory`);
+		assert.equal(small.count, 200);
+		const full = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false, memoryRecords: 1_000 });
+		assert.equal((await full.open()).records, 200);
+		assert.equal(full.inMemory, 200);
+		const filters = [undefined, { tool: 'write_file' }, { outcome: 'denied' as const }, { text: 'needle' }, { tool: 'run_command', text: 'needle' }, { since: '2026-01-01T00:01:00Z', until: '2026-01-01T00:02:30Z' }];
+		for (const filter of filters) {
+			for (const [offset, limit] of [[0, 10], [0, 30], [15, 10], [18, 5], [40, 40], [190, 20], [0, 500], [250, 10]]) {
+				const expected = await full.query({ offset, limit, filter });
+				const got = await small.query({ offset, limit, filter });
+				assert.deepEqual(got.rows.map((row) => row.seq), expected.rows.map((row) => row.seq), `${JSON.stringify(filter)} ${offset}+${limit}`);
+				assert.equal(got.total, expected.total, `${JSON.stringify(filter)} total`);
+			}
+			assert.equal(await small.exportJson(filter), await full.exportJson(filter));
+			assert.equal(await small.exportCsv(filter), await full.exportCsv(filter));
+		}
+		// Reopened with a small window: the same.
+		const reopened = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false, memoryRecords: 20 });
+		assert.equal((await reopened.open()).records, 200);
+		assert.ok(reopened.inMemory <= 25);
+		assert.deepEqual((await reopened.query({ offset: 150, limit: 5 })).rows.map((row) => row.seq), [49, 48, 47, 46, 45]);
+		assert.deepEqual(await small.verify(), { ok: true, records: 200 });
+		await Promise.all([small.close(), full.close(), reopened.close()]);
+	});
+
+	test('retention with a small window: removed files leave memory and queries alike', async () => {
+		const folder = await tempFolder();
+		const store = new AuditStore(folder, { key: TEST_AUDIT_KEY, fsync: false, memoryRecords: 10, maxFileBytes: 3_000, maxFiles: 3 });
+		for (let i = 0; i < 120; i++) await store.append(entryAt(i));
+		const page = await store.query({ limit: 1_000 });
+		assert.equal(page.total, store.count);
+		assert.equal(page.rows.length, store.count);
+		assert.equal(page.rows[0].seq, 119);
+		assert.deepEqual(page.rows.map((row) => row.seq), Array.from({ length: store.count }, (_, i) => 119 - i));
+		assert.ok(store.inMemory <= 13);
+		await store.close();
+	});
+});
