@@ -47,7 +47,8 @@ async function main(): Promise<void> {
 		approvedCommands: () => 'off',
 	});
 	const adapters = nodeAdapters({ folders, trusted, sandbox });
-	const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder, auditKey });
+	// The printed secret is the one credential of this server: its calls are recorded as "npm run serve".
+	const workbench = createWorkbench({ version: 'serve', adapters, settings: () => settings, auditFolder, auditKey, secretName: 'npm run serve' });
 	await workbench.server.start();
 	const connection = workbench.server.current;
 	if (!connection) throw new Error('the server did not start');

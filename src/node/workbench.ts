@@ -84,6 +84,8 @@ export interface WorkbenchOptions {
 	 */
 	readonly audit?: { readonly maxFileBytes?: number; readonly maxFiles?: number; readonly fsync?: boolean };
 	readonly log?: Logger;
+	/** Whose credential the server's secret is, on cards and in the audit. Default "VS Code". */
+	readonly secretName?: string;
 	/** Also listen on a private Unix socket / named pipe (VS Code's own client uses it). */
 	readonly useSocket?: boolean;
 	/** Defaults to every tool and resource template the extension ships. */
@@ -166,6 +168,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		idleTimeoutMs: current.idleTimeoutMs,
 		maxBodyBytes: current.maxBodyBytes,
 		onSecret: (secret) => redactor.addSecret(secret),
+		...(options.secretName ? { secretName: options.secretName } : {}),
 		metricsText: () => metrics.toPrometheus(),
 		instructions: INSTRUCTIONS,
 	});

@@ -58,8 +58,18 @@ export function registerCommands({ server, audit, log, showPanel }: CommandDeps)
 				{ title: 'Copy client configuration (contains a secret)', placeHolder: 'Which MCP client?' },
 			);
 			if (!pick) return;
-			await vscode.env.clipboard.writeText(clientConfig(pick.client, connection));
-			void vscode.window.showWarningMessage(`Copied the ${pick.label} configuration. ${SECRET_WARNING}`);
+			// Each configuration carries a token of its own, named here: the name cards and audit records show for its
+			// calls, whatever the client calls itself.
+			const name = await vscode.window.showInputBox({
+				title: 'Name this client',
+				prompt: 'Approval cards and the audit show this name for its calls. The configuration gets a token of its own.',
+				value: pick.label,
+				validateInput: (value) => (value.trim() === '' ? 'Give the client a name' : undefined),
+			});
+			if (name === undefined) return;
+			const minted = server.mintToken(name);
+			await vscode.env.clipboard.writeText(clientConfig(pick.client, { url: connection.url, secret: minted.token }));
+			void vscode.window.showWarningMessage(`Copied the ${pick.label} configuration for "${minted.name}". ${SECRET_WARNING}`);
 		}),
 	];
 }

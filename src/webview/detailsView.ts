@@ -9,7 +9,7 @@ export function detailFields(record: AuditRecord): [string, string][] {
 		['Time', new Date(record.time).toLocaleString()],
 		['Tool', `${record.tool} (${record.family})`],
 		['Summary', record.summary],
-		['Client', `${record.client.name} ${record.client.version}`.trim()],
+		['Client', `${record.client.name} ${record.client.version}`.trim() + (record.client.says !== undefined ? ` (says it is "${record.client.says}")` : '')],
 		['Session', record.sessionId],
 		['Decision', decisionLabel(record.decision)],
 		['Decided by', record.decidedBy],

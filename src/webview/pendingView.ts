@@ -101,7 +101,8 @@ export class PendingList {
 		card.append(el('div', { className: 'approval-summary', text: approval.summary }));
 		card.append(el('div', { className: 'approval-meta' },
 			el('code', { text: approval.tool }),
-			el('span', { text: ` · requested by ${approval.client}` }),
+			el('span', { text: ` · requested by ${approval.client}`, attrs: { 'data-testid': 'client' } }),
+			approval.clientSays === undefined ? undefined : el('span', { className: 'client-says', text: ` (says it is "${approval.clientSays}")`, attrs: { 'data-testid': 'client-says' } }),
 		));
 
 		if (approval.command) {

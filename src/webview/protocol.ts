@@ -31,8 +31,10 @@ export interface PendingApprovalView {
 	readonly diff?: { readonly path: string; readonly unified: string };
 	readonly command?: { readonly line: string; readonly cwd: string; readonly sandbox?: string };
 	readonly task?: { readonly label: string; readonly command?: string };
-	/** Name of the MCP client that made the call. */
+	/** Name of the credential (client token) the call came with. */
 	readonly client: string;
+	/** What the client declared itself to be, when that differs from `client`: its own words, shown as such. */
+	readonly clientSays?: string;
 	/** Epoch milliseconds. */
 	readonly createdAt: number;
 	/** Epoch milliseconds when the gate denies the call by itself. */

@@ -10,7 +10,11 @@ export type Outcome = 'ok' | 'error' | 'denied' | 'invalid' | 'rate_limited' | '
 export interface AuditEntry {
 	/** ISO time the call arrived. */
 	readonly time: string;
-	readonly client: { readonly name: string; readonly version: string };
+	/**
+	 * `name`: the credential's (the token the user issued to this client); `says`: what the client declared itself to
+	 * be in `initialize`, when that differs. Only `name` is established.
+	 */
+	readonly client: { readonly name: string; readonly version: string; readonly says?: string };
 	readonly sessionId: string;
 	readonly tool: string;
 	readonly family: ToolFamily | 'unknown';

@@ -32,7 +32,10 @@ export interface ApprovalRequest {
 	/** Redacted arguments, exactly as the call will run with them. */
 	readonly arguments: unknown;
 	readonly subject: CallSubject;
+	/** Whose credential the call came with. */
 	readonly client: string;
+	/** What the client declared itself to be, when that differs from `client`: shown as "says it is …". */
+	readonly clientSays?: string;
 	readonly sessionId: string;
 	readonly createdAt: number;
 	readonly expiresAt: number;

@@ -234,6 +234,7 @@ export class Gate {
 					arguments: this.deps.redact.value(shownArguments),
 					subject,
 					client: origin.client.name,
+					...(origin.client.says !== undefined ? { clientSays: origin.client.says } : {}),
 					sessionId: origin.sessionId,
 					grantable: !decision.mustAsk,
 				},

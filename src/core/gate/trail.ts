@@ -6,7 +6,8 @@ import type { ToolFamily } from '../tools/toolSpec';
 /** Who made a call, as its audit record names them. */
 export interface Caller {
 	readonly sessionId: string;
-	readonly client: { readonly name: string; readonly version: string };
+	/** `name`: whose credential the call came with; `says`: the name the client declared, when it differs. */
+	readonly client: { readonly name: string; readonly version: string; readonly says?: string };
 }
 
 /** Removes secrets from values and text before they are recorded or answered. */

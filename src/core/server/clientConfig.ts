@@ -14,7 +14,7 @@ export const CLIENT_KINDS: readonly { readonly kind: ClientKind; readonly label:
 ];
 
 export const SECRET_WARNING =
-	'This configuration contains the server secret: anyone who has it can call your workspace tools. Do not commit or share it. It stops working when the server stops or restarts.';
+	'This configuration contains a token issued to this client: anyone who has it can call your workspace tools under its name. Do not commit or share it. It stops working when the server stops or restarts.';
 
 export function clientConfig(kind: ClientKind, { url, secret, name = 'mcp-workbench' }: ClientConfigInput): string {
 	const authorization = `Bearer ${secret}`;

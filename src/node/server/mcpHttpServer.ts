@@ -16,10 +16,17 @@ export interface SessionHandle {
 }
 
 export interface McpHttpServerOptions {
-	/** Required as `Authorization: Bearer <secret>` on every request. */
+	/** Required as `Authorization: Bearer <secret>` on every request: VS Code's own credential, or a token `identify` knows. */
 	readonly secret: string;
-	/** Opens a session for a client's initialize: its transport, connected to the MCP server that answers it. */
-	readonly openSession: () => Promise<SessionHandle>;
+	/** Whose credential the secret is, on cards and audit records. Default "VS Code". */
+	readonly secretName?: string;
+	/** The client a token other than the secret was issued to, or undefined when it is no credential. */
+	readonly identify?: (token: string) => string | undefined;
+	/**
+	 * Opens a session for a client's initialize: its transport, connected to the MCP server that answers it. `client`
+	 * is the name of the credential that opened it; only that credential can use the session afterwards.
+	 */
+	readonly openSession: (client: string) => Promise<SessionHandle>;
 	readonly log: Logger;
 	/** Largest request body accepted; larger bodies get 413. */
 	readonly maxBodyBytes?: number;
@@ -67,7 +74,7 @@ const MAX_BATCH = 100;
  * with a JSON-RPC error body, so a misbehaving client learns why and the server keeps serving.
  */
 export class McpHttpServer {
-	private readonly sessions = new Map<string, { handle: SessionHandle; viaSocket: boolean }>();
+	private readonly sessions = new Map<string, { handle: SessionHandle; viaSocket: boolean; client: string }>();
 	private readonly servers: Server[] = [];
 	/** Every open connection, with the requests it has in hand and those waiting their turn. */
 	private readonly connections = new Map<Socket, Connection>();
@@ -208,7 +215,12 @@ export class McpHttpServer {
 		if (req.headers.origin !== undefined) return refuse(res, 403, -32000, 'Requests with an Origin header are refused');
 		// DNS rebinding defence: a page on another name that resolves to 127.0.0.1 arrives with its own Host.
 		if (!viaSocket && !this.allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, -32000, 'Host not allowed');
-		if (!this.authorized(req.headers.authorization)) return refuse(res, 401, -32001, 'Missing or wrong bearer token');
+		const client = this.clientOf(req);
+		if (client === undefined) return refuse(res, 401, -32001, 'Missing or wrong bearer token');
+		// A session belongs to the credential that opened it: another client's token does not reach it.
+		const sessionHeader = req.headers['mcp-session-id'];
+		const owner = typeof sessionHeader === 'string' ? this.sessions.get(sessionHeader)?.client : undefined;
+		if (owner !== undefined && owner !== client) return refuse(res, 404, -32001, 'Session not found: send initialize to start a new session');
 
 		const route = this.options.routes?.[path];
 		if (route && req.method === 'GET') return route(res);
@@ -275,9 +287,10 @@ export class McpHttpServer {
 				res.setHeader('retry-after', '1');
 				return refuse(res, 429, -32000, `Server busy: ${this.sessions.size} sessions are open, each with a call in flight. End sessions you no longer use (DELETE), or retry when a call has finished.`);
 			}
-			const handle = await this.options.openSession();
+			const client = this.clientOf(req) ?? 'unknown';
+			const handle = await this.options.openSession(client);
 			const { transport } = handle;
-			this.sessions.set(transport.sessionId, { handle, viaSocket });
+			this.sessions.set(transport.sessionId, { handle, viaSocket, client });
 			transport.onclose = () => this.sessions.delete(transport.sessionId);
 			this.options.log.info('session.open', { session: transport.sessionId, via: viaSocket ? 'socket' : 'tcp', sessions: this.sessions.size });
 			transport.receive(messages, res, acceptsSse, acceptsJson);
@@ -353,10 +366,13 @@ export class McpHttpServer {
 		}
 	}
 
-	private authorized(header: string | undefined): boolean {
-		const match = /^Bearer (.+)$/i.exec(header ?? '');
+	/** The name of the client whose credential the request carries, or undefined when it carries none. */
+	private clientOf(req: IncomingMessage): string | undefined {
+		const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+		if (match === null) return undefined;
 		// Digests have equal length, so the comparison takes the same time whatever the caller sent.
-		return match !== null && timingSafeEqual(digest(match[1]), this.secretDigest);
+		if (timingSafeEqual(digest(match[1]), this.secretDigest)) return this.options.secretName ?? 'VS Code';
+		return this.options.identify?.(match[1]);
 	}
 }
 

@@ -11,6 +11,8 @@ import { SessionTransport, type GatedRoute } from './sessionTransport';
 
 export interface SessionOptions {
 	readonly name: string;
+	/** The name of the credential that opened the session: who the calls are from, whatever the client declares. */
+	readonly client: string;
 	readonly version: string;
 	readonly registry: ToolRegistry;
 	readonly gate: Gate;
@@ -48,9 +50,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	);
 	const route: GatedRoute = async (request, context) => {
 		const peer = server.getClientVersion();
+		// The declared name is the client's own words: kept beside the credential's name, never instead of it.
+		const says = peer?.name !== undefined && peer.name !== options.client ? { says: peer.name } : {};
 		const origin = {
 			sessionId: transport.sessionId,
-			client: { name: peer?.name ?? 'unknown', version: peer?.version ?? '' },
+			client: { name: options.client, version: peer?.version ?? '', ...says },
 			signal: context.signal,
 			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
 		};

@@ -7,12 +7,13 @@ import type { Gate } from '../../core/gate/gate';
 import type { Logger } from '../../core/base/log';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
+import { ClientTokens } from './clientTokens';
 import { McpHttpServer, type ServerAddress } from './mcpHttpServer';
 import { openSession } from './session';
 
 
 export interface Connection extends ServerAddress {
-	/** Only for building client configuration the user asked for; never logged. */
+	/** VS Code's own credential (its MCP server registration); never logged. Other clients get tokens of their own. */
 	readonly secret: string;
 }
 
@@ -29,6 +30,8 @@ export interface WorkbenchServerOptions {
 	readonly maxBodyBytes?: number;
 	/** Prometheus text for `/metrics`. */
 	readonly metricsText?: () => string;
+	/** Whose credential the secret is, on cards and in the audit. Default "VS Code" (the extension's own registration). */
+	readonly secretName?: string;
 	/** Called with each new secret before it is used, so redaction knows it. */
 	readonly onSecret?: (secret: string) => void;
 	readonly instructions?: string;
@@ -38,6 +41,8 @@ export interface WorkbenchServerOptions {
 export class WorkbenchServer {
 	private http: McpHttpServer | undefined;
 	private connection: Connection | undefined;
+	/** Tokens minted for other clients in this run of the server; a restart ends them, like the secret. */
+	private tokens = new ClientTokens();
 	private readonly servers = new Set<Server>();
 	private readonly schemaValidator = new AjvJsonSchemaValidator();
 	private _state: ServerState = 'stopped';
@@ -71,15 +76,20 @@ export class WorkbenchServer {
 			this.setState('starting');
 			const secret = randomBytes(32).toString('base64url');
 			this.options.onSecret?.(secret);
+			const tokens = new ClientTokens();
+			this.tokens = tokens;
 			const http = new McpHttpServer({
 				secret,
+				...(this.options.secretName ? { secretName: this.options.secretName } : {}),
+				identify: (token) => tokens.identify(token),
 				log: this.options.log,
 				useSocket: this.options.useSocket,
 				idleTimeoutMs: this.options.idleTimeoutMs,
 				maxBodyBytes: this.options.maxBodyBytes,
 				routes: this.options.metricsText ? { '/metrics': (res) => sendMetrics(res, this.options.metricsText?.() ?? '') } : {},
-				openSession: async () => {
+				openSession: async (client) => {
 					const session = await openSession({
+						client,
 						name: 'mcp-workbench',
 						version: this.options.version,
 						registry: this.options.registry,
@@ -113,6 +123,17 @@ export class WorkbenchServer {
 				throw error;
 			}
 		});
+	}
+
+	/**
+	 * A token for another client, named after it: its calls show that name on cards and in the audit. Valid until the
+	 * server stops or restarts.
+	 */
+	mintToken(name: string): { readonly token: string; readonly name: string } {
+		if (!this.http) throw new Error('the server is stopped. Start it first: a token is valid only while it runs.');
+		const minted = this.tokens.mint(name);
+		this.options.onSecret?.(minted.token);
+		return minted;
 	}
 
 	stop(): Promise<void> {

@@ -106,6 +106,7 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 		...(subject.command ? { command: subject.command } : {}),
 		...(subject.task ? { task: subject.task } : {}),
 		client: request.client,
+		...(request.clientSays !== undefined ? { clientSays: request.clientSays } : {}),
 		createdAt: request.createdAt,
 		expiresAt: request.expiresAt,
 		...(request.grantable && request.patternLabel ? { patternLabel: request.patternLabel } : {}),

@@ -57,7 +57,8 @@ export interface TestWorkbench {
 	readonly metrics: Metrics;
 	readonly url: string;
 	readonly secret: string;
-	connect(name?: string): Promise<Client>;
+	/** A client with a token minted for `name` (or the given one), declaring itself `says` (default: `name`). */
+	connect(name?: string, options?: { readonly token?: string; readonly says?: string }): Promise<Client>;
 	close(): Promise<void>;
 }
 
@@ -121,9 +122,11 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		metrics: workbench.metrics,
 		url: connection.url,
 		secret: connection.secret,
-		async connect(name = 'test-client') {
-			const client = new Client({ name, version: '1.0.0' });
-			await client.connect(new StreamableHTTPClientTransport(new URL(connection.url), { requestInit: { headers: { Authorization: `Bearer ${connection.secret}` } } }));
+		async connect(name = 'test-client', options = {}) {
+			// Each client gets a token of its own, named like the client, as "Copy Client Configuration" issues them.
+			const token = options.token ?? workbench.server.mintToken(name).token;
+			const client = new Client({ name: options.says ?? name, version: '1.0.0' });
+			await client.connect(new StreamableHTTPClientTransport(new URL(connection.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
 			clients.push(client);
 			return client;
 		},

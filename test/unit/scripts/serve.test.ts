@@ -35,8 +35,9 @@ test('npm run serve: the shipped composition without the editor, reachable by an
 		await client.close();
 		const files = await readdir(audit);
 		assert.equal(files.length, 1);
-		const lines = (await readFile(join(audit, files[0]), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { tool: string; client: { name: string } });
-		assert.deepEqual(lines.map((line) => [line.tool, line.client.name]), [['read_file', 'outside-checker']]);
+		const lines = (await readFile(join(audit, files[0]), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { tool: string; client: { name: string; says?: string } });
+		// The credential's name, and what the client called itself beside it.
+		assert.deepEqual(lines.map((line) => [line.tool, line.client.name, line.client.says]), [['read_file', 'npm run serve', 'outside-checker']]);
 	} finally {
 		child.kill('SIGTERM');
 		assert.equal(await exited, 0, 'stops cleanly on SIGTERM');

@@ -13,4 +13,9 @@ describe('approval notification text', () => {
 		});
 		assert.equal(message, 'MCP Workbench: Claude Code⟨U+202E⟩⟨U+2066⟩ wants to run run_command: run: rm -rf ~/⟨U+202E⟩txt.exe⟨U+200B⟩⟨U+0007⟩⟨U+009B⟩ in /home/dev/⟨U+FEFF⟩project');
 	});
+
+	test('the credential\'s name first, what the client says it is beside it', () => {
+		const message = approvalMessage({ client: 'alice', clientSays: 'Visual Studio Code', tool: 'write_file', summary: 'write a.ts', subject: {} });
+		assert.equal(message, 'MCP Workbench: alice (says it is "Visual Studio Code") wants to run write_file: write a.ts');
+	});
 });

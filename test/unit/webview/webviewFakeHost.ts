@@ -120,6 +120,7 @@ function demoSnapshot(): PanelSnapshot {
 				argumentsJson: JSON.stringify({ command: controls ? HOSTILE : 'npm test -- --grep "<img src=x onerror=alert(1)>"' }, null, 2),
 				command: { line: controls ? HOSTILE : 'npm test -- --grep "<img src=x onerror=alert(1)>"', cwd: '/home/dev/project', sandbox: 'sandboxed (bubblewrap 0.8.0): may write inside the workspace folders only' },
 				client: controls ? 'Claude Code\u202E\u2066' : 'Claude Code',
+				...(controls ? { clientSays: 'Visual Studio\u202E Code' } : {}),
 				createdAt: now - 50_000,
 				expiresAt: now + 10_000,
 				grantable: true,
