@@ -10,6 +10,7 @@ const COMMANDS = [
 	'mcpWorkbench.showConnectionInfo',
 	'mcpWorkbench.copyClientConfig',
 	'mcpWorkbench.showLog',
+	'mcpWorkbench.verifyAudit',
 ];
 
 describe('activation', () => {
