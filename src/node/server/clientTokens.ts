@@ -8,11 +8,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export class ClientTokens {
 	private readonly issued: { readonly name: string; readonly digest: Buffer }[] = [];
 
+	/** `reserved`: names no token may get, such as the secret's ("VS Code"): a name must stand for one credential. */
+	constructor(private readonly reserved: readonly string[] = []) { }
+
 	/** A new token for `name`; a name already issued gets a number, so every name on a card is one credential's. */
 	mint(name: string): { readonly token: string; readonly name: string } {
 		const base = name.trim().slice(0, 80) || 'client';
 		let unique = base;
-		for (let n = 2; this.issued.some((entry) => entry.name === unique); n++) unique = `${base} (${n})`;
+		const taken = (candidate: string) => this.reserved.includes(candidate) || this.issued.some((entry) => entry.name === candidate);
+		for (let n = 2; taken(unique); n++) unique = `${base} (${n})`;
 		const token = randomBytes(32).toString('base64url');
 		this.issued.push({ name: unique, digest: tokenDigest(token) });
 		return { token, name: unique };

@@ -76,11 +76,12 @@ export class WorkbenchServer {
 			this.setState('starting');
 			const secret = randomBytes(32).toString('base64url');
 			this.options.onSecret?.(secret);
-			const tokens = new ClientTokens();
+			const secretName = this.options.secretName ?? 'VS Code';
+			const tokens = new ClientTokens([secretName]);
 			this.tokens = tokens;
 			const http = new McpHttpServer({
 				secret,
-				...(this.options.secretName ? { secretName: this.options.secretName } : {}),
+				secretName,
 				identify: (token) => tokens.identify(token),
 				log: this.options.log,
 				useSocket: this.options.useSocket,

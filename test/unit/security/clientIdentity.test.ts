@@ -52,9 +52,11 @@ describe('security: client identity comes from the credential', () => {
 		assert.deepEqual(wb.records.at(-1)?.client, { name: 'bob', version: '1.0.0' });
 	});
 
-	test('a minted name is unique: a second "carol" becomes "carol (2)"', () => {
+	test('a minted name is unique: a second "carol" becomes "carol (2)", a token named "VS Code" "VS Code (2)"', () => {
 		assert.equal(wb.server.mintToken('carol').name, 'carol');
 		assert.equal(wb.server.mintToken('carol').name, 'carol (2)');
+		// Nor can a token take the secret's name and with it VS Code's sessions and cards.
+		assert.equal(wb.server.mintToken('VS Code').name, 'VS Code (2)');
 	});
 
 	test('a token nobody minted is refused; a session opened with one token cannot be used with another', async () => {
