@@ -41,8 +41,9 @@ const pemLine = '[A-Za-z0-9+/]{16,}={0,2}';
 
 // The value after a flag or an option: the quoted text when a quote came before it, else one shell word.
 const flagValue = String.raw`(?<=")[^"\r\n]+(?=")|(?<=')[^'\r\n]+(?=')|(?<=[ \t=]|-p)(?![-"'])[^\s"';&|<>()]+`;
-// The rest of a command before one of its options: never past the end of the simple command.
-const sameCommand = String.raw`\b[^\r\n;&|]*?[ \t]`;
+// The rest of a command before one of its options: never past the end of the simple command, and at most 256
+// characters, so a line with many `curl`s and no option is scanned in linear time, not once per `curl` to its end.
+const sameCommand = String.raw`\b[^\r\n;&|]{0,256}?[ \t]`;
 
 /**
  * Every rule matches the secret and no more, so a redacted command line still shows what it does: a private-key
