@@ -1,4 +1,4 @@
-// Standing "always allow" grants of this session, each with its revoke button.
+// Standing "always allow" grants, each covering the session it was given in, with its revoke button.
 import { button, codicon, el } from './dom';
 import type { GrantView } from './protocol';
 import { formatTime } from './viewModel';
@@ -19,7 +19,7 @@ export function renderGrants(grants: readonly GrantView[], now: number, revoke: 
 			codicon('shield', 'grant-icon'),
 			el('span', { className: 'grant-text' },
 				el('span', { className: 'grant-tool mono', text: grant.tool }),
-				el('span', { className: 'grant-detail', text: `${grant.pattern ?? 'any arguments'} · since ${formatTime(grant.createdAt, now)}`, attrs: { title: what } }),
+				el('span', { className: 'grant-detail', text: `${grant.pattern ?? 'any arguments'}${grant.client === undefined ? '' : ` · for ${grant.client}'s session`} · since ${formatTime(grant.createdAt, now)}`, attrs: { title: what } }),
 			),
 			revokeButton,
 		));

@@ -49,6 +49,8 @@ export interface PendingApprovalView {
 export interface GrantView {
 	readonly id: string;
 	readonly tool: string;
+	/** The client whose session it covers (a grant covers that session only). */
+	readonly client?: string;
 	/** Absent: the whole tool is allowed. */
 	readonly pattern?: string;
 	readonly createdAt: number;

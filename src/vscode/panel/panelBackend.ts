@@ -115,7 +115,7 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 }
 
 function toGrantView(grant: Grant) {
-	return { id: grant.id, tool: grant.tool, ...(grant.pattern ? { pattern: grant.label } : {}), createdAt: grant.createdAt };
+	return { id: grant.id, tool: grant.tool, client: grant.client, ...(grant.pattern ? { pattern: grant.label } : {}), createdAt: grant.createdAt };
 }
 
 /** Read-only documents for the diff editor: the text before and after a proposed edit. */

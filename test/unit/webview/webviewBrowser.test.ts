@@ -215,6 +215,8 @@ describe('sidebar panel in chromium', () => {
 		assert.ok(cardText.includes('Claude Code⟨U+202E⟩⟨U+2066⟩'), cardText);
 		// The token's name first; the client's own claim only beside it.
 		assert.equal((await card.locator('[data-testid="client-says"]').innerText()).trim(), '(says it is "Visual Studio⟨U+202E⟩ Code")');
+		// A grant names the client whose session it covers.
+		assert.match(await page.locator('[data-grant-id="grant-2"]').innerText(), /for alice⟨U\+202E⟩'s session/);
 		await page.locator('#audit-row-0:not(.loading)').waitFor();
 		const row = page.locator('#audit-row-0');
 		assert.ok((await row.innerText()).includes('rm -rf ~/⟨U+202E⟩txt.exe'), await row.innerText());

@@ -128,7 +128,7 @@ function demoSnapshot(): PanelSnapshot {
 		],
 		grants: [
 			{ id: 'grant-1', tool: 'read_file', createdAt: now - 600_000 },
-			{ id: 'grant-2', tool: 'write_file', pattern: 'docs/**', createdAt: now - 120_000 },
+			{ id: 'grant-2', tool: 'write_file', client: controls ? 'alice\u202E' : 'alice', pattern: 'docs/**', createdAt: now - 120_000 },
 		],
 		metrics: [
 			{ tool: 'read_file', calls: 1284, errors: 3, p50Ms: 4, p95Ms: 18 },
