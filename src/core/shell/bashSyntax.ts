@@ -55,6 +55,51 @@ export function syntaxProblem(root: BashSyntaxNode): string | undefined {
 		: `syntax error near ${JSON.stringify(found.text.slice(0, 40))} at character ${found.startIndex + 1}`;
 }
 
+/**
+ * Characters bash and the grammar read differently: bash takes CR, VT, FF, NUL and the other control characters, and
+ * Unicode spaces, as parts of a word, while the grammar may take them as blanks (`true x\r#; touch f` is a comment
+ * to the grammar and two commands to bash). Tab and newline are the only control characters both read alike.
+ */
+const misreadCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb]/u;
+
+/** The first character of a script that bash and the grammar may read differently, described; undefined if none. */
+export function misreadCharacter(script: string): string | undefined {
+	const found = misreadCharacters.exec(script);
+	if (!found) {
+		return undefined;
+	}
+	return `U+${found[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')} at character ${found.index + 1}`;
+}
+
+/**
+ * A comment the grammar found where bash reads a word: bash starts a comment only at a `#` that begins a word, that
+ * is after an unquoted blank, a newline or an operator character. After an escaped blank (`x\ #`) or a line
+ * continuation (`x\<newline>#`) the `#` is part of a word, and what the grammar skips as a comment runs.
+ */
+export function misreadComment(root: BashSyntaxNode, script: string): BashSyntaxNode | undefined {
+	return findNode(root, (node) => {
+		if (node.type !== 'comment') {
+			return false;
+		}
+		const at = node.startIndex;
+		if (at === 0) {
+			return false;
+		}
+		const before = script[at - 1];
+		if (';&|()<>'.includes(before)) {
+			return false;
+		}
+		if (before !== ' ' && before !== '\t' && before !== '\n') {
+			return true;
+		}
+		let backslashes = 0;
+		for (let i = at - 2; i >= 0 && script[i] === '\\'; i--) {
+			backslashes++;
+		}
+		return backslashes % 2 === 1;
+	});
+}
+
 function findNode(node: BashSyntaxNode, predicate: (node: BashSyntaxNode) => boolean, depth = 0): BashSyntaxNode | undefined {
 	if (predicate(node)) {
 		return node;

@@ -3,7 +3,7 @@
  * supplied by the caller as a BashParser) down to the simple commands it runs, and checks each against the user's
  * rules (commandRules.ts) and the programs the policy knows (programs.ts). Pure: no I/O, paths compared as text.
  */
-import { children, fields, maxDepth, parseLine, syntaxProblem, textBetween, type BashParser, type BashSyntaxNode } from './bashSyntax';
+import { children, fields, maxDepth, misreadCharacter, misreadComment, parseLine, syntaxProblem, textBetween, type BashParser, type BashSyntaxNode } from './bashSyntax';
 import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
 import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, systemBinDirs } from './programs';
@@ -135,6 +135,14 @@ function checkScript(script: string, subject: string, walk: Walk, nesting: numbe
 		const problem = syntaxProblem(parsed.rootNode);
 		if (problem) {
 			walk.raise('ask', `${subject} cannot be parsed as a shell command: ${problem}`);
+		}
+		const character = misreadCharacter(script);
+		if (character) {
+			walk.raise('ask', `${subject} holds a character bash may read differently from the policy (${character})`);
+		}
+		const comment = misreadComment(parsed.rootNode, script);
+		if (comment) {
+			walk.raise('ask', `bash reads the # at character ${comment.startIndex + 1} of ${subject} as part of a word, not as a comment`);
 		}
 		// Even a line with a syntax error is walked: a deny rule still denies the commands the parser recovered.
 		const scope: Scope = {
