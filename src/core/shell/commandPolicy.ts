@@ -211,6 +211,13 @@ function visit(node: BashSyntaxNode, scope: Scope, depth: number): void {
 		case 'heredoc_redirect':
 			scope.walk.raise('ask', 'the line holds a here-document (<<): its text is not checked');
 			break;
+		case 'simple_expansion':
+		case 'expansion':
+		case 'arithmetic_expansion':
+			// Wherever it stands (a here-string, a subscript, a default value), an expansion can run what it names:
+			// `${_@P}`, `$(( _ ))` and `${!_}` evaluate again a `$(…)` the previous command was handed in quotes.
+			scope.walk.raise('ask', `the line expands ${node.text.length > 40 ? `${node.text.slice(0, 40)}…` : node.text} at run time`);
+			break;
 		case 'compound_statement':
 			if (node.child(0)?.type === '((') {
 				scope.walk.raise('ask', 'compound shell command ((( … ))): only simple commands are checked in full');

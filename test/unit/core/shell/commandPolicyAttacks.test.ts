@@ -70,3 +70,30 @@ stillAllowed('comments bash reads as comments still are', [
 	'ls \\\\ #x',
 	"cat 'é 😀.txt'",
 ]);
+
+attacks('expansions are checked in every word, here-strings and here-documents included', [
+	"true '$(touch f)'; cat <<< ${_@P}",
+	"true '$(touch f)'; cat <<< \"${_@P}\"",
+	"true 'a[$(touch f)]'; cat <<< $(( _ ))",
+	"true 'a[$(touch f)]'; cat <<< ${!_}",
+	"true 'a[$(touch f)]'; cat <<< \"$(( _ + 1 ))\"",
+	'cat <<< $_',
+	'cat 0<<< ${_@P}',
+	'cat <<< x${_@P}y',
+	'cat <<EOF\n${_@P}\nEOF',
+	'cat <<-EOF\n\t$(( _ ))\n\tEOF',
+	"cat <<'EOF'\n${_@P}\nEOF",
+	'cat <<EOF;touch f\nx\nEOF',
+	"true 'a[$(touch f)]'; ls ${x:-${!_}}",
+	"true 'a[$(touch f)]'; echo \"${_@P}\"",
+	"true 'a[$(touch f)]'; ls 2>&1 <<< ${_@Q}${_@P}",
+	"bash -c 'cat <<< ${_@P}'",
+	"true '$(touch f)'; cat <<< $((${#_}))",
+]);
+
+stillAllowed('literal here-strings and quoted dollars stay allowed', [
+	"cat <<< 'hello'",
+	"cat <<< '$(touch f)'",
+	'echo "cost: 5$"',
+	"echo '${_@P}'",
+]);
