@@ -6,7 +6,7 @@
 import { children, fields, maxDepth, misreadCharacter, misreadComment, parseLine, syntaxProblem, textBetween, type BashParser, type BashSyntaxNode } from './bashSyntax';
 import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
-import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, systemBinDirs } from './programs';
+import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, strictCheck, systemBinDirs } from './programs';
 import { wordValue, unquoted, type Word, type WordWalk } from './words';
 import { insideWorkspace, type WorkspacePlace } from './workspacePaths';
 
@@ -22,7 +22,16 @@ export interface CommandAnalysis extends LineShape {
 
 export interface AnalyzeOptions extends WorkspacePlace {
 	readonly rules?: readonly CommandRule[];
+	/**
+	 * Whether the line runs in a sandbox that confines what it writes and runs. Without one (absent or false) the policy
+	 * is the only guard: only the short list of programs.ts's `strictPrograms`, with literal words and no redirection
+	 * but to /dev/null, runs without asking. With one, the read-only table applies.
+	 */
+	readonly sandboxed?: boolean;
 }
+
+/** Why a line asks when no sandbox is available, after what asks. */
+const strictSuffix = 'when no sandbox is available';
 
 /** How deep wrappers and scripts (`sudo bash -c "eval …"`) are followed before the line just asks. */
 const maxNesting = 4;
@@ -210,6 +219,11 @@ function visit(node: BashSyntaxNode, scope: Scope, depth: number): void {
 			break;
 		case 'heredoc_redirect':
 			scope.walk.raise('ask', 'the line holds a here-document (<<): its text is not checked');
+			break;
+		case 'herestring_redirect':
+			if (!scope.walk.options.sandboxed) {
+				scope.walk.raise('ask', `the line feeds a here-string (<<<) to a command ${strictSuffix}`);
+			}
 			break;
 		case 'simple_expansion':
 		case 'expansion':
@@ -412,7 +426,7 @@ function checkSimpleCommand(assignments: readonly string[], commandWords: readon
 		return;
 	}
 	// A glob can only add file names, which programs without dangerous options cannot mistake for one.
-	const globSafe = anyArgumentsReadOnly(baseName(programWord.value));
+	const globSafe = walk.options.sandboxed === true && anyArgumentsReadOnly(baseName(programWord.value));
 	const computed = argWords.filter((word) => word.hazards.some((hazard) => hazard !== 'glob' || !globSafe));
 	checkProgram(programWord.value, args, computed, walk, nesting);
 }
@@ -484,6 +498,10 @@ function checkRedirect(node: BashSyntaxNode, scope: Scope, depth: number): void 
 		scope.walk.raise('ask', `redirects to a path computed at run time (${word.value})`);
 		return;
 	}
+	if (!scope.walk.options.sandboxed && word.value !== '/dev/null') {
+		scope.walk.raise('ask', `redirects ${op} ${word.value} ${strictSuffix}`);
+		return;
+	}
 	if (op === '<') {
 		if (!insideWorkspace(word.value, scope.walk.options)) {
 			scope.walk.raise('ask', `reads ${word.value}, outside the workspace`);
@@ -503,12 +521,13 @@ function readOnlyRefusal(program: string, name: string, args: readonly string[],
 	if (program.includes('/') && !systemBinDirs.has(program.slice(0, program.lastIndexOf('/')))) {
 		return `${program} is not a system binary`;
 	}
-	if (asksVersionOnly(name, args)) {
+	const strict = !options.sandboxed;
+	if (!strict && asksVersionOnly(name, args)) {
 		return undefined;
 	}
-	const check = readOnlyCheck(name);
+	const check = strict ? strictCheck(name) : readOnlyCheck(name);
 	if (!check) {
-		return `${name} is not in the read-only list`;
+		return strict ? `${name} is not among the commands that run without asking ${strictSuffix}` : `${name} is not in the read-only list`;
 	}
 	const refusal = check(args);
 	if (refusal) {

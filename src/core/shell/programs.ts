@@ -23,6 +23,30 @@ export const readOnlyPrograms: Readonly<Record<string, ArgumentCheck>> = {
 	git: gitVerdict,
 };
 
+/**
+ * Without a sandbox the policy is the only guard, so only these commands run without asking: each reads or prints and
+ * nothing more, and its check refuses every flag it does not list, so no argument can make it write or run code.
+ */
+export const strictPrograms: Readonly<Record<string, ArgumentCheck>> = {
+	true: none,
+	echo: none,
+	pwd: (args) => onlyFlags('pwd', args, /^-[LP]+$/, []),
+	which: (args) => onlyFlags('which', args, /^-[as]+$/, []),
+	ls: (args) => onlyFlags('ls', args, /^-[aAlhrRtSdFpiGgnoQsuvxXcU1]+$/, ['--all', '--almost-all', '--human-readable', '--recursive', '--reverse', '--classify', '--directory', '--inode', '--size', '--color', '--color=never', '--color=auto', '--color=always', '--group-directories-first', '--full-time']),
+	cat: (args) => onlyFlags('cat', args, /^-[AbeEnstTuv]+$/, ['--number', '--number-nonblank', '--show-all', '--show-ends', '--show-tabs', '--squeeze-blank']),
+	head: (args) => onlyFlags('head', countValues(args), /^-([qv]+|[nc]-?[0-9]+|[0-9]+)$/, ['--quiet', '--verbose']),
+	tail: (args) => onlyFlags('tail', countValues(args), /^-([qv]+|[nc]\+?[0-9]+|[0-9]+)$/, ['--quiet', '--verbose']),
+	wc: (args) => onlyFlags('wc', args, /^-[clmwL]+$/, ['--lines', '--words', '--bytes', '--chars', '--max-line-length']),
+	git: strictGitVerdict,
+};
+
+/** Flags of `git status`, `git log` and `git diff` that only choose what is shown and how. */
+const strictGitFlags: Readonly<Record<string, ReadonlySet<string>>> = {
+	status: new Set(['-s', '--short', '-b', '--branch', '--porcelain', '--long', '-uno', '-unormal', '-uall', '--untracked-files=no', '--untracked-files=normal', '--untracked-files=all', '--ignored', '--no-color']),
+	log: new Set(['--oneline', '--stat', '--shortstat', '--name-only', '--name-status', '--graph', '--decorate', '--no-decorate', '--all', '-p', '--patch', '--no-color', '--reverse', '--first-parent', '--no-merges', '--merges', '-s', '--no-patch']),
+	diff: new Set(['--stat', '--shortstat', '--numstat', '--name-only', '--name-status', '--cached', '--staged', '--no-color', '-w', '--ignore-all-space', '-b', '--ignore-space-change', '-p', '--patch', '--check']),
+};
+
 /** Print their version and exit; any other argument runs code (`node script.js`). */
 export const versionOnlyPrograms: ReadonlySet<string> = new Set(['node', 'npm', 'npx', 'pnpm', 'yarn', 'python', 'python3', 'tsc', 'deno', 'bun', 'cargo', 'rustc', 'java', 'go', 'bash', 'sh']);
 
@@ -66,6 +90,11 @@ export const shells: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash',
 /** The argument check of a read-only program; undefined when the program is not read-only. */
 export function readOnlyCheck(name: string): ArgumentCheck | undefined {
 	return own(readOnlyPrograms, name);
+}
+
+/** The check of a program that may run without asking when no sandbox is available; undefined for any other. */
+export function strictCheck(name: string): ArgumentCheck | undefined {
+	return own(strictPrograms, name);
 }
 
 /** A read-only program no argument makes do more: a glob, which only adds file names, cannot misuse it. */
@@ -136,6 +165,58 @@ export function innerCommands(name: string, args: readonly string[]): { commands
 }
 
 function none(): undefined {
+	return undefined;
+}
+
+/**
+ * Undefined when every argument before `--` is a listed flag (or matches the pattern of listed short flags) or an
+ * operand; else why not. Operands are left to the path checks.
+ */
+function onlyFlags(name: string, args: readonly string[], shortFlags: RegExp, longFlags: readonly string[]): string | undefined {
+	for (const arg of args) {
+		if (arg === '--') {
+			return undefined;
+		}
+		if (arg.startsWith('-') && arg !== '-' && !shortFlags.test(arg) && !longFlags.includes(arg)) {
+			return `${name} ${arg} is not among the flags that run without asking when no sandbox is available`;
+		}
+	}
+	return undefined;
+}
+
+/** `head -n 5 f` read as `head -n5 f`, so a count is not taken for a file name (nor a file name for a count). */
+function countValues(args: readonly string[]): string[] {
+	const joined: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		if ((args[i] === '-n' || args[i] === '-c') && i + 1 < args.length) {
+			joined.push(args[i] + args[i + 1]);
+			i++;
+		} else {
+			joined.push(args[i]);
+		}
+	}
+	return joined;
+}
+
+function strictGitVerdict(args: readonly string[]): string | undefined {
+	const [sub, ...rest] = args;
+	const flags = sub === undefined ? undefined : own(strictGitFlags, sub);
+	if (!flags) {
+		return 'without a sandbox only git status, git log and git diff run without asking';
+	}
+	for (let i = 0; i < rest.length; i++) {
+		const arg = rest[i];
+		if (arg === '--') {
+			break;
+		}
+		if (sub === 'log' && (arg === '-n' || arg === '--max-count') && /^[0-9]+$/.test(rest[i + 1] ?? '')) {
+			i++;
+			continue;
+		}
+		if (arg.startsWith('-') && !flags.has(arg) && !(sub === 'log' && /^(-[0-9]+|-n[0-9]+|--max-count=[0-9]+)$/.test(arg))) {
+			return `git ${sub} ${arg} is not among the flags that run without asking when no sandbox is available`;
+		}
+	}
 	return undefined;
 }
 

@@ -10,7 +10,7 @@ const rules: CommandRule[] = [
 	{ program: 'npm', args: 'run lint*', action: 'allow' },
 	{ program: 'git', args: 'push*', action: 'deny' },
 ];
-const options = { cwd: '/ws/app/src', workspaceRoots: ['/ws/app', '/ws/lib'], home: '/home/user', rules };
+const options = { cwd: '/ws/app/src', workspaceRoots: ['/ws/app', '/ws/lib'], home: '/home/user', rules, sandboxed: true };
 
 /** The policy with the real bash grammar, loaded once from the installed packages. */
 async function analyze(line: string, analyzeOptions: AnalyzeOptions): Promise<CommandAnalysis> {
@@ -259,7 +259,7 @@ describe('analysis details', () => {
 	});
 
 	test('without rules, only read-only commands are allowed', async () => {
-		const bare = { cwd: '/ws/app', workspaceRoots: ['/ws/app'] };
+		const bare = { cwd: '/ws/app', workspaceRoots: ['/ws/app'], sandboxed: true };
 		assert.equal((await analyze('git status', bare)).decision, 'allow');
 		assert.equal((await analyze('rm -rf /', bare)).decision, 'ask');
 		assert.equal((await analyze('npm test', bare)).decision, 'ask');

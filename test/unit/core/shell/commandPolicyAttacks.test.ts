@@ -1,5 +1,5 @@
 // Lines an attacker sent to run_command that the policy once allowed without asking, and variants of each: every one
-// must ask or be denied.
+// must ask or be denied, with a sandbox (the read-only table) and without one (the short strict list).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyzeCommand, type AnalyzeOptions, type CommandAnalysis } from '../../../../src/core/shell/commandPolicy';
@@ -11,24 +11,38 @@ async function analyze(line: string, options: Partial<AnalyzeOptions> = {}): Pro
 	return analyzeCommand(line, { ...place, ...options, parser: await loadBashParser() });
 }
 
-/** Each line asks or is denied; never allowed. */
+/** Each line asks or is denied in both modes; never allowed. */
 function attacks(title: string, lines: readonly string[], options: Partial<AnalyzeOptions> = {}): void {
 	describe(title, () => {
 		for (const line of lines) {
 			test(JSON.stringify(line), async () => {
-				const analysis = await analyze(line, options);
+				for (const sandboxed of [true, false]) {
+					const analysis = await analyze(line, { ...options, sandboxed });
+					assert.notEqual(analysis.decision, 'allow', `allowed with sandboxed: ${sandboxed}`);
+				}
+			});
+		}
+	});
+}
+
+/** Each line asks or is denied when no sandbox is available (with one, the read-only table may allow it). */
+function asksWithoutSandbox(title: string, lines: readonly string[]): void {
+	describe(title, () => {
+		for (const line of lines) {
+			test(JSON.stringify(line), async () => {
+				const analysis = await analyze(line, { sandboxed: false });
 				assert.notEqual(analysis.decision, 'allow');
 			});
 		}
 	});
 }
 
-/** Each line is allowed: the fixes must not make the read-only table useless. */
+/** Each line is allowed (with a sandbox unless the options say otherwise): the fixes must not make the policy useless. */
 function stillAllowed(title: string, lines: readonly string[], options: Partial<AnalyzeOptions> = {}): void {
 	describe(title, () => {
 		for (const line of lines) {
 			test(JSON.stringify(line), async () => {
-				const analysis = await analyze(line, options);
+				const analysis = await analyze(line, { sandboxed: true, ...options });
 				assert.equal(analysis.decision, 'allow', analysis.reasons.join(' | '));
 			});
 		}
@@ -91,9 +105,110 @@ attacks('expansions are checked in every word, here-strings and here-documents i
 	"true '$(touch f)'; cat <<< $((${#_}))",
 ]);
 
-stillAllowed('literal here-strings and quoted dollars stay allowed', [
+stillAllowed('with a sandbox, literal here-strings and quoted dollars stay allowed', [
 	"cat <<< 'hello'",
 	"cat <<< '$(touch f)'",
 	'echo "cost: 5$"',
 	"echo '${_@P}'",
+]);
+
+describe('without a sandbox only a short list of fully understood commands runs without asking', () => {
+	test('sandboxed absent is no sandbox', async () => {
+		assert.equal((await analyze('grep -rn foo src')).decision, 'ask');
+		assert.equal((await analyze('grep -rn foo src', { sandboxed: true })).decision, 'allow');
+	});
+});
+
+stillAllowed('without a sandbox: the short list, with literal words', [
+	'pwd',
+	'pwd -P',
+	'true',
+	'echo hello world',
+	"echo 'a b' \"c\"",
+	'which git node',
+	'ls',
+	'ls -la src',
+	'ls --color=never -- src',
+	'cat README.md src/a.ts',
+	'cat -n src/a.ts',
+	'head -n 20 src/a.ts',
+	'head -5 src/a.ts',
+	'tail -n +2 src/a.ts',
+	'wc -l src/a.ts',
+	'git status',
+	'git status --short',
+	'git log --oneline -5',
+	'git log -n 3 --stat',
+	'git diff',
+	'git diff --cached -- src/a.ts',
+	'git diff HEAD~1 --stat',
+	'ls -la | wc -l',
+	'git status && git diff --stat',
+	'ls 2>/dev/null',
+	'ls 2>&1 | head -n 3',
+	'(ls src)',
+	'time ls',
+	'/bin/ls -l',
+], { sandboxed: false });
+
+asksWithoutSandbox('without a sandbox everything else asks', [
+	'grep -rn foo src',
+	'rg foo',
+	'find . -name x',
+	'sort a.txt',
+	'uniq a.txt',
+	'node --version',
+	'bash --version',
+	'cd src',
+	'date',
+	'ls *.ts',
+	'cat src/*.ts',
+	'ls ~',
+	'cat {a,b}.ts',
+	'echo $HOME',
+	'echo "$HOME"',
+	"echo $'\\x41'",
+	'cat < a.txt',
+	'cat <<< hello',
+	"cat <<< 'hello'",
+	'ls > /dev/stdout',
+	'ls >| f',
+	'ls &> f',
+	'ls 2> err.txt',
+	'tail -f log.txt',
+	'tail --follow log.txt',
+	'tail --pid=1 log.txt',
+	'head --lines=5 a.txt',
+	'ls -I x',
+	'ls -w 80',
+	'ls --hyperlink',
+	'cat --help',
+	'wc --files0-from=list',
+	'which -h',
+	'pwd --help',
+	'git show HEAD',
+	'git branch',
+	'git log --output=x',
+	'git log --format=%H',
+	'git diff --ext-diff',
+	'git diff --textconv',
+	'git diff --output=f',
+	'git diff --no-index /etc/passwd /dev/null',
+	'git -c core.pager=sh log',
+	'git -p log',
+	'git log -n x',
+	'git log --max-count=5x',
+	'git status --porcelain=v2',
+	'git diff -U5',
+	'cat /etc/passwd',
+	'ls /',
+	'true | sh',
+	'echo x | bash',
+	'command ls',
+	'builtin pwd',
+	'exec ls',
+	'nice ls',
+	'env ls',
+	'X=1 ls',
+	'ls & ls',
 ]);

@@ -6,7 +6,7 @@ import { children, syntaxProblem, type BashSyntaxNode } from '../../../../src/co
 import { analyzeCommand, type CommandRule } from '../../../../src/core/shell/commandPolicy';
 import { analyzeCommandLine, loadBashParser } from '../../../../src/node/terminal/bashParser';
 
-const options = { cwd: '/ws/app', workspaceRoots: ['/ws/app'] };
+const options = { cwd: '/ws/app', workspaceRoots: ['/ws/app'], sandboxed: true };
 const denyRm: CommandRule[] = [{ program: 'rm', action: 'deny' }];
 
 describe('bash parser loading', () => {
