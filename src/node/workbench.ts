@@ -153,7 +153,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		rateLimit: rateLimiter,
 		metrics,
 		redact: { value: (value) => redactor.redact(value), text: (text) => redactor.redactText(text) },
-		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home }),
+		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home, sensitivePaths: current.policy.sensitivePaths }),
 		commandVerdict,
 		log,
 	});

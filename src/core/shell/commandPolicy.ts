@@ -6,9 +6,9 @@
 import { children, fields, maxDepth, misreadCharacter, misreadComment, parseLine, syntaxProblem, textBetween, type BashParser, type BashSyntaxNode } from './bashSyntax';
 import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
-import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, strictCheck, systemBinDirs } from './programs';
+import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, recursiveReads, strictCheck, systemBinDirs } from './programs';
 import { wordValue, unquoted, type Word, type WordWalk } from './words';
-import { insideWorkspace, type WorkspacePlace } from './workspacePaths';
+import { folderAfter, holdsWorkspaceRoot, insideWorkspace, pathRefusal, type WorkspacePlace } from './workspacePaths';
 
 export type { CommandAction, CommandRule, SubCommand } from './commandRules';
 
@@ -76,6 +76,11 @@ interface Walk {
 	readonly line: LineRecord;
 	readonly options: AnalyzeOptions;
 	readonly parser: BashParser;
+	/**
+	 * Every folder a command of the line may run in: the working directory and each folder a `cd` before it names
+	 * (whether that `cd` ran is decided at run time, so paths are placed against all of them).
+	 */
+	readonly cwds: string[];
 }
 
 interface LineRecord {
@@ -115,6 +120,7 @@ export function analyzeCommand(line: string, options: AnalyzeOptions & { readonl
 		line: { features: new Map(), deepest: 0 },
 		options,
 		parser: options.parser,
+		cwds: [options.cwd],
 	};
 	if (line.trim() === '') {
 		walk.raise('ask', 'the command line is empty');
@@ -438,13 +444,16 @@ function checkProgram(program: string, args: readonly string[], computed: readon
 		const shown = rule.args ? `${rule.program} ${rule.args}` : rule.program;
 		walk.raise(rule.action, rule.action === 'allow' ? undefined : `rule "${shown}" says ${rule.action}`);
 	} else {
-		const refusal = readOnlyRefusal(program, name, args, walk.options);
+		const refusal = readOnlyRefusal(program, name, args, walk);
 		if (refusal) {
 			walk.raise('ask', refusal);
 		}
 	}
 	if ((!rule || rule.action === 'allow') && computed.length > 0) {
 		walk.raise('ask', `arguments of ${name} are computed at run time (${computed.map((word) => word.value).join(' ')})`);
+	}
+	if (name === 'cd' && program === name) {
+		followCd(args, computed.length > 0, walk);
 	}
 	if (nesting >= maxNesting) {
 		walk.raise('ask', 'commands nested too deeply to check');
@@ -456,6 +465,31 @@ function checkProgram(program: string, args: readonly string[], computed: readon
 	}
 	for (const script of inner.scripts) {
 		checkScript(script, `the script given to ${name}`, walk, nesting + 1);
+	}
+}
+
+/**
+ * `cd dir`: later paths of the line are placed against `dir` too. A `cd` to the home folder (`cd`, `cd ~`), to the
+ * previous folder (`cd -`) or to a folder computed at run time leaves what the policy can follow, and asks.
+ */
+function followCd(args: readonly string[], computed: boolean, walk: Walk): void {
+	let i = 0;
+	while (i < args.length && /^-[LPe@]+$/.test(args[i])) {
+		i++;
+	}
+	if (args[i] === '--') {
+		i++;
+	}
+	const target = args[i];
+	if (computed || target === undefined || target === '-' || target.startsWith('~')) {
+		walk.raise('ask', `cd ${target ?? ''} leaves the workspace folder the policy places later paths in`.replace('cd  ', 'cd '));
+		return;
+	}
+	for (const cwd of [...walk.cwds]) {
+		const folder = folderAfter(target, cwd, walk.options.home);
+		if (folder !== undefined && !walk.cwds.includes(folder)) {
+			walk.cwds.push(folder);
+		}
 	}
 }
 
@@ -503,8 +537,9 @@ function checkRedirect(node: BashSyntaxNode, scope: Scope, depth: number): void 
 		return;
 	}
 	if (op === '<') {
-		if (!insideWorkspace(word.value, scope.walk.options)) {
-			scope.walk.raise('ask', `reads ${word.value}, outside the workspace`);
+		const refusal = pathRefusal(word.value, scope.walk.options, scope.walk.cwds);
+		if (refusal) {
+			scope.walk.raise('ask', `reads ${refusal}`);
 		}
 		return;
 	}
@@ -517,7 +552,8 @@ function checkRedirect(node: BashSyntaxNode, scope: Scope, depth: number): void 
 }
 
 /** Why a command without a rule is not read-only (programs.ts, then the paths it reads); undefined when it is. */
-function readOnlyRefusal(program: string, name: string, args: readonly string[], options: AnalyzeOptions): string | undefined {
+function readOnlyRefusal(program: string, name: string, args: readonly string[], walk: Walk): string | undefined {
+	const options = walk.options;
 	if (program.includes('/') && !systemBinDirs.has(program.slice(0, program.lastIndexOf('/')))) {
 		return `${program} is not a system binary`;
 	}
@@ -534,21 +570,45 @@ function readOnlyRefusal(program: string, name: string, args: readonly string[],
 		return refusal;
 	}
 	if (!noPathArguments.has(name)) {
-		const outside = args.map((arg) => pathCandidate(arg)).find((candidate) => candidate !== undefined && !insideWorkspace(candidate, options));
-		if (outside !== undefined) {
-			return `${name} reads ${outside}, outside the workspace`;
+		for (const candidate of args.flatMap(pathCandidates)) {
+			const refusal = pathRefusal(candidate, options, walk.cwds);
+			if (refusal) {
+				return `${name} reads ${refusal}`;
+			}
 		}
+	}
+	const everything = recursiveReads(name, args).find((folder) => holdsWorkspaceRoot(folder, options, walk.cwds));
+	if (everything !== undefined) {
+		return `${name} reads every file under ${everything}, sensitive files such as .env and .git/config included`;
 	}
 	return undefined;
 }
 
-/** What an argument may name on disk: any operand, and an option's value written as a path (`--file=/etc/x`). */
-function pathCandidate(arg: string): string | undefined {
-	if (!arg.startsWith('-')) {
-		return arg;
+/**
+ * What an argument may name on disk: any operand, an option's value (`--file=/etc/x`), and what follows each letter
+ * of a short option (`-f/etc/x`, `-rf.env`), since the policy does not know which letters take a value.
+ */
+function pathCandidates(arg: string): string[] {
+	if (!arg.startsWith('-') || arg === '-') {
+		return arg === '-' ? [] : operandPaths(arg);
 	}
-	const value = arg.slice(arg.indexOf('=') + 1);
-	return arg.includes('=') && (value.startsWith('/') || value.startsWith('.') || value.startsWith('~')) ? value : undefined;
+	if (arg.startsWith('--')) {
+		return arg.includes('=') ? [arg.slice(arg.indexOf('=') + 1)] : [];
+	}
+	const glued: string[] = [];
+	for (let i = 2; i < arg.length; i++) {
+		glued.push(arg.slice(i));
+	}
+	return glued;
+}
+
+/** An operand and, for `rev:path` (`git show HEAD:.env`), the path after each colon. */
+function operandPaths(arg: string): string[] {
+	const paths = [arg];
+	for (let at = arg.indexOf(':'); at >= 0; at = arg.indexOf(':', at + 1)) {
+		paths.push(arg.slice(at + 1));
+	}
+	return paths;
 }
 
 function baseName(program: string): string {

@@ -12,8 +12,10 @@ export type ArgumentCheck = (args: readonly string[]) => string | undefined;
 export const readOnlyPrograms: Readonly<Record<string, ArgumentCheck>> = {
 	ls: none, cat: none, head: none, tail: none, wc: none, pwd: none, echo: none, which: none, whoami: none, id: none,
 	uname: none, true: none, false: none, basename: none, dirname: none, realpath: none, readlink: none, stat: none,
-	du: none, df: none, diff: none, cmp: none, cut: none, nl: none, grep: none, egrep: none, fgrep: none, cd: none,
-	rg: (args) => forbidPrefixes(args, ['--pre'], 'rg --pre runs a program on every file'),
+	du: none, df: none, diff: none, cmp: none, cut: none, nl: none, grep: grepVerdict, egrep: grepVerdict, fgrep: grepVerdict, cd: none,
+	rg: (args) => forbidPrefixes(args, ['--pre'], 'rg --pre runs a program on every file')
+		?? forbidPrefixes(args, ['--hostname-bin'], 'rg --hostname-bin runs a program')
+		?? (args.some((arg) => /^-[^-]*L/.test(arg) || arg === '--follow') ? 'rg -L follows links, out of the workspace too' : undefined),
 	sort: (args) => args.some((arg) => arg.startsWith('--output') || arg.startsWith('--compress-program') || /^-[^-]*o/.test(arg))
 		? 'sort -o / --compress-program write files or run programs' : undefined,
 	uniq: (args) => args.filter((arg) => !arg.startsWith('-')).length > 1 ? 'uniq with two file names writes the second' : undefined,
@@ -97,9 +99,93 @@ export function strictCheck(name: string): ArgumentCheck | undefined {
 	return own(strictPrograms, name);
 }
 
-/** A read-only program no argument makes do more: a glob, which only adds file names, cannot misuse it. */
+/**
+ * Programs that print what files hold: a glob in their arguments may pick a sensitive file (`cat .e*`) or a link out
+ * of the workspace, which the policy cannot see before bash expands it.
+ */
+const contentReaders: ReadonlySet<string> = new Set(['cat', 'head', 'tail', 'nl', 'cut', 'grep', 'egrep', 'fgrep', 'rg', 'diff', 'cmp', 'sort', 'uniq']);
+
+/**
+ * A read-only program no argument makes do more, and which prints names or sizes rather than contents: a glob,
+ * which only adds file names, cannot misuse it.
+ */
 export function anyArgumentsReadOnly(name: string): boolean {
-	return readOnlyCheck(name) === none;
+	return readOnlyCheck(name) === none && !contentReaders.has(name);
+}
+
+/** Options of grep and rg whose value is the next argument when not glued (`-A 3`, `--glob '*.ts'`). */
+const searchValueOptions: Readonly<Record<string, { short: string; long: ReadonlySet<string> }>> = {
+	grep: { short: 'efmABCdD', long: new Set(['--regexp', '--file', '--max-count', '--after-context', '--before-context', '--context', '--directories', '--devices', '--include', '--exclude', '--exclude-from', '--exclude-dir', '--label', '--binary-files']) },
+	rg: { short: 'efgtTmABCMjEr', long: new Set(['--regexp', '--file', '--glob', '--iglob', '--type', '--type-not', '--type-add', '--type-clear', '--max-count', '--after-context', '--before-context', '--context', '--max-columns', '--threads', '--encoding', '--replace', '--max-depth', '--maxdepth', '--max-filesize', '--sort', '--sortr', '--colors', '--color', '--path-separator', '--pre', '--pre-glob', '--engine', '--dfa-size-limit', '--regex-size-limit', '--context-separator', '--field-match-separator', '--field-context-separator', '--hyperlink-format', '--ignore-file']) },
+};
+
+/**
+ * The folders a program reads every file under: `grep -r x dir`, `rg x` (its working folder when it names none),
+ * `diff -r a b`. Empty when it reads nothing recursively.
+ */
+export function recursiveReads(name: string, args: readonly string[]): string[] {
+	if (name === 'diff') {
+		return args.some((arg) => /^-[^-]*r/.test(arg) || isLongOption(arg, '--recursive')) ? args.filter((arg) => !arg.startsWith('-')) : [];
+	}
+	const search = name === 'egrep' || name === 'fgrep' ? 'grep' : name;
+	const valueOptions = own(searchValueOptions, search);
+	if (!valueOptions) {
+		return [];
+	}
+	let recursive = search === 'rg';
+	let patternGiven = false;
+	const operands: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		if (arg === '--') {
+			operands.push(...args.slice(i + 1));
+			break;
+		}
+		if (arg.startsWith('--')) {
+			const option = arg.split('=')[0];
+			recursive ||= isLongOption(option, '--recursive') || isLongOption(option, '--dereference-recursive')
+				|| (isLongOption(option, '--directories') && (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1] ?? '').startsWith('r'));
+			patternGiven ||= isLongOption(option, '--regexp') || isLongOption(option, '--file');
+			if (!arg.includes('=') && valueOptions.long.has(option)) {
+				i++;
+			}
+			continue;
+		}
+		if (arg.startsWith('-') && arg !== '-') {
+			for (let j = 1; j < arg.length; j++) {
+				recursive ||= arg[j] === 'r' || arg[j] === 'R';
+				if (valueOptions.short.includes(arg[j])) {
+					patternGiven ||= arg[j] === 'e' || arg[j] === 'f';
+					if (arg[j] === 'd') {
+						recursive ||= (j + 1 < arg.length ? arg.slice(j + 1) : args[i + 1] ?? '').startsWith('r');
+					}
+					if (j + 1 === arg.length) {
+						i++;
+					}
+					break;
+				}
+			}
+			continue;
+		}
+		operands.push(arg);
+	}
+	if (!recursive) {
+		return [];
+	}
+	const folders = patternGiven ? operands : operands.slice(1);
+	return folders.length > 0 ? folders : ['.'];
+}
+
+/**
+ * Whether an argument is a long option or, as GNU getopt_long reads it, an abbreviation of one (`--outp=f` is
+ * `--output=f`). An ambiguous abbreviation fails, so any prefix counts.
+ */
+export function isLongOption(arg: string, option: string): boolean {
+	if (!arg.startsWith('--') || arg.length <= 2) {
+		return false;
+	}
+	const name = arg.split('=')[0];
+	return option.startsWith(name) || name.startsWith(option);
 }
 
 /** `node --version`: a version-only program asked for nothing but its version (`python -v` is verbose mode). */
@@ -223,6 +309,10 @@ function strictGitVerdict(args: readonly string[]): string | undefined {
 function forbidPrefixes(args: readonly string[], prefixes: readonly string[], reason: string): string | undefined {
 	return args.some((arg) => prefixes.some((prefix) => arg === prefix || arg.startsWith(`${prefix}=`) || (prefix.startsWith('--') || prefix.length > 2 ? arg.startsWith(prefix) : false)))
 		? reason : undefined;
+}
+
+function grepVerdict(args: readonly string[]): string | undefined {
+	return args.some((arg) => /^-[^-]*R/.test(arg) || isLongOption(arg, '--dereference-recursive')) ? 'grep -R follows links, out of the workspace too' : undefined;
 }
 
 function gitVerdict(args: readonly string[]): string | undefined {

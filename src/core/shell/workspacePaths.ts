@@ -1,7 +1,10 @@
 /**
  * Whether a path a command names lies inside the workspace: compared as text, POSIX style with `.` and `..` folded,
- * since core does no I/O.
+ * since core does no I/O; then, when the caller hands in a resolver, as the real path the path jail would see, and
+ * against the sensitive-path list `read_file` asks for.
  */
+import { firstMatchingGlob } from '../paths/pathMatch';
+import { SENSITIVE_PATHS } from '../paths/sensitivePaths';
 
 export interface WorkspacePlace {
 	/** Absolute working directory the line runs in. */
@@ -10,28 +13,95 @@ export interface WorkspacePlace {
 	readonly workspaceRoots: readonly string[];
 	/** The home folder, so `~/x` can be placed; without it `~` paths count as outside the workspace. */
 	readonly home?: string;
+	/**
+	 * The real path of an absolute path as the path jail resolves it: links followed, the longest existing prefix
+	 * resolved for a path that does not exist; undefined when it cannot be resolved (a loop, a dangling link).
+	 * Without it paths are compared as text only.
+	 */
+	readonly realpath?: (absolute: string) => string | undefined;
+	/** Sensitive globs from the settings, on top of the built-in list. */
+	readonly sensitivePaths?: readonly string[];
 }
 
 export function insideWorkspace(path: string, place: WorkspacePlace): boolean {
-	let absolute: string;
-	if (path === '~' || path.startsWith('~/')) {
-		if (!place.home) {
-			return false;
+	const absolute = absolutePath(path, place.cwd, place.home);
+	return absolute !== undefined && rootHolding(normalizePosix(absolute), place.workspaceRoots) !== undefined;
+}
+
+/**
+ * Why a command may not read a path without asking, as words to follow "reads": it lies outside the workspace, leads out through a link, or is
+ * sensitive. The path is placed against every folder the line may be in by then (`cd src && cat a.ts`).
+ */
+export function pathRefusal(path: string, place: WorkspacePlace, cwds: readonly string[]): string | undefined {
+	for (const cwd of cwds) {
+		const absolute = absolutePath(path, cwd, place.home);
+		const normalized = absolute === undefined ? undefined : normalizePosix(absolute);
+		const root = normalized === undefined ? undefined : rootHolding(normalized, place.workspaceRoots);
+		if (absolute === undefined || normalized === undefined || root === undefined) {
+			return `${path}, outside the workspace`;
 		}
-		absolute = joinPosix(place.home, path.slice(1));
-	} else if (path.startsWith('~')) {
-		return false;
-	} else {
-		absolute = path.startsWith('/') ? normalizePosix(path) : joinPosix(place.cwd, path);
+		const sensitive = sensitiveGlob(relativeTo(root, normalized), place);
+		if (sensitive) {
+			return `${path}, a sensitive file (${sensitive})`;
+		}
+		if (place.realpath) {
+			const real = place.realpath(absolute);
+			const realRoot = real === undefined ? undefined : rootHolding(real, place.workspaceRoots);
+			if (real === undefined || realRoot === undefined) {
+				return `${path}, which leads outside the workspace through a symbolic link`;
+			}
+			const realSensitive = sensitiveGlob(relativeTo(realRoot, real), place);
+			if (realSensitive) {
+				return `${path}, which leads to a sensitive file (${realSensitive})`;
+			}
+		}
 	}
-	return place.workspaceRoots.some((root) => {
-		const normalizedRoot = normalizePosix(root);
-		return absolute === normalizedRoot || absolute.startsWith(normalizedRoot === '/' ? '/' : `${normalizedRoot}/`);
+	return undefined;
+}
+
+/** Whether a folder is a workspace folder or holds one: reading everything under it reads `.env` and `.git` too. */
+export function holdsWorkspaceRoot(path: string, place: WorkspacePlace, cwds: readonly string[]): boolean {
+	return cwds.some((cwd) => {
+		const absolute = absolutePath(path, cwd, place.home);
+		if (absolute === undefined) {
+			return true;
+		}
+		const candidates = [normalizePosix(absolute), ...(place.realpath ? [place.realpath(absolute) ?? '/'] : [])];
+		return candidates.some((candidate) => place.workspaceRoots.some((root) => {
+			const normalizedRoot = normalizePosix(root);
+			return candidate === normalizedRoot || candidate === '/' || normalizedRoot.startsWith(`${candidate}/`);
+		}));
 	});
 }
 
-function joinPosix(base: string, path: string): string {
-	return normalizePosix(`${base}/${path}`);
+/** The folder a path names, from a working directory (text only; `..` folded). */
+export function folderAfter(path: string, cwd: string, home: string | undefined): string | undefined {
+	const absolute = absolutePath(path, cwd, home);
+	return absolute === undefined ? undefined : normalizePosix(absolute);
+}
+
+/** The path joined to the working directory, or the home folder for `~/`; undefined for `~user` or an unknown home. */
+function absolutePath(path: string, cwd: string, home: string | undefined): string | undefined {
+	if (path === '~' || path.startsWith('~/')) {
+		return home ? `${home}/${path.slice(1)}` : undefined;
+	}
+	if (path.startsWith('~')) {
+		return undefined;
+	}
+	return path.startsWith('/') ? path : `${cwd}/${path}`;
+}
+
+function rootHolding(absolute: string, roots: readonly string[]): string | undefined {
+	return roots.map(normalizePosix).find((root) => absolute === root || absolute.startsWith(root === '/' ? '/' : `${root}/`));
+}
+
+function relativeTo(root: string, absolute: string): string {
+	return absolute === root ? '' : absolute.slice(root === '/' ? 1 : root.length + 1);
+}
+
+/** The sensitive glob a workspace-relative path matches, as `read_file` would ask for it. */
+function sensitiveGlob(relative: string, place: WorkspacePlace): string | undefined {
+	return relative === '' ? undefined : firstMatchingGlob([...SENSITIVE_PATHS, ...(place.sensitivePaths ?? [])], relative);
 }
 
 function normalizePosix(path: string): string {
