@@ -16,12 +16,15 @@ export const readOnlyPrograms: Readonly<Record<string, ArgumentCheck>> = {
 	rg: (args) => forbidPrefixes(args, ['--pre'], 'rg --pre runs a program on every file')
 		?? forbidPrefixes(args, ['--hostname-bin'], 'rg --hostname-bin runs a program')
 		?? (args.some((arg) => /^-[^-]*L/.test(arg) || arg === '--follow') ? 'rg -L follows links, out of the workspace too' : undefined),
-	sort: (args) => args.some((arg) => arg.startsWith('--output') || arg.startsWith('--compress-program') || /^-[^-]*o/.test(arg))
+	sort: (args) => args.some((arg) => isLongOption(arg, '--output') || isLongOption(arg, '--compress-program') || /^-[^-]*o/.test(arg))
 		? 'sort -o / --compress-program write files or run programs' : undefined,
-	uniq: (args) => args.filter((arg) => !arg.startsWith('-')).length > 1 ? 'uniq with two file names writes the second' : undefined,
+	uniq: (args) => operands(args).length > 1 ? 'uniq with two file names writes the second' : undefined,
 	find: (args) => forbidPrefixes(args, ['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fls'], 'find -exec/-delete/-fprint run programs or change files'),
-	date: (args) => forbidPrefixes(args, ['-s', '--set'], 'date -s sets the clock'),
-	tree: (args) => forbidPrefixes(args, ['-o'], 'tree -o writes a file'),
+	// `date -f FILE` prints every line of FILE (as a date it cannot read).
+	date: (args) => args.some((arg) => /^-[^-]*[sf]/.test(arg) || isLongOption(arg, '--set') || isLongOption(arg, '--file'))
+		? 'date -s sets the clock, date -f prints a file' : undefined,
+	tree: (args) => args.some((arg) => /^-[^-]*[oR]/.test(arg) || isLongOption(arg, '--output'))
+		? 'tree -o writes a file' : undefined,
 	git: gitVerdict,
 };
 
@@ -188,9 +191,12 @@ export function isLongOption(arg: string, option: string): boolean {
 	return option.startsWith(name) || name.startsWith(option);
 }
 
-/** `node --version`: a version-only program asked for nothing but its version (`python -v` is verbose mode). */
+/** Where `-v` is the version too; elsewhere it is verbose mode (`python -v`) or runs standard input (`bash -v`). */
+const shortVersionFlag: ReadonlySet<string> = new Set(['node', 'npm', 'npx', 'pnpm', 'yarn', 'tsc', 'bun']);
+
+/** `node --version`: a version-only program asked for nothing but its version. */
 export function asksVersionOnly(name: string, args: readonly string[]): boolean {
-	return versionOnlyPrograms.has(name) && args.length === 1 && (args[0] === '--version' || (args[0] === '-v' && name !== 'python' && name !== 'python3'));
+	return versionOnlyPrograms.has(name) && args.length === 1 && (args[0] === '--version' || (args[0] === '-v' && shortVersionFlag.has(name)));
 }
 
 /** The programs a wrapper runs (`sudo rm`, `find -exec rm`) and the scripts a shell or eval runs (`bash -c '…'`). */
@@ -248,6 +254,13 @@ export function innerCommands(name: string, args: readonly string[]): { commands
 		}
 	}
 	return { commands, scripts };
+}
+
+/** The operands of a command line: `-` (standard input) included, and everything after `--`. */
+function operands(args: readonly string[]): string[] {
+	const end = args.indexOf('--');
+	const before = end < 0 ? args : args.slice(0, end);
+	return [...before.filter((arg) => arg === '-' || !arg.startsWith('-')), ...(end < 0 ? [] : args.slice(end + 1))];
 }
 
 function none(): undefined {
@@ -323,7 +336,8 @@ function gitVerdict(args: readonly string[]): string | undefined {
 	if (!readOnlyGitCommands.has(sub)) {
 		return `git ${sub} is not a read-only git command`;
 	}
-	const writing = forbidPrefixes(rest, ['--output', '--ext-diff', '--textconv', '--exec', '--upload-pack', '--receive-pack'], 'these git options write files or run programs');
+	const dangerous = ['--output', '--ext-diff', '--textconv', '--exec', '--upload-pack', '--receive-pack', '--open-files-in-pager'];
+	const writing = rest.some((arg) => dangerous.some((option) => isLongOption(arg, option))) ? 'these git options write files or run programs' : undefined;
 	if (writing) {
 		return writing;
 	}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, readOnlyCheck } from '../../../../src/core/shell/programs';
+import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, isLongOption, readOnlyCheck, recursiveReads } from '../../../../src/core/shell/programs';
 
 describe('read-only programs', () => {
 	test('only programs of the table have a check; names of Object.prototype are not programs', () => {
@@ -20,6 +20,13 @@ describe('read-only programs', () => {
 		assert.match(refusal('find', '.', '-delete') ?? '', /find -exec/);
 		assert.match(refusal('date', '--set=now') ?? '', /sets the clock/);
 		assert.match(refusal('tree', '-o', 'x') ?? '', /writes a file/);
+		assert.match(refusal('sort', '--outp=f') ?? '', /sort -o/);
+		assert.match(refusal('sort', '--compress-prog=sh') ?? '', /sort -o/);
+		assert.match(refusal('uniq', '-', 'out') ?? '', /writes the second/);
+		assert.match(refusal('date', '-f', '/etc/passwd') ?? '', /prints a file/);
+		assert.match(refusal('grep', '-R', 'x') ?? '', /follows links/);
+		assert.match(refusal('rg', '--hostname-bin=sh') ?? '', /runs a program/);
+		assert.match(refusal('git', 'log', '--outp=f') ?? '', /write files or run programs/);
 	});
 
 	test('git: read-only subcommands, and the arguments that still write', () => {
@@ -48,6 +55,35 @@ describe('read-only programs', () => {
 		assert.ok(!asksVersionOnly('node', ['--version', 'x.js']));
 		assert.ok(!asksVersionOnly('node', ['x.js']));
 		assert.ok(!asksVersionOnly('rm', ['--version']));
+		assert.ok(!asksVersionOnly('bash', ['-v']), 'bash -v runs its standard input');
+		assert.ok(!asksVersionOnly('sh', ['-v']));
+		assert.ok(asksVersionOnly('bash', ['--version']));
+	});
+
+	test('a long option matches its abbreviations, as GNU getopt_long reads them', () => {
+		assert.ok(isLongOption('--outp=f', '--output'));
+		assert.ok(isLongOption('--o', '--output'));
+		assert.ok(isLongOption('--output', '--output'));
+		assert.ok(isLongOption('--output-indicator-new=x', '--output'), 'longer names count too: the policy does not know every option');
+		assert.ok(!isLongOption('--oneline', '--output'));
+		assert.ok(!isLongOption('--', '--output'));
+		assert.ok(!isLongOption('-o', '--output'));
+	});
+
+	test('recursive reads name the folders read in full', () => {
+		assert.deepEqual(recursiveReads('grep', ['-rn', 'foo', 'src']), ['src']);
+		assert.deepEqual(recursiveReads('grep', ['-rn', 'foo']), ['.']);
+		assert.deepEqual(recursiveReads('grep', ['-r', '-e', 'foo']), ['.']);
+		assert.deepEqual(recursiveReads('grep', ['-A', '3', '-r', 'foo']), ['.']);
+		assert.deepEqual(recursiveReads('grep', ['-nA3', '-r', 'foo', 'a', 'b']), ['a', 'b']);
+		assert.deepEqual(recursiveReads('grep', ['--directories=recurse', 'foo']), ['.']);
+		assert.deepEqual(recursiveReads('grep', ['-n', 'foo', 'a.ts']), []);
+		assert.deepEqual(recursiveReads('rg', ['foo']), ['.']);
+		assert.deepEqual(recursiveReads('rg', ['-g', '*.ts', 'foo', 'src']), ['src']);
+		assert.deepEqual(recursiveReads('rg', ['--', '-foo', 'src']), ['src']);
+		assert.deepEqual(recursiveReads('diff', ['-r', 'a', 'b']), ['a', 'b']);
+		assert.deepEqual(recursiveReads('diff', ['a', 'b']), []);
+		assert.deepEqual(recursiveReads('cat', ['-r']), []);
 	});
 });
 
