@@ -230,7 +230,12 @@ function visit(node: BashSyntaxNode, scope: Scope, depth: number): void {
 			if (!scope.walk.options.sandboxed) {
 				scope.walk.raise('ask', `the line feeds a here-string (<<<) to a command ${strictSuffix}`);
 			}
-			break;
+			for (const child of children(node)) {
+				if (child.isNamed && child.type !== 'file_descriptor' && wordValue(child, scope, depth).hazards.some((hazard) => hazard === 'expansion' || hazard === 'substitution')) {
+					scope.walk.raise('ask', `the here-string ${JSON.stringify(child.text.slice(0, 40))} is computed at run time`);
+				}
+			}
+			return;
 		case 'simple_expansion':
 		case 'expansion':
 		case 'arithmetic_expansion':

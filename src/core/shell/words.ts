@@ -126,6 +126,11 @@ function doubleQuoted(node: BashSyntaxNode, hazards: Set<WordHazard>, walk: Word
 	let at = node.startIndex + 1;
 	const literal = (from: number, to: number) => {
 		const slice = text.slice(from - node.startIndex, to - node.startIndex);
+		// Bash drops a line continuation inside double quotes before it looks for `$`: `"$\<newline>(cmd)"` runs cmd,
+		// though the grammar reads the text as plain string content.
+		if (/(^|[^\\])(\\\\)*[$`](\\\n)+./.test(slice) || /(^|[^\\])(\\\\)*`/.test(slice.replace(/\\\n/g, ''))) {
+			hazards.add('expansion');
+		}
 		for (let i = 0; i < slice.length; i++) {
 			const c = slice[i];
 			const next = slice[i + 1];

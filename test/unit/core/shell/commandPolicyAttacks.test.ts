@@ -500,3 +500,26 @@ stillAllowed('the read-only table still knows its options', [
 	'git diff --stat',
 	'rg -n --glob "*.ts" foo src',
 ]);
+
+attacks('a line continuation inside double quotes is dropped before bash looks for $', [
+	'echo "$\\\n(touch f)"',
+	'echo "$\\\n\\\n(touch f)"',
+	'echo "a$\\\n{_@P}"',
+	'cat <<< "$\\\n{_@P}"',
+	'cat <<< "$\\\n(touch f)"',
+	'cat src/a.ts "$\\\n(touch f)"',
+	'echo "`\\\ntouch f`"',
+	'echo $\\\n(touch f)',
+	'echo <\\\n(touch f)',
+	'ls |\\\n| touch f',
+	'ls &\\\n& touch f',
+	'ls >\\\nf',
+	"true 'a[$(touch f)]'; cat <<< $[_]",
+	"true 'a[$(touch f)]'; cat <<< $\\\n[_]",
+]);
+
+stillAllowed('continuations that change nothing stay allowed', [
+	'echo "a\\\nb"',
+	'echo "\\$\\\n(x)"',
+	'ls \\\n  -la',
+]);
