@@ -8,7 +8,7 @@ import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
 import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, recursiveReads, strictCheck, systemBinDirs } from './programs';
 import { wordValue, unquoted, type Word, type WordWalk } from './words';
-import { folderAfter, holdsWorkspaceRoot, insideWorkspace, pathRefusal, type WorkspacePlace } from './workspacePaths';
+import { folderAfter, holdsWorkspaceRoot, insideWorkspace, pathRefusal, sensitiveRefusal, type WorkspacePlace } from './workspacePaths';
 
 export type { CommandAction, CommandRule, SubCommand } from './commandRules';
 
@@ -448,6 +448,11 @@ function checkProgram(program: string, args: readonly string[], computed: readon
 	if (rule) {
 		const shown = rule.args ? `${rule.program} ${rule.args}` : rule.program;
 		walk.raise(rule.action, rule.action === 'allow' ? undefined : `rule "${shown}" says ${rule.action}`);
+		// As for read_file, a sensitive file asks whatever the settings allow: a rule allowing `cat` allows no `cat .env`.
+		const sensitive = rule.action === 'allow' ? args.flatMap(pathCandidates).map((path) => sensitiveRefusal(path, walk.options, walk.cwds)).find((refusal) => refusal !== undefined) : undefined;
+		if (sensitive) {
+			walk.raise('ask', `${name} reads ${sensitive}`);
+		}
 	} else {
 		const refusal = readOnlyRefusal(program, name, args, walk);
 		if (refusal) {

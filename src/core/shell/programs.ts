@@ -12,7 +12,7 @@ export type ArgumentCheck = (args: readonly string[]) => string | undefined;
 export const readOnlyPrograms: Readonly<Record<string, ArgumentCheck>> = {
 	ls: none, cat: none, head: none, tail: none, wc: none, pwd: none, echo: none, which: none, whoami: none, id: none,
 	uname: none, true: none, false: none, basename: none, dirname: none, realpath: none, readlink: none, stat: none,
-	du: none, df: none, diff: none, cmp: none, cut: none, nl: none, grep: grepVerdict, egrep: grepVerdict, fgrep: grepVerdict, cd: none,
+	du: none, df: none, diff: (args) => recursiveReads('diff', args).length > 0 ? 'diff -r follows links, out of the workspace too' : undefined, cmp: none, cut: none, nl: none, grep: grepVerdict, egrep: grepVerdict, fgrep: grepVerdict, cd: none,
 	rg: (args) => forbidPrefixes(args, ['--pre'], 'rg --pre runs a program on every file')
 		?? forbidPrefixes(args, ['--hostname-bin'], 'rg --hostname-bin runs a program')
 		?? (args.some((arg) => /^-[^-]*L/.test(arg) || arg === '--follow') ? 'rg -L follows links, out of the workspace too' : undefined),

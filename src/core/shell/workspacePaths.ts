@@ -59,6 +59,28 @@ export function pathRefusal(path: string, place: WorkspacePlace, cwds: readonly 
 	return undefined;
 }
 
+/**
+ * Why a path is sensitive, as words to follow "reads": the sensitive list matched against the path inside its
+ * workspace folder, or against the whole path outside every folder (`~/.ssh/id_rsa`), as written and as resolved.
+ */
+export function sensitiveRefusal(path: string, place: WorkspacePlace, cwds: readonly string[]): string | undefined {
+	for (const cwd of cwds) {
+		const absolute = absolutePath(path, cwd, place.home);
+		if (absolute === undefined) {
+			continue;
+		}
+		const real = place.realpath?.(absolute);
+		for (const candidate of [normalizePosix(absolute), ...(real === undefined ? [] : [real])]) {
+			const root = rootHolding(candidate, place.workspaceRoots);
+			const glob = sensitiveGlob(root === undefined ? candidate.slice(1) : relativeTo(root, candidate), place);
+			if (glob) {
+				return `${path}, a sensitive file (${glob})`;
+			}
+		}
+	}
+	return undefined;
+}
+
 /** Whether a folder is a workspace folder or holds one: reading everything under it reads `.env` and `.git` too. */
 export function holdsWorkspaceRoot(path: string, place: WorkspacePlace, cwds: readonly string[]): boolean {
 	return cwds.some((cwd) => {

@@ -501,6 +501,15 @@ stillAllowed('the read-only table still knows its options', [
 	'rg -n --glob "*.ts" foo src',
 ]);
 
+attacks('a user rule that allows a program allows no sensitive file', [
+	'cat .env',
+	'cat ~/.ssh/id_rsa',
+	'cat -- .git/config',
+	'cd src && cat ../.env',
+], { rules: [{ program: 'cat', action: 'allow' }] });
+
+attacks('diff -r follows links in the folders it compares', ['diff -r src lib', 'diff -rq src lib', 'diff --recursive src lib', 'diff --recur src lib']);
+
 attacks('a line continuation inside double quotes is dropped before bash looks for $', [
 	'echo "$\\\n(touch f)"',
 	'echo "$\\\n\\\n(touch f)"',
