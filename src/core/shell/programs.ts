@@ -303,6 +303,10 @@ function strictGitVerdict(args: readonly string[]): string | undefined {
 	if (!flags) {
 		return 'without a sandbox only git status, git log and git diff run without asking';
 	}
+	const pattern = gitPathspecPattern(rest);
+	if (pattern) {
+		return pattern;
+	}
 	for (let i = 0; i < rest.length; i++) {
 		const arg = rest[i];
 		if (arg === '--') {
@@ -328,6 +332,15 @@ function grepVerdict(args: readonly string[]): string | undefined {
 	return args.some((arg) => /^-[^-]*R/.test(arg) || isLongOption(arg, '--dereference-recursive')) ? 'grep -R follows links, out of the workspace too' : undefined;
 }
 
+/**
+ * Git reads its own wildcards and magic in pathspecs (`git log -p -- '*.env'`, `':(icase).ENV'`) even when bash
+ * passes them quoted: the files they match cannot be checked against the sensitive list.
+ */
+function gitPathspecPattern(args: readonly string[]): string | undefined {
+	const pattern = args.find((arg) => !arg.startsWith('-') && (/[*?[]/.test(arg) || arg.startsWith(':')));
+	return pattern === undefined ? undefined : `git pathspec ${pattern} is a pattern: the files it matches may be sensitive`;
+}
+
 function gitVerdict(args: readonly string[]): string | undefined {
 	const [sub, ...rest] = args;
 	if (sub === undefined || sub.startsWith('-')) {
@@ -335,6 +348,12 @@ function gitVerdict(args: readonly string[]): string | undefined {
 	}
 	if (!readOnlyGitCommands.has(sub)) {
 		return `git ${sub} is not a read-only git command`;
+	}
+	if (sub !== 'branch' && sub !== 'tag') {
+		const pattern = gitPathspecPattern(rest);
+		if (pattern) {
+			return pattern;
+		}
 	}
 	const dangerous = ['--output', '--ext-diff', '--textconv', '--exec', '--upload-pack', '--receive-pack', '--open-files-in-pager'];
 	const writing = rest.some((arg) => dangerous.some((option) => isLongOption(arg, option))) ? 'these git options write files or run programs' : undefined;

@@ -532,3 +532,15 @@ stillAllowed('continuations that change nothing stay allowed', [
 	'echo "\\$\\\n(x)"',
 	'ls \\\n  -la',
 ]);
+
+attacks('git reads its own wildcards and magic in pathspecs', [
+	"git log -p -- '*.env'",
+	'git log -p -- "*.env"',
+	"git diff -- '.e*'",
+	"git diff -- ':(icase).ENV'",
+	"git diff -- ':(glob)**/.env'",
+	"git log -p -- ':!src'",
+	"git show 'HEAD:.e?v'",
+	"git status -- '*.pem'",
+	"git diff HEAD -- '[.]env'",
+]);
