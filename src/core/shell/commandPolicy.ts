@@ -439,6 +439,14 @@ function checkSimpleCommand(assignments: readonly string[], commandWords: readon
 	// A glob can only add file names, which programs without dangerous options cannot mistake for one.
 	const globSafe = walk.options.sandboxed === true && anyArgumentsReadOnly(baseName(programWord.value));
 	const computed = argWords.filter((word) => word.hazards.some((hazard) => hazard !== 'glob' || !globSafe));
+	if (!walk.options.sandboxed) {
+		// Windows has no sandbox and runs lines in cmd.exe, for which single quotes quote nothing and a backslash
+		// escapes nothing: `echo 'a & calc'` is two commands there. Quoted operator characters ask.
+		const operator = words.find((word) => /[&|<>^%]/.test(word.value));
+		if (operator) {
+			walk.raise('ask', `${operator.value} holds a character cmd.exe reads as an operator (& | < > ^ %) ${strictSuffix}`);
+		}
+	}
 	checkProgram(programWord.value, args, computed, walk, nesting);
 }
 

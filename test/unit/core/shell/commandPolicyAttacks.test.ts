@@ -544,3 +544,15 @@ attacks('git reads its own wildcards and magic in pathspecs', [
 	"git status -- '*.pem'",
 	"git diff HEAD -- '[.]env'",
 ]);
+
+asksWithoutSandbox('without a sandbox (Windows runs cmd.exe), quoted operator characters ask', [
+	"echo 'a & calc'",
+	"echo 'a | calc'",
+	"echo 'a > f'",
+	"echo 'a < f'",
+	'echo "a ^& calc"',
+	"echo '%COMSPEC%'",
+	"echo a\\&calc",
+	"cat 'src/a.ts & calc'",
+	"git log '--format=%H'",
+]);
