@@ -8,7 +8,7 @@ import type { LineShape, ShellFeature } from './commandRoute';
 import { severity, strongestRule, type CommandAction, type CommandRule, type SubCommand } from './commandRules';
 import { anyArgumentsReadOnly, asksVersionOnly, innerCommands, noPathArguments, readOnlyCheck, recursiveReads, strictCheck, systemBinDirs } from './programs';
 import { wordValue, unquoted, type Word, type WordWalk } from './words';
-import { folderAfter, holdsWorkspaceRoot, insideWorkspace, pathRefusal, sensitiveRefusal, type WorkspacePlace } from './workspacePaths';
+import { folderAfter, holdsSensitiveFiles, insideWorkspace, pathRefusal, sensitiveRefusal, type WorkspacePlace } from './workspacePaths';
 
 export type { CommandAction, CommandRule, SubCommand } from './commandRules';
 
@@ -595,9 +595,9 @@ function readOnlyRefusal(program: string, name: string, args: readonly string[],
 			}
 		}
 	}
-	const everything = recursiveReads(name, args).find((folder) => holdsWorkspaceRoot(folder, options, walk.cwds));
+	const everything = recursiveReads(name, args).find((folder) => holdsSensitiveFiles(folder, options, walk.cwds));
 	if (everything !== undefined) {
-		return `${name} reads every file under ${everything}, sensitive files such as .env and .git/config included`;
+		return `${name} reads every file under ${everything}, sensitive files included`;
 	}
 	return undefined;
 }

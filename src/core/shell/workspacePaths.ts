@@ -81,18 +81,29 @@ export function sensitiveRefusal(path: string, place: WorkspacePlace, cwds: read
 	return undefined;
 }
 
-/** Whether a folder is a workspace folder or holds one: reading everything under it reads `.env` and `.git` too. */
-export function holdsWorkspaceRoot(path: string, place: WorkspacePlace, cwds: readonly string[]): boolean {
+/**
+ * Whether reading everything under a folder reads sensitive files: a workspace folder or one that holds one (`.env`,
+ * `.git`), or a folder some sensitive glob names files in (`.github` for `.github/workflows/**`).
+ */
+export function holdsSensitiveFiles(path: string, place: WorkspacePlace, cwds: readonly string[]): boolean {
 	return cwds.some((cwd) => {
 		const absolute = absolutePath(path, cwd, place.home);
 		if (absolute === undefined) {
 			return true;
 		}
 		const candidates = [normalizePosix(absolute), ...(place.realpath ? [place.realpath(absolute) ?? '/'] : [])];
-		return candidates.some((candidate) => place.workspaceRoots.some((root) => {
-			const normalizedRoot = normalizePosix(root);
-			return candidate === normalizedRoot || candidate === '/' || normalizedRoot.startsWith(`${candidate}/`);
-		}));
+		return candidates.some((candidate) => {
+			const holdsRoot = place.workspaceRoots.some((root) => {
+				const normalizedRoot = normalizePosix(root);
+				return candidate === normalizedRoot || candidate === '/' || normalizedRoot.startsWith(`${candidate}/`);
+			});
+			const root = rootHolding(candidate, place.workspaceRoots);
+			const relative = root === undefined ? undefined : relativeTo(root, candidate);
+			// A glob that names the folder, at its place or any depth, names files under it.
+			const last = relative?.slice(relative.lastIndexOf('/') + 1);
+			return holdsRoot || (relative !== undefined && [...SENSITIVE_PATHS, ...(place.sensitivePaths ?? [])]
+				.some((glob) => glob.startsWith(`${relative}/`) || (glob.startsWith('**/') && `/${glob}`.includes(`/${last}/`))));
+		});
 	});
 }
 

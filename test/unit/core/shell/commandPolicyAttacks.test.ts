@@ -556,3 +556,12 @@ asksWithoutSandbox('without a sandbox (Windows runs cmd.exe), quoted operator ch
 	"cat 'src/a.ts & calc'",
 	"git log '--format=%H'",
 ]);
+
+attacks('a recursive read of a folder a sensitive glob names files in asks', [
+	'grep -rn foo .github',
+	'grep -rn foo .github/',
+	'grep -r foo src/.github',
+	'rg foo .github',
+	'rg foo lib/.github',
+	'grep -r foo secrets',
+], { sensitivePaths: ['secrets/**'] });
