@@ -101,6 +101,11 @@ const attackLines: Readonly<Record<string, readonly string[]>> = {
 		'xargs -a notes.txt touch {A}/pwned',
 		'echo x | tee {A}/pwned',
 		'cat notes.txt 2>&1 >{A}/pwned',
+		'echo "$\\\n({P})"',
+		"true 'a[$({P})]'; cat <<< $[_]",
+		"git log -p -- '*.env'",
+		'cat notes.txt .env',
+		"echo 'x & touch {A}/pwned'",
 	],
 };
 
