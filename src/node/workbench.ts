@@ -153,7 +153,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		rateLimit: rateLimiter,
 		metrics,
 		redact: { value: (value) => redactor.redact(value), text: (text) => redactor.redactText(text) },
-		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home, sensitivePaths: current.policy.sensitivePaths }),
+		// With a sandbox under it, the read-only table may allow; without one, only the short strict list does.
+		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home, sensitivePaths: current.policy.sensitivePaths, sandboxed: host.sandbox.status().available }),
 		commandVerdict,
 		log,
 	});

@@ -125,7 +125,7 @@ describe('security: the command policy holds without a sandbox', () => {
 		await writeFile(join(home, '.ssh', 'id_rsa'), `${MARKERS.idRsa}\n`);
 		// The workbench places `~` and `cd` goes to $HOME: both must be this fake home, never the real one.
 		process.env.HOME = home;
-		wb = await startWorkbench({ tools: allTools });
+		wb = await startWorkbench({ tools: allTools, sandbox: 'none', home });
 		app = wb.folders[0].path;
 		await plantSecrets(app, wb.outside);
 		await symlink(wb.outside, join(app, 'out-link'));
