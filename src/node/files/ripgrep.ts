@@ -2,9 +2,11 @@
 // enough results, so a search over a huge tree costs no more than the answer needs.
 import { spawn } from 'node:child_process';
 import { ToolError } from '../../core/base/errors';
+import type { SandboxHost } from '../../core/host/sandbox';
 
 interface RunOptions {
 	readonly rgPath: string;
+	readonly sandbox?: SandboxHost;
 	readonly cwd: string;
 	readonly args: readonly string[];
 	readonly signal: AbortSignal;
@@ -13,13 +15,18 @@ interface RunOptions {
 }
 
 /** Runs rg; resolves when it exits or was stopped early. rg's exit code 1 means "nothing found", not failure. */
-function runRipgrep(options: RunOptions): Promise<{ stopped: boolean }> {
+async function runRipgrep(options: RunOptions): Promise<{ stopped: boolean }> {
+	const wrapped = options.sandbox ? await options.sandbox.readOnly([options.rgPath, ...options.args], { cwd: options.cwd }) : undefined;
+	return runProgram(wrapped ? { ...options, rgPath: wrapped.file, args: wrapped.args, env: wrapped.env } : options);
+}
+
+function runProgram(options: RunOptions & { readonly env?: Readonly<Record<string, string>> }): Promise<{ stopped: boolean }> {
 	return new Promise((resolve, reject) => {
 		if (options.signal.aborted) {
 			reject(new ToolError('The search was cancelled.'));
 			return;
 		}
-		const child = spawn(options.rgPath, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+		const child = spawn(options.rgPath, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(options.env ? { env: options.env } : {}) });
 		let stopped = false;
 		let stderr = '';
 		const stop = () => {
@@ -77,6 +84,11 @@ function runRipgrep(options: RunOptions): Promise<{ stopped: boolean }> {
 
 export interface RipgrepScope {
 	readonly rgPath: string;
+	/**
+	 * Content searches run read-only in this OS sandbox where there is one: ripgrep parses every file it is pointed
+	 * at, and inside, the workspace's secret files read as empty.
+	 */
+	readonly sandbox?: SandboxHost;
 	/** The folder the search runs in; result paths are relative to it. */
 	readonly cwd: string;
 	/** Sub-paths of cwd to search (relative); the whole cwd when empty. */
@@ -199,6 +211,7 @@ export async function ripgrepSearch(scope: RipgrepScope, options: TextSearchOpti
 	// -e keeps a pattern starting with '-' a pattern.
 	args.push('-e', options.pattern, ...positional(scope));
 	await runRipgrep({
+		...(scope.sandbox ? { sandbox: scope.sandbox } : {}),
 		rgPath: scope.rgPath,
 		cwd: scope.cwd,
 		signal: scope.signal,

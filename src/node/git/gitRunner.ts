@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { SandboxHost } from '../../core/host/sandbox';
+import { shellQuote } from '../../core/shell/quote';
 import { mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +46,11 @@ export interface GitRunOptions {
 	 * Without it the command is a read, run with no hooks, no filters, no transport and no index refresh.
 	 */
 	readonly hooksPath?: string;
+	/**
+	 * Reads run in this OS sandbox where one is available: whatever the repository's config or attributes start
+	 * (the switches above cover what we know of) can then neither write nor reach the network.
+	 */
+	readonly sandbox?: SandboxHost;
 }
 
 let noHooksDir: string | undefined;
@@ -125,6 +133,23 @@ function childEnvironment(ceiling: string, optionalLocks: boolean, read: boolean
 		env.GIT_OPTIONAL_LOCKS = '0';
 	}
 	return read ? { ...env, ...READ_ENV } : env;
+}
+
+/**
+ * A one-run `git` for simple-git to start: a script that runs git in the read-only sandbox with no environment of
+ * the editor's (bwrap's first process keeps what it starts with), only git's own variables set inside.
+ */
+async function sandboxedGit(cwd: string, env: Readonly<Record<string, string>>, sandbox: SandboxHost): Promise<{ dir: string; script: string } | undefined> {
+	const inside: Record<string, string> = { GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: 'true' };
+	for (const [key, value] of Object.entries(env)) {
+		if (key.startsWith('GIT_') || key === 'LC_ALL') inside[key] = value;
+	}
+	const run = await sandbox.readOnly(['git'], { cwd, env: inside, gitConfig: true });
+	if (!run) return undefined;
+	const dir = await mkdtemp(join(tmpdir(), 'mcp-workbench-git-'));
+	const script = join(dir, 'git');
+	await writeFile(script, `#!/bin/sh\nexec /usr/bin/env -i ${[run.file, ...run.args].map(shellQuote).join(' ')} "$@"\n`, { mode: 0o700 });
+	return { dir, script };
 }
 
 /**
@@ -222,7 +247,12 @@ async function spawnGit(cwd: string, ceiling: string, args: readonly string[], o
 		const input = options.input;
 		settings.input = () => input;
 	}
-	const git = simpleGit(settings).env(childEnvironment(ceiling, options.optionalLocks ?? false, spawn.read));
+	const env = childEnvironment(ceiling, options.optionalLocks ?? false, spawn.read);
+	const sandboxed = spawn.read && options.sandbox ? await sandboxedGit(cwd, env, options.sandbox) : undefined;
+	if (sandboxed) {
+		settings.binary = sandboxed.script;
+	}
+	const git = simpleGit(settings).env(env);
 	git.outputHandler((_command, stdout, stderr) => {
 		stdout.on('data', (chunk: Buffer) => {
 			if (truncated) {
@@ -257,6 +287,7 @@ async function spawnGit(cwd: string, ceiling: string, args: readonly string[], o
 		}
 	} finally {
 		options.signal.removeEventListener('abort', onCallerAbort);
+		if (sandboxed) await rm(sandboxed.dir, { recursive: true, force: true });
 	}
 	return { stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8'), truncated };
 }

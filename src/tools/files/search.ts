@@ -146,7 +146,8 @@ export const searchTextTool = defineTool({
 		let truncated = false;
 		for (const target of targets) {
 			throwIfAborted(ctx.signal);
-			const found = await ripgrepSearch(scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, input.include, input.exclude), {
+			// Content is read in the OS sandbox where there is one; names (find_files) are not content and stay fast.
+			const found = await ripgrepSearch({ ...scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, input.include, input.exclude), sandbox: ctx.host.sandbox }, {
 				pattern: input.query,
 				regex: input.regex,
 				caseSensitive: input.caseSensitive,

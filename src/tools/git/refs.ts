@@ -22,7 +22,7 @@ export function assertPlainValue(value: string, what: string): void {
  * Resolves a revision to the commit hash it names, so git later receives a hash, never the agent's string. Uses
  * `--end-of-options`, so even a value that slipped past the dash check is taken as a revision.
  */
-export async function resolveCommit(repo: GitRepository, revision: string, ctx: Pick<ToolContext, 'signal'>, what = 'revision'): Promise<string> {
+export async function resolveCommit(repo: GitRepository, revision: string, ctx: Pick<ToolContext, 'signal' | 'host'>, what = 'revision'): Promise<string> {
 	assertPlainValue(revision, what);
 	const { code, stdout } = await gitStatusCode(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], ctx);
 	const hash = stdout.trim();
@@ -35,13 +35,13 @@ export async function resolveCommit(repo: GitRepository, revision: string, ctx: 
 	return hash;
 }
 
-export async function hasCommits(repo: GitRepository, ctx: Pick<ToolContext, 'signal'>): Promise<boolean> {
+export async function hasCommits(repo: GitRepository, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<boolean> {
 	const { code } = await gitStatusCode(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], ctx);
 	return code === 0;
 }
 
 /** A revision or a range (`a..b`, `a...b`, `..b`): each side resolved to a hash. */
-export async function resolveRange(repo: GitRepository, range: string, ctx: Pick<ToolContext, 'signal'>): Promise<string[]> {
+export async function resolveRange(repo: GitRepository, range: string, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<string[]> {
 	assertPlainValue(range, 'revision range');
 	const match = /^(.*?)(\.\.\.?)(.*)$/.exec(range);
 	if (!match) {
@@ -54,7 +54,7 @@ export async function resolveRange(repo: GitRepository, range: string, ctx: Pick
 }
 
 /** A branch name git would accept, and not one of the shorthands (`@{-1}`, `HEAD`) that resolve to another. */
-export async function checkBranchName(repo: GitRepository, name: string, ctx: Pick<ToolContext, 'signal'>): Promise<string> {
+export async function checkBranchName(repo: GitRepository, name: string, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<string> {
 	assertPlainValue(name, 'branch name');
 	if (name.includes('@{') || name === 'HEAD' || name === '@') {
 		throw new ToolError(`"${name}" is not a branch name.`);
@@ -66,13 +66,13 @@ export async function checkBranchName(repo: GitRepository, name: string, ctx: Pi
 	return name;
 }
 
-export async function localBranchExists(repo: GitRepository, name: string, ctx: Pick<ToolContext, 'signal'>): Promise<boolean> {
+export async function localBranchExists(repo: GitRepository, name: string, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<boolean> {
 	const { code } = await gitStatusCode(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`], ctx);
 	return code === 0;
 }
 
 /** Only configured remote names: never a URL, so no `ext::` transport and no credentials in arguments. */
-export async function checkRemote(repo: GitRepository, remote: string, ctx: Pick<ToolContext, 'signal'>): Promise<string> {
+export async function checkRemote(repo: GitRepository, remote: string, ctx: Pick<ToolContext, 'signal' | 'host'>): Promise<string> {
 	assertPlainValue(remote, 'remote');
 	const remotes = (await git(repo, ['remote'], ctx)).stdout.split('\n').filter(Boolean);
 	if (!remotes.includes(remote)) {

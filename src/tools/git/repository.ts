@@ -130,8 +130,9 @@ export function hooksNotice(result: GitToolResult): string {
 }
 
 /** Runs a git command that only reads (no hooks run for those). */
-export function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, options: Omit<GitRunOptions, 'signal' | 'hooksPath'> = {}): Promise<GitToolResult> {
-	return runTool(repo, args, ctx, options, undefined);
+export function git(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal' | 'host'>, options: Omit<GitRunOptions, 'signal' | 'hooksPath' | 'sandbox'> = {}): Promise<GitToolResult> {
+	// A read runs in the OS sandbox where there is one: what the repository configures cannot write or reach out.
+	return runTool(repo, args, ctx, { ...options, sandbox: ctx.host.sandbox }, undefined);
 }
 
 /**

@@ -29,9 +29,12 @@ describe('security: sensitive content is withheld', () => {
 
 	before(async () => {
 		// A user who allows every file tool everywhere: only the sensitive-path rules stand between an agent and the files.
+		// No OS sandbox: with one, ripgrep would see the secrets empty and find nothing to withhold. This layer must
+		// hold on its own (a host without a sandbox), so it is tested alone.
 		wb = await startWorkbench({
 			tools: allTools,
 			policy: { rules: [{ tool: '*_file', paths: ['**'], action: 'allow' }] },
+			sandbox: 'none',
 		});
 		app = wb.folders[0].path;
 		await plantSecrets(app, wb.outside);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CommandRequest } from '../../../../src/core/host/terminalHost';
 import { SENSITIVE_PATHS } from '../../../../src/core/paths/sensitivePaths';
+import { runGit } from '../../../../src/node/git/gitRunner';
 import { Bubblewrap, noSandbox } from '../../../../src/node/sandbox/bubblewrap';
 import { NodeTerminalHost } from '../../../../src/node/terminal/nodeTerminalHost';
 import { waitUntil } from '../../security/attack';
@@ -181,6 +182,22 @@ describe('bubblewrap sandbox', () => {
 		const bare = new NodeTerminalHost({ sandbox: refused });
 		await assert.rejects(bare.run({ line: `touch ${marker}`, cwd: ws, timeoutMs: 5000, maxOutputChars: 1000, sandbox: 'read-only' }), /must run in the OS sandbox/);
 		assert.equal(existsSync(marker), false);
+	});
+
+	test('git reads run in the sandbox: a program their switches did not stop (here forced back on) writes nothing', async () => {
+		const planted = join(ws, 'fsmonitor-forced');
+		const outsideMarker = join(tmpdir(), `mcpwb-git-sandbox-${process.pid}`);
+		// A later -c wins over the runner's own core.fsmonitor=false: the first layer is bypassed on purpose.
+		const forced = ['-c', `core.fsmonitor=touch ${planted} ${outsideMarker}; false`, 'status', '--porcelain'];
+		const result = await runGit(ws, base, forced, { signal: new AbortController().signal, sandbox });
+		assert.match(result.stdout, /\?\? /, 'git status answered');
+		assert.equal(existsSync(planted), false);
+		assert.equal(existsSync(outsideMarker), false);
+		// The same bypass without the sandbox does run it: the test would see a real escape.
+		await runGit(ws, base, forced, { signal: new AbortController().signal });
+		assert.equal(existsSync(planted), true, 'unsandboxed, the forced fsmonitor ran');
+		await rm(planted, { force: true });
+		await rm(outsideMarker, { force: true });
 	});
 });
 
