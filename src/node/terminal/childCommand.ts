@@ -99,7 +99,9 @@ export class ChildCommand {
 
 	/** Processes of this call that left its group (setsid, double fork): found by their inherited token. */
 	private killLeftovers(): void {
-		if (this.token) void killCall(this.token, this.graceMs);
+		const token = this.token;
+		// After the current events (and never cleared with the timers): the /proc scan should not delay the answer.
+		if (token) setTimeout(() => void killCall(token, this.graceMs), 0);
 	}
 
 	private signalTree(signal: NodeJS.Signals): void {
