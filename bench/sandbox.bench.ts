@@ -2,7 +2,6 @@
 // spawn and our unsandboxed runner, interleaved in the same run; the run_command tool with and without it; and the
 // workspace secret scan, cold, on this repository (node_modules included, about 20,000 files).
 // Usage: node --import tsx bench/sandbox.bench.ts [--runs 200]
-import { spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,6 +13,7 @@ import { defaultShell, runProcess } from '../src/node/terminal/childCommand';
 import { NodeTerminalHost } from '../src/node/terminal/nodeTerminalHost';
 import { terminalTools } from '../src/tools/terminal/commands';
 import { runTool } from '../test/unit/helpers/host';
+import { bareSpawn, sampleInterleaved, timeMs, type BenchCase } from './interleaved';
 import { printTable, summarize } from './stats';
 
 function option(name: string, fallback: string): string {
@@ -23,22 +23,6 @@ function option(name: string, fallback: string): string {
 
 const runs = Number(option('runs', '200'));
 const shell = defaultShell();
-
-function bareSpawn(line: string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(shell, ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'] });
-		child.stdout.on('data', () => undefined);
-		child.stderr.on('data', () => undefined);
-		child.on('error', reject);
-		child.on('close', () => resolve());
-	});
-}
-
-async function time(work: () => Promise<unknown>): Promise<number> {
-	const start = performance.now();
-	await work();
-	return performance.now() - start;
-}
 
 async function main(): Promise<void> {
 	const dir = await realpath(await mkdtemp(join(tmpdir(), 'mcpwb-bench-sandbox-')));
@@ -55,22 +39,14 @@ async function main(): Promise<void> {
 	const runCommand = terminalTools.find((spec) => spec.name === 'run_command');
 	if (!runCommand) throw new Error('run_command missing');
 	const request = { line: 'true', cwd: dir, timeoutMs: 10_000, maxOutputChars: 256 * 1024 };
-	const cases: Array<[string, () => Promise<unknown>]> = [
-		['bare spawn: true', () => bareSpawn('true')],
+	const cases: BenchCase[] = [
+		['bare spawn: true', () => bareSpawn(shell, 'true')],
 		['runner: true', () => runProcess(request)],
 		['runner, sandboxed: true', () => sandboxedHost.run({ ...request, sandbox: 'read-only' })],
 		['run_command tool: echo hi', () => runTool(runCommand, { line: 'echo hi' }, plainHost)],
 		['run_command tool, sandboxed: echo hi', () => runTool(runCommand, { line: 'echo hi' }, host)],
 	];
-	const samples = new Map(cases.map(([label]) => [label, [] as number[]]));
-	for (let i = 0; i < 20; i++) for (const [, work] of cases) await work();
-	for (let i = 0; i < runs; i++) {
-		for (let k = 0; k < cases.length; k++) {
-			const [label, work] = cases[(i + k) % cases.length];
-			samples.get(label)?.push(await time(work));
-		}
-	}
-	const summaries = cases.map(([label]) => summarize(label, samples.get(label) ?? []));
+	const summaries = await sampleInterleaved(cases, runs);
 	const p50 = (label: string) => summaries.find((summary) => summary.label === label)?.p50 ?? Number.NaN;
 	printTable(`Sandbox cost, ${runs} runs each (ratio: against the bare spawn of \`true\`)`, summaries.map((summary) => ({ ...summary, ratio: summary.p50 / p50('bare spawn: true') })));
 	console.log(`sandbox added at p50: ${(p50('runner, sandboxed: true') - p50('runner: true')).toFixed(2)} ms over our runner, ${(p50('runner, sandboxed: true') - p50('bare spawn: true')).toFixed(2)} ms over a bare spawn (target < 15 ms); run_command +${(p50('run_command tool, sandboxed: echo hi') - p50('run_command tool: echo hi')).toFixed(2)} ms`);
@@ -81,7 +57,7 @@ async function main(): Promise<void> {
 	const scans: number[] = [];
 	for (let i = 0; i < 20; i++) {
 		scanSandbox.invalidate();
-		scans.push(await time(() => scanSandbox.invocation({ mode: 'read-only', cwd: repo })));
+		scans.push(await timeMs(() => scanSandbox.invocation({ mode: 'read-only', cwd: repo })));
 	}
 	printTable('Secret scan, cold, on this repository', [summarize('scan + invocation', scans)]);
 

@@ -2,7 +2,6 @@
 // (zod, jail, host) and the command policy's parse on top; and 50 MB of output through the capped capture.
 // Usage: node --import tsx bench/terminal.bench.ts [--runs 200] [--mb 50]
 // The VS Code terminal path needs a running editor: the integration suite times it (see the report in the PR).
-import { spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -13,7 +12,8 @@ import { analyzeCommandLine } from '../src/node/terminal/bashParser';
 import { NodeTerminalHost } from '../src/node/terminal/nodeTerminalHost';
 import { defaultShell, runProcess } from '../src/node/terminal/childCommand';
 import { terminalTools } from '../src/tools/terminal/commands';
-import { printTable, summarize } from './stats';
+import { bareSpawn, sampleInterleaved, timeMs, type BenchCase } from './interleaved';
+import { printTable } from './stats';
 
 function option(name: string, fallback: string): string {
 	const at = process.argv.indexOf(`--${name}`);
@@ -24,51 +24,21 @@ const runs = Number(option('runs', '200'));
 const megabytes = Number(option('mb', '50'));
 const shell = defaultShell();
 
-/** What any caller would do without our runner: spawn the shell line, drain both pipes, wait for close. */
-function bareSpawn(line: string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(shell, ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'] });
-		child.stdout.on('data', () => undefined);
-		child.stderr.on('data', () => undefined);
-		child.on('error', reject);
-		child.on('close', () => resolve());
-	});
-}
-
-async function time(work: () => Promise<unknown>): Promise<number> {
-	const start = performance.now();
-	await work();
-	return performance.now() - start;
-}
-
 async function overhead(cwd: string, host: Host): Promise<void> {
 	const runCommand = terminalTools.find((spec) => spec.name === 'run_command');
 	if (!runCommand) {
 		throw new Error('run_command missing');
 	}
 	const request = (line: string) => ({ line, cwd, timeoutMs: 10_000, maxOutputChars: 256 * 1024 });
-	const cases: Array<[string, () => Promise<unknown>]> = [
-		['bare spawn: true', () => bareSpawn('true')],
+	const cases: BenchCase[] = [
+		['bare spawn: true', () => bareSpawn(shell, 'true')],
 		['runner: true', () => runProcess(request('true'))],
-		['bare spawn: echo hi', () => bareSpawn('echo hi')],
+		['bare spawn: echo hi', () => bareSpawn(shell, 'echo hi')],
 		['runner: echo hi', () => runProcess(request('echo hi'))],
 		['run_command tool: echo hi', () => runTool(runCommand, { line: 'echo hi' }, host)],
 		['policy: analyzeCommand', () => analyzeCommandLine('git status && ls -la | wc -l', { cwd, workspaceRoots: [cwd] })],
 	];
-	const samples = new Map(cases.map(([label]) => [label, [] as number[]]));
-	for (let i = 0; i < 20; i++) {
-		for (const [, work] of cases) {
-			await work();
-		}
-	}
-	// Interleaved, and each round starting at another case, so drift in machine load hits every case alike.
-	for (let i = 0; i < runs; i++) {
-		for (let k = 0; k < cases.length; k++) {
-			const [label, work] = cases[(i + k) % cases.length];
-			samples.get(label)?.push(await time(work));
-		}
-	}
-	const summaries = cases.map(([label]) => summarize(label, samples.get(label) ?? []));
+	const summaries = await sampleInterleaved(cases, runs);
 	const bare = (label: string) => summaries.find((summary) => summary.label === label);
 	printTable(`Short command, ${runs} runs each, shell ${shell} (ratio: against the bare spawn of the same line)`, summaries.map((summary) => {
 		const reference = summary.label.includes('true') ? bare('bare spawn: true') : summary.label.includes('echo') ? bare('bare spawn: echo hi') : undefined;
@@ -94,9 +64,9 @@ async function throughput(cwd: string): Promise<void> {
 			let peak = baseline;
 			const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
 			let kept = 0;
-			const ms = await time(async () => {
+			const ms = await timeMs(async () => {
 				if (runner === 'bare spawn') {
-					await bareSpawn(line);
+					await bareSpawn(shell, line);
 				} else {
 					const result = await runProcess({ line, cwd, timeoutMs: 120_000, maxOutputChars: 256 * 1024 });
 					kept = result.output.length;
