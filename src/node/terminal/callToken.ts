@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { terminateAll } from './processTree';
 
 /**
  * Every unsandboxed process a call starts carries this variable, inherited by whatever it starts in turn. A process
@@ -35,9 +36,9 @@ export function processesWithToken(matches: (token: string) => boolean): number[
 	return found;
 }
 
-/** SIGTERM to every process of the call now, SIGKILL to those left after the grace; resolves when none is left. */
+/** SIGTERM to every process of the call now, SIGKILL to those left after the grace. */
 export async function killCall(token: string, graceMs: number): Promise<void> {
-	await killAll(() => processesWithToken((found) => found === token), graceMs);
+	await terminateAll(() => processesWithToken((found) => found === token), graceMs);
 }
 
 /**
@@ -45,30 +46,14 @@ export async function killCall(token: string, graceMs: number): Promise<void> {
  * starts, since a quiet command outlives a killed extension host (its group is its own).
  */
 export async function killOrphanedCalls(graceMs: number): Promise<number> {
-	const orphans = () => processesWithToken((token) => !isAlive(Number(token.split('-')[0])));
+	const orphans = () => processesWithToken((token) => !ownerAlive(Number(token.split('-')[0])));
 	const count = orphans().length;
-	await killAll(orphans, graceMs);
+	await terminateAll(orphans, graceMs);
 	return count;
 }
 
-async function killAll(find: () => number[], graceMs: number): Promise<void> {
-	const first = find();
-	if (first.length === 0) return;
-	for (const pid of first) signal(pid, 'SIGTERM');
-	const deadline = Date.now() + graceMs;
-	while (Date.now() < deadline && find().length > 0) await new Promise((resolve) => setTimeout(resolve, 25));
-	for (const pid of find()) signal(pid, 'SIGKILL');
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-	try {
-		process.kill(pid, name);
-	} catch {
-		// Already gone.
-	}
-}
-
-function isAlive(pid: number): boolean {
+/** Whether the editor that made a token still runs (EPERM: it runs, as another user). */
+function ownerAlive(pid: number): boolean {
 	if (!Number.isInteger(pid) || pid <= 0) return false;
 	try {
 		process.kill(pid, 0);

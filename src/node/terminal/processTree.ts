@@ -9,20 +9,29 @@ export const DEFAULT_KILL_GRACE_MS = 1500;
  */
 export async function killDescendants(rootPid: number, graceMs = DEFAULT_KILL_GRACE_MS): Promise<number[]> {
 	const victims = descendantsOf(rootPid);
-	if (victims.length === 0) {
-		return [];
+	await terminateAll(() => victims.filter(isAlive), graceMs);
+	return victims;
+}
+
+/**
+ * SIGTERM to every process `find` names now; SIGKILL, after the grace, to those it still names. `find` is asked
+ * again each time, so a caller that finds processes afresh (by their environment) also reaches late forks.
+ */
+export async function terminateAll(find: () => number[], graceMs: number): Promise<void> {
+	const first = find();
+	if (first.length === 0) {
+		return;
 	}
-	for (const pid of victims) {
+	for (const pid of first) {
 		trySignal(pid, 'SIGTERM');
 	}
 	const deadline = Date.now() + graceMs;
-	while (Date.now() < deadline && victims.some(isAlive)) {
-		await new Promise((resolve) => setTimeout(resolve, 50));
+	while (Date.now() < deadline && find().length > 0) {
+		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
-	for (const pid of victims.filter(isAlive)) {
+	for (const pid of find()) {
 		trySignal(pid, 'SIGKILL');
 	}
-	return victims;
 }
 
 function descendantsOf(rootPid: number): number[] {
