@@ -5,5 +5,5 @@ import { nodeAdapters } from '../src/node/nodeAdapters';
 
 export function benchHost(folder: WorkspaceFolderInfo): Host {
 	const folders = [folder];
-	return { ...nodeAdapters({ folders }), jail: new NodePathJail(() => folders) };
+	return { ...nodeAdapters({ folders }), jail: new NodePathJail(() => folders), sensitivePaths: () => [] };
 }

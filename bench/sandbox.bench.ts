@@ -33,9 +33,9 @@ async function main(): Promise<void> {
 	if (!sandbox.status().available) throw new Error(`no sandbox here: ${sandbox.status().reason}`);
 	const sandboxedHost = new NodeTerminalHost({ sandbox });
 	const adapters = nodeAdapters({ folders, sandbox });
-	const host = { ...adapters, jail: new NodePathJail(() => folders) };
+	const host = { ...adapters, jail: new NodePathJail(() => folders), sensitivePaths: () => [] };
 	const plain = nodeAdapters({ folders });
-	const plainHost = { ...plain, jail: new NodePathJail(() => folders) };
+	const plainHost = { ...plain, jail: new NodePathJail(() => folders), sensitivePaths: () => [] };
 	const runCommand = terminalTools.find((spec) => spec.name === 'run_command');
 	if (!runCommand) throw new Error('run_command missing');
 	const request = { line: 'true', cwd: dir, timeoutMs: 10_000, maxOutputChars: 256 * 1024 };

@@ -125,7 +125,15 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 	let current = options.settings();
 	const { workspace, files, terminal, tasks } = options.adapters;
 	const sandbox = options.adapters.sandbox;
-	const host: Host = { workspace, files, terminal, tasks, sandbox: sandbox ?? NO_SANDBOX, jail: new NodePathJail(() => workspace.folders()) };
+	const host: Host = {
+		workspace,
+		files,
+		terminal,
+		tasks,
+		sandbox: sandbox ?? NO_SANDBOX,
+		jail: new NodePathJail(() => workspace.folders()),
+		sensitivePaths: () => current.policy.sensitivePaths,
+	};
 	const registry = new ToolRegistry(options.tools ?? allTools, options.resources ?? allResources);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },

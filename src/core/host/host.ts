@@ -32,4 +32,9 @@ export interface Host {
 	readonly tasks: TasksHost;
 	/** Whether an OS sandbox bounds the commands that run without asking, and how approved ones run. */
 	readonly sandbox: SandboxHost;
+	/**
+	 * The user's own sensitive globs (`policy.sensitivePaths`), on top of the built-in list: what withholds content
+	 * from results (search matches, diff hunks) must use the same list as the policy that asks before a read.
+	 */
+	sensitivePaths(): readonly string[];
 }

@@ -44,24 +44,58 @@ async function cappedText(repo: GitRepository, args: string[], ctx: ToolContext,
 }
 
 /**
- * Sensitive files among the changes a diff would print (`.env`, a key, `.vscode/settings.json`) that the call did not
- * name: their hunks are left out, as search_text leaves out their lines. A path the call names, or a sensitive folder
- * holding it, went through the policy, which asked the user.
+ * Sensitive files among the changes a diff would print (`.env`, a key, `.vscode/settings.json`, the user's own
+ * sensitive globs) that the call did not name: their hunks are left out, as search_text leaves out their lines. A
+ * path the call names, or a sensitive folder holding it, went through the policy, which asked the user. A rename or
+ * copy carries its content to the other name, so both names of a pair are withheld when either is sensitive
+ * (`.env` renamed to `notes.txt` would otherwise print the secrets as the new file's content).
  */
-async function sensitiveChanges(repo: GitRepository, listArgs: string[], pathspecs: readonly string[], ctx: ToolContext): Promise<string[]> {
-	const listed = await git(repo, listArgs, ctx, { maxBytes: 4 * 1024 * 1024 });
+async function sensitiveChanges(repo: GitRepository, options: string[], revisions: string[], pathspecs: readonly string[], ctx: ToolContext): Promise<string[]> {
+	const list = [...options, '--name-status', '-z', '--find-renames', '--find-copies'];
+	const inScope = await listChanges(repo, [...list, '--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, [])], ctx);
+	// Git pairs a rename only when both names are in the pathspec: a call naming only `notes.txt` would see it added,
+	// with the content `.env` had. Renames and copies are looked for in the whole change.
+	const whole = pathspecs.every((spec) => spec === '.') ? '' : await listChanges(repo, [...list, '--diff-filter=RC', '--end-of-options', ...revisions], ctx);
+	const folders = ctx.host.workspace.folders();
+	const extra = ctx.host.sensitivePaths();
+	const sensitive = (name: string): boolean => isSensitive(repo, name, folders, extra);
+	const named = pathspecs.filter((spec) => spec !== '.' && sensitive(spec));
+	const approved = (name: string): boolean => named.some((spec) => name === spec || name.startsWith(`${spec}/`));
+	const withheld = new Set<string>();
+	for (const names of [...changedNames(inScope), ...changedNames(whole)]) {
+		if (names.some((name) => sensitive(name) && !approved(name))) names.forEach((name) => withheld.add(name));
+	}
+	return [...withheld];
+}
+
+async function listChanges(repo: GitRepository, args: string[], ctx: ToolContext): Promise<string> {
+	const listed = await git(repo, args, ctx, { maxBytes: 4 * 1024 * 1024 });
 	if (listed.truncated) {
 		throw new ToolError(`The change list of this diff is over 4 MB; narrow it with "paths" so sensitive files can be told apart.`);
 	}
-	const folders = ctx.host.workspace.folders();
-	const named = pathspecs.filter((spec) => spec !== '.' && isSensitive(repo, spec, folders));
-	return [...new Set(listed.stdout.split('\0').filter((name) => name !== ''))].filter((name) =>
-		isSensitive(repo, name, folders) && !named.some((spec) => name === spec || name.startsWith(`${spec}/`)));
+	return listed.stdout;
 }
 
-function isSensitive(repo: GitRepository, repoRelative: string, folders: ReturnType<ToolContext['host']['workspace']['folders']>): boolean {
+/**
+ * The names of each change in `--name-status -z` output: one name, or two for a rename or copy (`R86`, `C100`),
+ * whose status letter is followed by the old and the new name.
+ */
+function changedNames(output: string): string[][] {
+	const fields = output.split('\0');
+	const changes: string[][] = [];
+	for (let index = 0; index < fields.length;) {
+		const status = fields[index++];
+		if (status === '') continue;
+		const count = status.startsWith('R') || status.startsWith('C') ? 2 : 1;
+		changes.push(fields.slice(index, index + count).filter((name) => name !== ''));
+		index += count;
+	}
+	return changes;
+}
+
+function isSensitive(repo: GitRepository, repoRelative: string, folders: ReturnType<ToolContext['host']['workspace']['folders']>, extra: readonly string[]): boolean {
 	const inFolder = relativeToFolder(join(repo.root, repoRelative), folders);
-	return sensitiveMatch(inFolder?.relative ?? repoRelative) !== undefined || sensitiveMatch(repoRelative) !== undefined;
+	return sensitiveMatch(inFolder?.relative ?? repoRelative, extra) !== undefined || sensitiveMatch(repoRelative, extra) !== undefined;
 }
 
 /**
@@ -242,7 +276,7 @@ const gitDiff = defineTool({
 			revisions.push(await resolveCommit(repo, input.to, ctx, 'revision "to"'));
 		}
 		const base = ['diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : []), ...(input.context !== undefined ? [`-U${input.context}`] : [])];
-		const withheld = input.stat ? [] : await sensitiveChanges(repo, [...base, '--name-only', '-z', '--no-renames', '--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, [])], pathspecs, ctx);
+		const withheld = input.stat ? [] : await sensitiveChanges(repo, base, revisions, pathspecs, ctx);
 		const tail = ['--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, withheld)];
 		const args = [...base, ...(input.stat ? ['--stat=200'] : []), ...tail];
 		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), input.stat ? undefined : [...base, '--stat=200', ...tail],
@@ -329,7 +363,7 @@ const gitShow = defineTool({
 		const { repo, pathspecs } = ctx.plan;
 		const hash = await resolveCommit(repo, input.revision ?? 'HEAD', ctx);
 		const base = ['show', '--no-show-signature', ...NO_EXTERNAL];
-		const withheld = input.stat ? [] : await sensitiveChanges(repo, [...base, '--format=', '--name-only', '-z', '--no-renames', '--end-of-options', hash, '--', ...pathspecArgs(pathspecs, [])], pathspecs, ctx);
+		const withheld = input.stat ? [] : await sensitiveChanges(repo, [...base, '--format='], [hash], pathspecs, ctx);
 		const tail = ['--end-of-options', hash, '--', ...pathspecArgs(pathspecs, withheld)];
 		const args = [...base, '--format=fuller', ...(input.stat ? ['--stat=200'] : ['--patch-with-stat']), ...tail];
 		const { text, truncated } = await cappedText(repo, args, ctx, textBudget(input.maxBytes, ctx), undefined,

@@ -18,7 +18,7 @@ export interface TestHost {
 }
 
 /** Creates `names` as workspace folders under a fresh temp directory. */
-export async function createTestHost(names: readonly string[] = ['ws'], excludes?: FolderExcludes): Promise<TestHost> {
+export async function createTestHost(names: readonly string[] = ['ws'], excludes?: FolderExcludes, sensitivePaths: readonly string[] = []): Promise<TestHost> {
 	const base = await realpath(await mkdtemp(join(tmpdir(), 'mcpwb-files-')));
 	const folders: WorkspaceFolderInfo[] = [];
 	for (const [index, name] of names.entries()) {
@@ -27,7 +27,7 @@ export async function createTestHost(names: readonly string[] = ['ws'], excludes
 		folders.push({ name: basename(path), path, uri: `file://${path}`, index });
 	}
 	const adapters = nodeAdapters({ folders, files: { excludes: () => excludes ?? { files: [], search: [] } } });
-	const host: Host = { ...adapters, jail: new NodePathJail(() => folders) };
+	const host: Host = { ...adapters, jail: new NodePathJail(() => folders), sensitivePaths: () => sensitivePaths };
 	return {
 		host,
 		folders,

@@ -109,5 +109,64 @@ describe('security: sensitive content is withheld', () => {
 		assert.equal(asked.length - before, 4, 'each call naming the sensitive file was asked about');
 	});
 
+	test('a commit that renamed .env to a harmless name does not show its content under the new name', async () => {
+		const repo = join(app, 'renamed');
+		await mkdir(repo);
+		sh(repo, ['init', '-q', '-b', 'main']);
+		await writeFile(join(repo, '.env'), `API=${MARKERS.env}\nDB=postgres://u:p@h/d\nMODE=prod\n`);
+		await writeFile(join(repo, 'readme.txt'), 'hello\n');
+		sh(repo, ['add', '-A']);
+		sh(repo, ['commit', '-qm', 'first']);
+		sh(repo, ['mv', '.env', 'settings.txt']);
+		await writeFile(join(repo, 'settings.txt'), `API=${MARKERS.env}\nDB=postgres://u:p@h/d\nMODE=dev\n`);
+		sh(repo, ['add', '-A']);
+		sh(repo, ['commit', '-qm', 'rename']);
+		// Whole commit, only the new name, the new name with rename detection off, and the range across both commits.
+		for (const [name, args] of [
+			['git_show', { repository: 'renamed' }],
+			['git_show', { repository: 'renamed', paths: ['settings.txt'] }],
+			['git_diff', { repository: 'renamed', from: 'HEAD~1', to: 'HEAD' }],
+			['git_diff', { repository: 'renamed', from: 'HEAD~1', to: 'HEAD', paths: ['settings.txt'] }],
+		] as const) {
+			const result = await call(name, args);
+			assertNoMarker(textOf(result), `${name} ${JSON.stringify(args)}`);
+			assert.match(result.content[0].text, /withheld: .*settings\.txt/, `${name} ${JSON.stringify(args)}: ${result.content[0].text}`);
+		}
+	});
+});
+
+describe('security: the user\'s own sensitive globs withhold content too', () => {
+	let wb: TestWorkbench;
+	let client: Client;
+	let app: string;
+	const SECRET = 'MARKER-USERGLOB-7a7a';
+
+	before(async () => {
+		wb = await startWorkbench({ tools: allTools, policy: { sensitivePaths: ['**/secrets/**', '**/*.secret'] }, sandbox: 'none' });
+		app = wb.folders[0].path;
+		await mkdir(join(app, 'secrets'));
+		await writeFile(join(app, 'secrets', 'prod.yaml'), `key: ${SECRET}\n`);
+		await writeFile(join(app, 'db.secret'), `${SECRET}\n`);
+		await writeFile(join(app, 'plain.txt'), `not ${SECRET.slice(0, 6)}\n`);
+		denyEveryApproval(wb);
+		client = await wb.connect();
+	});
+	after(() => wb.close());
+
+	test('search_text and git_diff leave out files the user marked sensitive', async () => {
+		const search = await client.callTool({ name: 'search_text', arguments: { query: 'MARKER' } }) as CallResult;
+		assert.ok(!textOf(search).includes(SECRET), textOf(search));
+		assert.deepEqual([...(search.structuredContent as { withheld: string[] }).withheld].sort(), ['db.secret', 'secrets/prod.yaml']);
+		sh(app, ['init', '-q', '-b', 'main']);
+		sh(app, ['add', '-A']);
+		sh(app, ['commit', '-qm', 'first']);
+		await writeFile(join(app, 'secrets', 'prod.yaml'), `key: ${SECRET}\nmore: ${SECRET}\n`);
+		await writeFile(join(app, 'plain.txt'), 'changed\n');
+		const diff = await client.callTool({ name: 'git_diff', arguments: { repository: '.' } }) as CallResult;
+		assert.ok(!textOf(diff).includes(SECRET), textOf(diff));
+		assert.match(diff.content[0].text, /\+changed/);
+		const show = await client.callTool({ name: 'git_show', arguments: { repository: '.' } }) as CallResult;
+		assert.ok(!textOf(show).includes(SECRET), textOf(show));
+	});
 
 });
