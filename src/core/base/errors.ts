@@ -13,6 +13,8 @@ export type ErrorReason =
 	| 'changed'
 	| 'too-large'
 	| 'binary'
+	// A file with more than one hard link: its other names may be sensitive or outside the workspace.
+	| 'hard-linked'
 	| 'unavailable'
 	| 'cancelled'
 	| 'no-commits'

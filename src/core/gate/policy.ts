@@ -99,6 +99,7 @@ export function decide(
 		const match = sensitiveMatch(form, settings.sensitivePaths, { asFolder });
 		if (match) return { action: 'ask', rule: `sensitive:${match.glob}`, mustAsk: true };
 	}
+	if (subject.hardLinked?.length) return { action: 'ask', rule: 'hard-link', mustAsk: true };
 	if (risk === 'destructive') return { action: 'ask', rule: action === 'allow' ? 'destructive:always-asks' : rule, mustAsk: true };
 	return { action, rule, mustAsk: false };
 }

@@ -27,6 +27,11 @@ export interface ToolAnnotations {
 export interface CallSubject {
 	/** Absolute, jail-resolved paths the call reads or writes (sensitive-path rules match these). */
 	readonly paths?: readonly string[];
+	/**
+	 * Paths among `paths` whose content has other names (a file with more than one hard link): the sensitive-path
+	 * rules cannot see those names, so the policy asks as it does for a sensitive path.
+	 */
+	readonly hardLinked?: readonly string[];
 	/** The exact command line a terminal call runs, and where. */
 	readonly command?: {
 		readonly line: string;

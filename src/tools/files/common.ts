@@ -38,12 +38,12 @@ export interface CurrentText {
 }
 
 /** The text a file holds for the agent: the dirty editor text when there is one, else the decoded disk bytes. */
-export async function readCurrentText(host: Host, resolved: ResolvedPath, shown: string, encoding: TextEncodingName | 'auto' = 'auto'): Promise<CurrentText> {
+export async function readCurrentText(host: Host, resolved: ResolvedPath, shown: string, encoding: TextEncodingName | 'auto' = 'auto', sharedContent: SharedContent = 'refuse'): Promise<CurrentText> {
 	if (!resolved.exists) {
 		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 	}
 	// One open file for the checks and the read: what was checked is what is read, in four system calls.
-	const handle = await openResolvedForReading(resolved.absolute, shown);
+	const handle = await openResolvedForReading(resolved.absolute, shown, sharedContent);
 	try {
 		const info = await handle.stat();
 		if (info.isDirectory()) {
@@ -71,6 +71,22 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 }
 
 /**
+ * Whether a regular file has more than one hard link. Its content then has names the jail and the sensitive-path
+ * rules never see, maybe `.env` or a file outside the workspace (a link planted under a harmless name), so reads
+ * treat it as sensitive: read_file asks, resources and search results withhold it.
+ */
+export async function hasOtherNames(absolute: string): Promise<boolean> {
+	const info = await lstat(absolute).catch(() => undefined);
+	return info !== undefined && info.isFile() && info.nlink > 1;
+}
+
+/** Why a file with other names is not read without a person's approval, and what the agent can do instead. */
+export function sharedContentError(shown: string, links: number): ToolError {
+	return new ToolError(`${shown} is one of ${links} hard links to the same content, whose other names may be a sensitive file or lie outside the workspace, `
+		+ 'so it is only read when the user approves it. Read it with read_file, which asks the user first.', 'hard-linked');
+}
+
+/**
  * Non-blocking where the platform has it: opening a named pipe must not wait for a writer before fstat refuses it.
  * No following of a final symbolic link: the path was resolved to a real path, so a link there now was swapped in.
  */
@@ -85,14 +101,33 @@ function changedWhileReading(shown: string): ToolError {
  * checked a path, the read gets an open file, and a concurrent process can swap the file or a folder above it for a
  * symbolic link in between (to a sensitive file, or out of the workspace). Refused then, with nothing read.
  */
-export async function openResolvedForReading(absolute: string, shown: string): Promise<FileHandle> {
+export async function openResolvedForReading(absolute: string, shown: string, sharedContent: SharedContent = 'refuse'): Promise<FileHandle> {
 	// An atomic save (ours, an editor's, a formatter's) renames a new file over the path: a read that opened the old
 	// one between our open and the check finds it unlinked, and opens again (about 3% of reads during a stream of
 	// writes were refused before). A symbolic link or another path swapped in is still refused at once.
 	for (let attempt = 1; ; attempt++) {
 		const opened = await openOnce(absolute, shown);
-		if (opened.handle) return opened.handle;
+		if (opened.handle) return refuseSharedContent(opened.handle, shown, sharedContent);
 		if (!opened.replaced || attempt === OPEN_ATTEMPTS) throw changedWhileReading(shown);
+	}
+}
+
+/**
+ * 'refuse': a file with other names (hard links) is not read; 'allow': a person approved reading it, or the reader
+ * only shows it to a person (an approval card's diff) and the write after it refuses hard links itself.
+ */
+export type SharedContent = 'refuse' | 'allow';
+
+/** The link count is checked on the open file: a link made after the policy looked is caught here. */
+async function refuseSharedContent(handle: FileHandle, shown: string, sharedContent: SharedContent): Promise<FileHandle> {
+	if (sharedContent === 'allow') return handle;
+	try {
+		const info = await handle.stat();
+		if (info.isFile() && info.nlink > 1) throw sharedContentError(shown, info.nlink);
+		return handle;
+	} catch (error) {
+		await handle.close();
+		throw error;
 	}
 }
 

@@ -5,7 +5,7 @@ import type { Host } from '../../core/host/host';
 import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import type { ResolvedPath } from '../../core/paths/pathJail';
-import { formatBytes, readCurrentText, shownPath, throwIfAborted } from './common';
+import { formatBytes, hasOtherNames, readCurrentText, shownPath, throwIfAborted } from './common';
 
 const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
 
@@ -43,11 +43,13 @@ export const readFileTool = defineTool({
 	async prepare(input, host) {
 		const resolved = await host.jail.resolve(input.path, { mustExist: true });
 		const shown = shownPath(host, resolved);
-		return { subject: { paths: [resolved.absolute], summary: `read ${shown}` }, plan: { resolved, shown } };
+		const hardLinked = await hasOtherNames(resolved.absolute) ? [resolved.absolute] : undefined;
+		return { subject: { paths: [resolved.absolute], ...(hardLinked && { hardLinked }), summary: `read ${shown}` }, plan: { resolved, shown } };
 	},
 	async handler(input, ctx) {
 		const { resolved, shown } = ctx.plan;
-		const current = await readCurrentText(ctx.host, resolved, shown, input.encoding ?? 'auto');
+		// Content with other names (hard links) is read only when a person approved this very call (the policy asks).
+		const current = await readCurrentText(ctx.host, resolved, shown, input.encoding ?? 'auto', ctx.approvedByPerson ? 'allow' : 'refuse');
 		const lines = current.text.split(/(?<=\n)/);
 		const totalLines = current.text === '' ? 0 : lines.length;
 		const startLine = input.offset ?? 1;

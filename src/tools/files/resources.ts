@@ -6,7 +6,7 @@ import { defineResource, type AnyResourceSpec, type UriVariables } from '../../c
 import { decodeText, looksBinary } from '../../core/host/textEncoding';
 import { ripgrepFiles } from '../../node/files/ripgrep';
 import { readUpTo } from '../../node/files/fileBytes';
-import { formatBytes, openResolvedForReading, shownPath } from './common';
+import { formatBytes, hasOtherNames, openResolvedForReading, shownPath } from './common';
 
 const SCHEME = 'workspace-file';
 /** Larger files are refused: resources arrive whole, with no line ranges to page through. */
@@ -64,7 +64,9 @@ export const workspaceFileResource = defineResource({
 		const segments = single(variables.path).split('/').map((segment) => decoded(segment, uri));
 		const resolved = await host.jail.resolve(`${folder.path}/${segments.join('/')}`, { mustExist: true });
 		const shown = shownPath(host, resolved);
-		return { subject: { paths: [resolved.absolute], summary: `read resource ${shown}` }, plan: { resolved, uri } };
+		// Nobody can be asked about a resource read: a file with other names (hard links) is refused by the policy.
+		const hardLinked = await hasOtherNames(resolved.absolute) ? [resolved.absolute] : undefined;
+		return { subject: { paths: [resolved.absolute], ...(hardLinked && { hardLinked }), summary: `read resource ${shown}` }, plan: { resolved, uri } };
 	},
 	async read(uri, ctx) {
 		const { resolved } = ctx.plan;

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { Host, WorkspaceFolderInfo } from '../../core/host/host';
@@ -7,7 +8,7 @@ import { sensitiveMatch } from '../../core/paths/sensitivePaths';
 import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult } from '../../node/files/ripgrep';
-import { shownPath as shownResolved, throwIfAborted } from './common';
+import { hasOtherNames, shownPath as shownResolved, throwIfAborted } from './common';
 
 const scopeFields = {
 	path: z.string().default('').describe('Directory (or file, for search_text) to search in; empty for the whole workspace. Relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one.'),
@@ -156,8 +157,9 @@ export const searchTextTool = defineTool({
 				maxLineLength: 400,
 			});
 			const sorted = found.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+			const extra = ctx.host.sensitivePaths();
 			for (const file of sorted) {
-				if (withheldFrom(target, file.path)) {
+				if (withheldFrom(target, file.path, extra) || await hasOtherNames(join(target.folder.path, file.path))) {
 					withheld.push(shownPath(ctx.host, target.folder, file.path));
 					matchCount -= file.lines.filter((line) => line.match).length;
 					continue;
@@ -209,16 +211,16 @@ export const searchTextTool = defineTool({
  * Whether a result's lines are withheld: the file is sensitive (`.env`, a key, `.git/config`) and the search did
  * not name it, or a sensitive folder holding it, as its path. A search with such a path was asked about like a read.
  */
-function withheldFrom(target: SearchTarget, relative: string): boolean {
-	if (!sensitiveMatch(relative)) {
+function withheldFrom(target: SearchTarget, relative: string, extra: readonly string[]): boolean {
+	if (!sensitiveMatch(relative, extra)) {
 		return false;
 	}
 	// The policy's own test for a read: only a path it asked about counts as approved.
-	const approved = target.relative !== '' && sensitiveMatch(target.relative) !== undefined;
+	const approved = target.relative !== '' && sensitiveMatch(target.relative, extra) !== undefined;
 	return !(approved && (relative === target.relative || relative.startsWith(`${target.relative}/`)));
 }
 
 function withheldNotice(paths: readonly string[]): string {
 	const names = paths.slice(0, 20).join(', ') + (paths.length > 20 ? `, and ${paths.length - 20} more` : '');
-	return `[matches in ${paths.length} sensitive file${paths.length === 1 ? '' : 's'} withheld: ${names}. Read one with read_file, or search it by passing it as path; either asks the user first]`;
+	return `[matches in ${paths.length} sensitive file${paths.length === 1 ? '' : 's'} withheld: ${names} (a sensitive name, or hard links that give the content other names). Read one with read_file, which asks the user first]`;
 }

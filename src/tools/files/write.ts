@@ -34,7 +34,9 @@ async function existingText(host: Host, resolved: ResolvedPath, shown: string): 
  * Reads under the file's lock: a write of ours in flight renames a new file into place, and a read that opened the
  * old one would be refused as "changed while it was being read".
  */
-function readUnderLock(host: Host, resolved: ResolvedPath, shown: string): Promise<CurrentText> {
+async function readUnderLock(host: Host, resolved: ResolvedPath, shown: string): Promise<CurrentText> {
+	// Refused before anything is read: an edit's errors and the card's diff would show the content of its other names.
+	await refuseHardLinked(resolved, shown);
 	return host.files.exclusive([resolved.absolute], () => readCurrentText(host, resolved, shown));
 }
 
