@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { flipsSoFar, startFlipper, stop } from '../unit/helpers/flipper';
 import { ensureServerStarted, harness, hasUi, invokeOurToolText, ui, waitFor } from './helpers';
 
 function workspaceFile(relative: string): string {
@@ -54,6 +56,48 @@ describe('workspace files through VS Code', function () {
 		await vscode.commands.executeCommand('undo');
 		await waitFor(() => document.getText() === original, 'undo to restore the original text', 10_000);
 		await document.save();
+	});
+
+	it('writes no file outside while a folder on the path is flipped for a link to it (issue 11, VS Code host)', async function () {
+		if (process.platform !== 'linux') this.skip();
+		const settings = vscode.workspace.getConfiguration('mcpWorkbench');
+		// Allowed by policy: only the path jail and the host's write stand between the agent and the folder outside.
+		await settings.update('policy.tools', { create_file: 'allow', write_file: 'allow' }, vscode.ConfigurationTarget.Global);
+		const outside = mkdtempSync(join(tmpdir(), 'mcpwb-race-outside-'));
+		writeFileSync(join(outside, 'victim.txt'), 'outside victim\n');
+		const flip = workspaceFile('race-flip');
+		const counter = join(outside, '..', `${outside.split('/').pop()}.flips`);
+		mkdirSync(flip);
+		writeFileSync(join(flip, 'victim.txt'), 'harmless\n');
+		const flipper = startFlipper(flip, outside, counter);
+		try {
+			await waitFor(() => flipsSoFar(counter) >= 500, 'the flipper to start');
+			let reached = 0;
+			const start = flipsSoFar(counter);
+			const giveUp = Date.now() + 60_000;
+			for (let i = 0; (flipsSoFar(counter) - start < 2_000 || reached < 10) && Date.now() < giveUp; i++) {
+				const [tool, args] = i % 2 === 0
+					? ['create_file', { path: `race-flip/new-${i}.txt`, content: 'agent created this\n' }]
+					: ['write_file', { path: 'race-flip/victim.txt', content: 'agent wrote this\n' }];
+				const result = await invokeOurToolText(tool, args);
+				if (!result.isError || /changed while it was being used/.test(result.text)) reached++;
+			}
+			assert.ok(reached >= 10, `only ${reached} calls reached the write`);
+			assert.deepEqual(readdirSync(outside), ['victim.txt'], 'no file was created outside');
+			assert.equal(readFileSync(join(outside, 'victim.txt'), 'utf8'), 'outside victim\n', 'the file outside is unchanged');
+		} finally {
+			await stop(flipper);
+			// The flip folder, its link and real sides, and folders the flipper moved aside (`race-flip.stray…`): links first,
+			// so removing a folder never follows one out.
+			const left = readdirSync(workspaceFile('')).filter((name) => name.startsWith('race-flip')).map((name) => workspaceFile(name));
+			for (const path of left) {
+				if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(path);
+			}
+			for (const path of left) rmSync(path, { recursive: true, force: true });
+			rmSync(outside, { recursive: true, force: true });
+			rmSync(counter, { force: true });
+			await settings.update('policy.tools', undefined, vscode.ConfigurationTarget.Global);
+		}
 	});
 
 	it('keeps every one of 20 parallel edits of one file open in an editor (issue 12)', async () => {

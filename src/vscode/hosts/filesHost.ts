@@ -1,6 +1,9 @@
-// FilesHost on VS Code's API. Writes go through WorkspaceEdit and a document save, not straight to disk, so an open
-// editor shows the change at once, the user can undo it (Ctrl+Z, or "Undo File Create/Rename"), and no editor is
-// left holding stale text that a later save would write back over the agent's change.
+// FilesHost on VS Code's API. A file the editor holds (an open document) is written through WorkspaceEdit and a
+// document save, not straight to disk, so the editor shows the change at once, the user can undo it (Ctrl+Z), and no
+// editor is left holding stale text that a later save would write back over the agent's change. A file the editor
+// does not hold is written the way the Node host writes it: on Linux through its folder held open, so a folder on
+// the way swapped for a symbolic link after the jail's check cannot send the write outside the workspace (VS Code's
+// file API works by path and would follow the link). The editor's file watcher shows such a file as usual.
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +14,8 @@ import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
 import { KeyedMutex } from '../../core/base/keyedMutex';
 import { encodeText } from '../../core/host/textEncoding';
+import { anchoringAvailable } from '../../node/files/anchoredFs';
+import { NodeFilesHost } from '../../node/files/nodeFilesHost';
 
 const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
 
@@ -50,6 +55,8 @@ function findBundledRipgrep(): string {
 export class VscodeFilesHost implements FilesHost {
 	private ripgrep: string | undefined;
 	private readonly locks = new KeyedMutex();
+	/** Writes of files no editor holds (see the top of this file). */
+	private readonly disk = new NodeFilesHost();
 
 	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T> {
 		return this.locks.runAll(absolutePaths.map((path) => (caseInsensitive ? path.toLowerCase() : path)), change);
@@ -62,6 +69,10 @@ export class VscodeFilesHost implements FilesHost {
 
 	async writeText(absolutePath: string, text: string, options: WriteTextOptions): Promise<void> {
 		const uri = vscode.Uri.file(absolutePath);
+		if (anchoringAvailable && !vscode.workspace.textDocuments.some((doc) => doc.uri.scheme === 'file' && samePath(doc.uri.fsPath, absolutePath))) {
+			await this.disk.writeText(absolutePath, text, options);
+			return;
+		}
 		const exists = await stat(absolutePath).then(() => true, () => false);
 		if (exists && options.mode === 'create') {
 			throw new ToolError(`${absolutePath} already exists; use write_file or edit_file to change it, or set overwrite: true.`);

@@ -3,7 +3,7 @@
 // times, while the agent writes, creates, renames, deletes and reads through it; every call is allowed (or approved).
 // Nothing outside may change and no outside content may come back.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,61 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { anchoringAvailable } from '../../../src/node/files/anchoredFs';
 import { filesTools } from '../../../src/tools/files';
+import { flipsSoFar, startFlipper, stop } from '../helpers/flipper';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
 import { MARKERS, plantSecrets, waitUntil } from './attack';
 
 type CallResult = { isError?: boolean; content: { text: string }[] };
-
-/**
- * Flips `path` between a real folder (holding victim.txt) and a symbolic link to `target` by renames only, as fast as
- * it can, in its own process (a loop here would stop the server's event loop). The folder waits beside as
- * `<path>.real`, the link as `<path>.link`; it records how many flips it made in `counter` every 500.
- */
-function startFlipper(path: string, target: string, counter: string): ChildProcess {
-	const script = `
-		const fs = require('node:fs');
-		const [path, target, counter] = process.argv.slice(1);
-		const aside = path + '.real', link = path + '.link';
-		try { fs.unlinkSync(link); } catch {}
-		fs.symlinkSync(target, link);
-		const kind = (p) => { try { return fs.lstatSync(p).isSymbolicLink() ? 'link' : 'dir'; } catch { return 'none'; } };
-		for (let i = 0; ; i++) {
-			if (i % 500 === 0) { fs.writeFileSync(counter + '.tmp', String(i)); fs.renameSync(counter + '.tmp', counter); }
-			try {
-				const now = kind(path);
-				if (now === 'link') {
-					fs.renameSync(path, link);
-					fs.renameSync(aside, path);
-				} else if (now === 'dir' && kind(aside) === 'dir') {
-					// A folder the server made at the path while it was missing: moved aside, still inside.
-					fs.renameSync(path, path + '.stray' + i);
-				} else if (now === 'dir') {
-					fs.renameSync(path, aside);
-					if (!fs.existsSync(aside + '/victim.txt')) fs.writeFileSync(aside + '/victim.txt', 'harmless\\n');
-					fs.renameSync(link, path);
-				} else {
-					fs.renameSync(kind(aside) === 'dir' ? aside : link, path);
-				}
-			} catch {}
-		}`;
-	return spawn(process.execPath, ['-e', script, path, target, counter], { stdio: 'ignore' });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-	return new Promise((resolve) => {
-		child.once('exit', () => resolve());
-		child.kill('SIGKILL');
-	});
-}
-
-function flipsSoFar(counter: string): number {
-	try {
-		return Number(readFileSync(counter, 'utf8')) || 0;
-	} catch {
-		return 0;
-	}
-}
 
 /** Every file outside, by name, with its content: what must come out of the race unchanged. */
 function snapshot(dir: string): Record<string, string> {
