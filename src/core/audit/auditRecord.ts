@@ -1,4 +1,5 @@
 import type { ToolFamily } from '../tools/toolSpec';
+import type { TraceContext } from './traceContext';
 
 /** How the gate decided: by policy, by the user, or not at all (the call failed validation first). */
 export type Decision = 'allow' | 'approve' | 'deny' | 'none';
@@ -16,6 +17,8 @@ export interface AuditEntry {
 	 */
 	readonly client: { readonly name: string; readonly version: string; readonly says?: string };
 	readonly sessionId: string;
+	/** The W3C trace context the client sent with the request (`_meta.traceparent`), when it sent a valid one. */
+	readonly trace?: TraceContext;
 	readonly tool: string;
 	readonly family: ToolFamily | 'unknown';
 	readonly arguments: unknown;

@@ -2,12 +2,15 @@ import type { AuditEntry, Decision, Outcome } from '../audit/auditRecord';
 import { shorten } from '../base/text';
 import type { ResourceContents } from '../tools/resourceSpec';
 import type { ToolFamily } from '../tools/toolSpec';
+import type { TraceContext } from '../audit/traceContext';
 
 /** Who made a call, as its audit record names them. */
 export interface Caller {
 	readonly sessionId: string;
 	/** `name`: whose credential the call came with; `says`: the name the client declared, when it differs. */
 	readonly client: { readonly name: string; readonly version: string; readonly says?: string };
+	/** The client's trace context for this request, recorded so the audit record can be found from its trace. */
+	readonly trace?: TraceContext;
 }
 
 /** Removes secrets from values and text before they are recorded or answered. */
@@ -65,6 +68,7 @@ export class Trail {
 			time: new Date(this.started).toISOString(),
 			client: this.origin.client,
 			sessionId: this.origin.sessionId,
+			...(this.origin.trace ? { trace: this.origin.trace } : {}),
 			tool: this.name,
 			family: this.family,
 			arguments: boundedForAudit(this.redact.value(this.arguments)),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
+import { familyIcons, type Icon } from './icons';
 import { UriTemplate } from './uriTemplate';
 
 export interface ListedTool {
@@ -10,6 +11,7 @@ export interface ListedTool {
 	readonly inputSchema: Record<string, unknown>;
 	readonly outputSchema?: Record<string, unknown>;
 	readonly annotations: Record<string, unknown>;
+	readonly icons: readonly Icon[];
 }
 
 export interface OfferContext {
@@ -88,6 +90,7 @@ export class ToolRegistry {
 				inputSchema: jsonSchema(spec.input),
 				...(spec.output ? { outputSchema: jsonSchema(spec.output) } : {}),
 				annotations: { title: spec.title, ...spec.annotations },
+				icons: familyIcons(spec.family),
 			};
 			this.listed.set(spec.name, listed);
 		}

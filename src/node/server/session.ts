@@ -1,12 +1,11 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-	CompleteRequestSchema, ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, McpError,
-	type CallToolResult, type ReadResourceResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CompleteRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { Gate } from '../../core/gate/gate';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
+import { SERVER_ICONS } from '../../core/tools/icons';
+import { callTool, complete, listResources, listResourceTemplates, listTools, readResource } from './serverSurface';
 import { SessionTransport, type GatedRoute } from './sessionTransport';
 
 export interface SessionOptions {
@@ -41,7 +40,7 @@ export interface Session {
  */
 export async function openSession(options: SessionOptions): Promise<Session> {
 	const server = new Server(
-		{ name: options.name, version: options.version, title: 'MCP Workbench' },
+		{ name: options.name, version: options.version, title: 'MCP Workbench', icons: SERVER_ICONS.map((icon) => ({ ...icon, sizes: [...icon.sizes] })) },
 		{
 			capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} },
 			...(options.instructions ? { instructions: options.instructions } : {}),
@@ -57,47 +56,17 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			client: { name: options.client, version: peer?.version ?? '', ...says },
 			signal: context.signal,
 			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
+			...(context.trace ? { trace: context.trace } : {}),
 		};
-		if (request.method === 'resources/read') {
-			const read = await options.gate.read({ ...origin, uri: request.uri });
-			if (!read.ok) return { error: { code: read.outcome === 'invalid' ? ErrorCode.InvalidParams : ErrorCode.InternalError, message: read.message } };
-			return { result: { contents: [...read.contents] } satisfies ReadResourceResult };
-		}
-		const answer = await options.gate.call({ ...origin, tool: request.name, arguments: request.arguments });
-		const result: CallToolResult = {
-			content: [{ type: 'text', text: answer.text }],
-			...(answer.structured !== undefined && !answer.isError ? { structuredContent: answer.structured as Record<string, unknown> } : {}),
-			...(answer.isError ? { isError: true } : {}),
-		};
-		return { result };
+		if (request.method === 'resources/read') return readResource(options, origin, request.uri);
+		return { result: await callTool(options, origin, request.name, request.arguments) };
 	};
 	const transport = new SessionTransport(route);
 
-	server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: options.registry.list(options.offer()) }));
-	server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
-		resourceTemplates: options.registry.resources(options.offer()).map((spec) => ({ name: spec.name, uriTemplate: spec.uriTemplate, title: spec.title, description: spec.description })),
-	}));
-	server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => {
-		const limit = options.resourceListLimit ?? 1000;
-		const resources = [];
-		for (const spec of options.registry.resources(options.offer())) {
-			if (!spec.list || resources.length >= limit) continue;
-			for (const listed of await spec.list(options.host, limit - resources.length, extra.signal)) {
-				resources.push({ title: spec.title, description: spec.description, ...listed });
-			}
-		}
-		return { resources };
-	});
-	server.setRequestHandler(CompleteRequestSchema, (request) => {
-		const { ref, argument } = request.params;
-		if (ref.type !== 'ref/resource') return { completion: { values: [], hasMore: false } };
-		const spec = options.registry.resources(options.offer()).find((candidate) => candidate.uriTemplate === ref.uri);
-		if (!spec) throw new McpError(ErrorCode.InvalidParams, `Resource template ${ref.uri} not found`);
-		const complete = spec.complete && Object.hasOwn(spec.complete, argument.name) ? spec.complete[argument.name] : undefined;
-		const values = complete?.(argument.value, options.host) ?? [];
-		// The protocol caps completions at 100 values.
-		return { completion: { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 } };
-	});
+	server.setRequestHandler(ListToolsRequestSchema, () => listTools(options));
+	server.setRequestHandler(ListResourceTemplatesRequestSchema, () => listResourceTemplates(options));
+	server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) => listResources(options, extra.signal));
+	server.setRequestHandler(CompleteRequestSchema, (request) => complete(options, request.params.ref, request.params.argument));
 	await server.connect(transport);
 	return { transport, server, close: () => server.close() };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sdk/types.js';
+import { traceContextOf, type TraceContext } from '../../core/audit/traceContext';
 import type { ErrorAnswer } from './messageCheck';
 
 /** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, ping). */
@@ -14,6 +15,8 @@ export interface GatedContext {
 	readonly signal: AbortSignal;
 	/** Present when the client sent a progress token. */
 	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
+	/** The W3C trace context the request carried in `_meta`, for the audit. */
+	readonly trace?: TraceContext;
 }
 
 /** A JSON-RPC error the route answers with (a resource that cannot be read, say). */
@@ -134,7 +137,7 @@ export class SessionTransport implements Transport {
 			return;
 		}
 		if (gated) {
-			this.runGated(gated.id, gated.request, gated.progressToken);
+			this.runGated(gated.id, gated.request, gated.progressToken, gated.trace);
 			return;
 		}
 		const cancelled = cancelledRequest(message);
@@ -147,7 +150,7 @@ export class SessionTransport implements Transport {
 		this.onmessage?.(message);
 	}
 
-	private runGated(id: RequestId, request: GatedRequest, progressToken: string | number | undefined): void {
+	private runGated(id: RequestId, request: GatedRequest, progressToken: string | number | undefined, trace: TraceContext | undefined): void {
 		const controller = new AbortController();
 		this.running.set(id, controller);
 		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
@@ -157,7 +160,7 @@ export class SessionTransport implements Transport {
 		// Called synchronously, like the SDK's handlers: a call starts in the order its message arrived.
 		let answer: ReturnType<GatedRoute>;
 		try {
-			answer = this.route(request, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}) });
+			answer = this.route(request, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}), ...(trace ? { trace } : {}) });
 		} catch (error) {
 			answer = Promise.reject(error);
 		}
@@ -341,7 +344,7 @@ export function progressNotification(progressToken: string | number, progress: n
 }
 
 /** A gated request, with its progress token; or what is wrong with its params (answered as invalid params). */
-function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number } | { id: RequestId; problem: string } | undefined {
+function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number; trace?: TraceContext } | { id: RequestId; problem: string } | undefined {
 	if (!('method' in message) || (message.method !== 'tools/call' && message.method !== 'resources/read') || !('id' in message) || message.id === undefined) return undefined;
 	const { id, method } = message;
 	const params = message.params as Record<string, unknown> | undefined;
@@ -350,7 +353,8 @@ function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedR
 	if (meta !== undefined && !isPlainObject(meta)) return { id, problem: 'params._meta must be an object' };
 	const token = meta?.progressToken;
 	if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return { id, problem: 'params._meta.progressToken must be a string or a number' };
-	const progress = token === undefined ? {} : { progressToken: token };
+	const trace = traceContextOf(meta);
+	const progress = { ...(token === undefined ? {} : { progressToken: token }), ...(trace ? { trace } : {}) };
 	if (method === 'resources/read') {
 		if (typeof params.uri !== 'string') return { id, problem: 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)' };
 		return { id, request: { method, uri: params.uri }, ...progress };
