@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/base/log';
 import { checkMessage, type ErrorAnswer } from './messageCheck';
+import { eraOfPost, LEGACY_VERSIONS, MODERN_VERSIONS } from './protocolEra';
 import type { SessionTransport } from './sessionTransport';
 
 /** One client session: its transport, and how to end it. */
@@ -38,6 +39,16 @@ export interface McpHttpServerOptions {
 	readonly useSocket?: boolean;
 	/** Extra authenticated GET routes, such as `/metrics`. */
 	readonly routes?: Readonly<Record<string, (res: ServerResponse) => void>>;
+	/** Serves POSTs of the stateless era (2026-07-28) on the same endpoint; without it, only sessions are served. */
+	readonly stateless?: StatelessEra;
+}
+
+/** The 2026-07-28 front end (statelessEndpoint.ts), as the HTTP server hands it a POST it has read and parsed. */
+export interface StatelessEra {
+	/** `client` is the name of the credential the request carries. */
+	serve(req: IncomingMessage, res: ServerResponse, body: unknown, client: string): void;
+	/** Ends its open streams, before the connections close. */
+	close(): void;
 }
 
 interface Connection {
@@ -126,6 +137,7 @@ export class McpHttpServer {
 
 	async close(): Promise<void> {
 		clearInterval(this.sweeper);
+		this.options.stateless?.close();
 		await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id, 'server stop')));
 		for (const socket of this.connections.keys()) socket.destroy();
 		await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
@@ -226,16 +238,14 @@ export class McpHttpServer {
 		if (route && req.method === 'GET') return route(res);
 		if (path !== MCP_PATH) return refuse(res, 404, -32601, `Not found: the MCP endpoint is ${MCP_PATH}`);
 
-		const version = req.headers['mcp-protocol-version'];
-		if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-			return refuse(res, 400, -32000, `Unsupported MCP-Protocol-Version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
-		}
 		switch (req.method) {
 			case 'POST':
-				return this.handlePost(req, res, viaSocket);
+				return this.handlePost(req, res, viaSocket, client);
 			case 'GET':
+				if (this.refuseVersion(req, res)) return;
 				return this.handleGet(req, res);
 			case 'DELETE':
+				if (this.refuseVersion(req, res)) return;
 				return this.handleDelete(req, res);
 			default:
 				res.setHeader('allow', 'GET, POST, DELETE');
@@ -243,7 +253,27 @@ export class McpHttpServer {
 		}
 	}
 
-	private async handlePost(req: IncomingMessage, res: ServerResponse, viaSocket: boolean): Promise<void> {
+	/**
+	 * Refuses a GET or DELETE (session operations) that names a revision other than a session era's: 405 for the
+	 * stateless era, which has neither (its transport's rule), 400 for a revision we do not know. True when refused.
+	 */
+	private refuseVersion(req: IncomingMessage, res: ServerResponse): boolean {
+		const version = req.headers['mcp-protocol-version'];
+		if (typeof version !== 'string' || LEGACY_VERSIONS.includes(version)) return false;
+		if (this.options.stateless && MODERN_VERSIONS.includes(version)) {
+			res.setHeader('allow', 'POST');
+			refuse(res, 405, -32000, `Method not allowed: ${version} has no sessions and no GET stream; POST each request (subscriptions/listen for change notifications)`);
+			return true;
+		}
+		refuse(res, 400, -32000, `Unsupported MCP-Protocol-Version ${version}; supported: ${this.versions().join(', ')}`);
+		return true;
+	}
+
+	private versions(): readonly string[] {
+		return this.options.stateless ? [...MODERN_VERSIONS, ...LEGACY_VERSIONS] : LEGACY_VERSIONS;
+	}
+
+	private async handlePost(req: IncomingMessage, res: ServerResponse, viaSocket: boolean, client: string): Promise<void> {
 		const accept = req.headers.accept ?? '';
 		const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
 		const acceptsSse = accept.includes('text/event-stream');
@@ -261,6 +291,11 @@ export class McpHttpServer {
 			parsed = JSON.parse(body);
 		} catch {
 			return refuse(res, 400, -32700, 'Parse error: the body is not JSON');
+		}
+		const version = req.headers['mcp-protocol-version'];
+		if (this.options.stateless && eraOfPost(version, parsed) === 'modern') return this.options.stateless.serve(req, res, parsed, client);
+		if (typeof version === 'string' && !LEGACY_VERSIONS.includes(version)) {
+			return refuse(res, 400, -32000, `Unsupported MCP-Protocol-Version ${version}; supported: ${this.versions().join(', ')}`);
 		}
 		const raw = Array.isArray(parsed) ? parsed : [parsed];
 		if (raw.length === 0) return refuse(res, 400, -32600, 'Invalid Request: empty batch');
@@ -287,7 +322,6 @@ export class McpHttpServer {
 				res.setHeader('retry-after', '1');
 				return refuse(res, 429, -32000, `Server busy: ${this.sessions.size} sessions are open, each with a call in flight. End sessions you no longer use (DELETE), or retry when a call has finished.`);
 			}
-			const client = this.clientOf(req) ?? 'unknown';
 			const handle = await this.options.openSession(client);
 			const { transport } = handle;
 			this.sessions.set(transport.sessionId, { handle, viaSocket, client });

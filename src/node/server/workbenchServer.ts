@@ -7,9 +7,15 @@ import type { Gate } from '../../core/gate/gate';
 import type { Logger } from '../../core/base/log';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
+import { SERVER_ICONS } from '../../core/tools/icons';
 import { ClientTokens } from './clientTokens';
 import { McpHttpServer, type ServerAddress } from './mcpHttpServer';
 import { openSession } from './session';
+import { StatelessEndpoint } from './statelessEndpoint';
+
+/** The server's name in both eras' identity (initialize's serverInfo, and `_meta` serverInfo on every 2026 result). */
+const SERVER_NAME = 'mcp-workbench';
+const SERVER_TITLE = 'MCP Workbench';
 
 
 export interface Connection extends ServerAddress {
@@ -40,6 +46,8 @@ export interface WorkbenchServerOptions {
 /** The server's lifecycle: a fresh secret and port on every start, everything closed on stop. */
 export class WorkbenchServer {
 	private http: McpHttpServer | undefined;
+	/** The 2026-07-28 era's front end on the same endpoint; it holds only the open subscriptions/listen streams. */
+	private stateless: StatelessEndpoint | undefined;
 	private connection: Connection | undefined;
 	/** Tokens minted for other clients in this run of the server; a restart ends them, like the secret. */
 	private tokens = new ClientTokens();
@@ -79,7 +87,20 @@ export class WorkbenchServer {
 			const secretName = this.options.secretName ?? 'VS Code';
 			const tokens = new ClientTokens([secretName]);
 			this.tokens = tokens;
+			const stateless = new StatelessEndpoint({
+				name: SERVER_NAME,
+				title: SERVER_TITLE,
+				version: this.options.version,
+				icons: SERVER_ICONS,
+				registry: this.options.registry,
+				gate: this.options.gate,
+				host: this.options.host,
+				offer: this.options.offer,
+				log: this.options.log,
+				...(this.options.instructions ? { instructions: this.options.instructions } : {}),
+			});
 			const http = new McpHttpServer({
+				stateless,
 				secret,
 				secretName,
 				identify: (token) => tokens.identify(token),
@@ -91,7 +112,7 @@ export class WorkbenchServer {
 				openSession: async (client) => {
 					const session = await openSession({
 						client,
-						name: 'mcp-workbench',
+						name: SERVER_NAME,
 						version: this.options.version,
 						registry: this.options.registry,
 						gate: this.options.gate,
@@ -115,6 +136,7 @@ export class WorkbenchServer {
 			try {
 				const address = await http.listen();
 				this.http = http;
+				this.stateless = stateless;
 				this.connection = { ...address, secret };
 				this.setState('running');
 			} catch (error) {
@@ -141,6 +163,7 @@ export class WorkbenchServer {
 		return this.serialize(async () => {
 			const http = this.http;
 			this.http = undefined;
+			this.stateless = undefined;
 			this.connection = undefined;
 			if (http) await http.close();
 			this.servers.clear();
@@ -160,6 +183,8 @@ export class WorkbenchServer {
 			void server.sendToolListChanged().catch(() => undefined);
 			void server.sendResourceListChanged().catch(() => undefined);
 		}
+		this.stateless?.notify('tools');
+		this.stateless?.notify('resources');
 	}
 
 	private setState(state: ServerState): void {
