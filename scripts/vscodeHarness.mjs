@@ -290,7 +290,7 @@ async function ensureInstalled({ prefix, what, isComplete, install }) {
 }
 
 /** Node 24 from npm (code-server 4.139 needs it; the project itself runs on the machine's Node). */
-async function ensureNode24() {
+export async function ensureNode24() {
 	const { prefix, bin, dir } = node24Paths();
 	await ensureInstalled({
 		prefix,

@@ -17,6 +17,7 @@ export interface SurfaceOptions {
 export interface SurfaceError {
 	readonly code: number;
 	readonly message: string;
+	readonly data?: unknown;
 }
 
 /** Tools in the registry's order, which is fixed: the same offer always lists the same tools in the same order. */
@@ -66,6 +67,7 @@ export async function callTool(options: SurfaceOptions, origin: CallOrigin, tool
 /** A resources/read through the gate: its contents, or the JSON-RPC error that says why there are none. */
 export async function readResource(options: SurfaceOptions, origin: CallOrigin, uri: string): Promise<{ readonly result: ReadResourceResult } | { readonly error: SurfaceError }> {
 	const read = await options.gate.read({ ...origin, uri });
-	if (!read.ok) return { error: { code: read.outcome === 'invalid' ? ErrorCode.InvalidParams : ErrorCode.InternalError, message: read.message } };
+	// An invalid read (no such resource, or a URI no template matches) names the URI, as SEP-2164 asks.
+	if (!read.ok) return { error: read.outcome === 'invalid' ? { code: ErrorCode.InvalidParams, message: read.message, data: { uri } } : { code: ErrorCode.InternalError, message: read.message } };
 	return { result: { contents: [...read.contents] } };
 }

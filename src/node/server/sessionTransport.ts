@@ -23,6 +23,7 @@ export interface GatedContext {
 export interface RouteError {
 	readonly code: number;
 	readonly message: string;
+	readonly data?: unknown;
 }
 
 /** Answers one gated request with its result, or with a JSON-RPC error. */

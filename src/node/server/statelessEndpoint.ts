@@ -10,6 +10,7 @@ import { progressNotification } from './sessionTransport';
 import { callTool, complete, listResources, listResourceTemplates, listTools, readResource, type SurfaceError, type SurfaceOptions } from './serverSurface';
 
 const CLIENT_INFO_META = 'io.modelcontextprotocol/clientInfo';
+const CLIENT_CAPABILITIES_META = 'io.modelcontextprotocol/clientCapabilities';
 const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
 const SUBSCRIPTION_ID_META = 'io.modelcontextprotocol/subscriptionId';
 
@@ -118,16 +119,21 @@ export class StatelessEndpoint {
 		if (typeof version !== 'string') {
 			return reject(res, 400, id, ErrorCode.InvalidParams, `Invalid params: a 2026-07-28 request names its protocol version in params._meta["${PROTOCOL_VERSION_META}"]; without it, send initialize first (2025-11-25)`);
 		}
-		if (!MODERN_VERSIONS.includes(version)) {
-			return reject(res, 400, id, UNSUPPORTED_PROTOCOL_VERSION, 'Unsupported protocol version', { supported: [...MODERN_VERSIONS, ...LEGACY_VERSIONS], requested: version });
-		}
 		// A notification changes nothing here: on HTTP, closing a response stream is the cancellation.
 		if (id === null) {
 			res.writeHead(202).end();
 			return;
 		}
+		// Headers first: a header that disagrees with the body is the answer even when the body names a revision we lack.
 		const mismatch = headerMismatch(req, method, params, version);
 		if (mismatch) return reject(res, 400, id, HEADER_MISMATCH, `Header mismatch: ${mismatch}`);
+		if (!MODERN_VERSIONS.includes(version)) {
+			// The revisions a request can name here: the session era's are reached through initialize, not this list.
+			return reject(res, 400, id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${version}: this endpoint serves ${MODERN_VERSIONS.join(', ')} per request, and ${LEGACY_VERSIONS[0]} and earlier in sessions opened by initialize`, { supported: [...MODERN_VERSIONS], requested: version });
+		}
+		if (!isObject(meta[CLIENT_CAPABILITIES_META])) {
+			return reject(res, 400, id, ErrorCode.InvalidParams, `Invalid params: a 2026-07-28 request declares its capabilities in params._meta["${CLIENT_CAPABILITIES_META}"] (an object; {} for none)`);
+		}
 		if (!SERVED.has(method)) {
 			// 404 with -32601 (not a 404 page): the client learns this server speaks the revision but not this method.
 			return reject(res, 404, id, ErrorCode.MethodNotFound, `Method not found: ${REMOVED[method] ?? `${method} is not served here`}`);

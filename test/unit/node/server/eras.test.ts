@@ -175,7 +175,16 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 		const { error } = json(response);
 		assert.equal(error?.code, -32022);
 		assert.deepEqual(error?.data?.requested, '2099-01-01');
-		assert.ok((error?.data?.supported as string[]).includes(MODERN) && (error?.data?.supported as string[]).includes('2025-11-25'));
+		// The revisions a request can name; the session era's are reached through initialize (the message says so).
+		assert.deepEqual(error?.data?.supported, [MODERN]);
+		assert.match(error?.message ?? '', /2025-11-25 and earlier in sessions opened by initialize/);
+	});
+
+	test('a request without its capabilities in _meta is invalid (400, -32602)', async () => {
+		const response = await modern(wb, 'tools/list', { _meta: { 'io.modelcontextprotocol/clientCapabilities': undefined } });
+		assert.equal(response.status, 400);
+		assert.equal(json(response).error?.code, -32602);
+		assert.match(json(response).error?.message ?? '', /clientCapabilities/);
 	});
 
 	test('methods 2026-07-28 removed get 404 with -32601 and what to do instead', async () => {
@@ -212,7 +221,7 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 	test('closing the response cancels the call: the tool sees its signal abort', async () => {
 		const before = aborted;
 		const startedBefore = started;
-		const body = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN } } });
+		const body = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} } } });
 		const req = request(wb.url, { method: 'POST', headers: { authorization: `Bearer ${wb.secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'wait_for_abort' } });
 		req.on('error', () => undefined);
 		req.end(body);
@@ -224,7 +233,7 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 
 	test('subscriptions/listen acknowledges what it honours and delivers list changes tagged with the subscription', async () => {
 		const events: Record<string, unknown>[] = [];
-		const body = JSON.stringify({ jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true, promptsListChanged: true }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN } } });
+		const body = JSON.stringify({ jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true, promptsListChanged: true }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} } } });
 		const req = request(wb.url, { method: 'POST', headers: { authorization: `Bearer ${wb.secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'subscriptions/listen' } });
 		req.on('response', (res) => {
 			let buffer = '';
