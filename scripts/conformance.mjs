@@ -22,7 +22,7 @@ import { ensureNode24, projectRoot } from './vscodeHarness.mjs';
 
 /** Scenarios that apply, by protocol era, and those that need prompts (added by the prompts work; see the doc). */
 export const APPLIES = {
-	'2025-11-25': ['server-initialize', 'server-session-lifecycle', 'ping', 'logging-set-level', 'tools-list', 'resources-list', 'dns-rebinding-protection'],
+	'2025-11-25': ['server-initialize', 'server-session-lifecycle', 'ping', 'logging-set-level', 'tools-list', 'resources-list', 'dns-rebinding-protection', 'server-sse-multiple-streams'],
 	'2026-07-28': ['server-stateless', 'caching', 'http-header-validation', 'sep-2164-resource-not-found'],
 };
 /** Run, and expected to fail until the server offers prompts and prompt completions (being built in parallel). */
