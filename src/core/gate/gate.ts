@@ -6,12 +6,14 @@ import type { Logger } from '../base/log';
 import type { Host } from '../host/host';
 import { scopedTerminal } from '../host/terminalHost';
 import type { CommandAnalysis } from '../shell/commandPolicy';
+import { scopedAudit, type AuditHost, type MetricsHost } from '../host/auditHost';
+import type { BuiltPrompt, PromptReads } from '../prompts/promptSpec';
 import type { ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
 import type { Prepared } from '../tools/toolSpec';
 import type { ApprovalBroker } from './approvals';
 import { measureArguments, summarizeArguments } from './argumentShape';
-import { RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
+import { PROMPT_GET, promptOperation, RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
 import { subjectChange } from './subjectChange';
 import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
@@ -27,7 +29,19 @@ export interface CallOrigin extends Caller {
 export interface CallRequest extends CallOrigin {
 	readonly tool: string;
 	readonly arguments: unknown;
+	/** Made while building a prompt: nobody can be asked, so a call the policy would ask about is refused. */
+	readonly unattended?: boolean;
 }
+
+export interface PromptRequest extends CallOrigin {
+	readonly name: string;
+	readonly arguments?: unknown;
+}
+
+/** A prompts/get answer: the messages, or why there are none (the client receives it as a JSON-RPC error). */
+export type PromptAnswer =
+	| { readonly ok: true; readonly prompt: BuiltPrompt }
+	| { readonly ok: false; readonly outcome: Outcome; readonly message: string };
 
 export interface ReadRequest extends CallOrigin {
 	readonly uri: string;
@@ -65,7 +79,13 @@ export interface GateDeps {
 	readonly commandVerdict?: (analysis: CommandAnalysis) => CommandVerdict;
 	readonly log: Logger;
 	readonly now?: () => number;
+	/** The audit as resources and prompts read it; each caller sees only its own records (see scopedAudit). */
+	readonly auditHost?: AuditHost;
+	readonly metricsHost?: MetricsHost;
 }
+
+/** Longest value a prompt argument takes unless its spec says otherwise. */
+const PROMPT_ARGUMENT_CHARS = 4096;
 
 /** Long calls report progress at least this often, so clients that reset their timeout on progress keep waiting. */
 const HEARTBEAT_MS = 5_000;
@@ -161,7 +181,7 @@ export class Gate {
 		const input = deepFreeze(parsed.data);
 		trail.arguments = input;
 		const host = this.hostFor(request);
-		return this.pass(toolOperation(spec, input, host), host, request, settings, trail, input);
+		return this.pass(toolOperation(spec, input, host, request.unattended), host, request, settings, trail, input);
 	}
 
 	private async readResource(request: ReadRequest, trail: Trail): Promise<Finished> {
@@ -178,9 +198,82 @@ export class Gate {
 		return this.pass(resourceOperation(spec, request.uri, variables, host), host, request, settings, trail, { uri: request.uri });
 	}
 
-	/** The host as this caller sees it: background commands are the session's own (see scopedTerminal). */
-	private hostFor(origin: CallOrigin): Host {
-		return { ...this.deps.host, terminal: scopedTerminal(this.deps.host.terminal, origin.sessionId) };
+	/**
+	 * The host as this caller sees it: background commands are the session's own (see scopedTerminal), audit records
+	 * the client's own (see scopedAudit). Completion and resource watches use it too.
+	 */
+	hostFor(origin: Caller): Host {
+		const { auditHost, metricsHost } = this.deps;
+		return {
+			...this.deps.host,
+			terminal: scopedTerminal(this.deps.host.terminal, origin.sessionId),
+			...(auditHost ? { audit: scopedAudit(auditHost, { sessionId: origin.sessionId, clientName: origin.client.name }) } : {}),
+			...(metricsHost ? { metrics: metricsHost } : {}),
+		};
+	}
+
+	async prompt(request: PromptRequest): Promise<PromptAnswer> {
+		const trail = new Trail(request, PROMPT_GET, { name: request.name, arguments: request.arguments }, this.now(), this.deps.redact);
+		const finished = await this.getPrompt(request, trail).catch((error: unknown) => this.failed(trail, error));
+		let answer: PromptAnswer;
+		let bytes: number;
+		if (finished.isError || finished.structured === undefined) {
+			const message = this.deps.redact.text(finished.text);
+			answer = { ok: false, outcome: trail.outcome, message };
+			bytes = utf8Length(message);
+		} else {
+			// Every string of every message, as any tool result: what the reads returned was redacted already, the
+			// prompt's own words around them (an error text the client sent) are redacted here.
+			const prompt = this.deps.redact.value(finished.structured) as BuiltPrompt;
+			answer = { ok: true, prompt };
+			bytes = utf8Length(JSON.stringify(prompt));
+		}
+		await this.record(trail, request, bytes);
+		return answer;
+	}
+
+	private async getPrompt(request: PromptRequest, trail: Trail): Promise<Finished> {
+		const settings = this.deps.settings();
+		const spec = this.deps.registry.prompt(request.name);
+		if (!spec) return trail.finish('invalid', `Unknown prompt "${shorten(request.name, ECHO_CHARS)}". Call prompts/list for the prompts this server offers.`);
+		trail.family = spec.family;
+		if (!this.deps.registry.prompts(settings).includes(spec)) {
+			trail.decide('deny', 'setting:families');
+			return trail.finish('denied', `Prompt "${spec.name}" is not offered now: its family "${spec.family}" is switched off in the settings (mcpWorkbench.tools.families).`);
+		}
+		const shape = measureArguments(request.arguments);
+		if (shape.problem) {
+			trail.arguments = summarizeArguments(request.arguments);
+			return trail.finish('invalid', `Invalid arguments for prompt ${spec.name}: ${shape.problem}.`);
+		}
+		const given = request.arguments ?? {};
+		if (typeof given !== 'object' || given === null || Array.isArray(given)) return trail.finish('invalid', `Invalid arguments for prompt ${spec.name}: send an object of named string arguments.`);
+		const args: Record<string, string> = {};
+		const known = spec.arguments.map((argument) => argument.name);
+		for (const [name, value] of Object.entries(given)) {
+			if (!known.includes(name)) return trail.finish('invalid', `Prompt ${spec.name} has no argument "${shorten(name, ECHO_CHARS)}"; it takes: ${known.join(', ') || 'none'}.`);
+			if (typeof value !== 'string') return trail.finish('invalid', `Argument "${name}" of prompt ${spec.name} must be a string.`);
+		}
+		for (const argument of spec.arguments) {
+			const value = (given as Record<string, unknown>)[argument.name] as string | undefined;
+			if (value === undefined || value === '') {
+				if (argument.required) return trail.finish('invalid', `Prompt ${spec.name} needs the argument "${argument.name}": ${argument.description}`);
+				continue;
+			}
+			const max = argument.maxLength ?? PROMPT_ARGUMENT_CHARS;
+			if (value.length > max) return trail.finish('invalid', `Argument "${argument.name}" of prompt ${spec.name} is ${value.length} characters long; it takes at most ${max}.`);
+			args[argument.name] = value;
+		}
+		const host = this.hostFor(request);
+		// Each read is a call of its own through this gate, as this caller, and never asks anyone.
+		const readsFor = (signal: AbortSignal): PromptReads => {
+			const origin = { sessionId: request.sessionId, client: request.client, signal };
+			return {
+				tool: (tool, toolArguments) => this.call({ ...origin, tool, arguments: toolArguments, unattended: true }),
+				resource: (uri) => this.read({ ...origin, uri }),
+			};
+		};
+		return this.pass(promptOperation(spec, deepFreeze(args), readsFor), host, request, settings, trail, { name: spec.name, arguments: args });
 	}
 
 	/** Everything after validation, the same for tools and resources. */
@@ -221,7 +314,7 @@ export class Gate {
 		}
 		if (decision.action === 'ask' && !op.canAsk) {
 			trail.decide('deny', decision.rule);
-			return trail.finish('denied', `This needs the user's approval (${decision.rule}), which a resource read cannot ask for: read it with the read_file tool instead.`);
+			return trail.finish('denied', `This needs the user's approval (${decision.rule}), which ${op.name === RESOURCE_READ ? 'a resource read' : 'this call'} cannot ask for: ${op.insteadOfAsking ?? 'nobody can be asked'}.`);
 		}
 		if (decision.action === 'ask') {
 			const answer = await this.deps.approvals.request(

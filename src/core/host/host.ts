@@ -1,3 +1,4 @@
+import type { MetricsHost, ScopedAudit } from './auditHost';
 import type { FilesHost } from './filesHost';
 import type { SandboxHost } from './sandbox';
 import type { PathJail } from '../paths/pathJail';
@@ -37,4 +38,8 @@ export interface Host {
 	 * from results (search matches, diff hunks) must use the same list as the policy that asks before a read.
 	 */
 	sensitivePaths(): readonly string[];
+	/** The caller's own audit records; present in the host the gate hands a call (see Gate.hostFor). */
+	readonly audit?: ScopedAudit;
+	/** The server's call metrics; absent where no server runs. */
+	readonly metrics?: MetricsHost;
 }

@@ -1,4 +1,6 @@
+import type { Disposable } from '../base/disposable';
 import type { Host } from '../host/host';
+import type { CompletionSource } from './completion';
 import type { Prepared, ToolContext, ToolFamily } from './toolSpec';
 
 /** One resource as resources/list shows it. */
@@ -35,6 +37,19 @@ export interface ResourceSpec<P = unknown> {
 	list?(host: Host, limit: number, signal: AbortSignal): Promise<readonly ListedResource[]>;
 	/** Completions for a template variable's value. */
 	readonly complete?: Readonly<Record<string, (value: string, host: Host) => readonly string[]>>;
+	/** Template variables completed from a named source (see Completers); tried after `complete`. */
+	readonly completeWith?: Readonly<Record<string, CompletionSource>>;
+	/**
+	 * Calls `changed` whenever what a read of this URI returns may have changed, until disposed: what makes
+	 * resources/subscribe send notifications/resources/updated. `host` is the subscriber's (its own commands and
+	 * records). Without it a subscription is accepted and never notified.
+	 */
+	watch?(variables: UriVariables, host: Host, changed: () => void): Disposable;
+	/**
+	 * A cheap fingerprint of what `list` returns for `host`; when it changes the session is sent
+	 * notifications/resources/list_changed. Without it the listed set is taken as fixed.
+	 */
+	listKey?(host: Host): string;
 	/** Resolves what the read touches from the URI's variables; a ToolError refuses the read. */
 	prepare(variables: UriVariables, uri: string, host: Host): Promise<Prepared<P>>;
 	read(uri: string, ctx: ToolContext<P>): Promise<readonly ResourceContents[]>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { PromptSpec } from '../prompts/promptSpec';
+import type { Completers } from './completion';
 import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
 import { familyIcons, type Icon } from './icons';
@@ -27,8 +29,13 @@ export class ToolRegistry {
 	private readonly byName = new Map<string, AnyToolSpec>();
 	private readonly listed = new Map<string, ListedTool>();
 	private readonly templates: { readonly spec: AnyResourceSpec; readonly template: UriTemplate }[] = [];
+	private readonly promptsByName = new Map<string, PromptSpec>();
 
-	constructor(specs: readonly AnyToolSpec[], resources: readonly AnyResourceSpec[] = []) {
+	constructor(specs: readonly AnyToolSpec[], resources: readonly AnyResourceSpec[] = [], prompts: readonly PromptSpec[] = [], readonly completers: Completers = {}) {
+		for (const prompt of prompts) {
+			if (this.promptsByName.has(prompt.name)) throw new Error(`duplicate prompt name ${prompt.name}`);
+			this.promptsByName.set(prompt.name, prompt);
+		}
 		for (const spec of specs) {
 			if (this.byName.has(spec.name)) throw new Error(`duplicate tool name ${spec.name}`);
 			this.byName.set(spec.name, spec);
@@ -42,6 +49,15 @@ export class ToolRegistry {
 	/** Resource templates offered now: their family must be on (they only read, so trust does not matter). */
 	resources(context: OfferContext): readonly AnyResourceSpec[] {
 		return this.templates.map((entry) => entry.spec).filter((spec) => context.families.includes(spec.family));
+	}
+
+	/** Prompts offered now: their family must be on (they only read, so trust does not matter, as for resources). */
+	prompts(context: OfferContext): readonly PromptSpec[] {
+		return [...this.promptsByName.values()].filter((spec) => context.families.includes(spec.family));
+	}
+
+	prompt(name: string): PromptSpec | undefined {
+		return this.promptsByName.get(name);
 	}
 
 	/** The template a URI belongs to and its variables, or undefined when none matches. */
