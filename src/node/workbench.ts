@@ -19,7 +19,11 @@ import { commandVerdict, type CommandRule } from '../core/shell/commandPolicy';
 import type { AnyResourceSpec } from '../core/tools/resourceSpec';
 import { ToolRegistry } from '../core/tools/toolRegistry';
 import type { AnyToolSpec, ToolFamily } from '../core/tools/toolSpec';
-import { allResources, allTools } from '../tools/allTools';
+import type { PromptSpec } from '../core/prompts/promptSpec';
+import type { Completers } from '../core/tools/completion';
+import { allPrompts } from '../prompts/allPrompts';
+import { allCompleters, allResources, allTools } from '../tools/allTools';
+import { auditHost } from './audit/auditHost';
 import { AuditStore, type AuditOpenReport } from './audit/auditStore';
 import type { Sandbox } from './sandbox/bubblewrap';
 import { NodePathJail } from './files/pathJail';
@@ -91,6 +95,10 @@ export interface WorkbenchOptions {
 	/** Defaults to every tool and resource template the extension ships. */
 	readonly tools?: readonly AnyToolSpec[];
 	readonly resources?: readonly AnyResourceSpec[];
+	/** Defaults to every prompt the extension ships. */
+	readonly prompts?: readonly PromptSpec[];
+	/** Where argument completions come from; defaults to the tool families' completers. */
+	readonly completers?: Completers;
 	/** Where `~` in a command line points, for the command policy. */
 	readonly home?: string;
 }
@@ -134,7 +142,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		jail: new NodePathJail(() => workspace.folders()),
 		sensitivePaths: () => current.policy.sensitivePaths,
 	};
-	const registry = new ToolRegistry(options.tools ?? allTools, options.resources ?? allResources);
+	const registry = new ToolRegistry(options.tools ?? allTools, options.resources ?? allResources, options.prompts ?? allPrompts, options.completers ?? allCompleters);
 	const approvals = new ApprovalBroker(
 		{ now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
 		() => current.approvalTimeoutMs,
@@ -165,6 +173,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		analyzeCommand: (line, cwd) => analyzeCommandLine(line, { cwd, workspaceRoots: workspace.folders().map((f) => f.path), rules: current.commandRules, home, sensitivePaths: current.policy.sensitivePaths, sandboxed: host.sandbox.status().available }),
 		commandVerdict,
 		log,
+		auditHost: auditHost(audit),
+		metricsHost: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.toPrometheus(), onDidRecord: audit.onDidAppend },
 	});
 	const server = new WorkbenchServer({
 		version: options.version,
@@ -180,6 +190,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		...(options.secretName ? { secretName: options.secretName } : {}),
 		metricsText: () => metrics.toPrometheus(),
 		instructions: INSTRUCTIONS,
+		onDidRecord: audit.onDidAppend,
 	});
 	return {
 		host,

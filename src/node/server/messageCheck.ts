@@ -17,7 +17,7 @@ export type CheckedMessage = { readonly message: JSONRPCMessage } | { readonly r
  * Requests that pass the gate never reach the SDK: the transport checks their params itself (`gatedRequest`), with
  * messages that name the fix, and takes any JSON number as a progress token, as the MCP schema does.
  */
-const GATED_METHODS = new Set(['tools/call', 'resources/read']);
+const GATED_METHODS = new Set(['tools/call', 'resources/read', 'prompts/get']);
 
 const requestSchemas = new Map<string, ZodType>(ClientRequestSchema.options.map((schema) => [schema.shape.method.value, schema]));
 

@@ -1,11 +1,17 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CompleteRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+	CompleteRequestSchema, ErrorCode, ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, McpError,
+	SubscribeRequestSchema, UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import type { AuditRecord } from '../../core/audit/auditRecord';
+import type { Disposable } from '../../core/base/disposable';
+import type { Event } from '../../core/base/event';
 import type { Gate } from '../../core/gate/gate';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
 import { SERVER_ICONS } from '../../core/tools/icons';
-import { callTool, complete, listResources, listResourceTemplates, listTools, readResource } from './serverSurface';
+import { callTool, complete, getPrompt, listPrompts, listResources, listResourceTemplates, listTools, readResource } from './serverSurface';
 import { SessionTransport, type GatedRoute } from './sessionTransport';
 
 export interface SessionOptions {
@@ -25,6 +31,11 @@ export interface SessionOptions {
 	 * session cost (time and memory), for elicitation schemas we never send.
 	 */
 	readonly schemaValidator?: jsonSchemaValidator;
+	/**
+	 * Fires once per call, read or prompt the gate finished (its audit record): when listed resources (a new
+	 * background command, a task run) may have changed.
+	 */
+	readonly onDidRecord?: Event<AuditRecord>;
 }
 
 export interface Session {
@@ -42,7 +53,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const server = new Server(
 		{ name: options.name, version: options.version, title: 'MCP Workbench', icons: SERVER_ICONS.map((icon) => ({ ...icon, sizes: [...icon.sizes] })) },
 		{
-			capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} },
+			capabilities: { tools: { listChanged: true }, resources: { listChanged: true, subscribe: true }, prompts: { listChanged: true }, completions: {}, logging: {} },
 			...(options.instructions ? { instructions: options.instructions } : {}),
 			...(options.schemaValidator ? { jsonSchemaValidator: options.schemaValidator } : {}),
 		},
@@ -58,15 +69,69 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
 			...(context.trace ? { trace: context.trace } : {}),
 		};
+		if (request.method === 'prompts/get') return getPrompt(options, origin, request.name, request.arguments);
 		if (request.method === 'resources/read') return readResource(options, origin, request.uri);
 		return { result: await callTool(options, origin, request.name, request.arguments) };
 	};
 	const transport = new SessionTransport(route);
+	// The host as this session's calls see it: its own background commands and audit records.
+	const sessionHost = (): Host => options.gate.hostFor({ sessionId: transport.sessionId, client: { name: options.client, version: server.getClientVersion()?.version ?? '' } });
 
 	server.setRequestHandler(ListToolsRequestSchema, () => listTools(options));
 	server.setRequestHandler(ListResourceTemplatesRequestSchema, () => listResourceTemplates(options));
-	server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) => listResources(options, extra.signal));
-	server.setRequestHandler(CompleteRequestSchema, (request) => complete(options, request.params.ref, request.params.argument));
+	server.setRequestHandler(ListPromptsRequestSchema, () => listPrompts(options));
+	server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) => listResources(options, sessionHost(), extra.signal));
+	server.setRequestHandler(CompleteRequestSchema, (request, extra) => complete(options, sessionHost(), {
+		ref: request.params.ref,
+		argument: request.params.argument,
+		...(request.params.context?.arguments ? { arguments: request.params.context.arguments } : {}),
+	}, extra.signal));
+
+	// Subscriptions: a URI the templates match, watched until unsubscribed or the session ends. Subscribing reveals
+	// nothing (the read that follows passes the gate); a template without a watch is accepted and never notifies.
+	const watches = new Map<string, Disposable | undefined>();
+	server.setRequestHandler(SubscribeRequestSchema, (request) => {
+		const { uri } = request.params;
+		const found = options.registry.resourceFor(uri);
+		if (!found || !options.registry.resources(options.offer()).includes(found.spec)) {
+			throw new McpError(ErrorCode.InvalidParams, `No resource template offered now matches ${uri.length > 300 ? `${uri.slice(0, 300)}…` : uri}. Call resources/templates/list for the URIs this server reads.`);
+		}
+		if (!watches.has(uri)) {
+			watches.set(uri, found.spec.watch?.(found.variables, sessionHost(), () => {
+				void server.sendResourceUpdated({ uri }).catch(() => undefined);
+			}));
+		}
+		return {};
+	});
+	server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+		watches.get(request.params.uri)?.dispose();
+		watches.delete(request.params.uri);
+		return {};
+	});
+
+	// Listed resources that come and go (background commands, task runs): compared after every gated request.
+	let listKeys: string | undefined;
+	const currentListKeys = () => {
+		const host = sessionHost();
+		return options.registry.resources(options.offer()).map((spec) => spec.listKey?.(host) ?? '').join('\0');
+	};
+	const recorded = options.onDidRecord?.(() => {
+		if (!server.transport) return;
+		const keys = currentListKeys();
+		if (listKeys !== undefined && keys !== listKeys) void server.sendResourceListChanged().catch(() => undefined);
+		listKeys = keys;
+	});
+	listKeys = currentListKeys();
+
 	await server.connect(transport);
-	return { transport, server, close: () => server.close() };
+	return {
+		transport,
+		server,
+		close: () => {
+			recorded?.dispose();
+			for (const watch of watches.values()) watch?.dispose();
+			watches.clear();
+			return server.close();
+		},
+	};
 }

@@ -5,10 +5,11 @@ import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sd
 import { traceContextOf, type TraceContext } from '../../core/audit/traceContext';
 import type { ErrorAnswer } from './messageCheck';
 
-/** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, ping). */
+/** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, completion, ping). */
 export type GatedRequest =
 	| { readonly method: 'tools/call'; readonly name: string; readonly arguments?: Record<string, unknown> }
-	| { readonly method: 'resources/read'; readonly uri: string };
+	| { readonly method: 'resources/read'; readonly uri: string }
+	| { readonly method: 'prompts/get'; readonly name: string; readonly arguments?: Record<string, unknown> };
 
 export interface GatedContext {
 	/** Aborted by the client's notifications/cancelled, or when the session closes. */
@@ -58,7 +59,7 @@ export class SessionTransport implements Transport {
 	lastActivity = Date.now();
 
 	/**
-	 * `route` answers the gated requests (tools/call, resources/read): their one path, with progress and cancellation
+	 * `route` answers the gated requests (tools/call, resources/read, prompts/get): their one path, with progress and cancellation
 	 * here. They never reach the SDK's protocol layer, which would cost more than the rest of a call (per-message
 	 * schema parsing, per-request closures) and would be a second path to keep equal to this one.
 	 */
@@ -344,12 +345,21 @@ export function progressNotification(progressToken: string | number, progress: n
 	return { method: 'notifications/progress' as const, params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) } };
 }
 
+const GATED_METHODS: ReadonlySet<string> = new Set<GatedRequest['method']>(['tools/call', 'resources/read', 'prompts/get']);
+
+const MISSING_PARAMS: Readonly<Record<GatedRequest['method'], string>> = {
+	'tools/call': 'tools/call needs params.name, the tool\'s name as a string (see tools/list)',
+	'resources/read': 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)',
+	'prompts/get': 'prompts/get needs params.name, the prompt\'s name as a string (see prompts/list)',
+};
+
 /** A gated request, with its progress token; or what is wrong with its params (answered as invalid params). */
 function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number; trace?: TraceContext } | { id: RequestId; problem: string } | undefined {
-	if (!('method' in message) || (message.method !== 'tools/call' && message.method !== 'resources/read') || !('id' in message) || message.id === undefined) return undefined;
-	const { id, method } = message;
+	if (!('method' in message) || !GATED_METHODS.has(message.method) || !('id' in message) || message.id === undefined) return undefined;
+	const { id } = message;
+	const method = message.method as GatedRequest['method'];
 	const params = message.params as Record<string, unknown> | undefined;
-	if (!isPlainObject(params)) return { id, problem: method === 'tools/call' ? 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' : 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)' };
+	if (!isPlainObject(params)) return { id, problem: MISSING_PARAMS[method] };
 	const meta = params._meta;
 	if (meta !== undefined && !isPlainObject(meta)) return { id, problem: 'params._meta must be an object' };
 	const token = meta?.progressToken;
@@ -360,9 +370,10 @@ function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedR
 		if (typeof params.uri !== 'string') return { id, problem: 'resources/read needs params.uri, the resource\'s URI as a string (see resources/list)' };
 		return { id, request: { method, uri: params.uri }, ...progress };
 	}
-	if (typeof params.name !== 'string') return { id, problem: 'tools/call needs params.name, the tool\'s name as a string (see tools/list)' };
+	if (typeof params.name !== 'string') return { id, problem: MISSING_PARAMS[method] };
 	const args = params.arguments;
 	if (args !== undefined && !isPlainObject(args)) return { id, problem: 'params.arguments must be an object of named arguments' };
+	if (method === 'prompts/get') return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress };
 	return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress };
 }
 

@@ -7,7 +7,7 @@ import type { Icon } from '../../core/tools/icons';
 import { checkMessage } from './messageCheck';
 import { LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META } from './protocolEra';
 import { progressNotification } from './sessionTransport';
-import { callTool, complete, listResources, listResourceTemplates, listTools, readResource, type SurfaceError, type SurfaceOptions } from './serverSurface';
+import { callTool, complete, getPrompt, listPrompts, listResources, listResourceTemplates, listTools, readResource, type SurfaceError, type SurfaceOptions } from './serverSurface';
 
 const CLIENT_INFO_META = 'io.modelcontextprotocol/clientInfo';
 const CLIENT_CAPABILITIES_META = 'io.modelcontextprotocol/clientCapabilities';
@@ -188,10 +188,18 @@ export class StatelessEndpoint {
 			case 'resources/templates/list':
 				return { result: { ...listResourceTemplates(options), ...cache(LIST_TTL_MS) } };
 			case 'resources/list':
-				return { result: { ...(await listResources(options, reply.signal)), ...cache(RESOURCE_TTL_MS) } };
+				return { result: { ...(await listResources(options, this.hostOf(client), reply.signal)), ...cache(RESOURCE_TTL_MS) } };
+			case 'prompts/list':
+				return { result: { ...listPrompts(options), ...cache(LIST_TTL_MS) } };
+			case 'prompts/get': {
+				if (typeof params.name !== 'string') return invalid('prompts/get needs params.name, the prompt\'s name as a string (see prompts/list)');
+				if (params.arguments !== undefined && !isObject(params.arguments)) return invalid('params.arguments must be an object of named arguments');
+				const prompt = await getPrompt(options, this.origin(meta, client, reply), params.name, params.arguments);
+				return 'error' in prompt ? prompt : { result: { ...prompt.result } };
+			}
 			case 'completion/complete': {
-				const { ref, argument } = params as { ref: { type: string; uri?: string }; argument: { name: string; value: string } };
-				return { result: { ...complete(options, ref, argument) } };
+				const { ref, argument, context } = params as { ref: { type: string; uri?: string; name?: string }; argument: { name: string; value: string }; context?: { arguments?: Record<string, string> } };
+				return { result: { ...(await complete(options, this.hostOf(client), { ref, argument, ...(context?.arguments ? { arguments: context.arguments } : {}) }, reply.signal)) } };
 			}
 			case 'tools/call': {
 				if (typeof params.name !== 'string') return invalid('tools/call needs params.name, the tool\'s name as a string (see tools/list)');
@@ -210,7 +218,12 @@ export class StatelessEndpoint {
 
 	/** What the session era declares, less what 2026-07-28 removed (logging/setLevel) or moved (change notifications: listen). */
 	private capabilities(): Params {
-		return { tools: { listChanged: true }, resources: { listChanged: true }, completions: {} };
+		return { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, completions: {} };
+	}
+
+	/** The host as this credential's requests see it (its own background commands and audit records). */
+	private hostOf(client: string) {
+		return this.options.gate.hostFor({ sessionId: StatelessEndpoint.sessionOf(client), client: { name: client, version: '' } });
 	}
 
 	private origin(meta: Params, client: string, reply: Reply): CallOrigin {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { Emitter } from '../../core/base/event';
+import type { AuditRecord } from '../../core/audit/auditRecord';
+import { Emitter, type Event } from '../../core/base/event';
 import type { ServerState } from '../../core/server/serverState';
 import type { Gate } from '../../core/gate/gate';
 import type { Logger } from '../../core/base/log';
@@ -41,6 +42,8 @@ export interface WorkbenchServerOptions {
 	/** Called with each new secret before it is used, so redaction knows it. */
 	readonly onSecret?: (secret: string) => void;
 	readonly instructions?: string;
+	/** Each record the gate appends to the audit: sessions re-check their listed resources on it. */
+	readonly onDidRecord?: Event<AuditRecord>;
 }
 
 /** The server's lifecycle: a fresh secret and port on every start, everything closed on stop. */
@@ -119,6 +122,7 @@ export class WorkbenchServer {
 						host: this.options.host,
 						offer: this.options.offer,
 						schemaValidator: this.schemaValidator,
+						...(this.options.onDidRecord ? { onDidRecord: this.options.onDidRecord } : {}),
 						...(this.options.instructions ? { instructions: this.options.instructions } : {}),
 					});
 					this.servers.add(session.server);
@@ -182,6 +186,7 @@ export class WorkbenchServer {
 			if (!server.transport) continue;
 			void server.sendToolListChanged().catch(() => undefined);
 			void server.sendResourceListChanged().catch(() => undefined);
+			void server.sendPromptListChanged().catch(() => undefined);
 		}
 		this.stateless?.notify('tools');
 		this.stateless?.notify('resources');
