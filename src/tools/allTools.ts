@@ -1,4 +1,13 @@
+import type { Completers } from '../core/tools/completion';
 import type { AnyResourceSpec } from '../core/tools/resourceSpec';
+import { completePath } from './files/completions';
+import { completeRef } from './git/completions';
+import { gitResources } from './git/resources';
+import { completeTask, completeTaskRun } from './tasks/completions';
+import { tasksResources } from './tasks/resources';
+import { completeCommand } from './terminal/completions';
+import { terminalResources } from './terminal/resources';
+import { completeAuditRecord, workspaceResources } from './workspace/resources';
 import type { AnyToolSpec } from '../core/tools/toolSpec';
 import { filesResources } from './files/resources';
 import { filesTools } from './files';
@@ -12,4 +21,14 @@ import { workspaceTools } from './workspace';
 export const allTools: readonly AnyToolSpec[] = [...workspaceTools, ...filesTools, ...gitTools, ...terminalTools, ...tasksTools, ...systemTools];
 
 /** Every resource template the server reads. */
-export const allResources: readonly AnyResourceSpec[] = [...filesResources];
+export const allResources: readonly AnyResourceSpec[] = [...filesResources, ...gitResources, ...terminalResources, ...tasksResources, ...workspaceResources];
+
+/** Where prompt arguments and template variables find their values, each kind from the family that knows it. */
+export const allCompleters: Completers = {
+	path: completePath,
+	ref: completeRef,
+	task: completeTask,
+	taskRun: completeTaskRun,
+	command: completeCommand,
+	auditRecord: completeAuditRecord,
+};
