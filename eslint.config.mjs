@@ -24,6 +24,11 @@ const layerZones = [
 		message: 'core is pure logic: of npm packages it imports only pure ones (zod, picomatch, diff); Node or editor packages belong in src/node or src/vscode.',
 	},
 	{
+		target: 'src/prompts',
+		from: ['src/node', 'src/tools', 'src/vscode', 'src/webview', 'src/extension.ts'],
+		message: 'prompts read the workspace only through the gate (PromptContext.reads): they import core only (no src/node, src/tools, src/vscode, src/webview, src/extension.ts).',
+	},
+	{
 		target: 'src/node',
 		from: ['src/vscode', 'src/webview', 'src/extension.ts'],
 		message: 'node holds the Node implementations of core: it imports core, node, npm packages and Node builtins (no src/vscode, src/webview, src/extension.ts).',
@@ -31,8 +36,8 @@ const layerZones = [
 	{
 		// Every file of src/node except src/node/workbench.ts, the one composition (createWorkbench).
 		target: ['src/node/*/**', 'src/node/!(workbench).ts'],
-		from: 'src/tools',
-		message: 'node does not import the tool specs in src/tools: only src/node/workbench.ts (createWorkbench, the one composition) may.',
+		from: ['src/tools', 'src/prompts'],
+		message: 'node does not import the tool specs in src/tools or the prompts in src/prompts: only src/node/workbench.ts (createWorkbench, the one composition) may.',
 	},
 	{
 		target: 'src/tools',
@@ -41,7 +46,7 @@ const layerZones = [
 	},
 	{
 		target: 'src/vscode',
-		from: ['src/tools', 'src/extension.ts'],
+		from: ['src/tools', 'src/prompts', 'src/extension.ts'],
 		message: 'vscode adapts VS Code\'s API to core\'s hosts: it imports core, node and vscode, not the tool specs in src/tools (src/node/workbench.ts composes them) nor src/extension.ts.',
 	},
 	{
@@ -98,5 +103,6 @@ export default tseslint.config(
 	{ files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('core is pure logic', { allowBuiltins: false }) } },
 	{ files: ['src/node/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('node holds Node implementations, not VS Code ones', { allowBuiltins: true }) } },
 	{ files: ['src/tools/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('tools reach the editor only through core\'s hosts', { allowBuiltins: true }) } },
+	{ files: ['src/prompts/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('prompts read only through the gate', { allowBuiltins: false }) } },
 	{ files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': restrictedModules('webview is browser code', { allowBuiltins: false }) } },
 );

@@ -61,6 +61,11 @@ const refused: Refused[] = [
 	{ name: 'webview importing src/node', file: 'src/webview/probe.ts', from: '../node/server/workbenchServer', rule: ZONES, says: /webview is the panel's browser code: it imports only webview and core/ },
 	{ name: 'webview importing src/vscode', file: 'src/webview/probe.ts', from: '../vscode/panel/sidebarView', rule: ZONES, says: /webview is the panel's browser code/ },
 	{ name: 'webview importing node:path', file: 'src/webview/probe.ts', from: 'node:path', rule: MODULES, says: /webview is browser code: no Node builtins/ },
+	{ name: 'prompts importing a tool (reading around the gate)', file: 'src/prompts/git/probe.ts', from: '../../tools/git/readTools', rule: ZONES, says: /prompts read the workspace only through the gate/ },
+	{ name: 'prompts importing src/node', file: 'src/prompts/git/probe.ts', from: '../../node/git/gitRunner', rule: ZONES, says: /prompts read the workspace only through the gate/ },
+	{ name: 'prompts importing node:fs', file: 'src/prompts/git/probe.ts', from: 'node:fs', rule: MODULES, says: /prompts read only through the gate: no Node builtins/ },
+	{ name: 'node importing src/prompts', file: 'src/node/server/probe.ts', from: '../../prompts/allPrompts', rule: ZONES, says: /node does not import the tool specs in src\/tools or the prompts in src\/prompts/ },
+	{ name: 'vscode importing src/prompts', file: 'src/vscode/probe.ts', from: '../prompts/allPrompts', rule: ZONES, says: /vscode adapts VS Code's API/ },
 ];
 
 const allowed: (Probe & { readonly name: string })[] = [
@@ -78,6 +83,8 @@ const allowed: (Probe & { readonly name: string })[] = [
 	{ name: 'webview importing core types', file: 'src/webview/probe.ts', from: '../core/tools/toolSpec', typeOnly: true },
 	{ name: 'the webview protocol importing zod', file: 'src/webview/protocol.ts', from: 'zod' },
 	{ name: 'extension.ts importing tools', file: 'src/extension.ts', from: './tools/files/index' },
+	{ name: 'prompts importing core', file: 'src/prompts/git/probe.ts', from: '../../core/prompts/promptSpec' },
+	{ name: 'src/node/workbench.ts (the composition) importing src/prompts', file: 'src/node/workbench.ts', from: '../prompts/allPrompts' },
 ];
 
 describe('lint: layers', () => {
