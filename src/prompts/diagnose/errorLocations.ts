@@ -11,9 +11,12 @@ const MAX_LOCATIONS = 5;
 //   src/a.ts:12:5   src/a.ts(12,5)   at fn (/abs/src/a.ts:12:5)   File "app/x.py", line 12   x.go:12
 const PATTERNS: readonly RegExp[] = [
 	/File "([^"\n]+)", line (\d+)/g,
-	/((?:[A-Za-z]:)?[\w@./\\-]*[\w-]\.[A-Za-z0-9]+)\((\d+),\d+\)/g,
-	/((?:[A-Za-z]:)?[\w@./\\-]*[\w-]\.[A-Za-z0-9]+):(\d+)(?::\d+)?/g,
+	/((?<![\w])(?:[A-Za-z]:)?[\w@./\\-]*\.[A-Za-z0-9]+)\((\d+),\d+\)/g,
+	/((?<![\w])(?:[A-Za-z]:)?[\w@./\\-]*\.[A-Za-z0-9]+):(\d+)(?::\d+)?/g,
 ];
+
+/** URLs (`https://host:443/x.js:1`), blanked before matching: their parts would look like drive letters and paths. */
+const URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s)'"]+/gi;
 
 /**
  * The file:line places an error text names, in order of first appearance, each file once (its first line). URLs
@@ -22,11 +25,12 @@ const PATTERNS: readonly RegExp[] = [
  */
 export function errorLocations(text: string): ErrorLocation[] {
 	const found: { index: number; location: ErrorLocation }[] = [];
+	// file:// URLs name files; every other URL is blanked to spaces, so the indexes still order the matches.
+	const plain = text.replace(/\bfile:\/\//gi, (prefix) => ' '.repeat(prefix.length)).replace(URL, (url) => ' '.repeat(url.length));
 	for (const pattern of PATTERNS) {
-		for (const match of text.matchAll(pattern)) {
-			const path = match[1].replace(/^file:\/\//, '');
-			const before = text.slice(Math.max(0, (match.index ?? 0) - 3), match.index ?? 0);
-			if (before.endsWith('://') || path.startsWith('node:') || /^https?:/.test(path)) continue;
+		for (const match of plain.matchAll(pattern)) {
+			const path = match[1];
+			if (path.startsWith('node:')) continue;
 			const line = Number(match[2]);
 			if (!Number.isSafeInteger(line) || line < 1) continue;
 			found.push({ index: match.index ?? 0, location: { path, line } });

@@ -18,7 +18,19 @@ test('literal characters are matched as text, not as regular-expression syntax',
 	assert.equal(template.match('aXbbc://1'), undefined);
 });
 
-test('expressions other than {name} and {+name} are refused when the template is built', () => {
-	assert.throws(() => new UriTemplate('x://{?query}'), /unsupported URI template/);
+test('expressions other than {name}, {+name} and a final {?a,b} are refused when the template is built', () => {
+	assert.throws(() => new UriTemplate('x://{?query}/more'), /unsupported URI template/);
 	assert.throws(() => new UriTemplate('x://{a}/{#b}'), /unsupported URI template/);
+});
+
+test('a final {?a,b}: each parameter optional, in any order, values still encoded; unknown or repeated ones do not match', () => {
+	const template = new UriTemplate('git://show/{ref}{?repository,path}');
+	assert.deepEqual(template.match('git://show/HEAD'), { ref: 'HEAD' });
+	assert.deepEqual(template.match('git://show/feature%2Fx?path=src%2Fa.ts&repository=app'), { ref: 'feature%2Fx', path: 'src%2Fa.ts', repository: 'app' });
+	assert.deepEqual(template.match('git://show/HEAD?path'), { ref: 'HEAD', path: '' }, 'a parameter without a value');
+	assert.equal(template.match('git://show/HEAD?bogus=1'), undefined, 'an unknown parameter');
+	assert.equal(template.match('git://show/HEAD?path=a&path=b'), undefined, 'a repeated parameter');
+	assert.equal(template.match('git://show/a?b/c'), undefined, 'a value of {ref} cannot hold the query');
+	assert.deepEqual(new UriTemplate('git://diff{?staged}').match('git://diff'), {});
+	assert.equal(new UriTemplate('x://{a}').match('x://b?c=1'), undefined, 'a template without a query takes none');
 });
