@@ -28,6 +28,8 @@ export interface WorkbenchApi {
 	serverState(): string;
 	/** Open client sessions by transport: VS Code's own client uses the socket from 1.105 on. */
 	sessionsByTransport(): { socket: number; tcp: number };
+	/** What VS Code's own MCP client asked the server for since it started, by method (prompts/list, tools/list …). */
+	editorRequests(): Readonly<Record<string, number>>;
 }
 
 /** VS Code wiring only: builds the editor's adapters, hands them to the one composition, and registers the views. */
@@ -120,7 +122,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		});
 	}
 	log.info('extension.activated', { version, editor: vscode.version, trusted: vscode.workspace.isTrusted, tools: registry.all().length });
-	return { serverUrl: () => server.current?.url, serverState: () => server.state, sessionsByTransport: () => server.sessionsByTransport() };
+	return {
+		serverUrl: () => server.current?.url,
+		serverState: () => server.state,
+		sessionsByTransport: () => server.sessionsByTransport(),
+		editorRequests: () => server.requestsFrom('VS Code'),
+	};
 }
 
 export function deactivate(): void {

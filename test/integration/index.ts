@@ -13,6 +13,7 @@ const testSuites = [
 	() => import('./approvals.test'),
 	() => import('./files.test'),
 	() => import('./terminal.test'),
+	() => import('./prompts.test'),
 ];
 
 // `npm run bench -- vscode` (MCP_WORKBENCH_SUITE=bench, set by the harness) times calls instead of testing.

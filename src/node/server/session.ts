@@ -36,6 +36,8 @@ export interface SessionOptions {
 	 * background command, a task run) may have changed.
 	 */
 	readonly onDidRecord?: Event<AuditRecord>;
+	/** Told the method of each request the client sends. */
+	readonly onRequest?: (method: string) => void;
 }
 
 export interface Session {
@@ -74,6 +76,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		return { result: await callTool(options, origin, request.name, request.arguments) };
 	};
 	const transport = new SessionTransport(route);
+	if (options.onRequest) transport.onRequest = options.onRequest;
 	// The host as this session's calls see it: its own background commands and audit records.
 	const sessionHost = (): Host => options.gate.hostFor({ sessionId: transport.sessionId, client: { name: options.client, version: server.getClientVersion()?.version ?? '' } });
 

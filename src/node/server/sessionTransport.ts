@@ -57,6 +57,8 @@ export class SessionTransport implements Transport {
 	private closed = false;
 	/** Last time a request arrived or a stream was open; idle sessions are closed by the server. */
 	lastActivity = Date.now();
+	/** Told the method of each request that arrives (what a client asked for, counted per credential by the server). */
+	onRequest?: (method: string) => void;
 
 	/**
 	 * `route` answers the gated requests (tools/call, resources/read, prompts/get): their one path, with progress and cancellation
@@ -96,6 +98,7 @@ export class SessionTransport implements Transport {
 		const skipped = new Set<JSONRPCMessage>();
 		let inFlight = this.inFlight;
 		for (const message of messages.filter(isRequest)) {
+			this.onRequest?.(message.method);
 			if (requestIds.includes(message.id) || this.exchanges.has(message.id) || this.running.has(message.id)) {
 				skipped.add(message);
 				refused.push({ jsonrpc: '2.0', id: message.id, error: { code: -32600, message: `Invalid Request: the id ${JSON.stringify(message.id)} belongs to a request still in flight; send each request with a new id.` } });

@@ -55,6 +55,8 @@ export class WorkbenchServer {
 	/** Tokens minted for other clients in this run of the server; a restart ends them, like the secret. */
 	private tokens = new ClientTokens();
 	private readonly servers = new Set<Server>();
+	/** Requests received per credential and method while the server ran: what each client asked for (prompts/list …). */
+	private readonly requests = new Map<string, Map<string, number>>();
 	private readonly schemaValidator = new AjvJsonSchemaValidator();
 	private _state: ServerState = 'stopped';
 	private transition: Promise<void> = Promise.resolve();
@@ -85,6 +87,7 @@ export class WorkbenchServer {
 		return this.serialize(async () => {
 			if (this.http) return;
 			this.setState('starting');
+			this.requests.clear();
 			const secret = randomBytes(32).toString('base64url');
 			this.options.onSecret?.(secret);
 			const secretName = this.options.secretName ?? 'VS Code';
@@ -123,6 +126,7 @@ export class WorkbenchServer {
 						offer: this.options.offer,
 						schemaValidator: this.schemaValidator,
 						...(this.options.onDidRecord ? { onDidRecord: this.options.onDidRecord } : {}),
+						onRequest: (method) => this.countRequest(client, method),
 						...(this.options.instructions ? { instructions: this.options.instructions } : {}),
 					});
 					this.servers.add(session.server);
@@ -178,6 +182,22 @@ export class WorkbenchServer {
 	async restart(): Promise<void> {
 		await this.stop();
 		await this.start();
+	}
+
+	/** How many requests of each method the client with this credential name has sent since the server started. */
+	requestsFrom(client: string): Readonly<Record<string, number>> {
+		return Object.fromEntries(this.requests.get(client) ?? []);
+	}
+
+	private countRequest(client: string, method: string): void {
+		let counts = this.requests.get(client);
+		if (!counts) {
+			// Bounded: credential names are minted by the user, methods are checked against the protocol's before this.
+			if (this.requests.size >= 1000) return;
+			counts = new Map();
+			this.requests.set(client, counts);
+		}
+		if (counts.size < 200 || counts.has(method)) counts.set(method, (counts.get(method) ?? 0) + 1);
 	}
 
 	/** Tells every connected client to fetch the lists again (trust or enabled families changed). */

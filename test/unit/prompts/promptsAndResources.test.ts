@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema, type GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Disposable } from '../../../src/core/base/disposable';
 import { allResources, allTools } from '../../../src/tools/allTools';
 import { commitFile, initRepo, sh, write } from '../tools/git/gitFixtures';
@@ -25,6 +25,13 @@ function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000): Prom
 		};
 		tick();
 	});
+}
+
+/** The text of a read's first contents. */
+function firstText(result: ReadResourceResult): string {
+	const [first] = result.contents;
+	assert.ok(first && 'text' in first, 'the resource is text');
+	return first.text;
 }
 
 function text(result: GetPromptResult): string {
@@ -161,7 +168,7 @@ describe('prompts, completions and resources over real HTTP', () => {
 		}
 		const diff = await client.readResource({ uri: 'git://diff?path=src/app.ts' });
 		assert.match((diff.contents[0] as { text: string }).text, /-\treturn a \+ b;\n\+\treturn a - b;/);
-		const log = JSON.parse((await client.readResource({ uri: 'git://log?limit=1' })).contents[0].text as string) as { commits: { subject: string }[] };
+		const log = JSON.parse(firstText(await client.readResource({ uri: 'git://log?limit=1' }))) as { commits: { subject: string }[] };
 		assert.deepEqual(log.commits.map((commit) => commit.subject), ['Add env']);
 		const show = await client.readResource({ uri: 'git://show/HEAD~1' });
 		assert.match((show.contents[0] as { text: string }).text, /Add the adder/);
@@ -189,7 +196,7 @@ describe('prompts, completions and resources over real HTTP', () => {
 		let output = '';
 		while (!/exit code 3/.test(output)) {
 			const seen = updated.length;
-			output = (await client.readResource({ uri })).contents[0].text as string;
+			output = firstText(await client.readResource({ uri }));
 			if (!/exit code 3/.test(output)) await waitUntil(() => updated.length > seen, 'the next update of the command output');
 		}
 		assert.match(output, /exit code 3/);
@@ -203,14 +210,14 @@ describe('prompts, completions and resources over real HTTP', () => {
 	test('the audit and metrics resources: own records only, one record by number, updates on new calls', async () => {
 		const other = await wb.connect('another-client');
 		await other.callTool({ name: 'workspace_info', arguments: {} });
-		const session = JSON.parse((await client.readResource({ uri: 'audit://session?limit=500' })).contents[0].text as string) as { records: { seq: number; client: { name: string }; tool: string }[] };
+		const session = JSON.parse(firstText(await client.readResource({ uri: 'audit://session?limit=500' }))) as { records: { seq: number; client: { name: string }; tool: string }[] };
 		assert.ok(session.records.length > 5);
 		assert.ok(session.records.every((record) => record.client.name === 'prompt-test'), 'another client\'s records are not shown');
 		const otherRecord = wb.records.find((record) => record.client.name === 'another-client');
 		assert.ok(otherRecord);
 		await assert.rejects(client.readResource({ uri: `audit://record/${otherRecord.seq}` }), /No audit record/);
 		const own = session.records[0];
-		const one = JSON.parse((await client.readResource({ uri: `audit://record/${own.seq}` })).contents[0].text as string) as { seq: number; hash: string };
+		const one = JSON.parse(firstText(await client.readResource({ uri: `audit://record/${own.seq}` }))) as { seq: number; hash: string };
 		assert.equal(one.seq, own.seq);
 		assert.ok(one.hash.length > 0);
 
@@ -218,9 +225,9 @@ describe('prompts, completions and resources over real HTTP', () => {
 		const before = updated.filter((uri) => uri === 'audit://session').length;
 		await client.callTool({ name: 'workspace_info', arguments: {} });
 		await waitUntil(() => updated.filter((uri) => uri === 'audit://session').length > before, 'an update of audit://session after a call');
-		const metrics = JSON.parse((await client.readResource({ uri: 'metrics://tools' })).contents[0].text as string) as { tools: { tool: string; calls: number }[] };
+		const metrics = JSON.parse(firstText(await client.readResource({ uri: 'metrics://tools' }))) as { tools: { tool: string; calls: number }[] };
 		assert.ok(metrics.tools.some((entry) => entry.tool === 'prompts/get' && entry.calls >= 3));
-		assert.match((await client.readResource({ uri: 'metrics://prometheus' })).contents[0].text as string, /mcp_workbench_tool_calls_total\{tool="resources\/read",outcome="ok"\}/);
+		assert.match(firstText(await client.readResource({ uri: 'metrics://prometheus' })), /mcp_workbench_tool_calls_total\{tool="resources\/read",outcome="ok"\}/);
 	});
 
 	test('session_summary tells the session from the audit, oldest first', async () => {

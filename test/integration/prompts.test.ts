@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ensureServerStarted, EXTENSION_ID, harness, hasUi, ui, waitFor } from './helpers';
+
+interface Api {
+	editorRequests(): Readonly<Record<string, number>>;
+}
+
+function api(): Api {
+	const exported = vscode.extensions.getExtension<Api>(EXTENSION_ID)?.exports;
+	assert.ok(exported, 'the extension exports its API');
+	return exported;
+}
+
+describe('MCP prompts and resources inside VS Code', function () {
+	this.timeout(120_000);
+
+	after(async () => {
+		if (hasUi()) await ui('closeQuickInput');
+	});
+
+	it("VS Code's own MCP client lists our prompts (its slash commands /mcp.<server>.<prompt>)", async function () {
+		// Restricted mode: VS Code asks for trust before it starts any MCP server, and tests cannot answer.
+		if (!harness.trusted) this.skip();
+		await ensureServerStarted();
+		// The server counts what each credential asked for: VS Code's client fetches the prompts of a server that
+		// declares the prompts capability when it starts it, to offer them as slash commands.
+		const requests = await waitFor(() => {
+			const seen = api().editorRequests();
+			return (seen['prompts/list'] ?? 0) > 0 ? seen : undefined;
+		}, 'prompts/list from VS Code\'s MCP client', 60_000);
+		assert.ok((requests['tools/list'] ?? 0) > 0, JSON.stringify(requests));
+	});
+
+	it('shows our resources in MCP: Browse Resources, read through the resource list and templates', async function () {
+		if (!harness.trusted || !hasUi()) this.skip();
+		await ensureServerStarted();
+		const before = api().editorRequests();
+		await ui('runCommand', { title: 'MCP: Browse Resources' });
+		// VS Code's client asks our server for its resources and templates to fill the picker.
+		await waitFor(() => {
+			const seen = api().editorRequests();
+			return (seen['resources/list'] ?? 0) > (before['resources/list'] ?? 0) || (seen['resources/templates/list'] ?? 0) > (before['resources/templates/list'] ?? 0);
+		}, 'resources/list or resources/templates/list from VS Code\'s MCP client', 60_000);
+		const { rows } = await ui<{ rows: string[] }>('waitForQuickPickRow', { text: 'metrics', timeoutMs: 30_000 });
+		assert.ok(rows.some((row) => /metrics/i.test(row)), JSON.stringify(rows));
+		await ui('screenshot', { name: 'mcp-browse-resources' });
+		await ui('closeQuickInput');
+	});
+});
