@@ -14,6 +14,9 @@ import { SERVER_ICONS } from '../../core/tools/icons';
 import { callTool, complete, getPrompt, listPrompts, listResources, listResourceTemplates, listTools, readResource } from './serverSurface';
 import { SessionTransport, type GatedRoute } from './sessionTransport';
 
+/** Subscriptions one session may hold: each is a map entry and maybe a timer. */
+const MAX_SUBSCRIPTIONS = 1000;
+
 export interface SessionOptions {
 	readonly name: string;
 	/** The name of the credential that opened the session: who the calls are from, whatever the client declares. */
@@ -90,20 +93,21 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		...(request.params.context?.arguments ? { arguments: request.params.context.arguments } : {}),
 	}, extra.signal));
 
-	// Subscriptions: a URI the templates match, watched until unsubscribed or the session ends. Subscribing reveals
-	// nothing (the read that follows passes the gate); a template without a watch is accepted and never notifies.
+	// Subscriptions: watched until unsubscribed or the session ends. Subscribing reveals nothing (the read that follows
+	// passes the gate), so any URI is accepted, as the spec's subscribe and the conformance suite expect; only one a
+	// template matches, of a family offered now and with a watch, is ever notified.
 	const watches = new Map<string, Disposable | undefined>();
 	server.setRequestHandler(SubscribeRequestSchema, (request) => {
 		const { uri } = request.params;
+		if (watches.has(uri)) return {};
+		if (watches.size >= MAX_SUBSCRIPTIONS) {
+			throw new McpError(ErrorCode.InvalidParams, `This session already has ${MAX_SUBSCRIPTIONS} subscriptions, the most it keeps; unsubscribe from some first.`);
+		}
 		const found = options.registry.resourceFor(uri);
-		if (!found || !options.registry.resources(options.offer()).includes(found.spec)) {
-			throw new McpError(ErrorCode.InvalidParams, `No resource template offered now matches ${uri.length > 300 ? `${uri.slice(0, 300)}…` : uri}. Call resources/templates/list for the URIs this server reads.`);
-		}
-		if (!watches.has(uri)) {
-			watches.set(uri, found.spec.watch?.(found.variables, sessionHost(), () => {
-				void server.sendResourceUpdated({ uri }).catch(() => undefined);
-			}));
-		}
+		const offered = found && options.registry.resources(options.offer()).includes(found.spec);
+		watches.set(uri, offered ? found.spec.watch?.(found.variables, sessionHost(), () => {
+			void server.sendResourceUpdated({ uri }).catch(() => undefined);
+		}) : undefined);
 		return {};
 	});
 	server.setRequestHandler(UnsubscribeRequestSchema, (request) => {

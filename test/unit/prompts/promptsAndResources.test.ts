@@ -222,6 +222,9 @@ describe('prompts, completions and resources over real HTTP', () => {
 		assert.ok(one.hash.length > 0);
 
 		await client.subscribeResource({ uri: 'audit://session' });
+		// Any URI may be subscribed to (the conformance suite's resources-subscribe does so); it is never notified.
+		await client.subscribeResource({ uri: 'test://watched-resource' });
+		await client.unsubscribeResource({ uri: 'test://watched-resource' });
 		const before = updated.filter((uri) => uri === 'audit://session').length;
 		await client.callTool({ name: 'workspace_info', arguments: {} });
 		await waitUntil(() => updated.filter((uri) => uri === 'audit://session').length > before, 'an update of audit://session after a call');
