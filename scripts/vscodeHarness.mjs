@@ -438,7 +438,7 @@ export async function launchBrowser(executablePath) {
 
 /** Loads the workbench and waits until it is drawn; the error says so when the editor never comes up. */
 export async function openWorkbench(page, url, { timeoutMs = 90_000 } = {}) {
-	await withTimeout(page.goto(url, { waitUntil: 'domcontentloaded' }), timeoutMs, `the workbench page ${url} to load`);
+	await withTimeout(page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs }), timeoutMs, `the workbench page ${url} to load`);
 	await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: timeoutMs })
 		.catch(() => { throw new HarnessError(`the workbench (.monaco-workbench) did not appear within ${Math.round(timeoutMs / 1000)} s at ${url}`); });
 }
