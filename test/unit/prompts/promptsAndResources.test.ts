@@ -240,3 +240,22 @@ describe('prompts, completions and resources over real HTTP', () => {
 		assert.ok(all.indexOf('prompt review_changes') < all.indexOf('prompt debug_error'), 'oldest first');
 	});
 });
+
+describe('prompts follow the families switched on', () => {
+	test('a prompt of a family switched off is neither listed nor built, and the refusal is audited', async () => {
+		const wb = await startWorkbench({ tools: allTools, resources: allResources, sandbox: 'none', settings: { families: ['workspace', 'files'] } });
+		try {
+			const client = await wb.connect();
+			const { prompts } = await client.listPrompts();
+			assert.deepEqual(prompts.map((prompt) => prompt.name), ['debug_error', 'session_summary']);
+			await assert.rejects(client.getPrompt({ name: 'review_changes' }), /switched off in the settings/);
+			const refused = wb.records.find((record) => record.tool === 'prompts/get');
+			assert.equal(refused?.outcome, 'denied');
+			assert.equal(refused?.decidedBy, 'setting:families');
+			const { resourceTemplates } = await client.listResourceTemplates();
+			assert.ok(!resourceTemplates.some((template) => template.uriTemplate.startsWith('git://')), 'no git resources either');
+		} finally {
+			await wb.close();
+		}
+	});
+});
