@@ -5,13 +5,14 @@ export interface Icon {
 	readonly src: string;
 	readonly mimeType: string;
 	readonly sizes: readonly string[];
-	readonly theme: 'light' | 'dark';
+	/** Absent: the icon suits any theme. */
+	readonly theme?: 'light' | 'dark';
 }
 
 /**
  * Line drawings on a 24-unit grid, stroked in one colour. Clients show icons as images, where `currentColor` has no
- * colour to follow, so each is offered twice: dark strokes for light themes, light strokes for dark ones (VS Code's
- * own icon foregrounds). Inline `data:` URIs: the client fetches nothing, and a loopback server has no public URL.
+ * colour to follow, so the colour is set: per theme for the server's icon, a neutral grey for the tools'. Inline
+ * `data:` URIs: the client fetches nothing, and a loopback server has no public URL.
  */
 const DRAWINGS: Readonly<Record<ToolFamily | 'server', string>> = {
 	// The extension's shield with angle brackets (media/icon.svg).
@@ -28,24 +29,29 @@ const DRAWINGS: Readonly<Record<ToolFamily | 'server', string>> = {
 	tasks: '<path d="M4 6l1.5 1.5L8 5"/><path d="M11 6h9"/><path d="M4 12l1.5 1.5L8 11"/><path d="M11 12h9"/><path d="M4 18l1.5 1.5L8 17"/><path d="M11 18h9"/>',
 };
 
-/** VS Code's default icon foregrounds for light and dark themes. */
-const STROKES = { light: '#424242', dark: '#C5C5C5' } as const;
+/** VS Code's default icon foregrounds for light and dark themes, and a grey that reads on both. */
+const STROKES = { light: '#424242', dark: '#C5C5C5', any: '#808080' } as const;
 
-function icons(drawing: string): readonly Icon[] {
-	return (['light', 'dark'] as const).map((theme) => ({
-		src: `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="${STROKES[theme]}" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round">${drawing}</svg>`)}`,
-		mimeType: 'image/svg+xml',
-		sizes: ['any'],
-		theme,
-	}));
+/**
+ * A `data:` URI for a drawing, percent-encoding only what a URL cannot carry as is (`<`, `>`, `#`, `%`, `"`): a
+ * fully encoded SVG is half again as long, and every tool carries one in every tools/list.
+ */
+function dataUri(drawing: string, stroke: string): string {
+	const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24' fill='none' stroke='${stroke}' stroke-width='1.6' stroke-linecap='round' stroke-linejoin='round'>${drawing.replaceAll('"', "'")}</svg>`;
+	return `data:image/svg+xml,${svg.replace(/[<>#%"]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
-/** The server's own icons (its Implementation info). */
-export const SERVER_ICONS: readonly Icon[] = icons(DRAWINGS.server);
+function icon(drawing: string, theme: keyof typeof STROKES): Icon {
+	return { src: dataUri(drawing, STROKES[theme]), mimeType: 'image/svg+xml', sizes: ['any'], ...(theme === 'any' ? {} : { theme }) };
+}
 
-const FAMILY_ICONS = new Map<ToolFamily, readonly Icon[]>((['workspace', 'files', 'git', 'terminal', 'tasks'] as const).map((family) => [family, icons(DRAWINGS[family])]));
+/** The server's own icons (its Implementation info): shown once per server, so one for each theme. */
+export const SERVER_ICONS: readonly Icon[] = [icon(DRAWINGS.server, 'light'), icon(DRAWINGS.server, 'dark')];
 
-/** The icons every tool of a family carries, so a client can show which family a tool belongs to. */
+/** One icon per family, in a grey that reads on light and dark themes: it repeats on every tool of every tools/list. */
+const FAMILY_ICONS = new Map<ToolFamily, readonly Icon[]>((['workspace', 'files', 'git', 'terminal', 'tasks'] as const).map((family) => [family, [icon(DRAWINGS[family], 'any')]]));
+
+/** The icon every tool of a family carries, so a client can show which family a tool belongs to. */
 export function familyIcons(family: ToolFamily): readonly Icon[] {
 	return FAMILY_ICONS.get(family) ?? SERVER_ICONS;
 }

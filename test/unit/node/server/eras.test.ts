@@ -92,6 +92,9 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 			const legacyTools = await legacy.listTools();
 			const modernTools = await current.listTools();
 			assert.deepEqual(modernTools.tools.map((tool) => tool.name), legacyTools.tools.map((tool) => tool.name));
+			// Both eras name the server with its icons: a light and a dark one.
+			assert.deepEqual(legacy.getServerVersion()?.icons?.map((icon) => icon.theme), ['light', 'dark']);
+			assert.deepEqual(legacyTools.tools.map((tool) => tool.icons?.length), legacyTools.tools.map(() => 1));
 			const legacyCall = await legacy.callTool({ name: 'slow_echo', arguments: { text: 'from 2025', steps: 0 } });
 			const modernCall = await current.callTool({ name: 'slow_echo', arguments: { text: 'from 2026', steps: 0 } });
 			assert.deepEqual(legacyCall.content, [{ type: 'text', text: 'from 2025' }]);
@@ -144,7 +147,7 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 		assert.deepEqual(first.tools, second.tools);
 		assert.equal(first.cacheScope, 'private');
 		assert.ok(first.ttlMs > 0);
-		for (const tool of first.tools) assert.equal(tool.icons.length, 2, `${tool.name} has a light and a dark icon`);
+		for (const tool of first.tools) assert.equal(tool.icons.length, 1, `${tool.name} has its family icon`);
 	});
 
 	test('the standard headers must be present and match the body; each mismatch is a -32020 with what differs', async () => {
