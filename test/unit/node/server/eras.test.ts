@@ -138,7 +138,7 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 		const info = (result._meta as Record<string, { name: string; icons: { src: string; theme: string }[] }>)['io.modelcontextprotocol/serverInfo'];
 		assert.equal(info.name, 'mcp-workbench');
 		assert.deepEqual(info.icons.map((icon) => icon.theme), ['light', 'dark']);
-		assert.match(info.icons[0].src, /^data:image\/svg\+xml,/);
+		assert.match(info.icons[0].src, /^data:image\/svg\+xml;base64,[A-Za-z0-9+\/]+=*$/);
 	});
 
 	test('tools/list carries cache hints, family icons and the same order every time', async () => {
