@@ -20,19 +20,16 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureNode24, projectRoot } from './vscodeHarness.mjs';
 
-/** Scenarios that apply, by protocol era, and those that need prompts (added by the prompts work; see the doc). */
+/** Scenarios that apply, by protocol era (see the doc). */
 export const APPLIES = {
-	'2025-11-25': ['server-initialize', 'server-session-lifecycle', 'ping', 'logging-set-level', 'tools-list', 'resources-list', 'dns-rebinding-protection', 'server-sse-multiple-streams'],
+	'2025-11-25': ['server-initialize', 'server-session-lifecycle', 'ping', 'logging-set-level', 'tools-list', 'resources-list', 'prompts-list', 'completion-complete', 'resources-subscribe', 'resources-unsubscribe', 'dns-rebinding-protection', 'server-sse-multiple-streams'],
 	'2026-07-28': ['server-stateless', 'caching', 'http-header-validation', 'sep-2164-resource-not-found'],
 };
-/** Run, and expected to fail until the server offers prompts and prompt completions (being built in parallel). */
-export const AFTER_PROMPTS = ['prompts-list', 'completion-complete'];
 /** Single checks that fail on this server for a reason of their own (docs/conformance.md, "Checks that do not apply"). */
 export const EXPECTED_FAILURES = {
 	'localhost-host-valid-accepted': 'by design: every request with an Origin header is refused, a localhost one too (no MCP client sends Origin; browsers always do)',
 	'sep-2575-server-rejects-undeclared-capability': 'needs the suite\'s diagnostic tool test_missing_capability; no tool here needs a client capability',
 	'sep-2575-missing-capability-http-400': 'needs the suite\'s diagnostic tool test_missing_capability; no tool here needs a client capability',
-	'sep-2549-prompts-list-caching-hints': 'until prompts are merged: prompts/list is not served yet',
 };
 
 const require = createRequire(import.meta.url);
@@ -100,7 +97,7 @@ async function main() {
 	const server = await startServer(workspace, join(scratch, 'audit'));
 	const relay = await startRelay(server.url, server.secret);
 	const url = `http://localhost:${relay.address().port}${server.url.pathname}`;
-	const scenarios = wanted.length > 0 ? wanted : [...APPLIES['2025-11-25'], ...APPLIES['2026-07-28'], ...AFTER_PROMPTS];
+	const scenarios = wanted.length > 0 ? wanted : [...APPLIES['2025-11-25'], ...APPLIES['2026-07-28']];
 	const failed = [];
 	try {
 		for (const scenario of scenarios) {
@@ -108,15 +105,14 @@ async function main() {
 			const failures = checks.filter((check) => check.status === 'FAILURE');
 			const unexpected = failures.filter((check) => !Object.hasOwn(EXPECTED_FAILURES, check.id));
 			const warnings = checks.filter((check) => check.status === 'WARNING');
-			const expected = AFTER_PROMPTS.includes(scenario);
-			const verdict = checks.length === 0 ? 'NO CHECKS' : unexpected.length === 0 ? 'pass' : expected ? 'fail (expected until prompts are merged)' : 'FAIL';
+			const verdict = checks.length === 0 ? 'NO CHECKS' : unexpected.length === 0 ? 'pass' : 'FAIL';
 			log(`${scenario}: ${verdict} (${checks.length - failures.length - warnings.length}/${checks.length} checks passed${warnings.length ? `, ${warnings.length} warnings` : ''})`);
 			for (const check of [...failures, ...warnings]) {
 				const known = EXPECTED_FAILURES[check.id];
 				log(`    ${check.status} ${check.id}: ${check.errorMessage ?? check.description}${known ? ` [expected: ${known}]` : ''}`);
 			}
 			if (checks.length === 0) log(text.trim().split('\n').slice(-5).join('\n'));
-			if (!expected && (unexpected.length > 0 || checks.length === 0)) failed.push(scenario);
+			if (unexpected.length > 0 || checks.length === 0) failed.push(scenario);
 		}
 	} finally {
 		relay.close();

@@ -43,7 +43,7 @@ const KEEP_ALIVE_MS = 25_000;
 const NAME_FIELDS: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'resources/read': 'uri', 'prompts/get': 'name' };
 
 /** What this server answers in 2026-07-28. */
-const SERVED = new Set(['server/discover', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'completion/complete', 'subscriptions/listen']);
+const SERVED = new Set(['server/discover', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/list', 'prompts/get', 'completion/complete', 'subscriptions/listen']);
 
 /** Legacy methods a modern client might still send, with what to do instead. */
 const REMOVED: Readonly<Record<string, string>> = {
@@ -68,6 +68,7 @@ interface Listener {
 	readonly res: ServerResponse;
 	readonly tools: boolean;
 	readonly resources: boolean;
+	readonly prompts: boolean;
 	readonly keepAlive: NodeJS.Timeout;
 }
 
@@ -161,7 +162,7 @@ export class StatelessEndpoint {
 	}
 
 	/** Tells the listeners that asked for it that a list changed. */
-	notify(list: 'tools' | 'resources'): void {
+	notify(list: 'tools' | 'resources' | 'prompts'): void {
 		for (const listener of this.listeners) {
 			if (!listener[list]) continue;
 			writeEvent(listener.res, { jsonrpc: '2.0', method: `notifications/${list}/list_changed`, params: { _meta: { [SUBSCRIPTION_ID_META]: listener.id } } });
@@ -256,14 +257,19 @@ export class StatelessEndpoint {
 			return reject(res, 429, id, BUSY, `Server busy: ${MAX_LISTENERS} subscriptions are open, the most it keeps. Close subscriptions you no longer read, then listen again.`);
 		}
 		const asked = isObject(params.notifications) ? params.notifications : {};
-		// Only what is honoured is acknowledged: prompts are not served, and resources have no update notifications.
-		const honoured = { ...(asked.toolsListChanged === true ? { toolsListChanged: true } : {}), ...(asked.resourcesListChanged === true ? { resourcesListChanged: true } : {}) };
+		// Only what is honoured is acknowledged: list changes, not resource updates (2026 has no per-URI watch here).
+		const honoured = {
+			...(asked.toolsListChanged === true ? { toolsListChanged: true } : {}),
+			...(asked.resourcesListChanged === true ? { resourcesListChanged: true } : {}),
+			...(asked.promptsListChanged === true ? { promptsListChanged: true } : {}),
+		};
 		res.writeHead(200, sseHeaders());
 		const listener: Listener = {
 			id,
 			res,
 			tools: asked.toolsListChanged === true,
 			resources: asked.resourcesListChanged === true,
+			prompts: asked.promptsListChanged === true,
 			keepAlive: setInterval(() => res.write(':\n\n'), KEEP_ALIVE_MS),
 		};
 		listener.keepAlive.unref();

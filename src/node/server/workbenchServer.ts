@@ -210,6 +210,7 @@ export class WorkbenchServer {
 		}
 		this.stateless?.notify('tools');
 		this.stateless?.notify('resources');
+		this.stateless?.notify('prompts');
 	}
 
 	private setState(state: ServerState): void {

@@ -17,7 +17,7 @@ export const completePath: Completer = async ({ value, host, signal }) => {
 	const paths: string[] = [];
 	for (const folder of folders) {
 		const excludes = host.files.excludes(folder);
-		const found = await ripgrepFiles({ rgPath: host.files.ripgrepPath(), cwd: folder.path, exclude: [...excludes.files, ...excludes.search], signal }, FILES_PER_FOLDER, (relative) => sensitiveMatch(relative) === undefined);
+		const found = await ripgrepFiles({ rgPath: host.files.ripgrepPath(), cwd: folder.path, exclude: [...excludes.files, ...excludes.search], signal }, FILES_PER_FOLDER, (relative) => sensitiveMatch(relative, host.sensitivePaths()) === undefined);
 		paths.push(...found.files.map((relative) => displayPath({ folder, relative }, folders)));
 	}
 	return ranked(paths, value);

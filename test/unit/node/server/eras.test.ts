@@ -131,7 +131,7 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 		const { result } = json(response);
 		assert.ok(result);
 		assert.deepEqual(result.supportedVersions, [MODERN]);
-		assert.deepEqual(result.capabilities, { tools: { listChanged: true }, resources: { listChanged: true }, completions: {} });
+		assert.deepEqual(result.capabilities, { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, completions: {} });
 		assert.equal(result.resultType, 'complete');
 		assert.equal(result.cacheScope, 'private');
 		assert.equal(typeof result.ttlMs, 'number');
@@ -255,12 +255,16 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 			assert.deepEqual(events[0], {
 				jsonrpc: '2.0',
 				method: 'notifications/subscriptions/acknowledged',
-				params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' }, notifications: { toolsListChanged: true } },
+				params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' }, notifications: { toolsListChanged: true, promptsListChanged: true } },
 			});
 			wb.server.notifyToolsChanged();
-			await waitFor(() => events.length > 1, 'the list change');
-			// Asked for tools only: the resources change that fired with it is not sent.
-			assert.deepEqual(events.slice(1), [{ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } } }]);
+			await waitFor(() => events.length > 2, 'the list changes');
+			// Asked for tools and prompts only: the resources change that fired with them is not sent.
+			const tagged = { _meta: { 'io.modelcontextprotocol/subscriptionId': 'sub-1' } };
+			assert.deepEqual(events.slice(1), [
+				{ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: tagged },
+				{ jsonrpc: '2.0', method: 'notifications/prompts/list_changed', params: tagged },
+			]);
 		} finally {
 			req.destroy();
 		}
