@@ -174,7 +174,7 @@ export class Gate {
 		}
 
 		// 1. Validation: the handler only ever sees what the schema accepted, frozen so nothing can change it later.
-		const parsed = spec.input.safeParse(request.arguments ?? {});
+		const parsed = spec.input.safeParse(this.deps.registry.argumentsFor(spec, request.arguments ?? {}));
 		if (!parsed.success) {
 			return trail.finish('invalid', `Invalid arguments for ${spec.name}:\n${z.prettifyError(parsed.error)}\nFix the arguments and call again.`);
 		}

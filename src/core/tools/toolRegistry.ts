@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PromptSpec } from '../prompts/promptSpec';
 import type { Completers } from './completion';
+import { omitNullOptionals, strictModelSchema, type JsonSchema } from './modelSchema';
 import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
 import { familyIcons, type Icon } from './icons';
@@ -28,6 +29,7 @@ export interface OfferContext {
 export class ToolRegistry {
 	private readonly byName = new Map<string, AnyToolSpec>();
 	private readonly listed = new Map<string, ListedTool>();
+	private readonly natural = new Map<string, JsonSchema>();
 	private readonly templates: { readonly spec: AnyResourceSpec; readonly template: UriTemplate }[] = [];
 	private readonly promptsByName = new Map<string, PromptSpec>();
 
@@ -96,6 +98,23 @@ export class ToolRegistry {
 		return fnv1a(JSON.stringify(this.list(context)));
 	}
 
+	/**
+	 * A call's arguments as the tool's zod schema takes them: the listed schema asks for every property and lets an
+	 * optional one be null (strict calling), so a null for an optional property means "left out".
+	 */
+	argumentsFor(spec: AnyToolSpec, args: unknown): unknown {
+		return omitNullOptionals(this.naturalSchema(spec), args);
+	}
+
+	private naturalSchema(spec: AnyToolSpec): JsonSchema {
+		let natural = this.natural.get(spec.name);
+		if (!natural) {
+			natural = jsonSchema(spec.input);
+			this.natural.set(spec.name, natural);
+		}
+		return natural;
+	}
+
 	private describe(spec: AnyToolSpec): ListedTool {
 		let listed = this.listed.get(spec.name);
 		if (!listed) {
@@ -103,7 +122,7 @@ export class ToolRegistry {
 				name: spec.name,
 				title: spec.title,
 				description: spec.description,
-				inputSchema: jsonSchema(spec.input),
+				inputSchema: listedInput(this.naturalSchema(spec)),
 				...(spec.output ? { outputSchema: jsonSchema(spec.output) } : {}),
 				annotations: { title: spec.title, ...spec.annotations },
 				icons: familyIcons(spec.family),
@@ -111,6 +130,18 @@ export class ToolRegistry {
 			this.listed.set(spec.name, listed);
 		}
 		return listed;
+	}
+}
+
+/**
+ * The strict form when the schema has one (every built-in tool: a unit test holds them to it); a contributed tool with
+ * a shape strict calling cannot express (a map) is listed as it is rather than dropped from every client's list.
+ */
+function listedInput(natural: JsonSchema): JsonSchema {
+	try {
+		return strictModelSchema(natural);
+	} catch {
+		return natural;
 	}
 }
 
