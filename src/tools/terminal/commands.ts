@@ -33,6 +33,14 @@ async function resolveCwd(host: Host, cwd: string | undefined): Promise<string> 
 }
 
 /** What the approval card and the policy see: the line, preceded by the names (never the values) of extra variables. */
+/** The variables as the process gets them; a name given twice takes its last value, as in a shell. */
+function envRecord(env: readonly { readonly name: string; readonly value: string }[] | undefined): Record<string, string> | undefined {
+	if (!env) return undefined;
+	const record: Record<string, string> = Object.create(null) as Record<string, string>;
+	for (const { name, value } of env) record[name] = value;
+	return record;
+}
+
 function shownLine(line: string, env: Readonly<Record<string, string>> | undefined): string {
 	const names = Object.keys(env ?? {});
 	return names.length === 0 ? line : `${names.map((name) => `${name}=…`).join(' ')} ${line}`;
@@ -112,7 +120,8 @@ const runCommand = defineTool({
 	input: z.object({
 		line: lineSchema,
 		cwd: z.string().optional().describe('Working directory, relative to the workspace folder (prefix the folder name in a multi-root workspace). Default: the first folder.'),
-		env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Extra environment variables.'),
+		// A list, not a map: strict function calling has no shape for an object with free keys.
+		env: z.array(z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), value: z.string() })).max(200).optional().describe('Extra environment variables.'),
 		timeoutMs: z.number().int().positive().optional().describe('Kill the command after this long. Default and maximum come from the user\'s settings.'),
 		background: z.boolean().optional().describe('Return a handle at once instead of waiting for the end.'),
 	}),
@@ -121,7 +130,7 @@ const runCommand = defineTool({
 	timeoutMs: callTimeoutMs,
 	async prepare(input, host) {
 		const cwd = await resolveCwd(host, input.cwd);
-		const line = shownLine(input.line, input.env);
+		const line = shownLine(input.line, envRecord(input.env));
 		// What the card says about how an approved run is bounded; a run nobody approves is always read-only.
 		const status = host.sandbox.status();
 		const sandbox = describeSandbox(sandboxModeFor(status, true), status);
@@ -137,7 +146,7 @@ const runCommand = defineTool({
 		const shape = ctx.command ? { features: ctx.command.features, ...(ctx.command.unparsable ? { unparsable: ctx.command.unparsable } : {}) } : undefined;
 		// Allowed without asking → read-only in the sandbox; approved in a card → as the user's setting says.
 		const mode = sandboxModeFor(host.sandbox.status(), ctx.approvedByPerson);
-		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: input.env } : {}), ...(shape ? { shape } : {}), ...(mode === 'off' ? {} : { sandbox: mode }) };
+		const request = { line: input.line, cwd, timeoutMs, maxOutputChars: budget(ctx), signal: ctx.signal, ...(input.env ? { env: envRecord(input.env) } : {}), ...(shape ? { shape } : {}), ...(mode === 'off' ? {} : { sandbox: mode }) };
 		if (input.background) {
 			const handle = await host.terminal.start(request);
 			const text = `started ${handle.id} (${handle.ranIn === 'terminal' ? 'in the "MCP Workbench" terminal' : 'as a child process'}); it is killed after ${timeoutMs} ms. `

@@ -151,7 +151,7 @@ describe('security: policy gaps', () => {
 		await writeFile(join(app, 'evil.sh'), `touch ${marker}\n`);
 		const denyAll = denyEveryApproval(wb);
 		try {
-			for (const args of [{ line: 'ls', env: { BASH_ENV: join(app, 'evil.sh') } }, { line: 'BASH_ENV=evil.sh ls' }, { line: 'bash evil.sh' }, { line: 'ls $(sh evil.sh)' }, { line: 'find . -name x -exec sh evil.sh ;' }]) {
+			for (const args of [{ line: 'ls', env: [{ name: 'BASH_ENV', value: join(app, 'evil.sh') }] }, { line: 'BASH_ENV=evil.sh ls' }, { line: 'bash evil.sh' }, { line: 'ls $(sh evil.sh)' }, { line: 'find . -name x -exec sh evil.sh ;' }]) {
 				await client.callTool({ name: 'run_command', arguments: args });
 				assert.equal(existsSync(marker), false, JSON.stringify(args));
 			}

@@ -68,13 +68,13 @@ describe('terminal tools on the Node host', () => {
 	});
 
 	test('prepare() shows the line and its resolved cwd, and variable names but never their values', async () => {
-		const { subject } = await prepareTool(tool('run_command'), { line: 'echo "$TOKEN"', cwd: 'sub', env: { TOKEN: 's3cret' } }, host);
+		const { subject } = await prepareTool(tool('run_command'), { line: 'echo "$TOKEN"', cwd: 'sub', env: [{ name: 'TOKEN', value: 's3cret' }] }, host);
 		assert.deepEqual(subject?.command, { line: 'TOKEN=… echo "$TOKEN"', cwd: join(fixture.folders[0].path, 'sub'), sandbox: 'not sandboxed: no OS sandbox was configured for this host' });
 		assert.doesNotMatch(JSON.stringify(subject), /s3cret/);
 	});
 
 	test('extra environment reaches the command', async () => {
-		const result = await call('run_command', { line: 'printf %s "$GREETING"', env: { GREETING: 'hello' } }, ctx);
+		const result = await call('run_command', { line: 'printf %s "$GREETING"', env: [{ name: 'GREETING', value: 'hello' }] }, ctx);
 		assert.equal((result.structured as { output: string }).output, 'hello');
 	});
 
