@@ -22,12 +22,12 @@ function shownFor(host: Host, absolute: string): string | undefined {
 export const getDiagnosticsTool = defineTool({
 	name: 'get_diagnostics',
 	title: 'Get diagnostics',
-	description: 'The editor\'s problems (errors, warnings) for one file, or for the whole workspace when path is empty, as in the Problems panel. Language servers only report files they have analysed, usually the open ones.',
+	description: 'Errors and warnings from the Problems panel, for a file or (empty path) the workspace.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
-		path: z.string().default('').describe('File relative to the workspace folder ("<folder>/<path>" in multi-root), or absolute inside one; empty for the whole workspace.'),
-		minSeverity: diagnosticSeveritySchema.default('hint').describe('Leave out less severe problems.'),
+		path: z.string().default(''),
+		minSeverity: diagnosticSeveritySchema.default('hint'),
 		limit: z.number().int().min(1).max(5000).default(500),
 	}),
 	output: z.object({

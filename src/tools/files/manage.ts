@@ -5,7 +5,7 @@ import { defineTool } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { resolveEntry, shownPath } from './common';
 
-const pathField = z.string().min(1).describe('Path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
+const pathField = z.string().min(1);
 
 function failure(error: unknown, what: string): ToolError {
 	if (error instanceof ToolError) {
@@ -19,7 +19,7 @@ function failure(error: unknown, what: string): ToolError {
 export const renameFileTool = defineTool({
 	name: 'rename_file',
 	title: 'Rename or move file',
-	description: 'Rename or move a file or folder within the workspace (target parent folders are created). Refuses to replace an existing target unless overwrite is true.',
+	description: 'Rename or move a file or folder; overwrite replaces an existing target.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
@@ -68,12 +68,12 @@ export const renameFileTool = defineTool({
 export const deleteFileTool = defineTool({
 	name: 'delete_file',
 	title: 'Delete file',
-	description: 'Delete a file, or a folder with recursive: true. Goes to the OS trash where the editor supports it; the result says whether it did.',
+	description: 'Delete a file, or a folder with recursive: true (to the trash where the editor can).',
 	family: 'files',
 	risk: 'destructive',
 	input: z.object({
 		path: pathField,
-		recursive: z.boolean().default(false).describe('Required to delete a folder and everything in it.'),
+		recursive: z.boolean().default(false),
 	}),
 	annotations: { title: 'Delete file', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
 	async prepare(input, host) {

@@ -7,19 +7,19 @@ import { ToolError } from '../../core/base/errors';
 import type { ResolvedPath } from '../../core/paths/pathJail';
 import { formatBytes, hasOtherNames, readCurrentText, shownPath, throwIfAborted } from './common';
 
-const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
+const pathField = z.string().min(1);
 
 export const readFileTool = defineTool({
 	name: 'read_file',
 	title: 'Read file',
-	description: 'Read a text file, optionally a line range (offset = first line, 1-based; limit = number of lines). Long output is cut at a size cap with a marker naming the next offset to ask for. Returns the unsaved editor text when the file is open with unsaved changes, and a content hash to pass to edit_file/write_file as expectedHash.',
+	description: 'Read a text file (the unsaved editor text when it has one), or lines offset.. of it. Returns a hash to pass to edit_file/write_file as expectedHash.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
 		path: pathField,
-		offset: z.number().int().min(1).optional().describe('First line to return (1-based). Default 1.'),
-		limit: z.number().int().min(1).max(100_000).optional().describe('Most lines to return. Default: as many as fit the size cap.'),
-		encoding: z.enum(['auto', 'utf8', 'utf16le', 'utf16be', 'latin1']).optional().describe('Text encoding; "auto" (default) honours a BOM, else UTF-8, falling back to latin1.'),
+		offset: z.number().int().min(1).optional().describe('First line, 1-based.'),
+		limit: z.number().int().min(1).max(100_000).optional(),
+		encoding: z.enum(['auto', 'utf8', 'utf16le', 'utf16be', 'latin1']).optional(),
 	}),
 	// VS Code hands the model structuredContent instead of the text when a tool declares an output schema, so the
 	// lines themselves must be part of it.
@@ -133,13 +133,13 @@ async function listRoot(host: Host): Promise<ListedEntry[]> {
 export const listDirectoryTool = defineTool({
 	name: 'list_directory',
 	title: 'List directory',
-	description: 'List a directory\'s entries with their type (file, directory, symlink) and size. depth > 1 lists sub-directories too. Symbolic links are shown, not followed. In a multi-root workspace, an empty path lists the workspace folders.',
+	description: 'List entries with type and size; depth > 1 descends. Empty path: the folder (the folders, in a multi-root workspace).',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
-		path: z.string().default('').describe('Directory relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one. Empty for the folder root.'),
-		depth: z.number().int().min(1).max(10).default(1).describe('How many levels to descend (1 = only this directory).'),
-		limit: z.number().int().min(1).max(10_000).default(500).describe('Most entries to return.'),
+		path: z.string().default(''),
+		depth: z.number().int().min(1).max(10).default(1),
+		limit: z.number().int().min(1).max(10_000).default(500),
 	}),
 	output: z.object({
 		path: z.string(),

@@ -11,8 +11,8 @@ import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult }
 import { hasOtherNames, shownPath as shownResolved, throwIfAborted } from './common';
 
 const scopeFields = {
-	path: z.string().default('').describe('Directory (or file, for search_text) to search in; empty for the whole workspace. Relative to the workspace folder ("<folder>/<dir>" in multi-root), or absolute inside one.'),
-	includeIgnored: z.boolean().default(false).describe('Also search files hidden by .gitignore, files.exclude and search.exclude (node_modules, build output).'),
+	path: z.string().default('').describe('Folder to search; empty for all.'),
+	includeIgnored: z.boolean().default(false).describe('Also files that .gitignore or the search excludes hide.'),
 };
 
 interface SearchTarget {
@@ -71,13 +71,13 @@ function fileNameGlob(pattern: string): string | undefined {
 export const findFilesTool = defineTool({
 	name: 'find_files',
 	title: 'Find files',
-	description: 'Find files whose path matches a glob (relative to the workspace folder; a glob without "/" matches file names at any depth, e.g. "*.test.ts"; "src/**/*.ts" matches under src). Respects .gitignore, files.exclude and search.exclude unless includeIgnored. Returns at most `limit` paths.',
+	description: 'Find files by glob: "*.ts" matches names at any depth, "src/**/*.ts" paths.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
-		pattern: z.string().min(1).describe('Glob, e.g. "**/*.ts", "*.md", "src/**/index.{ts,js}".'),
+		pattern: z.string().min(1),
 		...scopeFields,
-		limit: z.number().int().min(1).max(10_000).default(200).describe('Most paths to return.'),
+		limit: z.number().int().min(1).max(10_000).default(200),
 	}),
 	output: z.object({ files: z.array(z.string()), truncated: z.boolean() }),
 	annotations: { title: 'Find files', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -116,18 +116,18 @@ export const findFilesTool = defineTool({
 export const searchTextTool = defineTool({
 	name: 'search_text',
 	title: 'Search text',
-	description: 'Search file contents with ripgrep: a literal string (default) or a regular expression (regex: true, Rust regex syntax), case-insensitive unless caseSensitive. Filter files with include/exclude globs (an include glob with a "/" that names an ignored folder searches it, as in VS Code); contextLines adds lines around each match. Respects .gitignore, files.exclude and search.exclude unless includeIgnored. Returns at most `limit` matching lines.',
+	description: 'Search file contents (ripgrep): literal text, or a Rust regex with regex: true; case-insensitive unless caseSensitive.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
-		query: z.string().min(1).describe('Text or regular expression to find.'),
-		regex: z.boolean().default(false).describe('Treat query as a regular expression.'),
+		query: z.string().min(1),
+		regex: z.boolean().default(false),
 		caseSensitive: z.boolean().default(false),
-		include: z.array(z.string().min(1)).default([]).describe('Only files matching any of these globs (relative to the folder), e.g. ["*.ts"].'),
-		exclude: z.array(z.string().min(1)).default([]).describe('Skip files matching these globs, e.g. ["**/*.test.ts"].'),
-		contextLines: z.number().int().min(0).max(10).default(0).describe('Lines of context before and after each match.'),
+		include: z.array(z.string().min(1)).default([]).describe('Globs, e.g. ["*.ts"].'),
+		exclude: z.array(z.string().min(1)).default([]),
+		contextLines: z.number().int().min(0).max(10).default(0),
 		...scopeFields,
-		limit: z.number().int().min(1).max(5000).default(100).describe('Most matching lines to return.'),
+		limit: z.number().int().min(1).max(5000).default(100),
 	}),
 	output: z.object({
 		files: z.array(z.object({ path: z.string(), lines: z.array(z.object({ line: z.number(), text: z.string(), match: z.boolean() })) })),

@@ -8,8 +8,8 @@ import { defineTool, type CallSubject } from '../../core/tools/toolSpec';
 import { isToolError, ToolError } from '../../core/base/errors';
 import { contentHash, diffPreview, readCurrentText, shownPath, throwIfAborted, type CurrentText } from './common';
 
-const pathField = z.string().min(1).describe('File path relative to the workspace folder ("<folder>/<path>" in a multi-root workspace), or absolute inside one.');
-const expectedHashField = z.string().optional().describe('The hash read_file returned; the call is refused if the file changed since.');
+const pathField = z.string().min(1);
+const expectedHashField = z.string().optional().describe('From read_file: refused if the file changed since.');
 
 function checkExpected(shown: string, current: CurrentText | undefined, expectedHash: string | undefined, expectedMtimeMs?: number): void {
 	if (expectedHash !== undefined && current?.hash !== expectedHash) {
@@ -148,13 +148,13 @@ async function fingerprint(resolved: ResolvedPath, current: CurrentText | undefi
 export const createFileTool = defineTool({
 	name: 'create_file',
 	title: 'Create file',
-	description: 'Create a new text file (parent folders are created). Fails if the file exists, unless overwrite is true.',
+	description: 'Create a text file and its folders; refused if it exists unless overwrite.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
 		path: pathField,
-		content: z.string().describe('The whole file content.'),
-		overwrite: z.boolean().default(false).describe('Replace the file if it already exists.'),
+		content: z.string(),
+		overwrite: z.boolean().default(false),
 	}),
 	annotations: { title: 'Create file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
 	async prepare(input, host) {
@@ -183,12 +183,12 @@ export const createFileTool = defineTool({
 export const writeFileTool = defineTool({
 	name: 'write_file',
 	title: 'Write file',
-	description: 'Replace the whole content of a text file, creating it when missing. Keeps the file\'s encoding. Prefer edit_file for small changes; pass expectedHash from read_file to refuse the write if the file changed meanwhile.',
+	description: 'Replace the whole content of a text file (created when missing). For small changes use edit_file.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
 		path: pathField,
-		content: z.string().describe('The whole new file content.'),
+		content: z.string(),
 		expectedHash: expectedHashField,
 	}),
 	annotations: { title: 'Write file', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -262,19 +262,19 @@ interface EditPlan extends WritePlan {
 export const editFileTool = defineTool({
 	name: 'edit_file',
 	title: 'Edit file',
-	description: 'Replace exact text in a file. Each oldText must occur exactly once (or set replaceAll). Several edits in one call are applied in order and together: if any fails, none is applied. dryRun returns the unified diff without writing. Pass expectedHash from read_file to refuse a stale edit.',
+	description: 'Replace exact text: each oldText must occur once (or replaceAll). All edits apply, or none. dryRun returns the diff only.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
 		path: pathField,
 		edits: z.array(z.object({
-			oldText: z.string().describe('Exact text to replace, copied from the file.'),
-			newText: z.string().describe('Replacement text.'),
-			replaceAll: z.boolean().optional().describe('Replace every occurrence instead of requiring exactly one.'),
+			oldText: z.string(),
+			newText: z.string(),
+			replaceAll: z.boolean().optional(),
 		})).min(1),
-		dryRun: z.boolean().default(false).describe('Return the diff without changing the file.'),
+		dryRun: z.boolean().default(false),
 		expectedHash: expectedHashField,
-		expectedMtimeMs: z.number().optional().describe('The mtimeMs read_file returned; refused if the file was modified since.'),
+		expectedMtimeMs: z.number().optional(),
 	}),
 	output: z.object({ path: z.string(), diff: z.string(), applied: z.boolean(), hash: z.string() }),
 	annotations: { title: 'Edit file', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
