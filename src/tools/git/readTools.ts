@@ -5,7 +5,7 @@ import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from 
 import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseStatus } from './parse';
 import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
 import { redactCredentials } from './redact';
-import { git, gitPrepare, shownIn, pathsDescription, repositoryInput, type GitRepository } from './repository';
+import { git, gitPrepare, shownIn, repositoryInput, type GitRepository } from './repository';
 import { relativeToFolder } from '../../core/paths/pathMatch';
 import { sensitiveMatch } from '../../core/paths/sensitivePaths';
 import { join } from 'node:path';
@@ -15,9 +15,8 @@ const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color', '--ignore-s
 const DEFAULT_TEXT_BYTES = 200 * 1024;
 const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
-const maxBytesInput = z.number().int().min(1024).max(MAX_TEXT_BYTES).optional()
-	.describe(`Largest text to return, in bytes (default ${DEFAULT_TEXT_BYTES}).`);
-const pathsInput = z.array(z.string().min(1).max(4096)).max(200).optional().describe(pathsDescription);
+const maxBytesInput = z.number().int().min(1024).max(MAX_TEXT_BYTES).optional();
+const pathsInput = z.array(z.string().min(1).max(4096)).max(200).optional();
 
 /** Room for the truncation notice and its file list (capped at 16 KB), so the gate's own cap never cuts them. */
 const NOTICE_BYTES = 20 * 1024;
@@ -142,11 +141,11 @@ const repositoriesOutput = z.object({
 const gitRepositories = defineTool({
 	name: 'git_repositories',
 	title: 'List git repositories',
-	description: 'Lists the git repositories in the workspace folders, nested ones and submodules included, with their current branch. Use a listed "path" as the "repository" argument of the other git tools.',
+	description: 'List the git repositories in the workspace (nested ones too). Pass one\'s path as "repository" to the git tools when there are several.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
-		maxDepth: z.number().int().min(0).max(12).optional().describe('How many folder levels to search below each workspace folder (default 6).'),
+		maxDepth: z.number().int().min(0).max(12).optional(),
 	}),
 	output: repositoriesOutput,
 	annotations: { title: 'List git repositories', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -206,14 +205,14 @@ const statusOutput = z.object({
 const gitStatus = defineTool({
 	name: 'git_status',
 	title: 'Git status',
-	description: 'Shows the branch (upstream, ahead/behind, detached), staged and unstaged changes, untracked files, merge conflicts and any operation in progress. Paths are relative to the repository root. Submodules show only a moved commit, not changes inside their working trees.',
+	description: 'Branch and upstream, staged, unstaged and untracked changes, conflicts, operation in progress.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
 		paths: pathsInput,
-		untracked: z.enum(['no', 'normal', 'all']).optional().describe('normal (default) lists untracked folders as one entry; all lists every file.'),
-		maxEntries: z.number().int().min(1).max(20_000).optional().describe('Largest number of entries per list (default 1000).'),
+		untracked: z.enum(['no', 'normal', 'all']).optional(),
+		maxEntries: z.number().int().min(1).max(20_000).optional(),
 	}),
 	output: statusOutput,
 	annotations: { title: 'Git status', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -245,17 +244,17 @@ const gitStatus = defineTool({
 const gitDiff = defineTool({
 	name: 'git_diff',
 	title: 'Git diff',
-	description: 'Shows a unified diff: unstaged changes (default), staged changes (staged: true), or between revisions (from, to). Narrow with paths; stat: true lists changed files only. Long diffs are cut with a notice and a file list. Untracked files do not appear; see git_status. Submodules show only a moved commit.',
+	description: 'Diff of unstaged changes, staged ones (staged: true), or revisions from..to; stat: true lists files only.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
-		staged: z.boolean().optional().describe('Compare the index with HEAD (or with "from") instead of the working tree with the index.'),
-		from: z.string().min(1).max(1000).optional().describe('A revision (branch, tag, hash, HEAD~2). Alone: compare it with the working tree (or the index when staged).'),
-		to: z.string().min(1).max(1000).optional().describe('A second revision: compare from..to. Needs from.'),
+		staged: z.boolean().optional(),
+		from: z.string().min(1).max(1000).optional(),
+		to: z.string().min(1).max(1000).optional(),
 		paths: pathsInput,
-		stat: z.boolean().optional().describe('Only the changed files and line counts.'),
-		context: z.number().int().min(0).max(50).optional().describe('Lines of context around changes (default 3).'),
+		stat: z.boolean().optional(),
+		context: z.number().int().min(0).max(50).optional(),
 		maxBytes: maxBytesInput,
 	}),
 	annotations: { title: 'Git diff', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -301,19 +300,19 @@ const logOutput = z.object({
 const gitLog = defineTool({
 	name: 'git_log',
 	title: 'Git log',
-	description: 'Lists commits, newest first: on HEAD or a revision or range ("main..feature"), touching paths, by author, since/until a date.',
+	description: 'Commits, newest first, of HEAD or a revision or range ("a..b"); filters: paths, author, since, until, grep (message).',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
-		revision: z.string().min(1).max(1000).optional().describe('A revision or a range: "main", "v1.0..HEAD", "main...feature". Default HEAD.'),
-		count: z.number().int().min(1).max(500).optional().describe('Commits to return (default 20).'),
+		revision: z.string().min(1).max(1000).optional(),
+		count: z.number().int().min(1).max(500).optional(),
 		skip: z.number().int().min(0).max(1_000_000).optional(),
 		paths: pathsInput,
-		author: z.string().min(1).max(200).optional().describe('Only commits whose author matches (name or email, a regular expression).'),
-		since: z.string().min(1).max(100).optional().describe('Only commits after this date ("2024-01-31", "2 weeks ago").'),
+		author: z.string().min(1).max(200).optional(),
+		since: z.string().min(1).max(100).optional(),
 		until: z.string().min(1).max(100).optional(),
-		grep: z.string().min(1).max(200).optional().describe('Only commits whose message matches.'),
+		grep: z.string().min(1).max(200).optional(),
 	}),
 	output: logOutput,
 	annotations: { title: 'Git log', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -347,12 +346,12 @@ const gitLog = defineTool({
 const gitShow = defineTool({
 	name: 'git_show',
 	title: 'Git show',
-	description: 'Shows one commit: author, date, message and its diff (or only the file list with stat: true). Long diffs are cut with a notice and a file list.',
+	description: 'One commit: message and diff (stat: true: files only).',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
-		revision: z.string().min(1).max(1000).optional().describe('The commit (hash, branch, tag, HEAD~1). Default HEAD.'),
+		revision: z.string().min(1).max(1000).optional(),
 		paths: pathsInput,
 		stat: z.boolean().optional(),
 		maxBytes: maxBytesInput,
@@ -375,15 +374,15 @@ const gitShow = defineTool({
 const gitBlame = defineTool({
 	name: 'git_blame',
 	title: 'Git blame',
-	description: 'Shows who last changed each line of a file in a line range, with the commit and date. Lines not yet committed show as 0000000.',
+	description: 'Who last changed each line of a file (startLine..endLine).',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
-		path: z.string().min(1).max(4096).describe('The file, relative to the repository root.'),
-		startLine: z.number().int().min(1).optional().describe('First line (1-based, default 1).'),
-		endLine: z.number().int().min(1).optional().describe('Last line (default startLine + 199; at most 2000 lines at once).'),
-		revision: z.string().min(1).max(1000).optional().describe('Blame the file as of this commit instead of the working tree.'),
+		path: z.string().min(1).max(4096),
+		startLine: z.number().int().min(1).optional(),
+		endLine: z.number().int().min(1).optional(),
+		revision: z.string().min(1).max(1000).optional(),
 	}),
 	annotations: { title: 'Git blame', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
 	prepare: (input, host) => gitPrepare(host, input.repository, [input.path], `git blame ${input.path}`, {}, { mustExist: !input.revision }),
@@ -420,13 +419,13 @@ const branchesOutput = z.object({
 const gitBranches = defineTool({
 	name: 'git_branches',
 	title: 'List git branches',
-	description: 'Lists local branches (current, upstream, ahead/behind, last commit subject) and remote-tracking branches.',
+	description: 'Local branches (upstream, ahead/behind) and remote ones.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
 		repository: repositoryInput,
-		remote: z.boolean().optional().describe('Include remote-tracking branches (default true).'),
-		limit: z.number().int().min(1).max(5000).optional().describe('Largest number of branches per list (default 500).'),
+		remote: z.boolean().optional(),
+		limit: z.number().int().min(1).max(5000).optional(),
 	}),
 	output: branchesOutput,
 	annotations: { title: 'List git branches', readOnlyHint: true, idempotentHint: true, openWorldHint: false },

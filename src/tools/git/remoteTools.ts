@@ -8,18 +8,18 @@ import { gitReport, gitWrite, gitPrepare, repositoryInput } from './repository';
 /** Network operations can wait on slow servers; the gate's default would cut them short. */
 const NETWORK_TIMEOUT_MS = 5 * 60 * 1000;
 
-const remoteInput = z.string().min(1).max(200).optional().describe('A configured remote name, e.g. "origin" (default: the branch\'s upstream). URLs are not accepted.');
+const remoteInput = z.string().min(1).max(200).optional();
 
 const gitFetch = defineTool({
 	name: 'git_fetch',
 	title: 'Git fetch',
-	description: 'Downloads new commits and branches from a remote (or all remotes) without changing local branches or files.',
+	description: 'Download from remote (default: the upstream\'s) or all remotes; local branches stay.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
 		remote: remoteInput,
-		all: z.boolean().optional().describe('Fetch every remote.'),
+		all: z.boolean().optional(),
 	}),
 	annotations: { title: 'Git fetch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 	timeoutMs: NETWORK_TIMEOUT_MS,
@@ -35,13 +35,13 @@ const gitFetch = defineTool({
 const gitPull = defineTool({
 	name: 'git_pull',
 	title: 'Git pull',
-	description: 'Fetches and integrates the upstream (or remote + branch) into the current branch. mode: ff-only (default; refuses when the branches diverged), merge, or rebase.',
+	description: 'Fetch and integrate the upstream (or remote + branch); mode defaults to ff-only.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
 		remote: remoteInput,
-		branch: z.string().min(1).max(250).optional().describe('The remote branch to pull; needs remote.'),
+		branch: z.string().min(1).max(250).optional(),
 		mode: z.enum(['ff-only', 'merge', 'rebase']).optional(),
 	}),
 	annotations: { title: 'Git pull', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -68,14 +68,14 @@ const gitPull = defineTool({
 const gitPush = defineTool({
 	name: 'git_push',
 	title: 'Git push',
-	description: 'Uploads a local branch (default: the current one) to a remote. force: "with-lease" or "force" rewrites the remote branch. Always asks the user.',
+	description: 'Push branch (default: current) to remote (default: upstream); force rewrites the remote branch.',
 	family: 'git',
 	risk: 'destructive',
 	input: z.object({
 		repository: repositoryInput,
 		remote: remoteInput,
-		branch: z.string().min(1).max(250).optional().describe('The local branch to push (default: the current branch); needs remote.'),
-		setUpstream: z.boolean().optional().describe('Make remote/branch the upstream of the local branch.'),
+		branch: z.string().min(1).max(250).optional(),
+		setUpstream: z.boolean().optional(),
 		force: z.enum(['none', 'with-lease', 'force']).optional(),
 	}),
 	annotations: { title: 'Git push', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

@@ -11,10 +11,8 @@ import { findEnclosingRoot, findRepository } from '../../node/git/gitDiscovery';
 import { noHooksPath, GitCancelledError, GitExitError, repositoryHooksPath, runGit, type GitRunOptions, type GitRunResult } from '../../node/git/gitRunner';
 import { redactCredentials } from './redact';
 
-export const repositoryInput = z.string().min(1).max(4096).optional()
-	.describe('A file or folder inside the repository, as for the file tools (relative to the workspace or absolute). Optional in a single-folder workspace. List repositories with git_repositories.');
-
-export const pathsDescription = 'Paths relative to the repository root (as git_status prints them) or absolute inside it.';
+/** Left undescribed in the schema: git_repositories says once what to pass. */
+export const repositoryInput = z.string().min(1).max(4096).optional();
 
 /** A repository confined to a workspace folder: its root passed the path jail, and git never looks above it. */
 export interface GitRepository {

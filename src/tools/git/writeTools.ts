@@ -3,9 +3,9 @@ import { defineTool, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
-import { git, gitReport, gitWrite, hooksNotice, gitPrepare, pathsDescription, repositoryInput, type GitRepository } from './repository';
+import { git, gitReport, gitWrite, hooksNotice, gitPrepare, repositoryInput, type GitRepository } from './repository';
 
-const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500).describe(pathsDescription);
+const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500);
 const optionalPaths = requiredPaths.optional();
 
 async function shortStatus(repo: GitRepository, ctx: ToolContext): Promise<string> {
@@ -16,14 +16,14 @@ async function shortStatus(repo: GitRepository, ctx: ToolContext): Promise<strin
 const gitCreateBranch = defineTool({
 	name: 'git_create_branch',
 	title: 'Create a git branch',
-	description: 'Creates a local branch at HEAD or at startPoint, and switches to it when switch is true.',
+	description: 'Create a branch at HEAD or startPoint; switch: true checks it out.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
-		name: z.string().min(1).max(250).describe('The new branch name, e.g. "feature/login".'),
-		startPoint: z.string().min(1).max(1000).optional().describe('Revision to start from (default HEAD).'),
-		switch: z.boolean().optional().describe('Switch to the new branch (default false).'),
+		name: z.string().min(1).max(250),
+		startPoint: z.string().min(1).max(1000).optional(),
+		switch: z.boolean().optional(),
 	}),
 	annotations: { title: 'Create a git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
 	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git ${input.switch ? 'switch -c' : 'branch'} ${input.name}${input.startPoint ? ` ${input.startPoint}` : ''}`),
@@ -49,13 +49,13 @@ const gitCreateBranch = defineTool({
 const gitSwitchBranch = defineTool({
 	name: 'git_switch_branch',
 	title: 'Switch git branch',
-	description: 'Switches the working tree to a branch (a remote-only branch gets a local tracking branch), or to a commit with detach: true. Refused by git when uncommitted changes would be overwritten; nothing changes then.',
+	description: 'Check out a branch, or a commit with detach: true; refused when local changes would be lost.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
-		branch: z.string().min(1).max(1000).describe('Branch name, or any revision when detach is true.'),
-		detach: z.boolean().optional().describe('Check out the commit without a branch (detached HEAD).'),
+		branch: z.string().min(1).max(1000),
+		detach: z.boolean().optional(),
 	}),
 	annotations: { title: 'Switch git branch', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git switch ${input.detach ? '--detach ' : ''}${input.branch}`),
@@ -72,13 +72,13 @@ const gitSwitchBranch = defineTool({
 const gitDeleteBranch = defineTool({
 	name: 'git_delete_branch',
 	title: 'Delete a git branch',
-	description: 'Deletes a local branch. Without force, git refuses when the branch is not merged. Always asks the user.',
+	description: 'Delete a local branch; force: also an unmerged one.',
 	family: 'git',
 	risk: 'destructive',
 	input: z.object({
 		repository: repositoryInput,
 		name: z.string().min(1).max(250),
-		force: z.boolean().optional().describe('Delete even when not merged (git branch -D).'),
+		force: z.boolean().optional(),
 	}),
 	annotations: { title: 'Delete a git branch', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
 	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git branch ${input.force ? '-D' : '-d'} ${input.name}`, { risk: 'destructive' }),
@@ -96,7 +96,7 @@ const gitDeleteBranch = defineTool({
 const gitStage = defineTool({
 	name: 'git_stage',
 	title: 'Stage paths',
-	description: 'Stages changes (new, modified and deleted files) under the given paths for the next commit. Use "." for everything in the repository.',
+	description: 'Stage paths for the next commit ("." for all).',
 	family: 'git',
 	risk: 'write',
 	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
@@ -112,7 +112,7 @@ const gitStage = defineTool({
 const gitUnstage = defineTool({
 	name: 'git_unstage',
 	title: 'Unstage paths',
-	description: 'Removes the given paths from the index (the next commit), keeping the changes in the working tree.',
+	description: 'Unstage paths, keeping their changes.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({ repository: repositoryInput, paths: requiredPaths }),
@@ -132,13 +132,13 @@ const gitUnstage = defineTool({
 const gitCommit = defineTool({
 	name: 'git_commit',
 	title: 'Commit',
-	description: 'Commits the staged changes with a message. amend: true rewrites the last commit instead (always asks the user). Stage first with git_stage.',
+	description: 'Commit the staged changes; amend: true rewrites the last commit.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
-		message: z.string().min(1).max(64 * 1024).describe('The commit message: a subject line, optionally a blank line and a body.'),
-		amend: z.boolean().optional().describe('Replace the last commit (rewrites history; always asks).'),
+		message: z.string().min(1).max(64 * 1024),
+		amend: z.boolean().optional(),
 	}),
 	annotations: { title: 'Commit', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
 	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git commit${input.amend ? ' --amend' : ''} -m ${JSON.stringify(input.message.split('\n')[0].slice(0, 80))}`,
@@ -166,16 +166,16 @@ const stashOutput = z.object({
 const gitStash = defineTool({
 	name: 'git_stash',
 	title: 'Git stash',
-	description: 'push: sets aside uncommitted changes (optionally only paths, optionally untracked files too); list: the stash entries; pop: re-applies an entry and drops it (kept when it conflicts).',
+	description: 'push: set changes aside; list: the entries; pop: re-apply entry index (default 0, the newest).',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
 		action: z.enum(['push', 'list', 'pop']),
-		message: z.string().min(1).max(1000).optional().describe('push: a description for the entry.'),
-		includeUntracked: z.boolean().optional().describe('push: stash untracked files too.'),
+		message: z.string().min(1).max(1000).optional(),
+		includeUntracked: z.boolean().optional(),
 		paths: optionalPaths,
-		index: z.number().int().min(0).max(10_000).optional().describe('pop: which entry (default 0, the newest).'),
+		index: z.number().int().min(0).max(10_000).optional(),
 	}),
 	output: stashOutput,
 	annotations: { title: 'Git stash', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -214,13 +214,13 @@ const gitStash = defineTool({
 const gitReset = defineTool({
 	name: 'git_reset',
 	title: 'Git reset',
-	description: 'Moves the current branch to a revision. soft keeps changes staged, mixed (default) keeps them unstaged, hard discards them (always asks). With paths (mixed only), resets just those index entries.',
+	description: 'Move the branch to revision (default HEAD): soft keeps changes staged, mixed unstaged, hard drops them. With paths: unstage those.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
 		repository: repositoryInput,
 		mode: z.enum(['soft', 'mixed', 'hard']).optional(),
-		revision: z.string().min(1).max(1000).optional().describe('Default HEAD.'),
+		revision: z.string().min(1).max(1000).optional(),
 		paths: optionalPaths,
 	}),
 	annotations: { title: 'Git reset', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
@@ -242,14 +242,14 @@ const gitReset = defineTool({
 const gitClean = defineTool({
 	name: 'git_clean',
 	title: 'Git clean',
-	description: 'Deletes untracked files (and folders with directories: true; ignored files too with ignored: true). dryRun: true only lists what would go. Always asks the user.',
+	description: 'Delete untracked files (folders with directories, ignored files with ignored); dryRun lists them.',
 	family: 'git',
 	risk: 'destructive',
 	input: z.object({
 		repository: repositoryInput,
 		paths: optionalPaths,
 		directories: z.boolean().optional(),
-		ignored: z.boolean().optional().describe('Also delete ignored files (build output, node_modules).'),
+		ignored: z.boolean().optional(),
 		dryRun: z.boolean().optional(),
 	}),
 	annotations: { title: 'Git clean', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
