@@ -19,8 +19,9 @@ const KEPT = new Set(['type', 'properties', 'required', 'additionalProperties', 
 
 /**
  * The strict, lean form of a natural JSON Schema (as `z.toJSONSchema` gives it, io: input). Pure; the input is not
- * changed. A default value the description does not already name (and a model would not assume) is appended to it, as strict dialects reject
- * `default`. Throws on shapes strict calling cannot express (maps, tuples): a tool must not offer those.
+ * changed. `default` goes (strict dialects reject it): a null or a left-out value gets the default at the gate, and a
+ * tool whose default the model must know says it in the description. Throws on shapes strict calling cannot express
+ * (maps, tuples): a tool must not offer those.
  */
 export function strictModelSchema(natural: JsonSchema): JsonSchema {
 	return convert(natural, '#');
@@ -30,10 +31,6 @@ function convert(schema: JsonSchema, where: string): JsonSchema {
 	const out: JsonSchema = {};
 	for (const [keyword, value] of Object.entries(schema)) {
 		if (KEPT.has(keyword)) out[keyword] = value;
-	}
-	if ('default' in schema && !obvious(schema.default)) {
-		const named = typeof out.description === 'string' && /\bdefault/i.test(out.description);
-		if (!named) out.description = `${typeof out.description === 'string' ? `${out.description.replace(/\.?$/, '.')} ` : ''}Default ${JSON.stringify(schema.default)}.`;
 	}
 	if (Array.isArray(schema.anyOf)) {
 		out.anyOf = schema.anyOf.map((branch, index) => convert(branch as JsonSchema, `${where}/anyOf/${index}`));
@@ -58,11 +55,6 @@ function convert(schema: JsonSchema, where: string): JsonSchema {
 		out.additionalProperties = false;
 	}
 	return out;
-}
-
-/** Defaults a model would assume anyway (off, empty), not worth the words. */
-function obvious(value: unknown): boolean {
-	return value === undefined || value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 /** The same schema, also accepting null: how strict calling says "optional". */

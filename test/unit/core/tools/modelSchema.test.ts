@@ -32,7 +32,7 @@ test('the strict form: objects closed, every property required, optional ones nu
 		type: 'object',
 		properties: {
 			path: { type: 'string', description: 'Where.' },
-			limit: { type: ['integer', 'null'], description: 'How many. Default 20.' },
+			limit: { type: ['integer', 'null'], description: 'How many.' },
 			mode: { type: ['string', 'null'], enum: ['a', 'b', null] },
 			quiet: { type: ['boolean', 'null'] },
 			items: {
