@@ -22,7 +22,7 @@ function shownFor(host: Host, absolute: string): string | undefined {
 export const getDiagnosticsTool = defineTool({
 	name: 'get_diagnostics',
 	title: 'Get diagnostics',
-	description: 'Errors and warnings from the Problems panel, for a file or (empty path) the workspace.',
+	description: 'Problems panel errors and warnings for a file, or all (empty path).',
 	family: 'files',
 	risk: 'read',
 	input: z.object({

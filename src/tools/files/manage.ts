@@ -19,7 +19,7 @@ function failure(error: unknown, what: string): ToolError {
 export const renameFileTool = defineTool({
 	name: 'rename_file',
 	title: 'Rename or move file',
-	description: 'Rename or move a file or folder; overwrite replaces an existing target.',
+	description: 'Rename or move a file or folder.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
@@ -68,7 +68,7 @@ export const renameFileTool = defineTool({
 export const deleteFileTool = defineTool({
 	name: 'delete_file',
 	title: 'Delete file',
-	description: 'Delete a file, or a folder with recursive: true (to the trash where the editor can).',
+	description: 'Delete a file, or a folder with recursive (to the trash if possible).',
 	family: 'files',
 	risk: 'destructive',
 	input: z.object({

@@ -12,7 +12,7 @@ const pathField = z.string().min(1);
 export const readFileTool = defineTool({
 	name: 'read_file',
 	title: 'Read file',
-	description: 'Read a text file (the unsaved editor text when it has one), or lines offset.. of it. Returns a hash to pass to edit_file/write_file as expectedHash.',
+	description: 'Read a text file (unsaved editor text if any), or lines from offset. Returns the hash edit_file/write_file take as expectedHash.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
@@ -133,7 +133,7 @@ async function listRoot(host: Host): Promise<ListedEntry[]> {
 export const listDirectoryTool = defineTool({
 	name: 'list_directory',
 	title: 'List directory',
-	description: 'List entries with type and size; depth > 1 descends. Empty path: the folder (the folders, in a multi-root workspace).',
+	description: 'Entries with type and size; empty path: the folder root.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({

@@ -11,8 +11,8 @@ import { ripgrepFiles, ripgrepSearch, type RipgrepScope, type SearchFileResult }
 import { hasOtherNames, shownPath as shownResolved, throwIfAborted } from './common';
 
 const scopeFields = {
-	path: z.string().default('').describe('Folder to search; empty for all.'),
-	includeIgnored: z.boolean().default(false).describe('Also files that .gitignore or the search excludes hide.'),
+	path: z.string().default('').describe('Folder; empty: all.'),
+	includeIgnored: z.boolean().default(false).describe('Also files .gitignore hides.'),
 };
 
 interface SearchTarget {
@@ -116,14 +116,14 @@ export const findFilesTool = defineTool({
 export const searchTextTool = defineTool({
 	name: 'search_text',
 	title: 'Search text',
-	description: 'Search file contents (ripgrep): literal text, or a Rust regex with regex: true; case-insensitive unless caseSensitive.',
+	description: 'Search file contents (ripgrep): text, or a Rust regex if regex; ignores case unless caseSensitive.',
 	family: 'files',
 	risk: 'read',
 	input: z.object({
 		query: z.string().min(1),
 		regex: z.boolean().default(false),
 		caseSensitive: z.boolean().default(false),
-		include: z.array(z.string().min(1)).default([]).describe('Globs, e.g. ["*.ts"].'),
+		include: z.array(z.string().min(1)).default([]),
 		exclude: z.array(z.string().min(1)).default([]),
 		contextLines: z.number().int().min(0).max(10).default(0),
 		...scopeFields,

@@ -9,7 +9,7 @@ import { isToolError, ToolError } from '../../core/base/errors';
 import { contentHash, diffPreview, readCurrentText, shownPath, throwIfAborted, type CurrentText } from './common';
 
 const pathField = z.string().min(1);
-const expectedHashField = z.string().optional().describe('From read_file: refused if the file changed since.');
+const expectedHashField = z.string().optional().describe('From read_file; refused if changed since.');
 
 function checkExpected(shown: string, current: CurrentText | undefined, expectedHash: string | undefined, expectedMtimeMs?: number): void {
 	if (expectedHash !== undefined && current?.hash !== expectedHash) {
@@ -148,7 +148,7 @@ async function fingerprint(resolved: ResolvedPath, current: CurrentText | undefi
 export const createFileTool = defineTool({
 	name: 'create_file',
 	title: 'Create file',
-	description: 'Create a text file and its folders; refused if it exists unless overwrite.',
+	description: 'Create a text file (and folders); refused if it exists unless overwrite.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
@@ -183,7 +183,7 @@ export const createFileTool = defineTool({
 export const writeFileTool = defineTool({
 	name: 'write_file',
 	title: 'Write file',
-	description: 'Replace the whole content of a text file (created when missing). For small changes use edit_file.',
+	description: 'Replace a text file\'s whole content (creates it). For small changes use edit_file.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
@@ -262,7 +262,7 @@ interface EditPlan extends WritePlan {
 export const editFileTool = defineTool({
 	name: 'edit_file',
 	title: 'Edit file',
-	description: 'Replace exact text: each oldText must occur once (or replaceAll). All edits apply, or none. dryRun returns the diff only.',
+	description: 'Replace exact text; each oldText must occur once unless replaceAll. All edits apply or none; dryRun only diffs.',
 	family: 'files',
 	risk: 'write',
 	input: z.object({
