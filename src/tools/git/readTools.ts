@@ -18,6 +18,11 @@ const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 const maxBytesInput = z.number().int().min(1024).max(MAX_TEXT_BYTES).optional();
 const pathsInput = z.array(z.string().min(1).max(4096)).max(200).optional();
 
+/** Folder levels searched below each workspace folder: deeper repositories are rare and the scan is not free. */
+const SCAN_DEPTH = 6;
+/** Branches per list (local, remote) before the list is cut. */
+const BRANCH_LIMIT = 500;
+
 /** Room for the truncation notice and its file list (capped at 16 KB), so the gate's own cap never cuts them. */
 const NOTICE_BYTES = 20 * 1024;
 
@@ -141,22 +146,20 @@ const repositoriesOutput = z.object({
 const gitRepositories = defineTool({
 	name: 'git_repositories',
 	title: 'List git repositories',
-	description: 'List the git repositories in the workspace (nested ones too). Pass one\'s path as "repository" to the git tools when there are several.',
+	description: 'Git repositories in the workspace; pass one\'s path as "repository" to the git tools if several.',
 	family: 'git',
 	risk: 'read',
-	input: z.object({
-		maxDepth: z.number().int().min(0).max(12).optional(),
-	}),
+	input: z.object({}),
 	output: repositoriesOutput,
 	annotations: { title: 'List git repositories', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
 	prepare: (_input, host) => ({ subject: { paths: host.workspace.folders().map((f) => f.path), summary: 'find git repositories' }, plan: undefined }),
-	async handler(input, ctx) {
+	async handler(_input, ctx) {
 		const folders = ctx.host.workspace.folders();
 		const repositories: z.output<typeof repositoriesOutput>['repositories'] = [];
 		const outside: { folder: string; root: string }[] = [];
 		let truncated = false;
 		for (const folder of folders) {
-			const scan = await scanRepositories(folder.path, input.maxDepth ?? 6, 20_000, ctx.signal);
+			const scan = await scanRepositories(folder.path, SCAN_DEPTH, 20_000, ctx.signal);
 			truncated ||= scan.truncated;
 			if (!scan.repositories.some((r) => r.root === folder.path)) {
 				const outer = await findEnclosingRoot(folder.path);
@@ -205,7 +208,7 @@ const statusOutput = z.object({
 const gitStatus = defineTool({
 	name: 'git_status',
 	title: 'Git status',
-	description: 'Branch and upstream, staged, unstaged and untracked changes, conflicts, operation in progress.',
+	description: 'Branch, upstream, staged/unstaged/untracked changes, conflicts.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
@@ -244,7 +247,7 @@ const gitStatus = defineTool({
 const gitDiff = defineTool({
 	name: 'git_diff',
 	title: 'Git diff',
-	description: 'Diff of unstaged changes, staged ones (staged: true), or revisions from..to; stat: true lists files only.',
+	description: 'Unstaged diff, staged with staged: true, or from..to; stat: files only.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
@@ -254,7 +257,6 @@ const gitDiff = defineTool({
 		to: z.string().min(1).max(1000).optional(),
 		paths: pathsInput,
 		stat: z.boolean().optional(),
-		context: z.number().int().min(0).max(50).optional(),
 		maxBytes: maxBytesInput,
 	}),
 	annotations: { title: 'Git diff', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -274,7 +276,7 @@ const gitDiff = defineTool({
 		if (input.to) {
 			revisions.push(await resolveCommit(repo, input.to, ctx, 'revision "to"'));
 		}
-		const base = ['diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : []), ...(input.context !== undefined ? [`-U${input.context}`] : [])];
+		const base = ['diff', ...NO_EXTERNAL, ...(input.staged ? ['--cached'] : [])];
 		const withheld = input.stat ? [] : await sensitiveChanges(repo, base, revisions, pathspecs, ctx);
 		const tail = ['--end-of-options', ...revisions, '--', ...pathspecArgs(pathspecs, withheld)];
 		const args = [...base, ...(input.stat ? ['--stat=200'] : []), ...tail];
@@ -300,7 +302,7 @@ const logOutput = z.object({
 const gitLog = defineTool({
 	name: 'git_log',
 	title: 'Git log',
-	description: 'Commits, newest first, of HEAD or a revision or range ("a..b"); filters: paths, author, since, until, grep (message).',
+	description: 'Commits of HEAD or a revision/range ("a..b"), newest first; grep matches messages.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
@@ -346,7 +348,7 @@ const gitLog = defineTool({
 const gitShow = defineTool({
 	name: 'git_show',
 	title: 'Git show',
-	description: 'One commit: message and diff (stat: true: files only).',
+	description: 'A commit\'s message and diff.',
 	family: 'git',
 	risk: 'read',
 	input: z.object({
@@ -425,7 +427,6 @@ const gitBranches = defineTool({
 	input: z.object({
 		repository: repositoryInput,
 		remote: z.boolean().optional(),
-		limit: z.number().int().min(1).max(5000).optional(),
 	}),
 	output: branchesOutput,
 	annotations: { title: 'List git branches', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -445,7 +446,7 @@ const gitBranches = defineTool({
 			local: local.slice(0, limit),
 			remote: remote.slice(0, limit),
 			truncated: local.length > limit || remote.length > limit,
-		}), input.limit ?? 500, ctx);
+		}), BRANCH_LIMIT, ctx);
 		return { text, structured, truncated: structured.truncated };
 	},
 });

@@ -13,7 +13,7 @@ const remoteInput = z.string().min(1).max(200).optional();
 const gitFetch = defineTool({
 	name: 'git_fetch',
 	title: 'Git fetch',
-	description: 'Download from remote (default: the upstream\'s) or all remotes; local branches stay.',
+	description: 'Fetch a remote (default: the upstream\'s) or all; local branches stay.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -35,7 +35,7 @@ const gitFetch = defineTool({
 const gitPull = defineTool({
 	name: 'git_pull',
 	title: 'Git pull',
-	description: 'Fetch and integrate the upstream (or remote + branch); mode defaults to ff-only.',
+	description: 'Fetch and integrate the upstream (or remote + branch); mode default ff-only.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -68,7 +68,7 @@ const gitPull = defineTool({
 const gitPush = defineTool({
 	name: 'git_push',
 	title: 'Git push',
-	description: 'Push branch (default: current) to remote (default: upstream); force rewrites the remote branch.',
+	description: 'Push branch (default current) to remote (default upstream); force rewrites it there.',
 	family: 'git',
 	risk: 'destructive',
 	input: z.object({

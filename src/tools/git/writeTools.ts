@@ -16,7 +16,7 @@ async function shortStatus(repo: GitRepository, ctx: ToolContext): Promise<strin
 const gitCreateBranch = defineTool({
 	name: 'git_create_branch',
 	title: 'Create a git branch',
-	description: 'Create a branch at HEAD or startPoint; switch: true checks it out.',
+	description: 'Create a branch at HEAD or startPoint; switch checks it out.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -49,7 +49,7 @@ const gitCreateBranch = defineTool({
 const gitSwitchBranch = defineTool({
 	name: 'git_switch_branch',
 	title: 'Switch git branch',
-	description: 'Check out a branch, or a commit with detach: true; refused when local changes would be lost.',
+	description: 'Check out a branch (or a commit with detach); refused if it would lose changes.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -166,7 +166,7 @@ const stashOutput = z.object({
 const gitStash = defineTool({
 	name: 'git_stash',
 	title: 'Git stash',
-	description: 'push: set changes aside; list: the entries; pop: re-apply entry index (default 0, the newest).',
+	description: 'push sets changes aside, list shows entries, pop re-applies entry index (0 = newest).',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -214,7 +214,7 @@ const gitStash = defineTool({
 const gitReset = defineTool({
 	name: 'git_reset',
 	title: 'Git reset',
-	description: 'Move the branch to revision (default HEAD): soft keeps changes staged, mixed unstaged, hard drops them. With paths: unstage those.',
+	description: 'Move the branch to revision: soft keeps changes staged, mixed unstaged, hard drops them. With paths: unstage those.',
 	family: 'git',
 	risk: 'write',
 	input: z.object({
@@ -242,7 +242,7 @@ const gitReset = defineTool({
 const gitClean = defineTool({
 	name: 'git_clean',
 	title: 'Git clean',
-	description: 'Delete untracked files (folders with directories, ignored files with ignored); dryRun lists them.',
+	description: 'Delete untracked files; dryRun lists them.',
 	family: 'git',
 	risk: 'destructive',
 	input: z.object({
