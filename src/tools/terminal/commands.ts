@@ -15,8 +15,8 @@ const headerRoom = 4096;
 /** The gate must not abort before the command's own timeout has killed it and reported. */
 const callTimeoutMs = 24 * 60 * 60 * 1000;
 
-const lineSchema = z.string().min(1).max(32_000).describe('The command line, run by bash (sh where bash is missing) in the workspace.');
-const handleSchema = z.string().regex(/^cmd-[0-9]+$/).describe('A handle from run_command with background: true, e.g. "cmd-3".');
+const lineSchema = z.string().min(1).max(32_000);
+const handleSchema = z.string().regex(/^cmd-[0-9]+$/);
 
 function requireTerminal(host: Host): void {
 	if (!host.terminal.available) {
@@ -112,18 +112,16 @@ function budget(ctx: ToolContext): number {
 const runCommand = defineTool({
 	name: 'run_command',
 	title: 'Run a command',
-	description: 'Runs a shell command line in the workspace, in a terminal the user can see, and returns its exit code and output (ANSI stripped; long output keeps its head and tail). '
-		+ 'Standard input is closed: pass non-interactive flags. The timeout kills the whole process tree. '
-		+ 'With background: true it returns a handle at once: read its output with command_output, stop it with kill_command.',
+	description: 'Run a bash line (no stdin) in the workspace; returns exit code and output. background: true returns a handle for command_output/kill_command.',
 	family: 'terminal',
 	risk: 'execute',
 	input: z.object({
 		line: lineSchema,
-		cwd: z.string().optional().describe('Working directory, relative to the workspace folder (prefix the folder name in a multi-root workspace). Default: the first folder.'),
+		cwd: z.string().optional(),
 		// A list, not a map: strict function calling has no shape for an object with free keys.
-		env: z.array(z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), value: z.string() })).max(200).optional().describe('Extra environment variables.'),
-		timeoutMs: z.number().int().positive().optional().describe('Kill the command after this long. Default and maximum come from the user\'s settings.'),
-		background: z.boolean().optional().describe('Return a handle at once instead of waiting for the end.'),
+		env: z.array(z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), value: z.string() })).max(200).optional(),
+		timeoutMs: z.number().int().positive().optional(),
+		background: z.boolean().optional(),
 	}),
 	output: resultShape.extend({ output: z.string().optional(), handle: handleShape.optional() }),
 	annotations: { title: 'Run a command', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -167,12 +165,12 @@ const runCommand = defineTool({
 const commandOutput = defineTool({
 	name: 'command_output',
 	title: 'Read a background command\'s output',
-	description: 'Returns the output of a background command from an offset on (0: from the start) and whether it still runs. Pass the returned nextOffset as since to read only what is new.',
+	description: 'Output of a background command from offset since (pass nextOffset) and whether it runs.',
 	family: 'terminal',
 	risk: 'read',
 	input: z.object({
 		handle: handleSchema,
-		since: z.number().int().min(0).optional().describe('Offset in the output stream to read from; default 0.'),
+		since: z.number().int().min(0).optional(),
 	}),
 	output: z.object({ handle: handleShape, output: z.string(), fromOffset: z.number(), nextOffset: z.number(), skippedChars: z.number() }),
 	annotations: { title: 'Read command output', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -202,7 +200,7 @@ const commandOutput = defineTool({
 const listCommands = defineTool({
 	name: 'list_commands',
 	title: 'List background commands',
-	description: 'Lists the background commands of this session with their handles, state and exit codes.',
+	description: 'The background commands of this session.',
 	family: 'terminal',
 	risk: 'read',
 	input: z.object({}),
@@ -221,7 +219,7 @@ const listCommands = defineTool({
 const killCommand = defineTool({
 	name: 'kill_command',
 	title: 'Kill a background command',
-	description: 'Kills a background command and every process it started, then returns its final state.',
+	description: 'Kill a background command and its processes.',
 	family: 'terminal',
 	risk: 'write',
 	input: z.object({ handle: handleSchema }),

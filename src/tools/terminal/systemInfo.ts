@@ -52,7 +52,7 @@ function gib(bytes: number): string {
 const systemInfo = defineTool({
 	name: 'system_info',
 	title: 'System information',
-	description: 'Reports the operating system, CPU, memory, free disk space on the workspace\'s volumes, and the Node and shell versions commands run with. Read-only.',
+	description: 'OS, CPU, memory, disk, Node and shell versions.',
 	family: 'terminal',
 	risk: 'read',
 	input: z.object({}),
