@@ -10,8 +10,8 @@ const headerRoom = 4096;
 const callTimeoutMs = 24 * 60 * 60 * 1000;
 const defaultTaskTimeoutMs = 10 * 60 * 1000;
 
-const labelSchema = z.string().min(1).max(500).describe('The task label as list_tasks shows it; "source: label" when several sources share it.');
-const idSchema = z.string().regex(/^task-[0-9]+$/).describe('A run id from run_task, e.g. "task-2".');
+const labelSchema = z.string().min(1).max(500);
+const idSchema = z.string().regex(/^task-[0-9]+$/);
 
 /** What run_task, task_status and terminate_task return: the host's run, as the host reports it. */
 const runShape = taskRunSchema;
@@ -67,7 +67,7 @@ function describeRun(run: TaskRunResult): string {
 const listTasks = defineTool({
 	name: 'list_tasks',
 	title: 'List tasks',
-	description: 'Lists every task of the workspace (tasks.json and task providers such as npm) with its label, source, group and the command line it runs.',
+	description: 'Workspace tasks (tasks.json, npm, ...) with labels and commands.',
 	family: 'tasks',
 	risk: 'read',
 	input: z.object({}),
@@ -91,14 +91,13 @@ const listTasks = defineTool({
 const runTask = defineTool({
 	name: 'run_task',
 	title: 'Run a task',
-	description: 'Runs a task by label and returns its exit code, the problems its problem matcher reported, and its output. '
-		+ 'Background tasks (watchers, servers) and calls with background: true return a run id at once: check it with task_status, stop it with terminate_task.',
+	description: 'Run a task by label; returns exit code, problems, output. Background tasks or background: true return a run id for task_status/terminate_task.',
 	family: 'tasks',
 	risk: 'execute',
 	input: z.object({
 		label: labelSchema,
-		background: z.boolean().optional().describe('Return a run id at once instead of waiting for the end.'),
-		timeoutMs: z.number().int().positive().optional().describe('Terminate the task after this long (default 10 minutes).'),
+		background: z.boolean().optional(),
+		timeoutMs: z.number().int().positive().optional(),
 	}),
 	output: runShape,
 	annotations: { title: 'Run a task', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -133,7 +132,7 @@ const runTask = defineTool({
 const taskStatus = defineTool({
 	name: 'task_status',
 	title: 'Task status',
-	description: 'Returns the state of a task run: running or ended, exit code, problems and output so far. Without an id, lists the runs of this session.',
+	description: 'A task run\'s state, problems, output; no id: all runs.',
 	family: 'tasks',
 	risk: 'read',
 	input: z.object({ id: idSchema.optional() }),
@@ -160,7 +159,7 @@ const taskStatus = defineTool({
 const terminateTask = defineTool({
 	name: 'terminate_task',
 	title: 'Terminate a task',
-	description: 'Terminates a running task and returns its final state.',
+	description: 'Stop a running task.',
 	family: 'tasks',
 	risk: 'write',
 	input: z.object({ id: idSchema }),
