@@ -7,8 +7,7 @@ const folder = z.object({ name: z.string(), path: z.string(), uri: z.string() })
 export const workspaceInfo = defineTool({
 	name: 'workspace_info',
 	title: 'Workspace info',
-	description:
-		'Describes the open workspace: its folders (name, absolute path, URI; use the folder name as the first path segment in a multi-root workspace), whether it is trusted, the editor and extension versions, which tool families are enabled, and whether commands that run without asking are bounded by an OS sandbox. Call it first to learn where paths are relative to.',
+	description: 'Call first: folders, trust, tool families, sandbox. Paths are relative to the folder ("<folder>/..." if several) or absolute.',
 	family: 'workspace',
 	risk: 'read',
 	input: z.object({}),
