@@ -1,6 +1,7 @@
 // `npm test`: every check, cheapest first, stopping at the first failure: the machine's prerequisites (Debian
 // packages, installed when missing: scripts/prerequisites.mjs), lint, type-check, unit tests (plain Node, real
-// processes and HTTP), the official MCP conformance suite, then the integration suite inside a real VS Code.
+// processes and HTTP), the examples (installed cold, against a real server), the official MCP conformance suite, then
+// the integration suite inside a real VS Code.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
@@ -9,6 +10,8 @@ const steps = [
 	// Three programs: Node code (no DOM), the webview's browser code (no Node), and the tests that drive it in chromium.
 	['type-check', ['npm', 'run', '--silent', 'typecheck']],
 	['unit tests', ['node', 'scripts/unitTests.mjs']],
+	// The bridges in examples/: each installed from its own lockfile (npm ci), run against a real server and a scripted model.
+	['examples (OpenAI, LangChain)', ['node', 'scripts/exampleTests.mjs']],
 	// The official MCP conformance suite against `npm run serve`, both protocol eras (docs/conformance.md).
 	['conformance (official MCP suite)', ['node', 'scripts/conformance.mjs']],
 	['integration tests (real VS Code)', ['node', 'scripts/integrationTests.mjs']],
