@@ -104,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const sidebar = disposables.add(new SidebarViewProvider(context.extensionUri, panelBackend, (line) => log.warn('panel', { message: line })));
 	disposables.add(vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
 	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, showPanel));
-	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel })) disposables.add(command);
+	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()) })) disposables.add(command);
 
 	const settingsChanged = () => {
 		workbench.settingsChanged();

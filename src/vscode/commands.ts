@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/server/clientConfig';
+import { EXPORT_FORMATS, exportToolsText } from '../core/tools/toolExport';
+import type { ListedTool } from '../core/tools/toolRegistry';
 import type { AuditStore } from '../node/audit/auditStore';
 import { describeVerification } from '../node/audit/auditVerify';
 import type { WorkbenchServer } from '../node/server/workbenchServer';
@@ -9,10 +11,12 @@ export interface CommandDeps {
 	readonly audit: Pick<AuditStore, 'verify'>;
 	readonly log: vscode.LogOutputChannel;
 	readonly showPanel: () => Promise<void>;
+	/** The tools offered now (trust and the family switch applied), as clients list them. */
+	readonly listedTools: () => readonly ListedTool[];
 }
 
 /** The palette commands. Each reports failure as a message, never as an unhandled rejection. */
-export function registerCommands({ server, audit, log, showPanel }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ server, audit, log, showPanel, listedTools }: CommandDeps): vscode.Disposable[] {
 	const guarded = (id: string, run: () => Promise<unknown>) =>
 		vscode.commands.registerCommand(id, async () => {
 			try {
@@ -37,6 +41,18 @@ export function registerCommands({ server, audit, log, showPanel }: CommandDeps)
 			else void vscode.window.showErrorMessage(text, { modal: true });
 		}),
 		guarded('mcpWorkbench.showPanel', showPanel),
+		guarded('mcpWorkbench.exportToolDefinitions', async () => {
+			const pick = await vscode.window.showQuickPick(
+				EXPORT_FORMATS.map((entry) => ({ label: entry.label, detail: entry.detail, format: entry.format })),
+				{ title: 'Export tool definitions', placeHolder: 'Which format?' },
+			);
+			if (!pick) return;
+			const tools = listedTools();
+			// An untitled editor: the user reads it, saves it where they want, or copies it; nothing is written unasked.
+			const document = await vscode.workspace.openTextDocument({ language: 'json', content: exportToolsText(tools, pick.format) });
+			await vscode.window.showTextDocument(document);
+			log.info(`tools.export format=${pick.format} tools=${tools.length}`);
+		}),
 		guarded('mcpWorkbench.showConnectionInfo', async () => {
 			const connection = server.current;
 			if (!connection) {
