@@ -2,6 +2,7 @@
 // is a call like any other: it passes the gate (policy, rate limit, redaction, audit, metrics) and the same path
 // jail as the tools, so a crafted URI cannot reach outside the workspace and a sensitive file is refused.
 import { ToolError } from '../../core/base/errors';
+import { mimeTypeFor } from '../../core/paths/mimeType';
 import { defineResource, type AnyResourceSpec, type UriVariables } from '../../core/tools/resourceSpec';
 import { decodeText, looksBinary } from '../../core/host/textEncoding';
 import { ripgrepFiles } from '../../node/files/ripgrep';
@@ -29,6 +30,12 @@ function decoded(text: string, uri: string): string {
 	}
 }
 
+/** A text file's type: what its name says, when that is a text type; text/plain otherwise (a .png that is text). */
+function textType(path: string): string {
+	const named = mimeTypeFor(path);
+	return named && (named.startsWith('text/') || /^application\/(json|jsonl|xml|yaml|toml|sql|graphql)$/.test(named) || named === 'image/svg+xml') ? named : 'text/plain';
+}
+
 /**
  * `workspace-file://{folder}/{+path}`: listing returns up to `limit` files (ignores respected); a read returns the
  * text (the unsaved editor text when there is one), or a base64 blob for binary files.
@@ -40,11 +47,15 @@ export const workspaceFileResource = defineResource({
 	uriTemplate: `${SCHEME}://{folder}/{+path}`,
 	family: 'files',
 	async list(host, limit, signal) {
-		const resources: { uri: string; name: string }[] = [];
+		const resources: { uri: string; name: string; title: string; mimeType?: string }[] = [];
 		for (const folder of host.workspace.folders()) {
 			const excludes = host.files.excludes(folder);
 			const found = await ripgrepFiles({ rgPath: host.files.ripgrepPath(), cwd: folder.path, exclude: [...excludes.files, ...excludes.search], signal }, limit - resources.length);
-			resources.push(...found.files.sort().map((relative) => ({ uri: fileUri(folder.name, relative), name: `${folder.name}/${relative}` })));
+			// Each file titled by its own path, typed by its name: "Workspace file" for all of them told a client nothing.
+			resources.push(...found.files.sort().map((relative) => {
+				const mimeType = mimeTypeFor(relative);
+				return { uri: fileUri(folder.name, relative), name: `${folder.name}/${relative}`, title: relative, ...(mimeType ? { mimeType } : {}) };
+			}));
 			if (resources.length >= limit) {
 				break;
 			}
@@ -82,13 +93,13 @@ export const workspaceFileResource = defineResource({
 			}
 			const dirty = ctx.host.files.dirtyText(resolved.absolute);
 			if (dirty !== undefined) {
-				return [{ uri, mimeType: 'text/plain', text: dirty }];
+				return [{ uri, mimeType: textType(resolved.absolute), text: dirty }];
 			}
 			const bytes = await readUpTo(handle, info.size);
 			if (looksBinary(bytes)) {
-				return [{ uri, mimeType: 'application/octet-stream', blob: bytes.toString('base64') }];
+				return [{ uri, mimeType: mimeTypeFor(resolved.absolute) ?? 'application/octet-stream', blob: bytes.toString('base64') }];
 			}
-			return [{ uri, mimeType: 'text/plain', text: decodeText(bytes, 'auto').text }];
+			return [{ uri, mimeType: textType(resolved.absolute), text: decodeText(bytes, 'auto').text }];
 		} finally {
 			await handle.close();
 		}

@@ -40,6 +40,19 @@ describe('workspace-file resources, through the gate over real HTTP', () => {
 		assert.deepEqual(completion.completion.values, ['lib1']);
 	});
 
+	test('each file is titled by its path and typed by its name, in the list and in the read', async () => {
+		const listed = await client.listResources();
+		const byUri = new Map(listed.resources.map((r) => [r.uri, r]));
+		assert.deepEqual([byUri.get('workspace-file://app/src/a%20b.ts')?.title, byUri.get('workspace-file://app/src/a%20b.ts')?.mimeType], ['src/a b.ts', 'text/x-typescript']);
+		assert.deepEqual([byUri.get('workspace-file://app/denied/x.txt')?.title, byUri.get('workspace-file://app/denied/x.txt')?.mimeType], ['denied/x.txt', 'text/plain']);
+		assert.equal(byUri.get('workspace-file://lib1/logo.bin')?.mimeType, undefined, 'a name that says nothing gets no type');
+		assert.equal(new Set(listed.resources.map((r) => r.title)).size, listed.resources.length, 'no two files share a title in one folder');
+		const text = await client.readResource({ uri: 'workspace-file://app/src/a%20b.ts' });
+		assert.equal(text.contents[0].mimeType, 'text/x-typescript');
+		const blob = await client.readResource({ uri: 'workspace-file://lib1/logo.bin' });
+		assert.equal(blob.contents[0].mimeType, 'application/octet-stream');
+	});
+
 	test('every read leaves one audit record, counts in the metrics, and its text is redacted', async () => {
 		const before = wb.records.length;
 		const read = await client.readResource({ uri: 'workspace-file://app/src/keys.ts' });
