@@ -15,7 +15,7 @@
 export type JsonSchema = { [keyword: string]: unknown };
 
 /** Keywords a model needs to call the tool right; everything else is left to the gate's validation. */
-const KEPT = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'description']);
+const KEPT = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'description', '$ref']);
 
 /**
  * The strict, lean form of a natural JSON Schema (as `z.toJSONSchema` gives it, io: input). Pure; the input is not
@@ -31,6 +31,10 @@ function convert(schema: JsonSchema, where: string): JsonSchema {
 	const out: JsonSchema = {};
 	for (const [keyword, value] of Object.entries(schema)) {
 		if (KEPT.has(keyword)) out[keyword] = value;
+	}
+	// Shared or recursive shapes (zod emits them for schemas with an id): each definition converted like the rest.
+	if (schema.$defs !== undefined && typeof schema.$defs === 'object') {
+		out.$defs = Object.fromEntries(Object.entries(schema.$defs as Record<string, JsonSchema>).map(([name, definition]) => [name, convert(definition, `${where}/$defs/${name}`)]));
 	}
 	if (Array.isArray(schema.anyOf)) {
 		out.anyOf = schema.anyOf.map((branch, index) => convert(branch as JsonSchema, `${where}/anyOf/${index}`));

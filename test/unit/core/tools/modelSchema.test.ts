@@ -47,6 +47,14 @@ test('the strict form: objects closed, every property required, optional ones nu
 	assert.deepEqual(strictModelSchema(natural(z.object({}))), { type: 'object', properties: {}, required: [], additionalProperties: false }, 'an empty object keeps its properties and required');
 });
 
+test('shared and recursive shapes keep their $defs and $ref, converted like the rest', () => {
+	const node = z.object({ name: z.string(), note: z.string().optional() }).meta({ id: 'Node' });
+	const schema = strictModelSchema(natural(z.object({ first: node, rest: z.array(node).optional() })));
+	assert.deepEqual(strictProblems(schema), []);
+	assert.deepEqual((schema.$defs as Record<string, unknown>).Node, { type: 'object', properties: { name: { type: 'string' }, note: { type: ['string', 'null'] } }, required: ['name', 'note'], additionalProperties: false });
+	assert.equal(((schema.properties as Record<string, JsonSchema>).first).$ref, '#/$defs/Node');
+});
+
 test('maps have no strict form: the conversion says what to use instead', () => {
 	assert.throws(() => strictModelSchema(natural(z.object({ env: z.record(z.string(), z.string()) }))), /array of \{name, value\}/);
 });
