@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/base/log';
+import { legacySseAnswer } from './legacySse';
 import { checkMessage, type ErrorAnswer } from './messageCheck';
 import { eraOfPost, LEGACY_VERSIONS, MODERN_VERSIONS } from './protocolEra';
 import type { SessionTransport } from './sessionTransport';
@@ -23,6 +24,8 @@ export interface McpHttpServerOptions {
 	readonly secretName?: string;
 	/** The client a token other than the secret was issued to, or undefined when it is no credential. */
 	readonly identify?: (token: string) => string | undefined;
+	/** Why a token `identify` does not know is refused (it was revoked, say), for the 401's message. */
+	readonly explainRefusal?: (token: string) => string | undefined;
 	/**
 	 * Opens a session for a client's initialize: its transport, connected to the MCP server that answers it. `client`
 	 * is the name of the credential that opened it; only that credential can use the session afterwards.
@@ -227,8 +230,10 @@ export class McpHttpServer {
 		if (req.headers.origin !== undefined) return refuse(res, 403, -32000, 'Requests with an Origin header are refused');
 		// DNS rebinding defence: a page on another name that resolves to 127.0.0.1 arrives with its own Host.
 		if (!viaSocket && !this.allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, -32000, 'Host not allowed');
+		const legacy = legacySseAnswer(req.method, path, req.headers, this.address?.url ?? MCP_PATH);
+		if (legacy) return refuse(res, legacy.status, -32000, legacy.message);
 		const client = this.clientOf(req);
-		if (client === undefined) return refuse(res, 401, -32001, 'Missing or wrong bearer token');
+		if (client === undefined) return refuse(res, 401, -32001, this.refusalOf(req) ?? 'Missing or wrong bearer token');
 		// A session belongs to the credential that opened it: another client's token does not reach it.
 		const sessionHeader = req.headers['mcp-session-id'];
 		const owner = typeof sessionHeader === 'string' ? this.sessions.get(sessionHeader)?.client : undefined;
@@ -398,6 +403,11 @@ export class McpHttpServer {
 		for (const [id, { handle: { transport } }] of this.sessions) {
 			if (!transport.busy && transport.lastActivity < cutoff) void this.closeSession(id, `idle for more than ${duration(this.idleTimeoutMs)}`);
 		}
+	}
+
+	private refusalOf(req: IncomingMessage): string | undefined {
+		const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+		return match === null ? undefined : this.options.explainRefusal?.(match[1]);
 	}
 
 	/** The name of the client whose credential the request carries, or undefined when it carries none. */

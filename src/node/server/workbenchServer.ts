@@ -9,7 +9,7 @@ import type { Logger } from '../../core/base/log';
 import type { Host } from '../../core/host/host';
 import type { OfferContext, ToolRegistry } from '../../core/tools/toolRegistry';
 import { SERVER_ICONS } from '../../core/tools/icons';
-import { ClientTokens } from './clientTokens';
+import { ClientTokens, type TokenVault } from './clientTokens';
 import { McpHttpServer, type ServerAddress } from './mcpHttpServer';
 import { openSession } from './session';
 import { StatelessEndpoint } from './statelessEndpoint';
@@ -44,6 +44,8 @@ export interface WorkbenchServerOptions {
 	readonly instructions?: string;
 	/** Each record the gate appends to the audit: sessions re-check their listed resources on it. */
 	readonly onDidRecord?: Event<AuditRecord>;
+	/** Where connected clients' tokens persist (SecretStorage in the extension); default: memory. */
+	readonly vault?: TokenVault;
 }
 
 /** The server's lifecycle: a fresh secret and port on every start, everything closed on stop. */
@@ -52,8 +54,11 @@ export class WorkbenchServer {
 	/** The 2026-07-28 era's front end on the same endpoint; it holds only the open subscriptions/listen streams. */
 	private stateless: StatelessEndpoint | undefined;
 	private connection: Connection | undefined;
-	/** Tokens minted for other clients in this run of the server; a restart ends them, like the secret. */
-	private tokens = new ClientTokens();
+	/**
+	 * Other clients' tokens: connected clients' last until revoked; copied configurations' end with the run, like
+	 * the secret.
+	 */
+	readonly tokens: ClientTokens;
 	private readonly servers = new Set<Server>();
 	/** Requests received per credential and method while the server ran: what each client asked for (prompts/list …). */
 	private readonly requests = new Map<string, Map<string, number>>();
@@ -65,7 +70,13 @@ export class WorkbenchServer {
 	private readonly _onDidChangeSessions = new Emitter<number>();
 	readonly onDidChangeSessions = this._onDidChangeSessions.event;
 
-	constructor(private readonly options: WorkbenchServerOptions) {}
+	constructor(private readonly options: WorkbenchServerOptions) {
+		this.tokens = new ClientTokens([options.secretName ?? 'VS Code'], options.vault);
+		// Redaction learns every connected client's token, also those another window connected.
+		this.tokens.onDidChange(() => {
+			for (const client of this.tokens.clients()) options.onSecret?.(client.token);
+		});
+	}
 
 	get state(): ServerState {
 		return this._state;
@@ -91,8 +102,10 @@ export class WorkbenchServer {
 			const secret = randomBytes(32).toString('base64url');
 			this.options.onSecret?.(secret);
 			const secretName = this.options.secretName ?? 'VS Code';
-			const tokens = new ClientTokens([secretName]);
-			this.tokens = tokens;
+			const tokens = this.tokens;
+			tokens.endRun();
+			await tokens.reload();
+			for (const client of tokens.clients()) this.options.onSecret?.(client.token);
 			const stateless = new StatelessEndpoint({
 				name: SERVER_NAME,
 				title: SERVER_TITLE,
@@ -110,6 +123,7 @@ export class WorkbenchServer {
 				secret,
 				secretName,
 				identify: (token) => tokens.identify(token),
+				explainRefusal: (token) => tokens.refusal(token),
 				log: this.options.log,
 				useSocket: this.options.useSocket,
 				idleTimeoutMs: this.options.idleTimeoutMs,
@@ -229,6 +243,7 @@ export class WorkbenchServer {
 		await this.stop();
 		this._onDidChangeState.dispose();
 		this._onDidChangeSessions.dispose();
+		this.tokens.dispose();
 	}
 }
 

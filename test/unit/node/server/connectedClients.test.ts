@@ -1,0 +1,82 @@
+// Tokens of clients connected through "Connect a Client…": named, kept across server restarts in the vault, and
+// revocable, a revoked client being told so. And the answer an HTTP+SSE (2024-11-05) client gets.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ClientTokens, memoryVault } from '../../../../src/node/server/clientTokens';
+import { initializeBody, rawRequest } from '../../helpers/rawHttp';
+import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+
+function initialize(url: string, token: string) {
+	return rawRequest({ url }, { headers: { host: new URL(url).host, authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: initializeBody });
+}
+
+describe('connected clients\' tokens', () => {
+	let wb: TestWorkbench;
+	before(async () => {
+		wb = await startWorkbench({ sandbox: 'none' });
+	});
+	after(async () => {
+		await wb.close();
+	});
+
+	test('a connected client\'s token survives a restart; a copied configuration\'s does not', async () => {
+		const connected = await wb.server.tokens.connect('Claude Desktop');
+		const copied = wb.server.mintToken('Cursor snippet');
+		await wb.server.restart();
+		const url = wb.server.current?.url ?? '';
+		assert.equal((await initialize(url, connected.token)).status, 200);
+		assert.equal((await initialize(url, copied.token)).status, 401);
+	});
+
+	test('the card and the audit name the connected client\'s token, not what the client says', async () => {
+		const connected = await wb.server.tokens.connect('Codex');
+		const client = new Client({ name: 'workbench', version: '1' });
+		await client.connect(new StreamableHTTPClientTransport(new URL(wb.server.current?.url ?? ''), { requestInit: { headers: { Authorization: `Bearer ${connected.token}` } } }));
+		await client.callTool({ name: 'workspace_info', arguments: {} });
+		assert.deepEqual(wb.records.at(-1)?.client, { name: 'Codex', version: '1', says: 'workbench' });
+		await client.close();
+	});
+
+	test('a revoked client is refused with a 401 that says it was revoked, also in a session it already had', async () => {
+		const connected = await wb.server.tokens.connect('Copilot CLI');
+		const client = new Client({ name: 'copilot', version: '1' });
+		await client.connect(new StreamableHTTPClientTransport(new URL(wb.server.current?.url ?? ''), { requestInit: { headers: { Authorization: `Bearer ${connected.token}` } } }));
+		await wb.server.tokens.revoke(connected.id);
+		await assert.rejects(client.callTool({ name: 'workspace_info', arguments: {} }), /revoked/);
+		const refused = await initialize(wb.server.current?.url ?? '', connected.token);
+		assert.equal(refused.status, 401);
+		assert.match(JSON.parse(refused.body).error.message, /The token of "Copilot CLI" was revoked in MCP Workbench .*Connect a Client/);
+		assert.equal(wb.server.tokens.clients().some((c) => c.id === connected.id), false);
+		await client.close().catch(() => undefined);
+	});
+
+	test('names stay unique across connected and copied tokens, and the vault is shared by every instance using it', async () => {
+		const vault = memoryVault();
+		const one = new ClientTokens(['VS Code'], vault);
+		const two = new ClientTokens(['VS Code'], vault);
+		const first = await one.connect('Claude Code');
+		const second = await two.connect('Claude Code');
+		assert.equal(second.name, 'Claude Code (2)');
+		await two.reload();
+		assert.equal(two.identify(first.token), 'Claude Code');
+		await two.revoke(first.id);
+		await one.reload();
+		assert.equal(one.identify(first.token), undefined);
+		assert.match(one.refusal(first.token) ?? '', /revoked/);
+		assert.equal((await one.connect('VS Code')).name, 'VS Code (2)');
+	});
+
+	test('an HTTP+SSE client hears which transport the server speaks, and where', async () => {
+		const url = wb.server.current?.url ?? '';
+		const host = new URL(url).host;
+		for (const [method, path] of [['GET', '/sse'], ['POST', '/messages'], ['GET', '/mcp']] as const) {
+			const res = await rawRequest({ url }, { method, path, headers: { host, accept: 'text/event-stream' } });
+			assert.ok(res.status === 404 || res.status === 405, `${method} ${path}: ${res.status}`);
+			const message = JSON.parse(res.body).error.message as string;
+			assert.ok(message.includes(`Streamable HTTP (protocol 2025-03-26 and later) at ${url}`), message);
+			assert.ok(message.includes('stdio launcher'), message);
+		}
+	});
+});
