@@ -28,6 +28,8 @@ import { AuditStore, type AuditOpenReport } from './audit/auditStore';
 import type { Sandbox } from './sandbox/bubblewrap';
 import { NodePathJail } from './files/pathJail';
 import { removeNoHooksDir } from './git/gitRunner';
+import { ServerAnnouncer } from './discovery/announcer';
+import type { TokenVault } from './server/clientTokens';
 import { WorkbenchServer } from './server/workbenchServer';
 import { analyzeCommandLine } from './terminal/bashParser';
 import { killOrphanedCalls } from './terminal/callToken';
@@ -101,6 +103,13 @@ export interface WorkbenchOptions {
 	readonly completers?: Completers;
 	/** Where `~` in a command line points, for the command policy. */
 	readonly home?: string;
+	/** Where connected clients' tokens persist (the extension: SecretStorage). Default: memory, for this process. */
+	readonly vault?: TokenVault;
+	/**
+	 * Announce the running server in a discovery file under this folder (`workbenchHome()`, `~/.mcp-workbench`), with
+	 * the connected clients' credential files beside it, for the stdio launcher. Off when absent.
+	 */
+	readonly discoveryRoot?: string;
 }
 
 export interface Workbench extends Disposable {
@@ -114,6 +123,8 @@ export interface Workbench extends Disposable {
 	readonly metrics: Metrics;
 	readonly redactor: Redactor;
 	readonly server: WorkbenchServer;
+	/** The discovery file's keeper, when `discoveryRoot` was given. */
+	readonly announcer?: ServerAnnouncer;
 	/** The settings the gate runs with now. */
 	settings(): WorkbenchSettings;
 	/** Re-reads the settings, resets the rate limits and tells clients when the offered tools may have changed. */
@@ -191,7 +202,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		metricsText: () => metrics.toPrometheus(),
 		instructions: INSTRUCTIONS,
 		onDidRecord: audit.onDidAppend,
+		...(options.vault ? { vault: options.vault } : {}),
 	});
+	const announcer = options.discoveryRoot === undefined
+		? undefined
+		: new ServerAnnouncer({ root: options.discoveryRoot, server, folders: () => workspace.folders().map((folder) => folder.path), version: options.version, log });
 	return {
 		host,
 		registry,
@@ -202,6 +217,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		metrics,
 		redactor,
 		server,
+		...(announcer ? { announcer } : {}),
 		settings: () => current,
 		settingsChanged() {
 			current = options.settings();
@@ -211,6 +227,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 		async dispose() {
 			approvals.dispose();
 			await server.dispose();
+			await announcer?.dispose();
 			await audit.close();
 			await sandbox?.dispose();
 			removeNoHooksDir();
