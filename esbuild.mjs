@@ -23,6 +23,17 @@ const extension = await context({
 	plugins: [webTreeSitterCommonJs()],
 });
 
+// The stdio launcher runs outside VS Code, under whatever `node` a client finds (or VS Code's own runtime): one ES
+// module with no dependency, for Node versions older than the extension host's.
+const launcher = await context({
+	...common,
+	entryPoints: ['src/launcher/main.ts'],
+	outfile: 'dist/mcp-workbench-stdio.mjs',
+	platform: 'node',
+	target: 'node18',
+	format: 'esm',
+});
+
 const webview = await context({
 	...common,
 	minify: true,
@@ -62,9 +73,9 @@ async function copyCodicons() {
 
 if (watch) {
 	await Promise.all([copyCodicons(), copyParserWasm()]);
-	await Promise.all([extension.watch(), webview.watch()]);
+	await Promise.all([extension.watch(), launcher.watch(), webview.watch()]);
 	console.log('watching for changes…');
 } else {
-	await Promise.all([extension.rebuild(), webview.rebuild(), copyCodicons(), copyParserWasm()]);
-	await Promise.all([extension.dispose(), webview.dispose()]);
+	await Promise.all([extension.rebuild(), launcher.rebuild(), webview.rebuild(), copyCodicons(), copyParserWasm()]);
+	await Promise.all([extension.dispose(), launcher.dispose(), webview.dispose()]);
 }

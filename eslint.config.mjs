@@ -56,6 +56,11 @@ const layerZones = [
 		message: 'vscode reaches the webview only through the shared message protocol, src/webview/protocol.ts: the rest of src/webview is browser code.',
 	},
 	{
+		target: 'src/launcher',
+		from: ['src/vscode', 'src/webview', 'src/tools', 'src/extension.ts'],
+		message: 'launcher is the stdio launcher, run outside VS Code by plain Node: it imports core and node (the discovery files), no vscode, webview or tool specs.',
+	},
+	{
 		target: 'src/webview',
 		from: ['src/node', 'src/tools', 'src/vscode', 'src/extension.ts'],
 		message: 'webview is the panel\'s browser code: it imports only webview and core (no src/node, src/tools, src/vscode, src/extension.ts).',

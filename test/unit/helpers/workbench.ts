@@ -40,6 +40,8 @@ export interface WorkbenchOptions {
 	readonly approvedCommands?: SandboxMode;
 	/** The home folder commands see (`~`, and what the sandbox hides): a fake one keeps secrets planted by a test apart. */
 	readonly home?: string;
+	/** Announce the server in discovery files under this folder (the stdio launcher's tests). */
+	readonly discoveryRoot?: string;
 }
 
 export interface TestWorkbench {
@@ -102,6 +104,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Te
 		resources: options.resources ?? [],
 		useSocket: options.useSocket ?? false,
 		home,
+		...(options.discoveryRoot ? { discoveryRoot: options.discoveryRoot } : {}),
 	});
 	const records: AuditRecord[] = [];
 	const subscription = workbench.audit.onDidAppend((record) => records.push(record));

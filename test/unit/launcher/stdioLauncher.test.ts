@@ -1,0 +1,112 @@
+// The shipped launcher bundle as a stdio MCP server for the SDK's own client (StdioClientTransport): it finds the
+// server from the discovery files, survives a restart in the middle, answers a request caught by the restart with a
+// clear error, and relays a revocation's message.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { filesTools } from '../../../src/tools/files';
+import { listServers } from '../../../src/node/discovery/discovery';
+import { buildLauncher } from '../helpers/launcher';
+import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
+
+describe('stdio launcher', () => {
+	let wb: TestWorkbench;
+	let root: string;
+	let bundle: string;
+	const clients: Client[] = [];
+
+	async function launch(clientId: string, options: { cwd?: string; args?: string[] } = {}): Promise<Client> {
+		const client = new Client({ name: 'stdio-test', version: '1' });
+		const transport = new StdioClientTransport({
+			command: process.execPath,
+			args: [bundle, '--client', clientId, ...(options.args ?? [])],
+			cwd: options.cwd ?? wb.folders[0].path,
+			env: { ...process.env, MCP_WORKBENCH_HOME: root, MCP_WORKBENCH_WAIT_MS: '20000' } as Record<string, string>,
+			stderr: 'pipe',
+		});
+		await client.connect(transport);
+		clients.push(client);
+		return client;
+	}
+
+	/** The discovery file says the server runs at its current address (the launcher reads nothing else). */
+	async function announced(): Promise<void> {
+		await wb.workbench.announcer?.sync();
+		const servers = await listServers(root);
+		assert.deepEqual(servers.map((server) => server.record.url), [wb.server.current?.url]);
+	}
+
+	before(async () => {
+		root = await mkdtemp(join(tmpdir(), 'mcpwb-home-'));
+		[bundle, wb] = await Promise.all([buildLauncher(), startWorkbench({ sandbox: 'none', tools: filesTools, discoveryRoot: root, useSocket: true })]);
+	});
+	after(async () => {
+		await Promise.allSettled(clients.map((client) => client.close()));
+		await wb.close();
+		await rm(root, { recursive: true, force: true });
+	});
+
+	test('serves the SDK client over stdio: initialize, list, call, with the token\'s name in the audit', async () => {
+		const connected = await wb.server.tokens.connect('Claude Desktop');
+		await announced();
+		const client = await launch(connected.id);
+		assert.equal(client.getServerVersion()?.name, 'mcp-workbench');
+		const { tools } = await client.listTools();
+		assert.ok(tools.some((tool) => tool.name === 'read_file'));
+		const result = await client.callTool({ name: 'workspace_info', arguments: {} });
+		assert.equal(result.isError, undefined);
+		assert.deepEqual(wb.records.at(-1)?.client, { name: 'Claude Desktop', version: '1', says: 'stdio-test' });
+	});
+
+	test('a server restart in the middle is invisible; a call caught by it gets an error that says so', async () => {
+		const connected = await wb.server.tokens.connect('Claude Code');
+		await announced();
+		const client = await launch(connected.id, { cwd: tmpdir(), args: ['--workspace', wb.folders[0].path] });
+		await client.callTool({ name: 'workspace_info', arguments: {} });
+		const before = wb.server.current?.url;
+
+		// A write waits for approval; the restart comes while it waits.
+		const caught = client.callTool({ name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }).then(() => undefined, (error: unknown) => error);
+		await waitUntil(() => wb.approvals.pending().length > 0);
+		await wb.server.restart();
+		// The server answers what it still can ("the server stopped"); what it cannot, the launcher answers ("restarted").
+		assert.match(String(await caught), /restarted .* while this request was in flight.*send it again|session ended before this request was answered .*server stopped/s);
+		assert.notEqual(wb.server.current?.url, before, 'the restart moved the server to a new port');
+		await announced();
+
+		const after = await client.callTool({ name: 'workspace_info', arguments: {} });
+		assert.equal(after.isError, undefined);
+		assert.equal(wb.records.at(-1)?.client?.name, 'Claude Code');
+		for (const request of wb.approvals.pending()) wb.approvals.decide(request.id, { kind: 'deny' });
+	});
+
+	test('a revoked client is stopped with the server\'s message that its token was revoked', async () => {
+		const connected = await wb.server.tokens.connect('Cursor');
+		await announced();
+		const client = await launch(connected.id);
+		await client.callTool({ name: 'workspace_info', arguments: {} });
+		await wb.server.tokens.revoke(connected.id);
+		await assert.rejects(client.callTool({ name: 'workspace_info', arguments: {} }), /token of "Cursor" was revoked in MCP Workbench/);
+	});
+
+	test('with no server for its folder, the client hears what to do', async () => {
+		const connected = await wb.server.tokens.connect('Lost');
+		await announced();
+		const client = new Client({ name: 'lost', version: '1' });
+		const transport = new StdioClientTransport({ command: process.execPath, args: [bundle, '--client', connected.id], cwd: tmpdir(), env: { ...process.env, MCP_WORKBENCH_HOME: root, MCP_WORKBENCH_WAIT_MS: '0' } as Record<string, string>, stderr: 'pipe' });
+		await assert.rejects(client.connect(transport), /No MCP Workbench server is running for .*Open that folder in VS Code/);
+		await client.close();
+	});
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
