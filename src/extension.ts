@@ -1,12 +1,16 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, toDisposable } from './core/base/disposable';
 import { errorMessage } from './core/base/errors';
 import { sandboxSummary } from './core/host/sandbox';
 import { SENSITIVE_PATHS } from './core/paths/sensitivePaths';
 import { Bubblewrap } from './node/sandbox/bubblewrap';
+import { ENV_DISCOVERY_FILE, ENV_SERVER_URL, workbenchHome } from './node/discovery/discovery';
+import { installLauncher } from './node/discovery/launcherInstall';
 import { createWorkbench } from './node/workbench';
+import { registerConnectCommands } from './vscode/connectClient';
+import { secretVault } from './vscode/secretVault';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
@@ -30,6 +34,8 @@ export interface WorkbenchApi {
 	sessionsByTransport(): { socket: number; tcp: number };
 	/** What VS Code's own MCP client asked the server for since it started, by method (prompts/list, tools/list …). */
 	editorRequests(): Readonly<Record<string, number>>;
+	/** This window's discovery file, while the server runs. */
+	discoveryFile(): string | undefined;
 }
 
 /** VS Code wiring only: builds the editor's adapters, hands them to the one composition, and registers the views. */
@@ -56,6 +62,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	log.info('sandbox', sandboxStatus.available ? { mechanism: sandboxStatus.mechanism } : { unavailable: sandboxStatus.reason });
 	const terminal = disposables.add(new VsCodeTerminalHost(readTerminalSettings, log, sandbox));
 	const tasks = disposables.add(new VsCodeTasksHost());
+	// Where the discovery file, the credential files and the launcher live: the home of the machine the workspace is
+	// on (this extension runs in the workspace's extension host, remote or not).
+	const discoveryRoot = workbenchHome();
+	const vault = secretVault(context.secrets);
 	const workbench = createWorkbench({
 		version,
 		adapters: { workspace, files, terminal, tasks, sandbox },
@@ -66,10 +76,47 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		auditKey: await auditKey(context.secrets),
 		log,
 		useSocket: true,
+		vault,
+		discoveryRoot,
 	});
 	redact = (text) => workbench.redactor.redactText(text);
 	disposables.add(toDisposable(() => void workbench.dispose()));
 	const { server, approvals, registry } = workbench;
+	const announcer = workbench.announcer;
+	// A client connected or revoked in another window of this profile: the vault is shared, the tokens follow.
+	disposables.add(context.secrets.onDidChange((event) => {
+		if (event.key === vault.key) void server.tokens.reload();
+	}));
+	disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void announcer?.sync()));
+	// Integrated terminals name this window's server, so a CLI started there needs no lookup. Not persisted: the
+	// values change with every start.
+	const terminalEnv = context.environmentVariableCollection;
+	terminalEnv.persistent = false;
+	terminalEnv.description = 'Names the MCP Workbench server of this window (MCP_WORKBENCH_URL, MCP_WORKBENCH_DISCOVERY_FILE).';
+	const publishTerminalEnv = () => {
+		const file = announcer?.file;
+		const url = server.current?.url;
+		if (file && url) {
+			terminalEnv.replace(ENV_DISCOVERY_FILE, file);
+			terminalEnv.replace(ENV_SERVER_URL, url);
+		} else {
+			terminalEnv.clear();
+		}
+	};
+	disposables.add(server.onDidChangeState(() => void announcer?.sync().then(publishTerminalEnv)));
+	// Copied to a path that outlives extension updates, at every start, so configurations written once keep working.
+	let launcherInstalled: Promise<string> | undefined;
+	const launcher = () => {
+		launcherInstalled ??= installLauncher(discoveryRoot, join(context.extensionPath, 'dist', 'mcp-workbench-stdio.mjs'), process.execPath).then(
+			(installed) => installed.command,
+			(error: unknown) => {
+				launcherInstalled = undefined;
+				throw error;
+			},
+		);
+		return launcherInstalled;
+	};
+	void launcher().catch((error: unknown) => log.warn('launcher.install_failed', { error: errorMessage(error) }));
 	disposables.add(watchAuditTail(workbench, context.workspaceState, log));
 
 	const provider = disposables.add(new WorkbenchDefinitionProvider({
@@ -105,6 +152,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	disposables.add(vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
 	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, showPanel));
 	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()) })) disposables.add(command);
+	const connectDeps = {
+		server,
+		launcher,
+		announced: async () => announcer?.sync(),
+		// globalStorageUri is <profile's User folder>/globalStorage/<extension id>.
+		vscodeUserDir: dirname(dirname(context.globalStorageUri.fsPath)),
+	};
+	for (const command of registerConnectCommands(connectDeps, channel)) disposables.add(command);
 
 	const settingsChanged = () => {
 		workbench.settingsChanged();
@@ -127,6 +182,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		serverState: () => server.state,
 		sessionsByTransport: () => server.sessionsByTransport(),
 		editorRequests: () => server.requestsFrom('VS Code'),
+		discoveryFile: () => announcer?.file,
 	};
 }
 
