@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { AuditList } from './auditList';
 import { renderDetails } from './detailsView';
 import { button, codicon, el, setText } from './dom';
+import { renderClients } from './clientsView';
 import { renderGrants } from './grantsView';
 import { renderMetrics } from './metricsView';
 import { PendingList } from './pendingView';
@@ -82,6 +83,7 @@ class Panel {
 	private readonly details = el('section', { className: 'details', attrs: { hidden: '', 'aria-label': 'Call details', 'data-testid': 'audit-details' } });
 	private readonly metrics = el('div', { className: 'metrics-container' });
 	private readonly grants = el('div', { className: 'grants-container' });
+	private readonly clients = el('div', { className: 'grants-container' });
 	private readonly list = new AuditList({
 		query: (q) => this.post({ type: 'queryAudit', requestId: q.requestId, offset: q.offset, limit: q.limit, filter: q.filter }),
 		open: (record) => this.showDetails(record),
@@ -130,6 +132,7 @@ class Panel {
 			this.section('audit', 'Audit history', this.auditBadge, filters, toolbar, this.list.element, this.details),
 			this.section('metrics', 'Tool metrics', undefined, this.metrics),
 			this.section('grants', 'Always allow', undefined, this.grants),
+			this.section('clients', 'Connected clients', undefined, this.clients),
 		);
 		this.renderServer();
 
@@ -203,6 +206,7 @@ class Panel {
 		}
 		this.metrics.replaceChildren(renderMetrics(snapshot.metrics));
 		this.grants.replaceChildren(renderGrants(snapshot.grants, now, (grantId) => this.post({ type: 'revokeGrant', grantId })));
+		this.clients.replaceChildren(renderClients(snapshot.clients ?? [], (clientId) => this.post({ type: 'revokeClient', clientId })));
 		for (const item of [...snapshot.metrics, ...snapshot.pending, ...snapshot.grants]) {
 			this.knownTools.add(item.tool);
 		}

@@ -56,6 +56,14 @@ export interface GrantView {
 	readonly createdAt: number;
 }
 
+/** A client connected through "Connect a Client…": its token's name, revocable here. */
+export interface ClientView {
+	readonly id: string;
+	readonly name: string;
+	/** ISO date the token was created. */
+	readonly created: string;
+}
+
 export interface ToolMetricsView {
 	readonly tool: string;
 	readonly calls: number;
@@ -69,6 +77,8 @@ export interface PanelSnapshot {
 	readonly grants: readonly GrantView[];
 	readonly metrics: readonly ToolMetricsView[];
 	readonly server: ServerView;
+	/** Connected clients' tokens (absent from hosts that have none). */
+	readonly clients?: readonly ClientView[];
 }
 
 const id = z.string().min(1).max(200);
@@ -93,6 +103,7 @@ const panelMessageSchema = z.discriminatedUnion('type', [
 	z.strictObject({ type: z.literal('decide'), approvalId: id, decision: approvalDecisionSchema }),
 	z.strictObject({ type: z.literal('openDiff'), approvalId: id }),
 	z.strictObject({ type: z.literal('revokeGrant'), grantId: id }),
+	z.strictObject({ type: z.literal('revokeClient'), clientId: id }),
 	z.strictObject({
 		type: z.literal('queryAudit'),
 		/** Echoed in the answer, so the panel can drop answers to queries it has since replaced. */

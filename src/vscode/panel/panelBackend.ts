@@ -30,6 +30,7 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		return {
 			pending: this.approvals.pending().map(toPendingView),
 			grants: this.approvals.grants().map(toGrantView),
+			clients: this.server.tokens.clients().map((client) => ({ id: client.id, name: client.name, created: client.created })),
 			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
 			server: { state: this.server.state, ...(connection ? { url: connection.url } : {}), sessions: this.server.sessionCount },
 		};
@@ -40,6 +41,7 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		subscriptions.add(this.approvals.onDidChange(listener));
 		subscriptions.add(this.server.onDidChangeState(listener));
 		subscriptions.add(this.server.onDidChangeSessions(listener));
+		subscriptions.add(this.server.tokens.onDidChange(listener));
 		return subscriptions;
 	}
 
@@ -59,6 +61,10 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		const right = this.previews.put(`${approvalId}/after/${diff.path}`, diff.after);
 		const name = diff.path.split(/[\\/]/).pop() ?? diff.path;
 		void vscode.commands.executeCommand('vscode.diff', left, right, `${name}: proposed by ${request.client} (${request.tool})`, { preview: true });
+	}
+
+	revokeClient(clientId: string): void {
+		void this.server.tokens.revoke(clientId);
 	}
 
 	revokeGrant(grantId: string): void {

@@ -25,6 +25,8 @@ export interface PanelBackend {
 	/** Opens VS Code's diff editor on an edit's preview. */
 	openDiff(approvalId: string): void;
 	revokeGrant(grantId: string): void;
+	/** Revokes a connected client's token (its next request is refused with a message saying so). */
+	revokeClient(clientId: string): void;
 	/** Matching records, newest first. */
 	queryAudit(query: { offset: number; limit: number; filter: AuditFilterView }): Promise<{ rows: AuditRecord[]; total: number }>;
 	/** Asks where to save, then writes the matching records. */
@@ -192,6 +194,9 @@ export class PanelConnection implements Disposable {
 				return;
 			case 'openDiff':
 				this.backend.openDiff(message.approvalId);
+				return;
+			case 'revokeClient':
+				this.backend.revokeClient(message.clientId);
 				return;
 			case 'revokeGrant':
 				this.backend.revokeGrant(message.grantId);

@@ -15,6 +15,7 @@ describe('parsePanelMessage', () => {
 		{ type: 'decide', approvalId: 'a1', decision: { kind: 'allowSession', scope: 'pattern' } },
 		{ type: 'openDiff', approvalId: 'a1' },
 		{ type: 'revokeGrant', grantId: 'g1' },
+		{ type: 'revokeClient', clientId: 'c1' },
 		{ type: 'queryAudit', requestId: 3, offset: 0, limit: 100, filter: {} },
 		{ type: 'queryAudit', requestId: 4, offset: 99_900, limit: MAX_AUDIT_PAGE, filter: { tool: 'read_file', decision: 'deny', outcome: 'error', text: 'src/' } },
 		{ type: 'exportAudit', format: 'csv', filter: { text: 'x' } },
@@ -108,6 +109,10 @@ class RecordingBackend implements PanelBackend {
 	openDiff(approvalId: string): void {
 		this.calls.push(['openDiff', approvalId]);
 	}
+	revokeClient(clientId: string): void {
+		this.calls.push(['revokeClient', clientId]);
+	}
+
 	revokeGrant(grantId: string): void {
 		this.calls.push(['revokeGrant', grantId]);
 	}
@@ -190,11 +195,13 @@ describe('PanelConnection', () => {
 		webview.receive({ type: 'decide', approvalId: 'a2', decision: { kind: 'allowSession', scope: 'pattern' } });
 		webview.receive({ type: 'openDiff', approvalId: 'a1' });
 		webview.receive({ type: 'revokeGrant', grantId: 'g1' });
+		webview.receive({ type: 'revokeClient', clientId: 'c1' });
 		assert.deepEqual(backend.calls, [
 			['decide', 'a1', { kind: 'deny', reason: 'no' }],
 			['decide', 'a2', { kind: 'allowSession', scope: 'pattern' }],
 			['openDiff', 'a1'],
 			['revokeGrant', 'g1'],
+			['revokeClient', 'c1'],
 		]);
 		connection.dispose();
 	});
