@@ -14,6 +14,7 @@ const testSuites = [
 	() => import('./files.test'),
 	() => import('./terminal.test'),
 	() => import('./prompts.test'),
+	() => import('./connectClient.test'),
 ];
 
 // `npm run bench -- vscode` (MCP_WORKBENCH_SUITE=bench, set by the harness) times calls instead of testing.

@@ -1,0 +1,69 @@
+// "Connect a Client…" end to end in the real editor: the command writes a client's configuration (Claude Code's
+// project file, .mcp.json), an MCP client started from that file (the SDK's, over stdio, as Claude Code starts it)
+// keeps working across a server restart without its file changing, and revoking its token stops it with a message
+// that says so.
+import * as assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { EXTENSION_ID, harness, waitFor } from './helpers';
+
+interface ConnectResult {
+	readonly clientId: string;
+	readonly name: string;
+	readonly path: string;
+	readonly tools: number;
+}
+
+interface Api {
+	serverUrl(): string | undefined;
+	discoveryFile(): string | undefined;
+}
+
+describe('Connect a Client', function () {
+	this.timeout(180_000);
+	const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+	const configFile = join(folder, '.mcp.json');
+	let client: Client | undefined;
+
+	after(async () => {
+		await client?.close().catch(() => undefined);
+		await rm(configFile, { force: true });
+	});
+
+	it('connects Claude Code through its .mcp.json; the client survives a restart and is stopped by a revocation', async function () {
+		if (!harness.trusted) this.skip();
+		const api = vscode.extensions.getExtension<Api>(EXTENSION_ID)?.exports;
+		assert.ok(api, 'the extension exports its API');
+
+		const result = await vscode.commands.executeCommand<ConnectResult | undefined>('mcpWorkbench.connectClient', { client: 'claude-code', scope: 'project', name: 'IT Claude Code', confirmed: true });
+		assert.ok(result, 'the command connected the client (see the log for its error)');
+		assert.equal(result.path, configFile);
+		assert.ok(result.tools > 0, 'the test connection listed the tools');
+		const written = await readFile(configFile, 'utf8');
+		const entry = (JSON.parse(written) as { mcpServers: Record<string, { type: string; command: string; args: string[] }> }).mcpServers['mcp-workbench'];
+		assert.equal(entry.type, 'stdio');
+		assert.deepEqual(entry.args, ['--client', result.clientId]);
+		assert.ok(!/Bearer|127\.0\.0\.1/.test(written), 'no secret and no port in the client\'s file');
+
+		// Started as Claude Code starts a project's stdio server: the command and arguments, in the project folder.
+		client = new Client({ name: 'claude-code', version: '1' });
+		const env = Object.fromEntries(Object.entries(process.env).filter((pair): pair is [string, string] => pair[1] !== undefined));
+		await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, cwd: folder, env, stderr: 'pipe' }));
+		const first = await client.callTool({ name: 'workspace_info', arguments: {} });
+		assert.equal(first.isError, undefined);
+
+		const before = api.serverUrl();
+		await vscode.commands.executeCommand('mcpWorkbench.restartServer');
+		await waitFor(() => api.serverUrl() !== undefined && api.serverUrl() !== before && api.discoveryFile() !== undefined, 'the server back on a new address');
+		const again = await client.callTool({ name: 'workspace_info', arguments: {} });
+		assert.equal(again.isError, undefined);
+		assert.equal(await readFile(configFile, 'utf8'), written, 'the configuration did not change');
+
+		const revoked = await vscode.commands.executeCommand<string | undefined>('mcpWorkbench.revokeClient', { id: result.clientId });
+		assert.equal(revoked, 'IT Claude Code');
+		await assert.rejects(client.callTool({ name: 'workspace_info', arguments: {} }), /token of "IT Claude Code" was revoked/);
+	});
+});
