@@ -31,8 +31,8 @@ export async function installLauncher(root: string, bundle: string, runtime: str
 function posixShim(runtime: string): string {
 	return `#!/bin/sh
 # MCP Workbench stdio launcher (written by the extension; rewritten at each start).
-# Runs with the node on PATH, else with the runtime of the editor that installed it.
-script="$(dirname "$0")/mcp-workbench-stdio.mjs"
+# Runs with the node on PATH, else with the runtime of the editor that installed it (no other program needed).
+script="\${0%/*}/mcp-workbench-stdio.mjs"
 if command -v node >/dev/null 2>&1; then exec node "$script" "$@"; fi
 ELECTRON_RUN_AS_NODE=1 exec ${shellQuote(runtime)} "$script" "$@"
 `;
