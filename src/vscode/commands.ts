@@ -62,6 +62,12 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 			}
 			// The secret is never shown: screenshots and screen shares must not leak it.
 			const lines = [`URL: ${connection.url}`, ...(connection.socketPath ? [`Socket: ${connection.socketPath}`] : []), `Sessions: ${server.sessionCount}`];
+			// In a remote window the URL is the remote machine's loopback: VS Code's port forwarding gives the address a
+			// client on this machine can use (it still needs a token of its own).
+			if (vscode.env.remoteName) {
+				const forwarded = await vscode.env.asExternalUri(vscode.Uri.parse(connection.url));
+				lines.push(`Forwarded to this machine (${vscode.env.remoteName}): ${forwarded.toString(true)}`);
+			}
 			const choice = await vscode.window.showInformationMessage(`MCP Workbench is running.\n${lines.join('\n')}`, { modal: false, detail: lines.join('\n') }, 'Copy URL', 'Copy Client Configuration…');
 			if (choice === 'Copy URL') await vscode.env.clipboard.writeText(connection.url);
 			if (choice === 'Copy Client Configuration…') await vscode.commands.executeCommand('mcpWorkbench.copyClientConfig');
