@@ -35,8 +35,10 @@ describe('Connect a Client', function () {
 
 	it('connects Claude Code through its .mcp.json; the client survives a restart and is stopped by a revocation', async function () {
 		if (!harness.trusted) this.skip();
-		const api = vscode.extensions.getExtension<Api>(EXTENSION_ID)?.exports;
-		assert.ok(api, 'the extension exports its API');
+		const extension = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+		assert.ok(extension, 'the extension is installed');
+		// Run alone (MCP_WORKBENCH_GREP), this test can come before activation has finished.
+		const api = await extension.activate();
 
 		const result = await vscode.commands.executeCommand<ConnectResult | undefined>('mcpWorkbench.connectClient', { client: 'claude-code', scope: 'project', name: 'IT Claude Code', confirmed: true });
 		assert.ok(result, 'the command connected the client (see the log for its error)');
