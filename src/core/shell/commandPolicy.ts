@@ -69,6 +69,8 @@ const featureOfNode = new Map<string, ShellFeature>([
 /** What the analysis gathers from the line and every script in it. */
 interface Walk {
 	raise(action: CommandAction, reason?: string): void;
+	/** The reasons of the simple command being checked, so the card can mark the sub-commands that made a line ask. */
+	current?: string[];
 	readonly subcommands: SubCommand[];
 	/** Constructs found anywhere, scripts given to `bash -c` included: substitutions and background jobs ask. */
 	readonly features: Set<ShellFeature>;
@@ -113,6 +115,9 @@ export function analyzeCommand(line: string, options: AnalyzeOptions & { readonl
 			}
 			if (reason && !reasons.includes(reason)) {
 				reasons.push(reason);
+			}
+			if (reason && walk.current && !walk.current.includes(reason)) {
+				walk.current.push(reason);
 			}
 		},
 		subcommands: [],
@@ -431,7 +436,22 @@ function checkSimpleCommand(assignments: readonly string[], commandWords: readon
 	}
 	const [programWord, ...argWords] = words;
 	const args = argWords.map((word) => word.value);
-	walk.subcommands.push({ program: programWord.value, args });
+	const reasons: string[] = [];
+	walk.subcommands.push({ program: programWord.value, args, reasons });
+	const outer = walk.current;
+	walk.current = reasons;
+	try {
+		checkWords(programWord, argWords, args, words, walk, nesting);
+	} finally {
+		walk.current = outer;
+	}
+	// A nested command's reasons (`sudo rm`, `bash -c '…'`) are the outer one's too: it is what runs them.
+	if (outer) {
+		for (const reason of reasons) if (!outer.includes(reason)) outer.push(reason);
+	}
+}
+
+function checkWords(programWord: Word, argWords: readonly Word[], args: readonly string[], words: readonly Word[], walk: Walk, nesting: number): void {
 	if (programWord.hazards.length > 0) {
 		walk.raise('ask', `the program name ${programWord.value} is computed at run time (${programWord.hazards.join(', ')})`);
 		return;

@@ -18,6 +18,8 @@ export interface CommandRule {
 export interface SubCommand {
 	readonly program: string;
 	readonly args: readonly string[];
+	/** Why this command (or one nested in it) asks or is denied; empty when it alone would run unasked. */
+	readonly reasons: readonly string[];
 }
 
 export const severity: Record<CommandAction, number> = { allow: 0, ask: 1, deny: 2 };
