@@ -5,6 +5,9 @@
  */
 import type { SubCommand } from './commandRules';
 
+/** A command another one runs (`sudo rm`, `xargs grep`): checked as part of the command that runs it. */
+type InnerCommand = Pick<SubCommand, 'program' | 'args'>;
+
 /** Why these arguments make a read-only program do more than read; undefined when they do not. */
 export type ArgumentCheck = (args: readonly string[]) => string | undefined;
 
@@ -200,8 +203,8 @@ export function asksVersionOnly(name: string, args: readonly string[]): boolean 
 }
 
 /** The programs a wrapper runs (`sudo rm`, `find -exec rm`) and the scripts a shell or eval runs (`bash -c '…'`). */
-export function innerCommands(name: string, args: readonly string[]): { commands: SubCommand[]; scripts: string[] } {
-	const commands: SubCommand[] = [];
+export function innerCommands(name: string, args: readonly string[]): { commands: InnerCommand[]; scripts: string[] } {
+	const commands: InnerCommand[] = [];
 	const scripts: string[] = [];
 	const valueOptions = own(wrapperValueOptions, name);
 	if (valueOptions) {
