@@ -36,7 +36,7 @@ export interface CompiledAuditFilter {
 
 /** What free text searches: tool, summary, reason and the arguments as JSON, lower-cased. */
 export function searchText(record: AuditRecord): string {
-	return [record.tool, record.summary ?? '', record.reason ?? '', JSON.stringify(record.arguments) ?? ''].join('\u0000').toLowerCase();
+	return [record.tool, record.summary ?? '', record.reason ?? '', JSON.stringify(record.arguments) ?? '', record.decidedHow ?? '', record.cwd ?? ''].join('\u0000').toLowerCase();
 }
 
 function toSet(value: string | readonly string[] | undefined): ReadonlySet<string> | undefined {
@@ -86,14 +86,14 @@ export function compileFilter(filter: AuditFilter = {}): CompiledAuditFilter {
 
 const CSV_COLUMNS = [
 	'seq', 'time', 'client', 'clientVersion', 'sessionId', 'tool', 'family', 'decision', 'decidedBy', 'outcome', 'reason',
-	'summary', 'durationMs', 'resultBytes', 'truncated', 'arguments', 'prev', 'hash',
+	'summary', 'durationMs', 'resultBytes', 'truncated', 'arguments', 'prev', 'hash', 'decidedHow', 'cwd', 'exitCode',
 ] as const;
 
 function csvRow(record: AuditRecord): (string | number | boolean | undefined)[] {
 	return [
 		record.seq, record.time, record.client.name, record.client.version, record.sessionId, record.tool, record.family,
 		record.decision, record.decidedBy, record.outcome, record.reason, record.summary, record.durationMs, record.resultBytes,
-		record.truncated, JSON.stringify(record.arguments), record.prev, record.hash,
+		record.truncated, JSON.stringify(record.arguments), record.prev, record.hash, record.decidedHow, record.cwd, record.exitCode,
 	];
 }
 

@@ -30,8 +30,14 @@ export interface AuditEntry {
 	 * `user`, `grant:session`, `timeout`, `trust`.
 	 */
 	readonly decidedBy: string;
+	/** `decidedBy` as a sentence: the rule and its text, the grant and its pattern, the person, the timeout. */
+	readonly decidedHow?: string;
 	/** The deny reason the agent received, or the error message. */
 	readonly reason?: string;
+	/** The working directory of a command or task that ran. */
+	readonly cwd?: string;
+	/** The exit code of a command or task that ran to its end. */
+	readonly exitCode?: number;
 	readonly durationMs: number;
 	readonly outcome: Outcome;
 	readonly resultBytes: number;

@@ -43,6 +43,28 @@ export interface ApprovalRequest {
 	readonly grantable: boolean;
 	readonly pattern?: GrantPattern;
 	readonly patternLabel?: string;
+	/** The rule that made the call ask (`default:write`, `sensitive:.env*`, `command:…`), for the card's "why". */
+	readonly rule?: string;
+	/** That rule as a sentence (explainRule). */
+	readonly why?: string;
+	/** A command line's simple commands in order, each with the reasons it asks (none: it alone would not ask). */
+	readonly commandParts?: readonly CommandPart[];
+	/** The edit's unified diff with what the audit redacts removed; absent when nothing was redacted. */
+	readonly redactedDiff?: string;
+}
+
+/** One simple command of a line, as the card lists it. */
+export interface CommandPart {
+	readonly text: string;
+	readonly reasons: readonly string[];
+}
+
+/**
+ * Whether "always allow" may cover every call of a tool. Not for programs: `run_command` allowed outright would run
+ * `rm -rf build` and anything else unasked, so their grants name the exact command line.
+ */
+export function toolWideGrantAllowed(risk: Risk): boolean {
+	return risk === 'read' || risk === 'write';
 }
 
 /** The user's answer to one request. The panel's messages are validated against this schema (the webview is untrusted). */
@@ -135,7 +157,7 @@ export class ApprovalBroker {
 			entry.resolve({ approved: false, by: 'user', reason: decision.reason?.trim() || undefined });
 			return true;
 		}
-		if (decision.kind === 'allowSession' && request.grantable) {
+		if (decision.kind === 'allowSession' && request.grantable && (decision.scope === 'pattern' ? request.pattern : toolWideGrantAllowed(request.risk))) {
 			const pattern = decision.scope === 'pattern' ? request.pattern : undefined;
 			const grant: Grant = {
 				id: `g${++this.counter}`,
@@ -158,10 +180,13 @@ export class ApprovalBroker {
 		if (this.standing.delete(grantId)) this._onDidChange.fire();
 	}
 
-	clearGrants(): void {
-		if (this.standing.size === 0) return;
+	/** Revokes every standing grant; returns how many there were. */
+	clearGrants(): number {
+		const count = this.standing.size;
+		if (count === 0) return 0;
 		this.standing.clear();
 		this._onDidChange.fire();
+		return count;
 	}
 
 	/** A standing grant of this session covering this call, if any; another session's grants never apply. */
@@ -229,7 +254,7 @@ function patternCovers(pattern: GrantPattern, subject: CallSubject, folders: rea
 function describePattern(pattern: GrantPattern): string {
 	switch (pattern.kind) {
 		case 'command':
-			return `running \`${pattern.line}\``;
+			return `exactly \`${pattern.line}\``;
 		case 'task':
 			return `task "${pattern.label}"`;
 		case 'paths':

@@ -15,6 +15,7 @@ import type { ApprovalBroker } from './approvals';
 import { measureArguments, summarizeArguments } from './argumentShape';
 import { PROMPT_GET, promptOperation, RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
+import { explainRule } from './ruleText';
 import { subjectChange } from './subjectChange';
 import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
 
@@ -288,14 +289,19 @@ export class Gate {
 		}
 		const { subject } = prepared;
 		trail.summary = subject.summary;
+		if (subject.command) trail.cwd = subject.command.cwd;
 
 		// 3. Policy, on the real arguments: for a command, on the gate's own parse of the line.
 		const command = subject.command && this.deps.analyzeCommand ? await this.deps.analyzeCommand(subject.command.line, subject.command.cwd) : undefined;
 		const verdict = command && this.deps.commandVerdict ? this.deps.commandVerdict(command) : undefined;
 		const spec = { name: op.name, risk: op.risk };
 		let decision: PolicyDecision = decide(spec, subject, settings.policy, this.deps.host.workspace.folders(), verdict);
+		const explain = (rule: string, grantId?: string) => explainRule(rule, {
+			rules: settings.policy.rules,
+			...(grantId ? { grantLabel: this.deps.approvals.grants().find((grant) => grant.id === grantId)?.label } : {}),
+		});
 		if (decision.action === 'deny') {
-			trail.decide('deny', decision.rule);
+			trail.decide('deny', decision.rule, undefined, explain(decision.rule));
 			return trail.finish('denied', `Denied by policy (${decision.rule}). The user's settings do not allow this call; do not retry it unchanged.`);
 		}
 
@@ -308,12 +314,16 @@ export class Gate {
 
 		// 5. Approval.
 		let approvedByPerson = false;
+		let grantId: string | undefined;
 		if (decision.action === 'ask' && !decision.mustAsk) {
 			const grant = this.deps.approvals.findGrant(op.name, subject, origin.sessionId);
-			if (grant) decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
+			if (grant) {
+				grantId = grant.id;
+				decision = { action: 'allow', rule: `grant:${grant.id}`, mustAsk: false };
+			}
 		}
 		if (decision.action === 'ask' && !op.canAsk) {
-			trail.decide('deny', decision.rule);
+			trail.decide('deny', decision.rule, undefined, explain(decision.rule));
 			return trail.finish('denied', `This needs the user's approval (${decision.rule}), which ${op.name === RESOURCE_READ ? 'a resource read' : 'this call'} cannot ask for: ${op.insteadOfAsking ?? 'nobody can be asked'}.`);
 		}
 		if (decision.action === 'ask') {
@@ -330,30 +340,36 @@ export class Gate {
 					...(origin.client.says !== undefined ? { clientSays: origin.client.says } : {}),
 					sessionId: origin.sessionId,
 					grantable: !decision.mustAsk,
+					rule: decision.rule,
+					why: explain(decision.rule),
+					...(command ? { commandParts: command.subcommands.map((part) => ({ text: [part.program, ...part.args].join(' '), reasons: part.reasons })) } : {}),
+					...redactedDiff(subject, this.deps.redact),
 				},
 				origin.signal,
 			);
+			const askedBecause = explain(decision.rule);
 			if (!answer.approved) {
-				trail.decide('deny', answer.by, answer.reason);
+				trail.decide('deny', answer.by, answer.reason, `${explain(answer.by)}. Asked because: ${askedBecause}`);
 				const outcome: Outcome = answer.by === 'cancelled' ? 'cancelled' : 'denied';
 				const because = answer.by === 'timeout' ? `nobody approved it in time (${answer.reason})`
 					: answer.by === 'cancelled' ? `it was withdrawn before anyone decided (${answer.reason})`
 						: answer.reason ? `the user said: ${answer.reason}` : 'the user denied it';
 				return trail.finish(outcome, `Not run: ${because}. Do not retry the same call unless the user asks you to.`);
 			}
-			trail.decide('approve', answer.by);
+			const granted = /^user:grant:(.+)$/.exec(answer.by)?.[1];
+			trail.decide('approve', answer.by, undefined, `${explain(answer.by, granted)}. Asked because: ${askedBecause}`);
 			// 6. Re-check: the approval covers what the card showed. Time passed while the person read it; what runs must
 			// still be that (the file under an edit, a task's command line), else the approval does not apply.
 			const again = await this.prepareAgain(op);
 			const changed = typeof again === 'string' ? again : subjectChange(subject, again.subject);
 			if (changed !== undefined) {
-				trail.decide('deny', 'binding', changed);
+				trail.decide('deny', 'binding', changed, explain('binding'));
 				return trail.finish('denied', `Not run: ${changed} after the user approved it, so the approval no longer applies. Nothing was changed. Call again to ask about the current state.`);
 			}
 			prepared = again as Prepared<P>;
 			approvedByPerson = true;
 		} else {
-			trail.decide('allow', decision.rule);
+			trail.decide('allow', decision.rule, undefined, explain(decision.rule, grantId));
 		}
 
 		// 7. Run, with a timeout, the client's cancellation and progress.
@@ -407,6 +423,8 @@ export class Gate {
 				aborted,
 			]);
 			if (result.truncated) trail.truncated = true;
+			const exitCode = (result.structured as { exitCode?: unknown } | undefined)?.exitCode;
+			if (typeof exitCode === 'number') trail.exitCode = exitCode;
 			const capped = capText(result.text, settings.maxOutputBytes);
 			if (capped.truncated) trail.truncated = true;
 			if (result.isError) return trail.finish('error', capped.text);
@@ -464,6 +482,13 @@ class CancelledError extends Error {
 	constructor() {
 		super('cancelled');
 	}
+}
+
+/** The card's diff with what the audit redacts removed, when that changes it (a new `.env` shows no secrets). */
+function redactedDiff(subject: Prepared<unknown>['subject'], redact: Redact): { redactedDiff?: string } {
+	if (!subject.diff) return {};
+	const redacted = redact.text(subject.diff.unified);
+	return redacted === subject.diff.unified ? {} : { redactedDiff: redacted };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -36,8 +36,12 @@ export class Trail {
 	/** How long the handler ran, once it did. */
 	runMs: number | undefined;
 	outcome: Outcome = 'error';
+	/** Where a command ran, and how it ended: "OK" with exit code 2 is a failed command. */
+	cwd: string | undefined;
+	exitCode: number | undefined;
 	private decision: Decision = 'none';
 	private decidedBy = 'none';
+	private decidedHow: string | undefined;
 	private reason: string | undefined;
 
 	constructor(
@@ -50,10 +54,12 @@ export class Trail {
 		this.arguments = argumentsAsSent;
 	}
 
-	decide(decision: Decision, by: string, reason?: string): void {
+	/** `how`: the rule, grant or person as a sentence, kept with the record (a grant's label is gone once revoked). */
+	decide(decision: Decision, by: string, reason?: string, how?: string): void {
 		this.decision = decision;
 		this.decidedBy = by;
 		this.reason = reason;
+		this.decidedHow = how;
 	}
 
 	finish(outcome: Outcome, text: string, structured?: unknown, contents?: readonly ResourceContents[]): Finished {
@@ -75,7 +81,10 @@ export class Trail {
 			...(this.summary ? { summary: shorten(this.redact.text(this.summary), AUDIT_STRING_CHARS) } : {}),
 			decision: this.decision,
 			decidedBy: this.decidedBy,
+			...(this.decidedHow ? { decidedHow: shorten(this.redact.text(this.decidedHow), AUDIT_STRING_CHARS) } : {}),
 			...(this.reason ? { reason: shorten(this.redact.text(this.reason), AUDIT_STRING_CHARS) } : {}),
+			...(this.cwd !== undefined ? { cwd: shorten(this.cwd, AUDIT_STRING_CHARS) } : {}),
+			...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
 			durationMs,
 			outcome: this.outcome,
 			resultBytes,

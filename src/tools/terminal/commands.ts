@@ -132,7 +132,7 @@ const runCommand = defineTool({
 		// What the card says about how an approved run is bounded; a run nobody approves is always read-only.
 		const status = host.sandbox.status();
 		const sandbox = describeSandbox(sandboxModeFor(status, true), status);
-		return { subject: { command: { line, cwd, sandbox }, summary: `${input.background ? 'start' : 'run'}: ${firstLine(line)}` }, plan: { cwd } };
+		return { subject: { command: { line, cwd, sandbox }, summary: `${input.background ? 'start' : 'run'}: ${line}` }, plan: { cwd } };
 	},
 	async handler(input, ctx) {
 		const { host } = ctx;

@@ -306,6 +306,81 @@ describe('gate: one parse of a command line', () => {
 	});
 });
 
+describe('gate: what the card and the audit say about a command', () => {
+	test('a command card carries the rule, its sentence and each sub-command with its reasons; the record keeps how, cwd and exit code', async () => {
+		const wb = await startWorkbench({ tools: terminalTools });
+		try {
+			const pending = call(wb, 'run_command', { line: 'ls && ls no-such-dir-x || true\nnpm test' });
+			await waitFor(() => wb.approvals.pending().length === 1, 'the approval request');
+			const request = wb.approvals.pending()[0];
+			assert.match(request.rule ?? '', /^command:/);
+			assert.match(request.why ?? '', /The command policy asks: .*npm/);
+			assert.deepEqual(request.commandParts?.map((part) => [part.text, part.reasons.length > 0]), [
+				['ls', false], ['ls no-such-dir-x', false], ['true', false], ['npm test', true],
+			]);
+			// The summary is the whole line: nothing an approval covers is cut where it is shown.
+			assert.equal(request.summary, 'run: ls && ls no-such-dir-x || true\nnpm test');
+			wb.approvals.decide(request.id, { kind: 'approve' });
+			await pending;
+			const record = wb.records.at(-1);
+			assert.equal(record?.cwd, wb.folders[0].path);
+			assert.match(record?.decidedHow ?? '', /^Decided by you\. Asked because: The command policy asks/);
+			assert.equal(typeof record?.exitCode, 'number');
+
+			const failing = await call(wb, 'run_command', { line: 'ls no-such-dir-x' });
+			assert.equal(failing.isError, false, 'a non-zero exit is an answer, not a gate error');
+			const failed = wb.records.at(-1);
+			assert.equal(failed?.exitCode, 2);
+			assert.equal(failed?.decidedHow, 'Read-only command (runs in the read-only sandbox)');
+		} finally {
+			await wb.close();
+		}
+	});
+
+	test('run_command cannot be allowed tool-wide: "always allow" grants the exact line only', async () => {
+		const wb = await startWorkbench({ tools: terminalTools });
+		try {
+			const first = call(wb, 'run_command', { line: 'touch a.txt' });
+			await waitFor(() => wb.approvals.pending().length === 1, 'the request');
+			const request = wb.approvals.pending()[0];
+			assert.equal(request.patternLabel, 'run_command exactly `touch a.txt`');
+			wb.approvals.decide(request.id, { kind: 'allowSession', scope: 'tool' });
+			await first;
+			assert.deepEqual(wb.approvals.grants(), [], 'a tool-wide grant for an Execute tool is not made; the call ran once');
+			const second = call(wb, 'run_command', { line: 'touch a.txt' });
+			await waitFor(() => wb.approvals.pending().length === 1, 'asked again');
+			wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'allowSession', scope: 'pattern' });
+			await second;
+			assert.equal((await call(wb, 'run_command', { line: 'touch a.txt' })).isError, false);
+			assert.match(wb.records.at(-1)?.decidedHow ?? '', /^Your grant for this session: run_command exactly `touch a.txt`$/);
+			const other = call(wb, 'run_command', { line: 'touch a.txt && rm -rf build' });
+			await waitFor(() => wb.approvals.pending().length === 1, 'another line asks');
+			wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+			await other;
+			assert.equal(wb.approvals.clearGrants(), 1);
+		} finally {
+			await wb.close();
+		}
+	});
+
+	test('an edit of a sensitive file is previewed redacted, with the rule that made it ask', async () => {
+		const wb = await startWorkbench({ tools: filesTools });
+		try {
+			const pending = call(wb, 'create_file', { path: '.env', content: 'API_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB\n' });
+			await waitFor(() => wb.approvals.pending().length === 1, 'the request');
+			const request = wb.approvals.pending()[0];
+			assert.match(request.rule ?? '', /^sensitive:/);
+			assert.match(request.why ?? '', /^Sensitive path/);
+			assert.ok(request.redactedDiff, 'the preview has a redacted form');
+			assert.doesNotMatch(request.redactedDiff ?? '', /ghp_0123456789/);
+			wb.approvals.decide(request.id, { kind: 'deny' });
+			await pending;
+		} finally {
+			await wb.close();
+		}
+	});
+});
+
 describe('gate: untrusted workspace and policy', () => {
 	test('a restricted workspace refuses non-read tools and does not list them', async () => {
 		const runs: string[] = [];
