@@ -13,6 +13,8 @@ const MIN_MS = 0.001;
 /** Outcomes where the tool ran (or was running) and its duration says something about the tool. */
 const TIMED_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['ok', 'error', 'timeout', 'cancelled']);
 const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['error', 'timeout']);
+/** Outcomes where the gate refused the call before it ran: an invalid call is not a call without error. */
+const REFUSED_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['denied', 'invalid', 'rate_limited']);
 
 export interface ToolMetrics {
 	readonly tool: string;
@@ -20,6 +22,8 @@ export interface ToolMetrics {
 	/** Calls that ran and failed or timed out. */
 	readonly errors: number;
 	readonly denied: number;
+	/** Calls refused before they ran: denied, invalid or rate limited. */
+	readonly refused: number;
 	readonly byOutcome: Readonly<Partial<Record<Outcome, number>>>;
 	/** Milliseconds; undefined until the tool has run at least once. */
 	readonly p50?: number;
@@ -115,6 +119,7 @@ export class Metrics {
 			calls: [...stats.byOutcome.values()].reduce((sum, count) => sum + count, 0),
 			errors: stats.count(ERROR_OUTCOMES),
 			denied: stats.byOutcome.get('denied') ?? 0,
+			refused: stats.count(REFUSED_OUTCOMES),
 			byOutcome: Object.fromEntries(stats.byOutcome),
 			p50: stats.percentile(0.5),
 			p95: stats.percentile(0.95),

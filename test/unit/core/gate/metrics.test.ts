@@ -17,11 +17,15 @@ describe('Metrics', () => {
 		metrics.record('git_status', 'rate_limited', 0);
 		const [git, read] = metrics.snapshot();
 		assert.deepEqual({ ...read, p50: undefined, p95: undefined }, {
-			tool: 'read_file', calls: 5, errors: 2, denied: 1, byOutcome: { ok: 2, error: 1, timeout: 1, denied: 1 }, p50: undefined, p95: undefined,
+			tool: 'read_file', calls: 5, errors: 2, denied: 1, refused: 1, byOutcome: { ok: 2, error: 1, timeout: 1, denied: 1 }, p50: undefined, p95: undefined,
 		});
 		assert.equal(git.tool, 'git_status');
 		assert.equal(git.calls, 1);
+		assert.equal(git.refused, 1, 'a rate-limited call was refused');
+		assert.equal(git.errors, 0);
 		assert.equal(git.p50, undefined, 'calls that never ran have no latency');
+		metrics.record('git_status', 'invalid', 0);
+		assert.equal(metrics.snapshot()[0].refused, 2, 'an invalid call counts as refused, not as a call without error');
 	});
 
 	test('p50 and p95 are within 1% for uniform and skewed samples', () => {
