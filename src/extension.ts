@@ -14,6 +14,7 @@ import { secretVault } from './vscode/secretVault';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
+import { registerApprovalCommands } from './vscode/panel/approvalCommands';
 import { ApprovalNotifier } from './vscode/panel/approvalNotifier';
 import { GatePanelBackend } from './vscode/panel/panelBackend';
 import { PANEL_VIEW_ID, PANEL_WEBVIEW_OPTIONS, SidebarViewProvider } from './vscode/panel/sidebarView';
@@ -135,14 +136,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	disposables.add(vscode.lm.registerMcpServerDefinitionProvider(PROVIDER_ID, provider));
 
 	const statusBar = disposables.add(new StatusBar());
-	const refreshStatus = () => statusBar.update({ state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length, sandbox: sandboxSummary(sandbox.status()) });
+	const refreshStatus = () => statusBar.update({
+		state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length, sandbox: sandboxSummary(sandbox.status()),
+		grants: approvals.grants().map((grant) => `${grant.label} (${grant.client})`),
+	});
 	disposables.add(server.onDidChangeState(() => {
 		refreshStatus();
 		provider.changed();
 	}));
 	disposables.add(server.onDidChangeSessions(refreshStatus));
 	disposables.add(approvals.onDidChange(refreshStatus));
+	// The keybindings and palette entries for approvals apply only while something waits (or a grant stands).
+	const refreshContext = () => {
+		void vscode.commands.executeCommand('setContext', 'mcpWorkbench.approvalsWaiting', approvals.pending().length > 0);
+		void vscode.commands.executeCommand('setContext', 'mcpWorkbench.grantsActive', approvals.grants().length > 0);
+	};
+	disposables.add(approvals.onDidChange(refreshContext));
 	refreshStatus();
+	refreshContext();
 
 	const showPanel = async () => {
 		await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
@@ -150,8 +161,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const panelBackend = disposables.add(new GatePanelBackend(approvals, workbench.audit, workbench.metrics, server));
 	const sidebar = disposables.add(new SidebarViewProvider(context.extensionUri, panelBackend, (line) => log.warn('panel', { message: line })));
 	disposables.add(vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
-	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, showPanel));
+	const review = async (approvalId: string) => {
+		sidebar.focusApproval(approvalId);
+		await showPanel();
+	};
+	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, review));
 	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()) })) disposables.add(command);
+	for (const command of registerApprovalCommands({ approvals, panelVisible: () => sidebar.visible, review, announce: (text) => sidebar.announce(text) })) disposables.add(command);
 	const connectDeps = {
 		server,
 		launcher,

@@ -7,6 +7,8 @@ export interface StatusModel {
 	readonly waiting: number;
 	/** Which sandbox mode is active and why (sandboxSummary). */
 	readonly sandbox: string;
+	/** Standing "always allow" grants, as their labels: what runs without asking must show somewhere always visible. */
+	readonly grants?: readonly string[];
 }
 
 const ICONS: Record<ServerState, string> = { running: '$(plug)', starting: '$(loading~spin)', stopped: '$(debug-disconnect)', error: '$(error)' };
@@ -20,17 +22,21 @@ export class StatusBar implements vscode.Disposable {
 		this.item.show();
 	}
 
-	update({ state, sessions, waiting, sandbox }: StatusModel): void {
+	update({ state, sessions, waiting, sandbox, grants = [] }: StatusModel): void {
 		if (waiting > 0) {
 			this.item.text = `$(bell-dot) MCP: ${waiting} waiting`;
 			this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-			this.item.command = 'mcpWorkbench.showPanel';
+			this.item.command = 'mcpWorkbench.reviewOldest';
 			this.item.tooltip = `${waiting} tool call${waiting === 1 ? '' : 's'} waiting for your approval. Click to review.`;
 		} else {
 			this.item.text = `${ICONS[state]} MCP`;
 			this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
 			this.item.command = 'mcpWorkbench.showConnectionInfo';
 			this.item.tooltip = `MCP Workbench: server ${state}${state === 'running' ? `, ${sessions} session${sessions === 1 ? '' : 's'}` : ''}. ${sandbox}`;
+		}
+		if (grants.length > 0) {
+			this.item.text += ` $(shield) ${grants.length}`;
+			this.item.tooltip += `\n\nAllowed without asking (${grants.length}):\n${grants.map((grant) => `• ${grant}`).join('\n')}\nRun "MCP Workbench: Revoke All Grants" to end them.`;
 		}
 		this.item.accessibilityInformation = { label: this.item.tooltip };
 	}

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/base/disposable';
 import type { ApprovalBroker, ApprovalRequest } from '../../core/gate/approvals';
-import { approvalMessage } from './approvalMessage';
+import { approvalMessage, notificationCanApprove } from './approvalMessage';
 
 /**
- * When the panel is not visible, a new approval also raises a notification with Approve / Deny / Show, so a call
- * never waits unseen. Each request is announced once.
+ * When the panel is not visible, a new approval also raises a notification, so a call never waits unseen. It offers
+ * Approve only for what its one line shows whole (notificationCanApprove); otherwise Review opens the card. Each
+ * request is announced once.
  */
 export class ApprovalNotifier implements vscode.Disposable {
 	private readonly announced = new Set<string>();
@@ -14,7 +15,8 @@ export class ApprovalNotifier implements vscode.Disposable {
 	constructor(
 		private readonly approvals: ApprovalBroker,
 		private readonly panelVisible: () => boolean,
-		private readonly showPanel: () => Promise<void>,
+		/** Opens the panel with focus on this approval's Approve button. */
+		private readonly review: (approvalId: string) => Promise<void>,
 	) {
 		this.subscription = approvals.onDidChange(() => this.update());
 	}
@@ -31,15 +33,11 @@ export class ApprovalNotifier implements vscode.Disposable {
 	}
 
 	private async notify(request: ApprovalRequest): Promise<void> {
-		const choice = await vscode.window.showInformationMessage(
-			approvalMessage(request),
-			'Approve',
-			'Deny',
-			'Show',
-		);
+		const actions = notificationCanApprove(request) ? ['Approve', 'Deny', 'Review'] : ['Review', 'Deny'];
+		const choice = await vscode.window.showInformationMessage(approvalMessage(request), ...actions);
 		if (choice === 'Approve') this.approvals.decide(request.id, { kind: 'approve' });
 		else if (choice === 'Deny') this.approvals.decide(request.id, { kind: 'deny' });
-		else if (choice === 'Show') await this.showPanel();
+		else if (choice === 'Review') await this.review(request.id);
 	}
 
 	dispose(): void {

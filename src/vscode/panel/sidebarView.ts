@@ -27,6 +27,9 @@ export interface PanelBackend {
 	revokeGrant(grantId: string): void;
 	/** Revokes a connected client's token (its next request is refused with a message saying so). */
 	revokeClient(clientId: string): void;
+	revokeAllGrants(): void;
+	/** Opens the chat view (the empty panel's button). */
+	openChat(): void;
 	/** Matching records, newest first. */
 	queryAudit(query: { offset: number; limit: number; filter: AuditFilterView }): Promise<{ rows: AuditRecord[]; total: number }>;
 	/** Asks where to save, then writes the matching records. */
@@ -116,8 +119,16 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, Disposab
 		});
 		const store = this.views.add(new DisposableStore());
 		const connection = store.add(new PanelConnection(webview, this.backend, this.log));
+		this.connection = connection;
+		if (this.focusWanted !== undefined) {
+			connection.focusApproval(this.focusWanted);
+			this.focusWanted = undefined;
+		}
+		this.updateBadge();
+		store.add(this.backend.onDidChange(() => this.updateBadge()));
 		store.add(toDisposable(() => {
 			if (this.currentView === view) this.currentView = undefined;
+			if (this.connection === connection) this.connection = undefined;
 		}));
 		store.add(view.onDidDispose(() => this.views.delete(store)));
 		store.add(view.onDidChangeVisibility(() => {
@@ -126,6 +137,28 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, Disposab
 				connection.pause();
 			}
 		}));
+	}
+
+	private connection: PanelConnection | undefined;
+	private focusWanted: string | undefined;
+
+	/** Focuses an approval's Approve button once the view shows (call before revealing the view). */
+	focusApproval(approvalId: string): void {
+		// A connection holds the focus until its document says `ready`; before any view, this holds it.
+		if (this.connection) this.connection.focusApproval(approvalId);
+		else this.focusWanted = approvalId;
+	}
+
+	announce(text: string): void {
+		this.connection?.announce(text);
+	}
+
+	/** The activity bar icon's count: calls waiting for a person. */
+	private updateBadge(): void {
+		const view = this.currentView;
+		if (!view) return;
+		const waiting = this.backend.snapshot().pending.length;
+		view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} tool call${waiting === 1 ? '' : 's'} waiting for approval` } : undefined;
 	}
 
 	dispose(): void {
@@ -151,6 +184,20 @@ export class PanelConnection implements Disposable {
 		this.subscriptions.add(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
 		this.subscriptions.add(backend.onDidChange(() => this.scheduleSnapshot()));
 		this.subscriptions.add(backend.onDidAppendAudit(() => this.scheduleAuditChanged()));
+	}
+
+	/** Focus for the document that is about to say `ready` (a hidden view reloads when shown). */
+	private focusWanted: string | undefined;
+
+	/** Moves focus to an approval's Approve button, now or as soon as the document is ready. */
+	focusApproval(approvalId: string): void {
+		if (this.ready) this.post({ type: 'focusApproval', approvalId });
+		else this.focusWanted = approvalId;
+	}
+
+	/** Says something to screen readers through the panel's live region. */
+	announce(text: string): void {
+		if (this.ready) this.post({ type: 'announce', text });
 	}
 
 	/** Stops pushing until the webview says `ready` again. */
@@ -188,6 +235,10 @@ export class PanelConnection implements Disposable {
 			case 'ready':
 				this.ready = true;
 				this.postSnapshot();
+				if (this.focusWanted !== undefined) {
+					this.post({ type: 'focusApproval', approvalId: this.focusWanted });
+					this.focusWanted = undefined;
+				}
 				return;
 			case 'decide':
 				this.backend.decide(message.approvalId, message.decision);
@@ -200,6 +251,12 @@ export class PanelConnection implements Disposable {
 				return;
 			case 'revokeGrant':
 				this.backend.revokeGrant(message.grantId);
+				return;
+			case 'revokeAllGrants':
+				this.backend.revokeAllGrants();
+				return;
+			case 'openChat':
+				this.backend.openChat();
 				return;
 			case 'queryAudit': {
 				const page = await this.backend.queryAudit({ offset: message.offset, limit: message.limit, filter: message.filter });
