@@ -3,7 +3,7 @@
 import { codicon, el, setAttrs } from './dom';
 import type { AuditFilterView, AuditRecord } from './protocol';
 import {
-	decisionLabel, formatTime, isFailure, moveActive, outcomeIcon, outcomeLabel, PAGE_SIZE, pagesFor, ROW_HEIGHT, scrollToReveal, visibleWindow,
+	decisionText, formatTime, isFailure, isFiltered, moveActive, outcomeIcon, outcomeLabel, PAGE_SIZE, pagesFor, ROW_HEIGHT, scrollToReveal, visibleWindow,
 } from './viewModel';
 
 export interface AuditQuery {
@@ -193,7 +193,11 @@ export class AuditList {
 	}
 
 	private fetchVisible(): void {
-		for (const page of pagesFor(this.currentWindow())) {
+		// An empty list (a fresh install, a filter that matches nothing) has no visible rows, yet must still ask for
+		// the first page: that answer is how it learns that records arrived.
+		const visible = this.currentWindow();
+		const window = visible.end > visible.first ? visible : { first: 0, end: 1 };
+		for (const page of pagesFor(window)) {
 			if (this.pages.has(page) || this.inflightPages.has(page)) {
 				continue;
 			}
@@ -215,7 +219,7 @@ export class AuditList {
 		// A short history gets a short list; from about twenty rows on, the stylesheet's height rules.
 		this.viewport.style.maxHeight = `${Math.max(MIN_VISIBLE_ROWS, total) * ROW_HEIGHT}px`;
 		this.emptyMessage.hidden = !this.loaded || total > 0;
-		this.emptyMessage.textContent = this.filter.tool || this.filter.decision || this.filter.outcome || this.filter.text
+		this.emptyMessage.textContent = isFiltered(this.filter)
 			? 'No records match the filters.'
 			: 'No tool calls recorded yet.';
 		const { first, end } = this.loaded ? this.currentWindow() : { first: 0, end: 0 };
@@ -323,16 +327,18 @@ function fillRow(row: HTMLElement, record: AuditRecord | null, now: number): voi
 		row.removeAttribute('title');
 		return;
 	}
-	const failed = isFailure(record.outcome);
+	const failed = isFailure(record.outcome, record.exitCode);
 	row.className = `audit-row outcome-${record.outcome}${failed ? ' failed' : ''}`;
 	const time = formatTime(record.time, now);
 	const summary = record.summary ?? '';
+	const exit = record.exitCode !== undefined && record.exitCode !== 0 ? `exit ${record.exitCode}` : undefined;
 	row.replaceChildren(
-		codicon(outcomeIcon(record.outcome), 'row-icon'),
+		codicon(exit ? 'error' : outcomeIcon(record.outcome), 'row-icon'),
 		el('span', { className: 'row-tool', text: record.tool }),
 		el('span', { className: 'row-summary', text: summary }),
+		...(exit ? [el('span', { className: 'row-exit', text: exit, attrs: { 'data-testid': 'row-exit' } })] : []),
 		el('span', { className: 'row-time', text: time }),
 	);
-	const label = `${record.tool}, ${outcomeLabel(record.outcome)}, ${decisionLabel(record.decision)}${summary ? `, ${summary}` : ''}, ${time}`;
+	const label = `${record.tool}, ${outcomeLabel(record.outcome)}${exit ? `, ${exit}` : ''}, ${decisionText(record)}${summary ? `, ${summary}` : ''}, ${time}`;
 	setAttrs(row, { 'aria-label': label, title: label });
 }

@@ -1,7 +1,7 @@
 // The full audit record of one call, shown when a row is opened.
 import { el } from './dom';
 import type { AuditRecord } from './protocol';
-import { decisionLabel, formatBytes, formatDuration, outcomeLabel } from './viewModel';
+import { decisionText, formatBytes, formatDuration, outcomeLabel } from './viewModel';
 
 /** The record's fields as label/value pairs, in reading order; empty values are left out. */
 export function detailFields(record: AuditRecord): [string, string][] {
@@ -9,12 +9,15 @@ export function detailFields(record: AuditRecord): [string, string][] {
 		['Time', new Date(record.time).toLocaleString()],
 		['Tool', `${record.tool} (${record.family})`],
 		['Summary', record.summary],
-		['Client', `${record.client.name} ${record.client.version}`.trim() + (record.client.says !== undefined ? ` (says it is "${record.client.says}")` : '')],
+		['Client credential', `${record.client.name} ${record.client.version}`.trim() + (record.client.says !== undefined ? ` (says it is "${record.client.says}")` : '')],
 		['Session', record.sessionId],
-		['Decision', decisionLabel(record.decision)],
-		['Decided by', record.decidedBy],
+		['Decision', decisionText(record)],
+		['How', record.decidedHow],
+		['Rule', record.decidedBy],
 		['Reason', record.reason],
 		['Outcome', outcomeLabel(record.outcome)],
+		['Exit code', record.exitCode === undefined ? undefined : String(record.exitCode)],
+		['Working directory', record.cwd],
 		['Duration', formatDuration(record.durationMs)],
 		['Result size', formatBytes(record.resultBytes)],
 		['Truncated', record.truncated ? 'Yes' : 'No'],

@@ -3,13 +3,23 @@ import { button, codicon, el } from './dom';
 import type { GrantView } from './protocol';
 import { formatTime } from './viewModel';
 
-export function renderGrants(grants: readonly GrantView[], now: number, revoke: (grantId: string) => void): HTMLElement {
+export function renderGrants(grants: readonly GrantView[], now: number, revoke: (grantId: string) => void, revokeAll: () => void): HTMLElement {
 	if (grants.length === 0) {
 		return el('p', { className: 'empty', text: 'No standing grants. "Always allow" on an approval adds one for this session.' });
 	}
+	const all = button('Revoke all', { testId: 'revoke-all', secondary: true, icon: 'close-all', ariaLabel: `Revoke all ${grants.length} always-allow grants` });
+	all.addEventListener('click', () => {
+		all.setAttribute('disabled', '');
+		revokeAll();
+	});
+	const heading = el('div', { className: 'grants-heading' },
+		codicon('warning', 'grant-icon'),
+		el('span', { className: 'grants-title', text: `Allowed without asking (${grants.length})` }),
+		all,
+	);
 	const list = el('ul', { className: 'grants', attrs: { 'aria-label': 'Always-allow grants', 'data-testid': 'grants' } });
 	for (const grant of grants) {
-		const what = grant.pattern ? `${grant.tool} on ${grant.pattern}` : `${grant.tool} (any arguments)`;
+		const what = grant.pattern ?? `${grant.tool} (any arguments)`;
 		const revokeButton = button('Revoke', { testId: 'revoke', secondary: true, ariaLabel: `Revoke always allow for ${what}` });
 		revokeButton.addEventListener('click', () => {
 			revokeButton.setAttribute('disabled', '');
@@ -18,11 +28,11 @@ export function renderGrants(grants: readonly GrantView[], now: number, revoke: 
 		list.append(el('li', { className: 'grant', attrs: { 'data-testid': 'grant', 'data-grant-id': grant.id } },
 			codicon('shield', 'grant-icon'),
 			el('span', { className: 'grant-text' },
-				el('span', { className: 'grant-tool mono', text: grant.tool }),
-				el('span', { className: 'grant-detail', text: `${grant.pattern ?? 'any arguments'}${grant.client === undefined ? '' : ` · for ${grant.client}'s session`} · since ${formatTime(grant.createdAt, now)}`, attrs: { title: what } }),
+				el('span', { className: 'grant-tool mono', text: what }),
+				el('span', { className: 'grant-detail', text: `${grant.client === undefined ? '' : `for ${grant.client}'s session · `}since ${formatTime(grant.createdAt, now)}` }),
 			),
 			revokeButton,
 		));
 	}
-	return list;
+	return el('div', { className: 'grants-box' }, heading, list);
 }

@@ -69,7 +69,11 @@ class Panel {
 	private readonly pendingBadge = el('vscode-badge', { attrs: { variant: 'counter', slot: 'decorations', hidden: '' } });
 	private readonly auditBadge = el('vscode-badge', { attrs: { variant: 'counter', slot: 'decorations' } });
 	private readonly pending = new PendingList({
-		decide: (approvalId, decision) => this.post({ type: 'decide', approvalId, decision }),
+		decide: (approvalId, decision) => {
+			const approval = this.snapshot?.pending.find((p) => p.id === approvalId);
+			if (approval) this.announce(`${decision.kind === 'deny' ? 'Denied' : decision.kind === 'approve' ? 'Approved once' : 'Approved and allowed for the session'}: ${approval.title}, ${approval.summary}`);
+			this.post({ type: 'decide', approvalId, decision });
+		},
 		openDiff: (approvalId) => this.post({ type: 'openDiff', approvalId }),
 	});
 	private readonly toolSelect = select('tool-filter', 'Filter by tool');
@@ -79,11 +83,14 @@ class Panel {
 		className: 'text-filter',
 		attrs: { placeholder: 'Filter (e.g. src/app.ts)', label: 'Filter by text', 'data-testid': 'text-filter' },
 	}) as ValueElement;
+	private readonly sinceField = dateField('since-filter', 'From date');
+	private readonly untilField = dateField('until-filter', 'To date (inclusive)');
 	private readonly resultCount = el('span', { className: 'result-count', attrs: { 'data-testid': 'result-count' } });
 	private readonly details = el('section', { className: 'details', attrs: { hidden: '', 'aria-label': 'Call details', 'data-testid': 'audit-details' } });
 	private readonly metrics = el('div', { className: 'metrics-container' });
-	private readonly grants = el('div', { className: 'grants-container' });
+	private readonly grants = el('section', { className: 'grants-container', attrs: { 'aria-label': 'Always-allow grants', 'data-testid': 'grants-section', hidden: '' } });
 	private readonly clients = el('div', { className: 'grants-container' });
+	private readonly welcome = renderWelcome(() => this.post({ type: 'openChat' }));
 	private readonly list = new AuditList({
 		query: (q) => this.post({ type: 'queryAudit', requestId: q.requestId, offset: q.offset, limit: q.limit, filter: q.filter }),
 		open: (record) => this.showDetails(record),
@@ -102,7 +109,7 @@ class Panel {
 		fillOptions(this.toolSelect, 'All tools', []);
 		this.applyFilterToControls();
 
-		for (const control of [this.toolSelect, this.decisionSelect, this.outcomeSelect]) {
+		for (const control of [this.toolSelect, this.decisionSelect, this.outcomeSelect, this.sinceField, this.untilField]) {
 			control.addEventListener('change', () => this.readFilter());
 		}
 		this.textField.addEventListener('input', () => {
@@ -118,20 +125,26 @@ class Panel {
 		const filters = el('div', { className: 'filters', attrs: { role: 'search', 'aria-label': 'Audit filters' } },
 			this.textField,
 			el('div', { className: 'filter-selects' }, this.toolSelect, this.decisionSelect, this.outcomeSelect),
+			el('div', { className: 'filter-dates' },
+				el('label', { className: 'date-label' }, el('span', { text: 'From' }), this.sinceField),
+				el('label', { className: 'date-label' }, el('span', { text: 'To' }), this.untilField),
+			),
 		);
 		const toolbar = el('div', { className: 'audit-toolbar' },
 			this.resultCount,
 			el('span', { className: 'export-buttons', attrs: { role: 'group', 'aria-label': 'Export' } }, exportJson, exportCsv),
 		);
 
+		// Standing grants come first: what runs without asking must never sit below the fold.
 		root.append(
 			this.serverStatus,
 			this.notice,
 			this.live,
+			this.welcome,
+			this.grants,
 			this.section('pending', 'Pending approvals', this.pendingBadge, this.pending.element),
 			this.section('audit', 'Audit history', this.auditBadge, filters, toolbar, this.list.element, this.details),
 			this.section('metrics', 'Tool metrics', undefined, this.metrics),
-			this.section('grants', 'Always allow', undefined, this.grants),
 			this.section('clients', 'Connected clients', undefined, this.clients),
 		);
 		this.renderServer();
@@ -189,6 +202,8 @@ class Panel {
 				this.showNotice(`Could not read the audit log: ${message.message}`);
 				break;
 			case 'notice': this.showNotice(message.message); break;
+			case 'focusApproval': this.focusApproval(message.approvalId); break;
+			case 'announce': this.announce(message.text); break;
 		}
 	}
 
@@ -205,8 +220,12 @@ class Panel {
 			this.announce(`Approval needed. ${titles.join('. ')}`);
 		}
 		this.metrics.replaceChildren(renderMetrics(snapshot.metrics));
-		this.grants.replaceChildren(renderGrants(snapshot.grants, now, (grantId) => this.post({ type: 'revokeGrant', grantId })));
+		this.grants.replaceChildren(...(snapshot.grants.length === 0 ? [] : [renderGrants(snapshot.grants, now, (grantId) => this.post({ type: 'revokeGrant', grantId }), () => this.post({ type: 'revokeAllGrants' }))]));
+		this.grants.hidden = snapshot.grants.length === 0;
 		this.clients.replaceChildren(renderClients(snapshot.clients ?? [], (clientId) => this.post({ type: 'revokeClient', clientId })));
+		// The welcome explains the panel until the first call; after that the audit and metrics do.
+		this.welcome.hidden = snapshot.pending.length > 0 || snapshot.metrics.length > 0 || snapshot.grants.length > 0;
+		if (this.focusWanted && this.pending.focusApproval(this.focusWanted)) this.focusWanted = undefined;
 		for (const item of [...snapshot.metrics, ...snapshot.pending, ...snapshot.grants]) {
 			this.knownTools.add(item.tool);
 		}
@@ -221,6 +240,13 @@ class Panel {
 		this.serverStatus.className = `server-status server-${state}`;
 		this.serverStatus.replaceChildren(codicon(icon, state === 'starting' ? 'codicon-modifier-spin' : ''), el('span', { text: server ? serverStatusText(server) : 'Connecting…' }));
 		this.serverStatus.setAttribute('title', server?.url ?? '');
+	}
+
+	/** Focus asked for before the card exists (the view was just opened) waits for the snapshot that brings it. */
+	private focusWanted: string | undefined;
+
+	private focusApproval(approvalId: string): void {
+		if (!this.pending.focusApproval(approvalId)) this.focusWanted = approvalId;
 	}
 
 	private announce(text: string): void {
@@ -275,6 +301,8 @@ class Panel {
 			decision: (this.decisionSelect as ValueElement).value,
 			outcome: (this.outcomeSelect as ValueElement).value,
 			text: this.textField.value,
+			since: this.sinceField.value,
+			until: this.untilField.value,
 		});
 		if (sameFilter(next, this.filter)) {
 			return;
@@ -290,6 +318,8 @@ class Panel {
 		(this.decisionSelect as ValueElement).value = this.filter.decision ?? '';
 		(this.outcomeSelect as ValueElement).value = this.filter.outcome ?? '';
 		this.textField.value = this.filter.text ?? '';
+		this.sinceField.value = this.filter.since ?? '';
+		this.untilField.value = this.filter.until ?? '';
 		if (this.filter.tool) {
 			this.knownTools.add(this.filter.tool);
 			this.refreshToolOptions();
@@ -327,6 +357,22 @@ class Panel {
 			this.vscode.setState({ ...this.saved, filter: this.filter, scrollTop: this.list.scrollTop });
 		}, SAVE_STATE_DEBOUNCE_MS);
 	}
+}
+
+/** A native date input: it speaks the platform's date picker to keyboards and screen readers. */
+function dateField(testId: string, label: string): HTMLInputElement {
+	const input = el('input', { className: 'date-filter', attrs: { type: 'date', 'aria-label': label, 'data-testid': testId } }) as HTMLInputElement;
+	return input;
+}
+
+/** First contact: what the panel is for, what asks, and the way to the agent. */
+function renderWelcome(openChat: () => void): HTMLElement {
+	const open = button('Open Chat', { testId: 'open-chat', icon: 'comment-discussion', ariaLabel: 'Open the chat view in agent mode' });
+	open.addEventListener('click', openChat);
+	return el('section', { className: 'welcome', attrs: { 'data-testid': 'welcome', 'aria-label': 'Getting started' } },
+		el('p', { text: 'Agents use this workspace through MCP Workbench: reads run at once; edits, commands and commits wait here for your approval, and every call is recorded below.' }),
+		open,
+	);
 }
 
 function select(testId: string, label: string): HTMLElement {

@@ -1,6 +1,7 @@
 // Approval cards: what a waiting call will do, and the buttons that decide it.
 import { button, codicon, el } from './dom';
 import type { ApprovalDecision, PendingApprovalView } from './protocol';
+import { CARD_DIFF_LINES, diffBodyLines } from '../core/gate/cardDiff';
 import { diffLineKind, formatCountdown, riskLabel } from './viewModel';
 
 export interface PendingActions {
@@ -67,6 +68,16 @@ export class PendingList {
 		this.tick(now);
 	}
 
+	/** Puts focus on an approval's Approve button (or its card while Approve waits for the whole change to show). */
+	focusApproval(approvalId: string): boolean {
+		const card = this.cards.get(approvalId);
+		if (!card) return false;
+		card.element.scrollIntoView({ block: 'nearest' });
+		const approve = card.element.querySelector<HTMLElement>('[data-testid="approve"]');
+		(approve && !approve.hasAttribute('disabled') ? approve : card.element).focus();
+		return true;
+	}
+
 	tick(now: number): void {
 		for (const card of this.cards.values()) {
 			const left = card.approval.expiresAt - now;
@@ -90,6 +101,7 @@ export class PendingList {
 			codicon(FAMILY_ICONS[approval.family] ?? 'tools', 'family-icon'),
 			el('span', { className: 'approval-title', text: approval.title, attrs: { id: titleId } }),
 			el('span', { className: `risk-badge risk-${approval.risk}`, text: riskLabel(approval.risk) }),
+			approval.sensitive === undefined ? undefined : el('span', { className: 'sensitive-badge', text: 'Sensitive', attrs: { title: `Matches the sensitive path ${approval.sensitive}`, 'data-testid': 'sensitive-badge' } }),
 			countdown,
 		);
 		const bar = el('div', { className: 'countdown-bar', attrs: { 'aria-hidden': 'true' } });
@@ -98,33 +110,86 @@ export class PendingList {
 			attrs: { 'data-testid': 'approval-card', 'data-approval-id': approval.id, 'aria-labelledby': titleId, tabindex: '-1' },
 		}, header, el('div', { className: 'countdown-track' }, bar));
 
-		card.append(el('div', { className: 'approval-summary', text: approval.summary }));
+		card.append(el('div', { className: 'approval-summary', text: approval.summary, attrs: { 'data-testid': 'summary' } }));
 		card.append(el('div', { className: 'approval-meta' },
 			el('code', { text: approval.tool }),
 			el('span', { text: ` · requested by ${approval.client}`, attrs: { 'data-testid': 'client' } }),
 			approval.clientSays === undefined ? undefined : el('span', { className: 'client-says', text: ` (says it is "${approval.clientSays}")`, attrs: { 'data-testid': 'client-says' } }),
 		));
+		if (approval.why) {
+			card.append(el('p', { className: 'approval-why', attrs: { 'data-testid': 'why' } },
+				el('span', { className: 'why-label', text: 'Why this asks: ' }),
+				el('span', { text: approval.why }),
+			));
+		}
 
+		/** Whether everything the approval covers is on screen; Approve waits until it is. */
+		let fullyShown = true;
+		const onFullyShown: (() => void)[] = [];
 		if (approval.command) {
-			card.append(field('Command', el('pre', { className: 'code command-line', text: approval.command.line, attrs: { 'data-testid': 'command-line' } })));
-			card.append(field('Working directory', el('pre', { className: 'code', text: approval.command.cwd, attrs: { 'data-testid': 'command-cwd' } })));
+			card.append(field('Command', el('pre', { className: 'code command-line whole', text: approval.command.line, attrs: { 'data-testid': 'command-line' } })));
+			if (approval.commandParts && approval.commandParts.length > 1 || approval.commandParts?.some((part) => part.reasons.length > 0)) {
+				card.append(field('Runs these commands', renderCommandParts(approval.commandParts)));
+			}
+			card.append(field('Working directory', el('pre', { className: 'code whole', text: approval.command.cwd, attrs: { 'data-testid': 'command-cwd' } })));
 			if (approval.command.sandbox) {
 				card.append(field('Runs', el('p', { text: approval.command.sandbox, attrs: { 'data-testid': 'command-sandbox' } })));
 			}
 		}
 		if (approval.task) {
-			card.append(field('Task', el('pre', { className: 'code', text: approval.task.label, attrs: { 'data-testid': 'task-label' } })));
+			card.append(field('Task', el('pre', { className: 'code whole', text: approval.task.label, attrs: { 'data-testid': 'task-label' } })));
 			if (approval.task.command) {
-				card.append(field('Resolved command', el('pre', { className: 'code command-line', text: approval.task.command, attrs: { 'data-testid': 'task-command' } })));
+				card.append(field('Resolved command', el('pre', { className: 'code command-line whole', text: approval.task.command, attrs: { 'data-testid': 'task-command' } })));
 			}
 		}
 		if (approval.diff) {
-			const openDiff = button('Open diff', { testId: 'open-diff', secondary: true, icon: 'diff', ariaLabel: `Open diff of ${approval.diff.path} in the diff editor` });
-			openDiff.addEventListener('click', () => this.actions.openDiff(approval.id));
-			const label = el('div', { className: 'field-label field-label-row' }, el('span', { text: `Changes to ${approval.diff.path}` }), openDiff);
-			card.append(el('div', { className: 'field' }, label, renderDiff(approval.diff.unified)));
+			const diff = approval.diff;
+			const openDiff = button('Open diff', { testId: 'open-diff', secondary: true, icon: 'diff', ariaLabel: `Open diff of ${diff.path} in the diff editor` });
+			const stat = diff.added === undefined ? '' : ` (+${diff.added} −${diff.removed ?? 0})`;
+			const label = el('div', { className: 'field-label field-label-row' }, el('span', { text: `Changes to ${diff.path}${stat}`, attrs: { 'data-testid': 'diffstat' } }), openDiff);
+			const lines = diffBodyLines(diff.unified);
+			const view = el('div', { className: 'diff-view' });
+			const show = (text: string, all: boolean) => view.replaceChildren(renderDiff(diffBodyLines(text), all ? Infinity : CARD_DIFF_LINES));
+			let revealed = false;
+			let expanded = lines.length <= CARD_DIFF_LINES;
+			fullyShown = expanded;
+			show(diff.unified, expanded);
+			const controls = el('div', { className: 'diff-controls' });
+			if (!expanded) {
+				const more = button(`Show all ${lines.length.toLocaleString('en-US')} lines`, { testId: 'show-all', secondary: true, icon: 'unfold', ariaLabel: `Show all ${lines.length} lines of the change to ${diff.path}` });
+				more.addEventListener('click', () => {
+					expanded = true;
+					show(revealed && diff.unredacted ? diff.unredacted : diff.unified, true);
+					more.remove();
+					for (const callback of onFullyShown) callback();
+				});
+				controls.append(el('span', { className: 'collapsed-note', text: `${(lines.length - CARD_DIFF_LINES).toLocaleString('en-US')} more lines: show them or open the diff to approve.`, attrs: { 'data-testid': 'collapsed-note' } }), more);
+			}
+			if (diff.unredacted !== undefined) {
+				const reveal = button('Reveal secrets', { testId: 'reveal', secondary: true, icon: 'eye', ariaLabel: `Show the redacted values in the change to ${diff.path}` });
+				reveal.setAttribute('aria-pressed', 'false');
+				reveal.addEventListener('click', () => {
+					revealed = !revealed;
+					reveal.setAttribute('aria-pressed', String(revealed));
+					reveal.textContent = revealed ? 'Hide secrets' : 'Reveal secrets';
+					show(revealed ? diff.unredacted ?? diff.unified : diff.unified, expanded);
+				});
+				controls.append(el('span', { className: 'redacted-note', text: 'Secrets are redacted here, as in the audit.' }), reveal);
+			}
+			openDiff.addEventListener('click', () => {
+				this.actions.openDiff(approval.id);
+				// The diff editor shows the whole change: what the card folded away has now been shown.
+				for (const callback of onFullyShown) callback();
+			});
+			card.append(el('div', { className: 'field' }, label, view, controls.childElementCount > 0 ? controls : undefined));
 		}
-		card.append(field('Arguments', el('pre', { className: 'code arguments', text: approval.argumentsJson, attrs: { 'data-testid': 'arguments', tabindex: '0', 'aria-label': 'Arguments' } })));
+		const args = el('pre', { className: 'code arguments', text: approval.argumentsJson, attrs: { 'data-testid': 'arguments', tabindex: '0', 'aria-label': 'Arguments' } });
+		if (approval.command || approval.diff || approval.task) {
+			// The specific view above shows what the call does; the raw arguments stay one click away.
+			card.append(el('details', { className: 'field arguments-details', attrs: { 'data-testid': 'arguments-details' } }, el('summary', { className: 'field-label', text: 'Arguments' }), args));
+		} else {
+			card.append(field('Arguments', args));
+		}
 
 		const reason = el('vscode-textfield', {
 			className: 'deny-reason',
@@ -145,9 +210,17 @@ export class PendingList {
 			card.classList.add('deciding');
 			this.actions.decide(approval.id, decision);
 		};
-		const approve = button('Approve', { testId: 'approve', icon: 'check', ariaLabel: `Approve ${approval.title} once` });
+		const approve = button('Approve', { testId: 'approve', icon: 'check', ariaLabel: `Approve once: ${approval.title}, ${approval.summary}` });
 		approve.addEventListener('click', () => decide({ kind: 'approve' }));
-		const deny = button('Deny', { testId: 'deny', secondary: true, icon: 'close', ariaLabel: `Deny ${approval.title}` });
+		if (!fullyShown) {
+			approve.setAttribute('disabled', '');
+			approve.setAttribute('title', 'Show the whole change (or open the diff) to approve it');
+			onFullyShown.push(() => {
+				approve.removeAttribute('disabled');
+				approve.removeAttribute('title');
+			});
+		}
+		const deny = button('Deny', { testId: 'deny', secondary: true, icon: 'close', ariaLabel: `Deny: ${approval.title}, ${approval.summary}` });
 		const denyWithReason = (): void => {
 			const text = (reason as HTMLElement & { value?: string }).value?.trim();
 			decide(text ? { kind: 'deny', reason: text } : { kind: 'deny' });
@@ -159,18 +232,20 @@ export class PendingList {
 			}
 		});
 		buttons.push(approve, deny);
-		// Sensitive and destructive calls are asked one by one: no standing grant is offered for them.
-		if (approval.grantable) {
-			const allowTool = button('Always allow tool', {
-				testId: 'allow-tool', secondary: true, icon: 'shield', ariaLabel: `Always allow ${approval.tool} for this session`, title: `Allow every ${approval.tool} call until the session ends`,
+		// Sensitive and destructive calls are asked one by one: no standing grant is offered for them. Programs are
+		// never allowed tool-wide: their grants name the exact command line.
+		if (approval.grantable && (approval.toolWideGrant ?? (approval.risk === 'read' || approval.risk === 'write'))) {
+			const allowTool = button(`Always allow ${approval.tool}`, {
+				testId: 'allow-tool', secondary: true, icon: 'shield', ariaLabel: `Always allow every ${approval.tool} call from ${approval.client} for this session`, title: `Allow every ${approval.tool} call from ${approval.client} until the session ends`,
 			});
 			allowTool.addEventListener('click', () => decide({ kind: 'allowSession', scope: 'tool' }));
 			buttons.push(allowTool);
 		}
 		if (approval.grantable && approval.patternLabel) {
-			const allowPattern = button('Always allow pattern', {
-				testId: 'allow-pattern', secondary: true, icon: 'filter', ariaLabel: `Always allow ${approval.patternLabel} for this session`, title: `Allow ${approval.patternLabel} until the session ends`,
+			const allowPattern = button(`Always allow ${approval.patternLabel}`, {
+				testId: 'allow-pattern', secondary: true, icon: 'filter', ariaLabel: `Always allow ${approval.patternLabel} from ${approval.client} for this session`, title: `Allow ${approval.patternLabel} from ${approval.client} until the session ends`,
 			});
+			allowPattern.classList.add('allow-pattern');
 			allowPattern.addEventListener('click', () => decide({ kind: 'allowSession', scope: 'pattern' }));
 			buttons.push(allowPattern);
 		}
@@ -183,10 +258,23 @@ function field(label: string, content: HTMLElement): HTMLElement {
 	return el('div', { className: 'field' }, el('div', { className: 'field-label', text: label }), content);
 }
 
-function renderDiff(unified: string): HTMLElement {
-	const pre = el('pre', { className: 'code diff', attrs: { 'data-testid': 'diff', tabindex: '0', 'aria-label': 'Diff preview' } });
-	for (const line of unified.split('\n')) {
+function renderDiff(lines: readonly string[], limit: number): HTMLElement {
+	const pre = el('pre', { className: 'code diff whole', attrs: { 'data-testid': 'diff', tabindex: '0', 'aria-label': 'Diff preview' } });
+	for (const line of lines.slice(0, limit)) {
 		pre.append(el('span', { className: `diff-line diff-${diffLineKind(line)}`, text: `${line}\n` }));
 	}
 	return pre;
+}
+
+function renderCommandParts(parts: readonly { readonly text: string; readonly reasons: readonly string[] }[]): HTMLElement {
+	const list = el('ol', { className: 'command-parts', attrs: { 'data-testid': 'command-parts' } });
+	for (const part of parts) {
+		const asks = part.reasons.length > 0;
+		list.append(el('li', { className: asks ? 'command-part asks' : 'command-part', attrs: { 'data-testid': 'command-part', 'data-asks': String(asks) } },
+			asks ? el('span', { className: 'asks-badge', text: 'asks' }) : undefined,
+			el('code', { className: 'mono', text: part.text }),
+			asks ? el('span', { className: 'part-reasons', text: part.reasons.join('; ') }) : undefined,
+		));
+	}
+	return list;
 }

@@ -28,7 +28,11 @@ export interface PendingApprovalView {
 	readonly summary: string;
 	/** The call's exact arguments, pretty-printed and already redacted. */
 	readonly argumentsJson: string;
-	readonly diff?: { readonly path: string; readonly unified: string };
+	/**
+	 * `unified`: as the audit would record it (secrets redacted); `unredacted`: the text itself, present only when it
+	 * differs, for the card's reveal toggle. `added`/`removed`: the diffstat.
+	 */
+	readonly diff?: { readonly path: string; readonly unified: string; readonly unredacted?: string; readonly added?: number; readonly removed?: number };
 	readonly command?: { readonly line: string; readonly cwd: string; readonly sandbox?: string };
 	readonly task?: { readonly label: string; readonly command?: string };
 	/** Name of the credential (client token) the call came with. */
@@ -43,6 +47,16 @@ export interface PendingApprovalView {
 	readonly patternLabel?: string;
 	/** False for sensitive paths and destructive calls: each one is asked, so no "always allow" is offered. */
 	readonly grantable: boolean;
+	/** Whether "always allow" may cover the whole tool (never for programs: their grants name the exact command). */
+	readonly toolWideGrant?: boolean;
+	/** The rule that made the call ask (`default:write`, `sensitive:.env*`, `command:…`). */
+	readonly rule?: string;
+	/** "Why this asks": the rule as a sentence. */
+	readonly why?: string;
+	/** The sensitive-path glob the call touches: the card's Sensitive badge. */
+	readonly sensitive?: string;
+	/** A command line's simple commands in order, each with the reasons it asks (empty: it alone would not ask). */
+	readonly commandParts?: readonly { readonly text: string; readonly reasons: readonly string[] }[];
 }
 
 /** A standing "always allow" for this session. */
@@ -68,6 +82,8 @@ export interface ToolMetricsView {
 	readonly tool: string;
 	readonly calls: number;
 	readonly errors: number;
+	/** Calls refused before they ran: denied, invalid, rate limited, timed out waiting. */
+	readonly refused?: number;
 	readonly p50Ms: number;
 	readonly p95Ms: number;
 }
@@ -89,6 +105,9 @@ export const auditFilterSchema = z.strictObject({
 	decision: z.string().max(40).optional(),
 	outcome: z.string().max(40).optional(),
 	text: z.string().max(500).optional(),
+	/** Local dates, `YYYY-MM-DD`, both inclusive; the host turns them into times. */
+	since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
+	until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
 });
 export type AuditFilterView = z.infer<typeof auditFilterSchema>;
 
@@ -104,6 +123,9 @@ const panelMessageSchema = z.discriminatedUnion('type', [
 	z.strictObject({ type: z.literal('openDiff'), approvalId: id }),
 	z.strictObject({ type: z.literal('revokeGrant'), grantId: id }),
 	z.strictObject({ type: z.literal('revokeClient'), clientId: id }),
+	z.strictObject({ type: z.literal('revokeAllGrants') }),
+	/** The empty state's button: opens the chat view in agent mode. */
+	z.strictObject({ type: z.literal('openChat') }),
 	z.strictObject({
 		type: z.literal('queryAudit'),
 		/** Echoed in the answer, so the panel can drop answers to queries it has since replaced. */
@@ -127,7 +149,11 @@ export type HostToPanelMessage =
 	| { readonly type: 'auditPage'; readonly requestId: number; readonly offset: number; readonly rows: readonly AuditRecord[]; readonly total: number }
 	| { readonly type: 'auditFailed'; readonly requestId: number; readonly message: string }
 	/** Something the user asked for failed; the panel shows the message. */
-	| { readonly type: 'notice'; readonly message: string };
+	| { readonly type: 'notice'; readonly message: string }
+	/** Move focus to this approval's Approve button (the panel was opened to review it). */
+	| { readonly type: 'focusApproval'; readonly approvalId: string }
+	/** A decision was made outside the panel (a command, a notification): the panel announces it. */
+	| { readonly type: 'announce'; readonly text: string };
 
 /** The message if it is well-formed, else `undefined`. */
 export function parsePanelMessage(raw: unknown): PanelToHostMessage | undefined {

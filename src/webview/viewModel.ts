@@ -142,6 +142,34 @@ const OUTCOME_ICONS: Record<Outcome, string> = {
 	ok: 'pass', error: 'error', denied: 'circle-slash', invalid: 'warning', rate_limited: 'watch', timeout: 'clock', cancelled: 'debug-stop',
 };
 
+/**
+ * How a call was decided, in a few words for the row: a grant is not "the policy", a timeout is not a person saying
+ * no, a server stop is not the client cancelling.
+ */
+export function decisionText(record: { readonly decision: string; readonly decidedBy: string; readonly outcome: string }): string {
+	const by = record.decidedBy;
+	switch (record.decision) {
+		case 'allow':
+			if (by.startsWith('grant:')) return 'Allowed by your grant';
+			if (by === 'command:read-only') return 'Allowed: read-only command';
+			return 'Allowed by policy';
+		case 'approve':
+			return by.startsWith('user:grant:') ? 'Approved by you, with a grant' : 'Approved by you';
+		case 'deny':
+			if (by === 'timeout') return 'Timed out waiting for approval';
+			if (/server/.test(by)) return 'Ended: the server stopped';
+			if (/disconnect|session/.test(by)) return 'Ended: the client went away';
+			if (by === 'cancelled') return 'Withdrawn before a decision';
+			if (by === 'user') return 'Denied by you';
+			if (by === 'binding') return 'Refused: changed after approval';
+			return 'Denied by policy';
+		default:
+			if (record.outcome === 'invalid') return 'Refused: invalid call';
+			if (record.outcome === 'rate_limited') return 'Refused: rate limit';
+			return decisionLabel(record.decision);
+	}
+}
+
 export function decisionLabel(decision: string): string {
 	return DECISION_LABELS[decision as Decision] ?? decision;
 }
@@ -155,9 +183,9 @@ export function outcomeIcon(outcome: string): string {
 	return OUTCOME_ICONS[outcome as Outcome] ?? 'question';
 }
 
-/** Outcomes shown in the error colour. */
-export function isFailure(outcome: string): boolean {
-	return outcome !== 'ok';
+/** Outcomes shown in the error colour; a command that exited non-zero is a failure although the call was answered. */
+export function isFailure(outcome: string, exitCode?: number): boolean {
+	return outcome !== 'ok' || (exitCode !== undefined && exitCode !== 0);
 }
 
 export function riskLabel(risk: Risk): string {
@@ -197,10 +225,17 @@ export function serverStatusText(server: ServerView): string {
 	}
 }
 
+const FILTER_KEYS = ['tool', 'decision', 'outcome', 'text', 'since', 'until'] as const;
+
+/** Whether any field of the filter narrows the list. */
+export function isFiltered(filter: AuditFilterView): boolean {
+	return FILTER_KEYS.some((key) => Boolean(filter[key]));
+}
+
 /** The filter without empty fields, so equal filters compare equal and the host sees only real constraints. */
 export function normalizeFilter(filter: AuditFilterView): AuditFilterView {
 	const out: { -readonly [K in keyof AuditFilterView]: AuditFilterView[K] } = {};
-	for (const key of ['tool', 'decision', 'outcome', 'text'] as const) {
+	for (const key of FILTER_KEYS) {
 		const value = filter[key]?.trim();
 		if (value) {
 			out[key] = value;
@@ -212,5 +247,5 @@ export function normalizeFilter(filter: AuditFilterView): AuditFilterView {
 export function sameFilter(a: AuditFilterView, b: AuditFilterView): boolean {
 	const na = normalizeFilter(a);
 	const nb = normalizeFilter(b);
-	return na.tool === nb.tool && na.decision === nb.decision && na.outcome === nb.outcome && na.text === nb.text;
+	return FILTER_KEYS.every((key) => na[key] === nb[key]);
 }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ApprovalBroker, ApprovalRequest, Grant } from '../../core/gate/approvals';
+import { toolWideGrantAllowed, type ApprovalBroker, type ApprovalRequest, type Grant } from '../../core/gate/approvals';
+import { sensitiveGlob } from '../../core/gate/ruleText';
 import type { AuditFilter } from '../../core/audit/auditQuery';
 import { DisposableStore, type Disposable } from '../../core/base/disposable';
 import type { Metrics } from '../../core/gate/metrics';
@@ -31,7 +35,7 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 			pending: this.approvals.pending().map(toPendingView),
 			grants: this.approvals.grants().map(toGrantView),
 			clients: this.server.tokens.clients().map((client) => ({ id: client.id, name: client.name, created: client.created })),
-			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
+			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, refused: m.refused, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
 			server: { state: this.server.state, ...(connection ? { url: connection.url } : {}), sessions: this.server.sessionCount },
 		};
 	}
@@ -42,6 +46,8 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		subscriptions.add(this.server.onDidChangeState(listener));
 		subscriptions.add(this.server.onDidChangeSessions(listener));
 		subscriptions.add(this.server.tokens.onDidChange(listener));
+		// Every call ends with a record: the metrics in the snapshot change with it.
+		subscriptions.add(this.audit.onDidAppend(() => listener()));
 		return subscriptions;
 	}
 
@@ -71,15 +77,24 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		this.approvals.revoke(grantId);
 	}
 
+	revokeAllGrants(): void {
+		this.approvals.clearGrants();
+	}
+
+	openChat(): void {
+		void vscode.commands.executeCommand('workbench.action.chat.open', { mode: 'agent' });
+	}
+
 	queryAudit(query: { offset: number; limit: number; filter: AuditFilterView }) {
 		return this.audit.query({ offset: query.offset, limit: query.limit, filter: toFilter(query.filter) });
 	}
 
 	async exportAudit(format: 'json' | 'csv', filter: AuditFilterView): Promise<void> {
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+		// Not the workspace: the agent reads the workspace, and the audit holds what every client did.
 		const target = await vscode.window.showSaveDialog({
 			title: 'Export MCP Workbench audit',
-			defaultUri: vscode.Uri.file(`${vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? ''}/mcp-workbench-audit-${stamp}.${format}`),
+			defaultUri: vscode.Uri.file(join(exportFolder(), `mcp-workbench-audit-${stamp}.${format}`)),
 			filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
 		});
 		if (!target) return;
@@ -94,8 +109,25 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 	}
 }
 
-function toFilter(view: AuditFilterView): AuditFilter {
-	return Object.fromEntries(Object.entries(view).filter(([, value]) => typeof value === 'string' && value !== '')) as AuditFilter;
+/** The Downloads folder when there is one, else the home folder. */
+function exportFolder(): string {
+	const downloads = join(homedir(), 'Downloads');
+	return existsSync(downloads) ? downloads : homedir();
+}
+
+export function toFilter(view: AuditFilterView): AuditFilter {
+	const { since, until, ...rest } = view;
+	const filter: Record<string, string | number> = Object.fromEntries(Object.entries(rest).filter(([, value]) => typeof value === 'string' && value !== ''));
+	// Dates are the person's own days: from the start of `since` to the end of `until`, in local time.
+	if (since) filter.since = localDay(since, 0);
+	if (until) filter.until = localDay(until, 1);
+	return filter as AuditFilter;
+}
+
+/** Start of a local day, `after` days later (a day is not always 24 hours). */
+function localDay(date: string, after: number): number {
+	const [year, month, day] = date.split('-').map(Number);
+	return new Date(year, month - 1, day + after).getTime();
 }
 
 function toPendingView(request: ApprovalRequest): PendingApprovalView {
@@ -107,8 +139,8 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 		family: request.family,
 		risk: request.risk,
 		summary: request.summary,
-		argumentsJson: JSON.stringify(request.arguments, null, 2),
-		...(subject.diff ? { diff: { path: subject.diff.path, unified: subject.diff.unified } } : {}),
+		argumentsJson: JSON.stringify(subject.diff ? withoutLongText(request.arguments) : request.arguments, null, 2),
+		...(subject.diff ? { diff: diffView(subject.diff.path, subject.diff.unified, request.redactedDiff) } : {}),
 		...(subject.command ? { command: subject.command } : {}),
 		...(subject.task ? { task: subject.task } : {}),
 		client: request.client,
@@ -117,7 +149,32 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 		expiresAt: request.expiresAt,
 		...(request.grantable && request.patternLabel ? { patternLabel: request.patternLabel } : {}),
 		grantable: request.grantable,
+		toolWideGrant: request.grantable && toolWideGrantAllowed(request.risk),
+		...(request.rule ? { rule: request.rule } : {}),
+		...(request.why ? { why: request.why } : {}),
+		...(request.rule && sensitiveGlob(request.rule) ? { sensitive: sensitiveGlob(request.rule) } : {}),
+		...(request.commandParts ? { commandParts: request.commandParts } : {}),
 	};
+}
+
+/** Text arguments this long are the content the diff already shows; the card does not repeat them as escaped JSON. */
+const LONG_TEXT = 200;
+
+function withoutLongText(value: unknown): unknown {
+	if (typeof value === 'string') return value.length > LONG_TEXT ? `(${value.length.toLocaleString('en-US')} characters: shown in the diff above)` : value;
+	if (Array.isArray(value)) return value.map(withoutLongText);
+	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutLongText(item)]));
+	return value;
+}
+
+export function diffView(path: string, unified: string, redacted: string | undefined): NonNullable<PendingApprovalView['diff']> {
+	let added = 0;
+	let removed = 0;
+	for (const line of unified.split('\n')) {
+		if (line.startsWith('+') && !line.startsWith('+++')) added++;
+		else if (line.startsWith('-') && !line.startsWith('---')) removed++;
+	}
+	return { path, unified: redacted ?? unified, ...(redacted !== undefined ? { unredacted: unified } : {}), added, removed };
 }
 
 function toGrantView(grant: Grant) {

@@ -3,18 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { HostToPanelMessage, PanelSnapshot, PanelToHostMessage } from '../../../src/webview/protocol';
-import { openPanel, startHarness, type Harness, type OpenedPanel, type ThemeName } from './webviewHarness';
+import type { PanelSnapshot } from '../../../src/webview/protocol';
+import { startHarness, type Harness, type OpenedPanel } from './webviewHarness';
+import { posted, sendFromHost, THEMES, waitForPosted, withPanel as withPanelOn } from './webviewPanelHelpers';
 
 const RESULTS = resolve(__dirname, '../../../test-results');
-const THEMES: { name: ThemeName; bodyClass: string }[] = [
-	{ name: 'dark', bodyClass: 'vscode-dark' },
-	{ name: 'light', bodyClass: 'vscode-light' },
-	{ name: 'high-contrast', bodyClass: 'vscode-high-contrast' },
-];
-
 let harness: Harness;
+
+function withPanel(params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>): Promise<void> {
+	return withPanelOn(harness, params, body);
+}
 
 before(async () => {
 	harness = await startHarness();
@@ -23,44 +21,6 @@ before(async () => {
 after(async () => {
 	await harness?.close();
 });
-
-function posted(page: Page): Promise<PanelToHostMessage[]> {
-	return page.evaluate(() => (window as unknown as { __posted: PanelToHostMessage[] }).__posted);
-}
-
-async function waitForPosted(page: Page, predicate: (message: PanelToHostMessage) => boolean, what: string): Promise<PanelToHostMessage> {
-	const deadline = Date.now() + 5000;
-	for (;;) {
-		const found = (await posted(page)).find(predicate);
-		if (found) {
-			return found;
-		}
-		if (Date.now() > deadline) {
-			throw new Error(`the panel never posted ${what}; posted: ${JSON.stringify((await posted(page)).map((m) => m.type))}`);
-		}
-		await page.waitForTimeout(20);
-	}
-}
-
-function sendFromHost(page: Page, message: HostToPanelMessage): Promise<void> {
-	return page.evaluate((m) => (window as unknown as { __host: { send(m: HostToPanelMessage): void } }).__host.send(m), message);
-}
-
-/** No console errors, page errors or CSP violations. */
-async function assertClean(opened: OpenedPanel): Promise<void> {
-	const violations = await opened.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
-	assert.deepEqual([...opened.problems, ...violations], []);
-}
-
-async function withPanel(params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>): Promise<void> {
-	const opened = await openPanel(harness, params);
-	try {
-		await body(opened);
-		await assertClean(opened);
-	} finally {
-		await opened.page.close();
-	}
-}
 
 describe('sidebar panel in chromium', () => {
 	test('renders the pending approval cards, with arguments and commands as text only', () => withPanel({ records: '1000' }, async ({ page }) => {
@@ -97,7 +57,7 @@ describe('sidebar panel in chromium', () => {
 
 		const command = page.locator('[data-approval-id="approval-cmd"]');
 		await command.locator('[data-testid="deny-reason"] input').fill('run the unit tests only');
-		await command.getByRole('button', { name: 'Deny run command', exact: false }).click();
+		await command.getByRole('button', { name: 'Deny: Run command', exact: false }).click();
 		assert.deepEqual(await waitForPosted(page, (m) => m.type === 'decide' && m.approvalId === 'approval-cmd', 'deny'),
 			{ type: 'decide', approvalId: 'approval-cmd', decision: { kind: 'deny', reason: 'run the unit tests only' } });
 
@@ -165,7 +125,7 @@ describe('sidebar panel in chromium', () => {
 		await details.waitFor();
 		assert.match(await details.innerText(), /call #99998/);
 		assert.match(await details.locator('[data-testid="details-arguments"]').innerText(), /"path": "src\/module/);
-		assert.match(await details.innerText(), /Decided by/);
+		assert.match(await details.innerText(), /Decision\s+Allowed by policy\s+Rule\s+default:read/);
 
 		await page.keyboard.press('Escape');
 		await details.waitFor({ state: 'hidden' });

@@ -24,6 +24,8 @@ const delay = Number(params.get('delay') ?? '0');
 const savedState = params.get('state');
 /** Client text with bidi overrides, zero-width and control characters in it, as a hostile client sends it. */
 const controls = params.get('controls') === '1';
+/** `extra=1`: a sensitive `.env` card with a redacted preview and a 300-line file card, after the two usual ones. */
+const extra = params.get('extra') === '1';
 const HOSTILE = 'rm -rf ~/\u202Etxt.exe\u200B\u0007';
 
 const TOOLS = ['read_file', 'write_file', 'edit_file', 'list_dir', 'search_text', 'git_status', 'git_diff', 'git_commit', 'run_command', 'run_task'];
@@ -87,6 +89,27 @@ function query(offset: number, limit: number, filter: AuditFilterView): { rows: 
 	return { rows: indexes.slice(offset, offset + limit).map(recordAt), total: indexes.length };
 }
 
+function extraCards(now: number): PanelSnapshot['pending'] {
+	const secret = 'API_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
+	const long = Array.from({ length: 300 }, (_, i) => `+line ${i + 1}`);
+	return [
+		{
+			id: 'approval-env', tool: 'create_file', title: 'Create file', family: 'files', risk: 'write', summary: 'create .env',
+			argumentsJson: JSON.stringify({ path: '.env', content: '(43 characters: shown in the diff above)' }, null, 2),
+			diff: { path: '.env', unified: ['--- /dev/null', '+++ .env', '@@ -0,0 +1 @@', '+API_TOKEN=[REDACTED]'].join('\n'), unredacted: ['--- /dev/null', '+++ .env', '@@ -0,0 +1 @@', `+${secret}`].join('\n'), added: 1, removed: 0 },
+			client: 'Claude Code', createdAt: now - 1000, expiresAt: now + 200_000, grantable: false,
+			rule: 'sensitive:.env*', why: 'Sensitive path (matches .env*): asked every time, whatever the settings or grants say', sensitive: '.env*',
+		},
+		{
+			id: 'approval-long', tool: 'create_file', title: 'Create file', family: 'files', risk: 'write', summary: 'create src/big.ts',
+			argumentsJson: JSON.stringify({ path: 'src/big.ts', content: '(3,000 characters: shown in the diff above)' }, null, 2),
+			diff: { path: 'src/big.ts', unified: ['Index: src/big.ts', '===================================================================', '--- /dev/null', '+++ src/big.ts', '@@ -0,0 +1,300 @@', ...long].join('\n'), added: 300, removed: 0 },
+			client: 'Claude Code', createdAt: now - 500, expiresAt: now + 200_000, grantable: true, toolWideGrant: true, patternLabel: 'create_file on src/**',
+			rule: 'default:write', why: 'Default policy: changes to files ask by default',
+		},
+	];
+}
+
 function demoSnapshot(): PanelSnapshot {
 	const now = Date.now();
 	return {
@@ -124,7 +147,12 @@ function demoSnapshot(): PanelSnapshot {
 				createdAt: now - 50_000,
 				expiresAt: now + 10_000,
 				grantable: true,
+				toolWideGrant: false,
+				rule: 'command:npm is not in the read-only list',
+				why: 'The command policy asks: npm is not in the read-only list',
+				commandParts: [{ text: controls ? HOSTILE : 'npm test -- --grep <img src=x onerror=alert(1)>', reasons: ['npm is not in the read-only list'] }],
 			},
+			...(extra ? extraCards(now) : []),
 		],
 		grants: [
 			{ id: 'grant-1', tool: 'read_file', createdAt: now - 600_000 },

@@ -13,7 +13,7 @@ const ROOT = resolve(__dirname, '../../..');
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export type ThemeName = 'dark' | 'light' | 'high-contrast';
+export type ThemeName = 'dark' | 'light' | 'high-contrast' | 'high-contrast-light';
 
 const FONTS = {
 	'--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
@@ -39,7 +39,8 @@ const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string
 			'badge-background': '#616161', 'badge-foreground': '#f8f8f8',
 			'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-activeSelectionForeground': '#ffffff', 'list-inactiveSelectionBackground': '#37373d', 'list-focusOutline': '#0078d4',
 			'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-red': '#f14c4c', 'charts-green': '#89d185',
-			'testing-iconPassed': '#73c991', 'editorWarning-foreground': '#cca700',
+			'testing-iconPassed': '#73c991', 'editorWarning-foreground': '#cca700', 'editor-foreground': '#cccccc',
+			'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#5a1d1d', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
 			'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)', 'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
 			'gitDecoration-addedResourceForeground': '#81b88b', 'gitDecoration-deletedResourceForeground': '#c74e39',
 			'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500', 'progressBar-background': '#0078d4',
@@ -59,7 +60,8 @@ const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string
 			'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b',
 			'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-activeSelectionForeground': '#000000', 'list-inactiveSelectionBackground': '#e4e6f1', 'list-focusOutline': '#005fb8',
 			'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-red': '#e51400', 'charts-green': '#388a34',
-			'testing-iconPassed': '#388a34', 'editorWarning-foreground': '#bf8803',
+			'testing-iconPassed': '#388a34', 'editorWarning-foreground': '#bf8803', 'editor-foreground': '#3b3b3b',
+			'inputValidation-errorBorder': '#be1100', 'inputValidation-errorBackground': '#f2dede', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
 			'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)', 'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
 			'gitDecoration-addedResourceForeground': '#587c0c', 'gitDecoration-deletedResourceForeground': '#ad0707',
 			'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500', 'progressBar-background': '#005fb8',
@@ -78,10 +80,31 @@ const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string, string
 			'settings-dropdownBackground': '#000000', 'settings-dropdownForeground': '#ffffff', 'settings-dropdownBorder': '#6fc3df', 'settings-dropdownListBorder': '#6fc3df',
 			'badge-background': '#000000', 'badge-foreground': '#ffffff',
 			'list-activeSelectionForeground': '#ffffff', 'list-focusOutline': '#f38518',
-			'charts-blue': '#3794ff', 'charts-yellow': '#ffd700', 'charts-orange': '#d18616', 'charts-red': '#f48771', 'charts-green': '#89d185',
-			'testing-iconPassed': '#73c991', 'editorWarning-foreground': '#ffd700',
+			// No charts-* here: VS Code's high contrast themes leave them undefined, so the panel must not rely on them.
+			'testing-iconPassed': '#73c991', 'editorWarning-foreground': '#ffd700', 'editor-foreground': '#ffffff',
+			'inputValidation-errorBorder': '#f48771', 'inputValidation-errorBackground': '#000000', 'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df',
 			'diffEditor-insertedTextBorder': '#33ff2e', 'diffEditor-removedTextBorder': '#ff008f',
 			'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#6fc3df', 'progressBar-background': '#6fc3df',
+		},
+	},
+	'high-contrast-light': {
+		bodyClass: 'vscode-high-contrast-light',
+		vars: {
+			foreground: '#292929', descriptionForeground: '#292929', errorForeground: '#b5200d', focusBorder: '#006bbd',
+			contrastBorder: '#0f4a85', contrastActiveBorder: '#006bbd',
+			'sideBar-background': '#ffffff', 'sideBarSectionHeader-background': '#ffffff', 'sideBarSectionHeader-border': '#0f4a85', 'sideBarTitle-foreground': '#292929',
+			'icon-foreground': '#292929', 'widget-border': '#0f4a85', 'editorWidget-background': '#ffffff', 'editorWidget-foreground': '#292929',
+			// White preformatted text on a near-white block: the pair that made command lines unreadable before.
+			'textCodeBlock-background': '#f2f2f2', 'textPreformat-foreground': '#ffffff', 'textLink-foreground': '#0f4a85', 'editor-foreground': '#292929',
+			'button-background': '#0f4a85', 'button-foreground': '#ffffff', 'button-border': '#0f4a85', 'button-secondaryBackground': '#ffffff', 'button-secondaryForeground': '#292929',
+			'settings-textInputBackground': '#ffffff', 'settings-textInputForeground': '#292929', 'settings-textInputBorder': '#0f4a85', 'input-placeholderForeground': '#767676',
+			'settings-dropdownBackground': '#ffffff', 'settings-dropdownForeground': '#292929', 'settings-dropdownBorder': '#0f4a85', 'settings-dropdownListBorder': '#0f4a85',
+			'badge-background': '#0f4a85', 'badge-foreground': '#ffffff',
+			'list-activeSelectionForeground': '#292929', 'list-focusOutline': '#006bbd',
+			'testing-iconPassed': '#388a34', 'editorWarning-foreground': '#895503',
+			'diffEditor-insertedTextBorder': '#374e06', 'diffEditor-removedTextBorder': '#ad0707',
+			'inputValidation-warningBackground': '#ffffff', 'inputValidation-warningBorder': '#0f4a85', 'progressBar-background': '#0f4a85',
+			'inputValidation-errorBorder': '#b5200d', 'inputValidation-errorBackground': '#ffffff', 'input-background': '#ffffff', 'input-foreground': '#292929', 'input-border': '#0f4a85',
 		},
 	},
 };

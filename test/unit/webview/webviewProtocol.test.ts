@@ -116,6 +116,12 @@ class RecordingBackend implements PanelBackend {
 	revokeGrant(grantId: string): void {
 		this.calls.push(['revokeGrant', grantId]);
 	}
+	revokeAllGrants(): void {
+		this.calls.push(['revokeAllGrants']);
+	}
+	openChat(): void {
+		this.calls.push(['openChat']);
+	}
 	queryAudit(query: { offset: number; limit: number; filter: AuditFilterView }) {
 		this.calls.push(['queryAudit', query]);
 		return this.queryResult;
@@ -336,7 +342,8 @@ describe('SidebarViewProvider', () => {
 		assert.match(webview.html, /href="webview:\/ext\/media\/panel.css"/);
 		assert.match(webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
 		assert.equal(webview.listening, true);
-		assert.equal(backend.changeListeners.size, 1);
+		// The connection's snapshots, and the activity bar badge's count.
+		assert.equal(backend.changeListeners.size, 2);
 
 		disposeView?.();
 		assert.equal(webview.listening, false);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { AuditRecord } from '../../../src/core/audit/auditRecord';
 import { detailFields } from '../../../src/webview/detailsView';
 import {
-	addedIds, diffLineKind, formatBytes, formatCountdown, formatDuration, formatTime, moveActive, normalizeFilter, OVERSCAN, pagesFor, ROW_HEIGHT,
+	addedIds, decisionText, diffLineKind, formatBytes, formatCountdown, formatDuration, formatTime, moveActive, normalizeFilter, OVERSCAN, pagesFor, ROW_HEIGHT,
 	sameFilter, scrollToReveal, serverStatusText, visibleWindow,
 } from '../../../src/webview/viewModel';
 
@@ -113,7 +113,8 @@ describe('pending announcements and filters', () => {
 	});
 
 	test('empty filter fields do not count', () => {
-		assert.deepEqual(normalizeFilter({ tool: '', decision: 'deny', outcome: undefined, text: '  src ' }), { decision: 'deny', text: 'src' });
+		assert.deepEqual(normalizeFilter({ tool: '', decision: 'deny', outcome: undefined, text: '  src ', since: '', until: '2026-01-02' }), { decision: 'deny', text: 'src', until: '2026-01-02' });
+		assert.ok(!sameFilter({ since: '2026-01-01' }, {}), 'a date narrows');
 		assert.ok(sameFilter({ tool: '' }, {}));
 		assert.ok(!sameFilter({ tool: 'a' }, { tool: 'b' }));
 	});
@@ -128,7 +129,8 @@ describe('detailFields', () => {
 
 	test('shows who decided, why, how long, the outcome, size, truncation and hashes', () => {
 		const fields = Object.fromEntries(detailFields(record));
-		assert.equal(fields['Decided by'], 'timeout');
+		assert.equal(fields.Rule, 'timeout');
+		assert.equal(fields.Decision, 'Timed out waiting for approval', 'a timeout is not a person saying no');
 		assert.equal(fields.Reason, 'approval timed out');
 		assert.equal(fields.Duration, '1 min');
 		assert.equal(fields.Outcome, 'Denied');
@@ -136,7 +138,31 @@ describe('detailFields', () => {
 		assert.equal(fields.Truncated, 'No');
 		assert.equal(fields.Hash, 'h12');
 		assert.equal(fields['Previous hash'], 'p11');
-		assert.equal(fields.Client, 'Claude Code 2.0');
+		assert.equal(fields['Client credential'], 'Claude Code 2.0');
+	});
+
+	test('a command record shows how it was decided, its exit code and working directory', () => {
+		const fields = Object.fromEntries(detailFields({
+			...record, tool: 'run_command', decision: 'allow', decidedBy: 'grant:g2', decidedHow: 'Your grant for this session: run_command exactly `ls no-such-dir`',
+			outcome: 'ok', exitCode: 2, cwd: '/ws/app',
+		}));
+		assert.equal(fields.Decision, 'Allowed by your grant', 'a grant is not "the policy"');
+		assert.equal(fields.How, 'Your grant for this session: run_command exactly `ls no-such-dir`');
+		assert.equal(fields['Exit code'], '2');
+		assert.equal(fields['Working directory'], '/ws/app');
+	});
+
+	test('each way a call ends has its own words', () => {
+		const of = (decision: string, decidedBy: string, outcome = 'denied') => decisionText({ decision, decidedBy, outcome });
+		assert.equal(of('allow', 'default:read', 'ok'), 'Allowed by policy');
+		assert.equal(of('allow', 'command:read-only', 'ok'), 'Allowed: read-only command');
+		assert.equal(of('approve', 'user', 'ok'), 'Approved by you');
+		assert.equal(of('approve', 'user:grant:g1', 'ok'), 'Approved by you, with a grant');
+		assert.equal(of('deny', 'user'), 'Denied by you');
+		assert.equal(of('deny', 'sensitive:.env*'), 'Denied by policy');
+		assert.equal(of('deny', 'cancelled', 'cancelled'), 'Withdrawn before a decision');
+		assert.equal(of('none', 'none', 'invalid'), 'Refused: invalid call', 'a ../../etc/passwd attempt is not "Not decided"');
+		assert.equal(of('none', 'none', 'rate_limited'), 'Refused: rate limit');
 	});
 
 	test('leaves out fields the record does not have', () => {
