@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../core/base/log';
 import { ApprovalBroker } from '../core/gate/approvals';
 import { Gate, type GateSettings } from '../core/gate/gate';
 import { Metrics } from '../core/gate/metrics';
+import { DEFAULT_RESULT_BUDGET_BYTES } from '../core/gate/resultBudget';
 import type { PolicySettings } from '../core/gate/policy';
 import { RateLimiter, type RateLimitSettings } from '../core/gate/rateLimit';
 import { Redactor } from '../core/gate/redaction';
@@ -51,7 +52,8 @@ export function defaultSettings(overrides: Partial<Omit<WorkbenchSettings, 'poli
 		trusted: true,
 		families: ALL_FAMILIES,
 		callTimeoutMs: 120_000,
-		maxOutputBytes: 256 * 1024,
+		maxOutputBytes: 8 * 1024 * 1024,
+		resultBudgetBytes: DEFAULT_RESULT_BUDGET_BYTES,
 		rateLimits: { defaultPerToolPerMinute: 600, perSessionPerMinute: 1200, perToolPerMinute: {} },
 		approvalTimeoutMs: 300_000,
 		commandRules: [],

@@ -11,6 +11,7 @@ import { completeAuditRecord, workspaceResources } from './workspace/resources';
 import type { AnyToolSpec } from '../core/tools/toolSpec';
 import { filesResources } from './files/resources';
 import { filesTools } from './files';
+import { resultResources } from './results/resultResource';
 import { gitTools } from './git';
 import { tasksTools } from './tasks';
 import { terminalTools } from './terminal/commands';
@@ -21,7 +22,7 @@ import { workspaceTools } from './workspace';
 export const allTools: readonly AnyToolSpec[] = [...workspaceTools, ...filesTools, ...gitTools, ...terminalTools, ...tasksTools, ...systemTools];
 
 /** Every resource template the server reads. */
-export const allResources: readonly AnyResourceSpec[] = [...filesResources, ...gitResources, ...terminalResources, ...tasksResources, ...workspaceResources];
+export const allResources: readonly AnyResourceSpec[] = [...filesResources, ...gitResources, ...terminalResources, ...tasksResources, ...workspaceResources, ...resultResources];
 
 /** Where prompt arguments and template variables find their values, each kind from the family that knows it. */
 export const allCompleters: Completers = {

@@ -49,7 +49,9 @@ export function readWorkbenchSettings(): WorkbenchSettings {
 			sensitivePaths: mergeStrings(layers('policy.sensitivePaths')),
 		},
 		callTimeoutMs: Math.max(1, c.get<number>('calls.timeoutSeconds', 120)) * 1000,
-		maxOutputBytes: Math.max(1, c.get<number>('calls.maxOutputKB', 256)) * 1024,
+		maxOutputBytes: Math.max(1, c.get<number>('calls.maxOutputKB', 8192)) * 1024,
+		// Below 4 KB an answer would be mostly marker.
+		resultBudgetBytes: Math.max(4, c.get<number>('calls.resultBudgetKB', 64)) * 1024,
 		rateLimits: readRateLimits(),
 		approvalTimeoutMs: Math.max(5, c.get<number>('approval.timeoutSeconds', 300)) * 1000,
 		commandRules: readCommandRules(),

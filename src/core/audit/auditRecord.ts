@@ -40,8 +40,14 @@ export interface AuditEntry {
 	readonly exitCode?: number;
 	readonly durationMs: number;
 	readonly outcome: Outcome;
+	/** Bytes the client received (text and structured content). */
 	readonly resultBytes: number;
 	readonly truncated: boolean;
+	/**
+	 * Bytes of the whole result, when the answer was cut to the result budget (`resultBytes` is then what was sent);
+	 * the rest stayed readable as a `workbench://results/…` resource for the session.
+	 */
+	readonly fullBytes?: number;
 }
 
 /** An entry as written: numbered and chained to the one before it, so any edit or removal shows. */

@@ -12,10 +12,26 @@ export function capText(text: string, maxBytes: number): { text: string; truncat
 	return { text: `${head}\n… [${omitted} characters omitted: output capped at ${maxBytes} bytes] …\n${tail}`, truncated: true };
 }
 
-const encoder = new TextEncoder();
-
+/**
+ * Bytes of `text` in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD, as TextEncoder writes it). Counted,
+ * not encoded: encoding allocates a copy, and results of megabytes are measured several times on their way out.
+ */
 export function utf8Length(text: string): number {
-	return encoder.encode(text).length;
+	let bytes = text.length;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x80) continue;
+		if (code < 0x800) {
+			bytes += 1;
+		} else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			// A pair: 2 code units, 4 bytes.
+			bytes += 2;
+			i++;
+		} else {
+			bytes += 2;
+		}
+	}
+	return bytes;
 }
 
 /** At most `max` characters: the head and the tail, and how many characters went in between. */

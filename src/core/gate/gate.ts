@@ -17,6 +17,8 @@ import { PROMPT_GET, promptOperation, RESOURCE_READ, resourceOperation, toolOper
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
 import { explainRule } from './ruleText';
 import { subjectChange } from './subjectChange';
+import { fitResult, resultBytes, type ResultLink } from './resultBudget';
+import { DEFAULT_RESULT_STORE_BYTES, ResultStore, resultUri } from './resultStore';
 import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
 
 /** Who is calling, and how to reach them while the call runs. */
@@ -52,6 +54,8 @@ export interface GateResult {
 	readonly text: string;
 	readonly structured?: unknown;
 	readonly isError: boolean;
+	/** Where the whole result is, when the answer was cut to the result budget (sent as resource_link content). */
+	readonly link?: ResultLink & { readonly name: string };
 }
 
 /** A resource read's answer: the contents, or why there are none (the client receives it as a JSON-RPC error). */
@@ -62,7 +66,10 @@ export type ReadResult =
 export interface GateSettings extends OfferContext {
 	readonly policy: PolicySettings;
 	readonly callTimeoutMs: number;
+	/** Most a tool's whole result may hold (commands stop capturing past it). */
 	readonly maxOutputBytes: number;
+	/** Most one answer puts in front of the client; the rest stays readable as a paged result resource. */
+	readonly resultBudgetBytes: number;
 }
 
 export interface GateDeps {
@@ -83,6 +90,8 @@ export interface GateDeps {
 	/** The audit as resources and prompts read it; each caller sees only its own records (see scopedAudit). */
 	readonly auditHost?: AuditHost;
 	readonly metricsHost?: MetricsHost;
+	/** Where cut results are kept for their session; a store of DEFAULT_RESULT_STORE_BYTES when absent. */
+	readonly results?: ResultStore;
 }
 
 /** Longest value a prompt argument takes unless its spec says otherwise. */
@@ -99,9 +108,16 @@ const HEARTBEAT_MS = 5_000;
  */
 export class Gate {
 	private readonly now: () => number;
+	/** Whole results whose answers were cut to the budget, each readable by its own session only. */
+	readonly results: ResultStore;
 
 	constructor(private readonly deps: GateDeps) {
 		this.now = deps.now ?? Date.now;
+		this.results = deps.results ?? new ResultStore(
+			() => DEFAULT_RESULT_STORE_BYTES,
+			() => resultPageBytes(this.deps.settings().resultBudgetBytes),
+			() => `r${(++resultCounter).toString(36)}-${globalThis.crypto.randomUUID()}`,
+		);
 	}
 
 	async call(request: CallRequest): Promise<GateResult> {
@@ -109,8 +125,42 @@ export class Gate {
 		const finished = await this.callTool(request, trail).catch((error: unknown) => this.failed(trail, error));
 		const text = this.deps.redact.text(finished.text);
 		const structured = finished.structured === undefined ? undefined : this.deps.redact.value(finished.structured);
-		await this.record(trail, request, utf8Length(text));
-		return { text, ...(structured === undefined ? {} : { structured }), isError: finished.isError };
+		const answer = this.withinBudget(request, trail, { text, ...(structured === undefined ? {} : { structured }), isError: finished.isError });
+		await this.record(trail, request, resultBytes(answer.text, answer.structured));
+		return answer;
+	}
+
+	/** A session ended: the results kept for it go. */
+	endSession(sessionId: string): void {
+		this.results.dropSession(sessionId);
+	}
+
+	/**
+	 * The answer as the client receives it: under the result budget. A larger one keeps the head and tail of its text
+	 * (and of its structured content's strings and arrays) around a marker that names the whole result, kept for the
+	 * session as a resource read in pages. Everything here is redacted already, the kept whole included.
+	 */
+	private withinBudget(origin: CallOrigin, trail: Trail, answer: GateResult): GateResult {
+		const budget = this.deps.settings().resultBudgetBytes;
+		const full = resultBytes(answer.text, answer.structured);
+		if (full <= budget) return answer;
+		trail.truncated = true;
+		trail.fullBytes = full;
+		const stored = this.results.put(origin.sessionId, trail.name, answer.text);
+		if (!stored) {
+			// Larger than the whole store: cut like any answer, with nothing to link to.
+			const fitted = fitResult(answer.text, answer.structured, budget, { uri: '(not kept: larger than the result store; narrow the request)', pages: 0, bytes: utf8Length(answer.text) });
+			return { text: fitted.text, ...(fitted.structured === undefined ? {} : { structured: fitted.structured }), isError: answer.isError };
+		}
+		const uri = resultUri(stored.id);
+		const link: ResultLink = { uri, pages: this.results.pagesOf(stored), bytes: stored.bytes };
+		const fitted = fitResult(answer.text, answer.structured, budget, link);
+		return {
+			text: fitted.text,
+			...(fitted.structured === undefined ? {} : { structured: fitted.structured }),
+			isError: answer.isError,
+			link: { ...link, name: `${trail.name} result` },
+		};
 	}
 
 	async read(request: ReadRequest): Promise<ReadResult> {
@@ -210,6 +260,7 @@ export class Gate {
 			terminal: scopedTerminal(this.deps.host.terminal, origin.sessionId),
 			...(auditHost ? { audit: scopedAudit(auditHost, { sessionId: origin.sessionId, clientName: origin.client.name }) } : {}),
 			...(metricsHost ? { metrics: metricsHost } : {}),
+			results: this.results.scoped(origin.sessionId),
 		};
 	}
 
@@ -470,6 +521,13 @@ export class Gate {
 			bytes: entry.resultBytes,
 		});
 	}
+}
+
+let resultCounter = 0;
+
+/** A page of a kept result, with room for its footer: one page read stays under the budget too. */
+export function resultPageBytes(budget: number): number {
+	return Math.max(1024, budget - 1024);
 }
 
 class TimeoutError extends Error {

@@ -33,6 +33,8 @@ export class Trail {
 	arguments: unknown;
 	summary: string | undefined;
 	truncated = false;
+	/** The whole result's bytes, when the answer was cut to the result budget. */
+	fullBytes: number | undefined;
 	/** How long the handler ran, once it did. */
 	runMs: number | undefined;
 	outcome: Outcome = 'error';
@@ -89,6 +91,7 @@ export class Trail {
 			outcome: this.outcome,
 			resultBytes,
 			truncated: this.truncated,
+			...(this.fullBytes !== undefined ? { fullBytes: this.fullBytes } : {}),
 		};
 	}
 }

@@ -3,6 +3,7 @@ import type { FilesHost } from './filesHost';
 import type { SandboxHost } from './sandbox';
 import type { PathJail } from '../paths/pathJail';
 import type { TasksHost } from './tasksHost';
+import type { ResultsPort } from '../gate/resultStore';
 import type { TerminalHost } from './terminalHost';
 import type { ToolFamily } from '../tools/toolSpec';
 
@@ -42,4 +43,8 @@ export interface Host {
 	readonly audit?: ScopedAudit;
 	/** The server's call metrics; absent where no server runs. */
 	readonly metrics?: MetricsHost;
+	 * The full results this caller's session received cut to the result budget. The gate sets it per call (each
+	 * session reads its own only); a host built outside the gate has none.
+	 */
+	readonly results?: ResultsPort;
 }

@@ -69,7 +69,7 @@ const MCP_PATH = '/mcp';
 /**
  * Requests one connection may have in hand at once. A client that wants parallel calls opens more connections (every
  * HTTP client does); HTTP/1.1 answers a connection's requests in order anyway, so more in hand only buys memory: the
- * answers of a pipelining client that reads nothing (up to the output cap, 256 KB, each) would wait there.
+ * answers of a pipelining client that reads nothing (up to the result budget, 64 KB by default, each) would wait there.
  */
 const MAX_ACTIVE_PER_CONNECTION = 8;
 /**

@@ -94,7 +94,11 @@ export async function complete(options: SurfaceOptions, host: Host, request: Com
 export async function callTool(options: SurfaceOptions, origin: CallOrigin, tool: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
 	const answer = await options.gate.call({ ...origin, tool, arguments: args });
 	return {
-		content: [{ type: 'text', text: answer.text }],
+		content: [
+			{ type: 'text', text: answer.text },
+			// The whole result, for a client that follows links; the text's marker names it for one that does not.
+			...(answer.link ? [{ type: 'resource_link' as const, uri: answer.link.uri, name: answer.link.name, mimeType: 'text/plain', size: answer.link.bytes, description: `The whole result, ${answer.link.bytes} bytes in ${answer.link.pages} pages: read ${answer.link.uri}?page=1 to ?page=${answer.link.pages}.` }] : []),
+		],
 		...(answer.structured !== undefined && !answer.isError ? { structuredContent: answer.structured as Record<string, unknown> } : {}),
 		...(answer.isError ? { isError: true } : {}),
 	};

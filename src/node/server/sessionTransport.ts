@@ -33,7 +33,7 @@ export type GatedRoute = (request: GatedRequest, context: GatedContext) => Promi
 /**
  * Requests one session may have in flight. Agents run a handful of tools in parallel (VS Code's agent mode a few,
  * subagents a few more) and calls waiting for approval count too; 64 leaves room for that, while the answers one
- * session can make the server hold stay within 64 times the output cap (256 KB): 16 MB.
+ * session can make the server hold stay within 64 times the result budget (64 KB by default): 4 MB.
  */
 const MAX_IN_FLIGHT_PER_SESSION = 64;
 /** The JSON-RPC error code of a "busy, retry" refusal (the server-error range JSON-RPC leaves to implementations). */

@@ -150,6 +150,7 @@ export class WorkbenchServer {
 						close: async () => {
 							this.servers.delete(session.server);
 							this._onDidChangeSessions.fire(this.servers.size);
+							this.options.gate.endSession(session.transport.sessionId);
 							await session.close();
 						},
 					};

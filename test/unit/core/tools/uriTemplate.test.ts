@@ -34,3 +34,13 @@ test('a final {?a,b}: each parameter optional, in any order, values still encode
 	assert.deepEqual(new UriTemplate('git://diff{?staged}').match('git://diff'), {});
 	assert.equal(new UriTemplate('x://{a}').match('x://b?c=1'), undefined, 'a template without a query takes none');
 });
+
+test('the result pages template: an optional query of its names, in any order, and nothing else', () => {
+	const template = new UriTemplate('workbench://results/{id}{?page,size}');
+	assert.deepEqual(template.match('workbench://results/r1'), { id: 'r1' });
+	assert.deepEqual(template.match('workbench://results/r1?page=2'), { id: 'r1', page: '2' });
+	assert.deepEqual(template.match('workbench://results/r1?size=9&page=2'), { id: 'r1', page: '2', size: '9' });
+	assert.equal(template.match('workbench://results/r1?other=1'), undefined, 'a name the template does not list');
+	assert.equal(template.match('workbench://results/r1?page=1&page=2'), undefined, 'a name twice');
+	assert.equal(template.match('workbench://results/r1/x?page=1'), undefined, '{id} is one segment');
+});
