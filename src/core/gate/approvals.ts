@@ -3,6 +3,7 @@ import { Emitter } from '../base/event';
 import type { WorkspaceFolderInfo } from '../host/host';
 import { firstMatchingGlob, relativeToFolder } from '../paths/pathMatch';
 import type { CallSubject, Risk, ToolFamily } from '../tools/toolSpec';
+import { withdrawalOf, type WithdrawnBy } from './withdrawal';
 
 /** What a session grant covers beyond the tool name: paths under folders, one command line, or one task label. */
 export type GrantPattern =
@@ -51,6 +52,11 @@ export interface ApprovalRequest {
 	readonly commandParts?: readonly CommandPart[];
 	/** The edit's unified diff with what the audit redacts removed; absent when nothing was redacted. */
 	readonly redactedDiff?: string;
+	/**
+	 * Whether the client hears that the call waits (it sent a progress token, so it gets progress while the card is
+	 * open). Without it, many clients give up after about 60 s; the card can say so.
+	 */
+	readonly clientHearsProgress?: boolean;
 }
 
 /** One simple command of a line, as the card lists it. */
@@ -67,6 +73,20 @@ export function toolWideGrantAllowed(risk: Risk): boolean {
 	return risk === 'read' || risk === 'write';
 }
 
+/** How a card was closed: decided, timed out, or withdrawn (the client cancelled, disconnected, its session ended, the server stopped). */
+export type ClosedState = 'approved' | 'denied' | 'timeout' | WithdrawnBy;
+
+/** A card no longer waiting, kept a while so the panel can show why it went. Never approvable. */
+export interface ClosedApproval {
+	readonly request: ApprovalRequest;
+	readonly state: ClosedState;
+	readonly closedAt: number;
+	readonly detail?: string;
+}
+
+/** Closed cards kept for the panel: enough to explain the last few that vanished. */
+const CLOSED_KEPT = 20;
+
 /** The user's answer to one request. The panel's messages are validated against this schema (the webview is untrusted). */
 export const approvalDecisionSchema = z.discriminatedUnion('kind', [
 	z.strictObject({ kind: z.literal('approve') }),
@@ -77,7 +97,7 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export interface ApprovalResult {
 	readonly approved: boolean;
-	/** `user`, `grant:<id>`, `timeout`, `cancelled`. */
+	/** `user`, `user:grant:<id>`, `timeout`, or why it was withdrawn: `cancelled`, `disconnected`, `session_ended`, `server_stopped`. */
 	readonly by: string;
 	readonly reason?: string;
 }
@@ -97,6 +117,7 @@ type NewRequest = Omit<ApprovalRequest, 'id' | 'createdAt' | 'expiresAt' | 'patt
 export class ApprovalBroker {
 	private readonly waiting = new Map<string, { request: ApprovalRequest; resolve: (result: ApprovalResult) => void; timer: unknown }>();
 	private readonly standing = new Map<string, Grant>();
+	private readonly recentlyClosed: ClosedApproval[] = [];
 	private readonly _onDidChange = new Emitter<void>();
 	readonly onDidChange = this._onDidChange.event;
 	private counter = 0;
@@ -113,6 +134,16 @@ export class ApprovalBroker {
 
 	grants(): Grant[] {
 		return [...this.standing.values()];
+	}
+
+	/** How long a card waits for a decision now. */
+	waitLimitMs(): number {
+		return this.timeoutMs();
+	}
+
+	/** The cards closed most recently, newest first, with how each was closed. */
+	closed(): readonly ClosedApproval[] {
+		return [...this.recentlyClosed].reverse();
 	}
 
 	/** Waits for the user's decision; a timeout or the client's cancellation resolves it as not approved. */
@@ -133,10 +164,15 @@ export class ApprovalBroker {
 				this.clock.clearTimeout(entry.timer);
 				this.waiting.delete(request.id);
 				signal?.removeEventListener('abort', onAbort);
+				this.recentlyClosed.push({ request, state: stateOf(result), closedAt: this.clock.now(), ...(result.reason ? { detail: result.reason } : {}) });
+				if (this.recentlyClosed.length > CLOSED_KEPT) this.recentlyClosed.shift();
 				resolve(result);
 				this._onDidChange.fire();
 			};
-			const onAbort = () => finish({ approved: false, by: 'cancelled', reason: 'The client cancelled the call' });
+			const onAbort = () => {
+				const withdrawn = withdrawalOf(signal as AbortSignal);
+				finish({ approved: false, by: withdrawn.by, reason: withdrawn.detail });
+			};
 			const timer = this.clock.setTimeout(
 				() => finish({ approved: false, by: 'timeout', reason: `No decision within ${Math.round(this.timeoutMs() / 1000)} s` }),
 				request.expiresAt - now,
@@ -198,16 +234,30 @@ export class ApprovalBroker {
 		return undefined;
 	}
 
-	/** Denies everything still waiting: the server is stopping. */
+	/** Closes every card still waiting, as withdrawn by the server's stop: nothing they asked for runs. */
 	denyAll(reason: string): void {
 		for (const entry of [...this.waiting.values()]) {
-			entry.resolve({ approved: false, by: 'cancelled', reason });
+			entry.resolve({ approved: false, by: 'server_stopped', reason });
 		}
 	}
 
 	dispose(): void {
-		this.denyAll('The server stopped');
+		this.denyAll('The MCP Workbench server stopped');
 		this._onDidChange.dispose();
+	}
+}
+
+function stateOf(result: ApprovalResult): ClosedState {
+	if (result.approved) return 'approved';
+	switch (result.by) {
+		case 'timeout':
+		case 'cancelled':
+		case 'disconnected':
+		case 'session_ended':
+		case 'server_stopped':
+			return result.by;
+		default:
+			return 'denied';
 	}
 }
 

@@ -11,7 +11,7 @@ import type { BuiltPrompt, PromptReads } from '../prompts/promptSpec';
 import type { ResourceContents } from '../tools/resourceSpec';
 import type { OfferContext, ToolRegistry } from '../tools/toolRegistry';
 import type { Prepared } from '../tools/toolSpec';
-import type { ApprovalBroker } from './approvals';
+import type { ApprovalBroker, CommandPart } from './approvals';
 import { measureArguments, summarizeArguments } from './argumentShape';
 import { PROMPT_GET, promptOperation, RESOURCE_READ, resourceOperation, toolOperation, type Operation } from './operation';
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
@@ -19,12 +19,21 @@ import { explainRule } from './ruleText';
 import { subjectChange } from './subjectChange';
 import { fitResult, resultBytes, type ResultLink } from './resultBudget';
 import { DEFAULT_RESULT_STORE_BYTES, ResultStore, resultUri } from './resultStore';
+import { Withdrawn, withdrawalOf, withdrawnMessage } from './withdrawal';
 import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
 
 /** Who is calling, and how to reach them while the call runs. */
 export interface CallOrigin extends Caller {
-	/** Aborted when the client sends notifications/cancelled or the session ends. */
+	/**
+	 * Aborted when the client sends notifications/cancelled, its session ends or the server stops; the reason is a
+	 * Withdrawn that says which.
+	 */
 	readonly signal: AbortSignal;
+	/**
+	 * Aborted when nobody can receive the answer any more (the client's connection closed). A call already running
+	 * finishes (a dropped connection is not a cancellation), but one still waiting for approval is withdrawn.
+	 */
+	readonly detached?: AbortSignal;
 	/** Sends a progress notification; present only when the client asked for progress. */
 	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
 }
@@ -97,6 +106,14 @@ export interface GateDeps {
 /** Longest value a prompt argument takes unless its spec says otherwise. */
 const PROMPT_ARGUMENT_CHARS = 4096;
 
+/** What a card says about why it asks: the rule, as a sentence, the sub-commands that ask, the redacted preview. */
+interface CardWhy {
+	readonly rule: string;
+	readonly why: string;
+	readonly commandParts?: readonly CommandPart[];
+	readonly redactedDiff?: string;
+}
+
 /** Long calls report progress at least this often, so clients that reset their timeout on progress keep waiting. */
 const HEARTBEAT_MS = 5_000;
 
@@ -120,7 +137,8 @@ export class Gate {
 		);
 	}
 
-	async call(request: CallRequest): Promise<GateResult> {
+	async call(asSent: CallRequest): Promise<GateResult> {
+		const request: CallRequest = asSent.sendProgress ? { ...asSent, sendProgress: increasing(asSent.sendProgress) } : asSent;
 		const trail = new Trail(request, request.tool, request.arguments, this.now(), this.deps.redact);
 		const finished = await this.callTool(request, trail).catch((error: unknown) => this.failed(trail, error));
 		const text = this.deps.redact.text(finished.text);
@@ -378,34 +396,16 @@ export class Gate {
 			return trail.finish('denied', `This needs the user's approval (${decision.rule}), which ${op.name === RESOURCE_READ ? 'a resource read' : 'this call'} cannot ask for: ${op.insteadOfAsking ?? 'nobody can be asked'}.`);
 		}
 		if (decision.action === 'ask') {
-			const answer = await this.deps.approvals.request(
-				{
-					tool: op.name,
-					title: op.title,
-					family: op.family,
-					risk: effectiveRisk(spec, subject),
-					summary: subject.summary ?? op.title,
-					arguments: this.deps.redact.value(shownArguments),
-					subject,
-					client: origin.client.name,
-					...(origin.client.says !== undefined ? { clientSays: origin.client.says } : {}),
-					sessionId: origin.sessionId,
-					grantable: !decision.mustAsk,
-					rule: decision.rule,
-					why: explain(decision.rule),
-					...(command ? { commandParts: command.subcommands.map((part) => ({ text: [part.program, ...part.args].join(' '), reasons: part.reasons })) } : {}),
-					...redactedDiff(subject, this.deps.redact),
-				},
-				origin.signal,
-			);
+			const answer = await this.waitForApproval(op, spec, subject, shownArguments, origin, decision.mustAsk, {
+				rule: decision.rule,
+				why: explain(decision.rule),
+				...(command ? { commandParts: command.subcommands.map((part) => ({ text: [part.program, ...part.args].join(' '), reasons: part.reasons })) } : {}),
+				...redactedDiff(subject, this.deps.redact),
+			});
 			const askedBecause = explain(decision.rule);
 			if (!answer.approved) {
 				trail.decide('deny', answer.by, answer.reason, `${explain(answer.by)}. Asked because: ${askedBecause}`);
-				const outcome: Outcome = answer.by === 'cancelled' ? 'cancelled' : 'denied';
-				const because = answer.by === 'timeout' ? `nobody approved it in time (${answer.reason})`
-					: answer.by === 'cancelled' ? `it was withdrawn before anyone decided (${answer.reason})`
-						: answer.reason ? `the user said: ${answer.reason}` : 'the user denied it';
-				return trail.finish(outcome, `Not run: ${because}. Do not retry the same call unless the user asks you to.`);
+				return trail.finish(answer.by === 'user' ? 'denied' : answer.by === 'timeout' ? 'timeout' : 'cancelled', `Not run: ${notApprovedBecause(answer, origin)}`);
 			}
 			const granted = /^user:grant:(.+)$/.exec(answer.by)?.[1];
 			trail.decide('approve', answer.by, undefined, `${explain(answer.by, granted)}. Asked because: ${askedBecause}`);
@@ -425,6 +425,48 @@ export class Gate {
 
 		// 7. Run, with a timeout, the client's cancellation and progress.
 		return this.execute(op, host, prepared, command, approvedByPerson, origin, settings, trail);
+	}
+
+	/**
+	 * The card, open until someone decides, it times out, or the call is withdrawn (cancelled, its connection closed,
+	 * its session ended, the server stopped). Meanwhile the client hears progress every few seconds, so one that resets
+	 * its request timeout on progress (the MCP SDK's resetTimeoutOnProgress) waits as long as the card does.
+	 */
+	private async waitForApproval(op: Operation<unknown>, spec: { name: string; risk: Operation<unknown>['risk'] }, subject: Prepared<unknown>['subject'], shownArguments: unknown, origin: CallOrigin, mustAsk: boolean, why: CardWhy) {
+		const withdrawn = origin.detached ? AbortSignal.any([origin.signal, origin.detached]) : origin.signal;
+		const started = this.now();
+		const timeoutMs = this.deps.approvals.waitLimitMs();
+		let beats = 0;
+		const beat = () => {
+			// Below 1 and rising: whatever the tool reports once it runs (from 0 or 1 up) still rises after these.
+			beats++;
+			const left = `; ${Math.max(0, Math.round((timeoutMs - (this.now() - started)) / 1000))} s left`;
+			origin.sendProgress?.(1 - 1 / (beats + 1), undefined, `Waiting for the user to approve ${op.name} in VS Code (MCP Workbench)${left}`);
+		};
+		const heartbeat = origin.sendProgress ? setInterval(beat, HEARTBEAT_MS) : undefined;
+		if (origin.sendProgress) beat();
+		try {
+			return await this.deps.approvals.request(
+				{
+					tool: op.name,
+					title: op.title,
+					family: op.family,
+					risk: effectiveRisk(spec, subject),
+					summary: subject.summary ?? op.title,
+					arguments: this.deps.redact.value(shownArguments),
+					subject,
+					client: origin.client.name,
+					...(origin.client.says !== undefined ? { clientSays: origin.client.says } : {}),
+					sessionId: origin.sessionId,
+					grantable: !mustAsk,
+					clientHearsProgress: origin.sendProgress !== undefined,
+					...why,
+				},
+				withdrawn,
+			);
+		} finally {
+			clearInterval(heartbeat);
+		}
 	}
 
 	/** The preparation again, right before an approved call runs; a refusal now is a change too. */
@@ -482,7 +524,11 @@ export class Gate {
 			return trail.finish('ok', capped.text, result.structured, result.contents);
 		} catch (error) {
 			if (error instanceof TimeoutError) return trail.finish('timeout', `${op.name} timed out after ${timeoutMs} ms and was stopped. Narrow the request or raise the timeout.`);
-			if (error instanceof CancelledError || controller.signal.reason instanceof CancelledError) return trail.finish('cancelled', `${op.name} was cancelled.`);
+			if (error instanceof CancelledError || controller.signal.reason instanceof CancelledError) {
+				const withdrawn = withdrawalOf(origin.signal);
+				trail.explain(withdrawn.detail);
+				return trail.finish('cancelled', `${op.name} was stopped before it finished: ${stoppedBecause(withdrawn)}.`);
+			}
 			if (error instanceof ToolError) return trail.finish('error', error.message);
 			this.deps.log.error('tool.failed', { tool: op.name, error: errorMessage(error) });
 			return trail.finish('error', `${op.name} failed: ${errorMessage(error)}`);
@@ -524,6 +570,42 @@ export class Gate {
 }
 
 let resultCounter = 0;
+
+/** Why a call that waited for approval did not run, and what the agent should do. */
+function notApprovedBecause(answer: { by: string; reason?: string }, origin: CallOrigin): string {
+	if (answer.by === 'user') return `${answer.reason ? `the user denied it and said: ${answer.reason}` : 'the user denied it'}. Do not retry the same call unless the user asks you to.`;
+	if (answer.by === 'timeout') {
+		const hint = origin.sendProgress
+			? ''
+			: ' This client sent no progress token: a client that sends one hears progress while the card waits and can keep waiting (the MCP SDK: resetTimeoutOnProgress); without it, many clients give up after about 60 s.';
+		return `nobody approved it in time (${answer.reason ?? 'the approval timed out'}); the card was closed. Ask the user to be at the editor, then retry the call.${hint}`;
+	}
+	const by = answer.by as Withdrawn['by'];
+	return `${withdrawnMessage(new Withdrawn(by, answer.reason ?? by))}.`;
+}
+
+function stoppedBecause(withdrawn: Withdrawn): string {
+	switch (withdrawn.by) {
+		case 'cancelled':
+			return 'the client cancelled it';
+		case 'disconnected':
+			return "the client's connection closed";
+		case 'session_ended':
+			return `the client's session ended (${withdrawn.detail}); send initialize to start a new session, then call again`;
+		case 'server_stopped':
+			return 'the user stopped the MCP Workbench server; call again once it runs';
+	}
+}
+
+/** A progress sender whose values only rise, as the protocol requires, whoever reports: the gate's heartbeats or the tool. */
+function increasing(send: NonNullable<CallOrigin['sendProgress']>): NonNullable<CallOrigin['sendProgress']> {
+	let last = -Infinity;
+	return (progress, total, message) => {
+		const value = progress > last ? progress : last + 1e-6;
+		last = value;
+		send(value, total, message);
+	};
+}
 
 /** A page of a kept result, with room for its footer: one page read stays under the budget too. */
 export function resultPageBytes(budget: number): number {

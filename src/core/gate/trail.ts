@@ -64,6 +64,11 @@ export class Trail {
 		this.decidedHow = how;
 	}
 
+	/** Why the call ended as it did, when the decision itself does not say (a run stopped by the server's stop). */
+	explain(reason: string): void {
+		this.reason = reason;
+	}
+
 	finish(outcome: Outcome, text: string, structured?: unknown, contents?: readonly ResourceContents[]): Finished {
 		this.outcome = outcome;
 		const isError = outcome !== 'ok';

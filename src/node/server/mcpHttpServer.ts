@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/base/log';
 import { legacySseAnswer } from './legacySse';
+import { Withdrawn, type WithdrawnBy } from '../../core/gate/withdrawal';
 import { checkMessage, type ErrorAnswer } from './messageCheck';
 import { eraOfPost, LEGACY_VERSIONS, MODERN_VERSIONS } from './protocolEra';
 import type { SessionTransport } from './sessionTransport';
@@ -102,6 +103,7 @@ export class McpHttpServer {
 	private socketDir: string | undefined;
 	private sweeper: NodeJS.Timeout | undefined;
 	private address: ServerAddress | undefined;
+	private onDrained: (() => void) | undefined;
 
 	constructor(private readonly options: McpHttpServerOptions) {
 		this.secretDigest = digest(options.secret);
@@ -141,7 +143,9 @@ export class McpHttpServer {
 	async close(): Promise<void> {
 		clearInterval(this.sweeper);
 		this.options.stateless?.close();
-		await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id, 'server stop')));
+		await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id, 'the MCP Workbench server stopped', 'server_stopped')));
+		// The answers the stopped calls just wrote (why they stopped) must reach their clients before the sockets go.
+		await this.drained(1000);
 		for (const socket of this.connections.keys()) socket.destroy();
 		await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 		this.servers.length = 0;
@@ -185,8 +189,29 @@ export class McpHttpServer {
 		res.once('close', () => {
 			connection.active--;
 			this.next(connection);
+			if (this.onDrained && this.activeRequests() === 0) this.onDrained();
 		});
 		this.serve(req, res, viaSocket);
+	}
+
+	private activeRequests(): number {
+		let active = 0;
+		for (const connection of this.connections.values()) active += connection.active;
+		return active;
+	}
+
+	/** Resolves once no request is in hand (every answer written out), or after `ms`. */
+	private drained(ms: number): Promise<void> {
+		if (this.activeRequests() === 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.onDrained = undefined;
+				resolve();
+			};
+			const timer = setTimeout(done, ms);
+			this.onDrained = done;
+		});
 	}
 
 	private next(connection: Connection): void {
@@ -387,15 +412,16 @@ export class McpHttpServer {
 		return false;
 	}
 
-	private async closeSession(id: string, reason: string): Promise<void> {
+	private async closeSession(id: string, reason: string, by: WithdrawnBy = 'session_ended'): Promise<void> {
 		const session = this.sessions.get(id);
 		if (!session) return;
 		this.sessions.delete(id);
 		this.ended.set(id, reason);
 		if (this.ended.size > this.maxSessions) this.ended.delete(this.ended.keys().next().value as string);
 		this.options.log.info('session.close', { session: id, reason, sessions: this.sessions.size });
+		// The transport first: the calls it stops answer with why, before the protocol server goes.
+		await session.handle.transport.close(new Withdrawn(by, reason));
 		await session.handle.close();
-		await session.handle.transport.close();
 	}
 
 	private closeIdleSessions(): void {

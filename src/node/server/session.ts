@@ -71,6 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			sessionId: transport.sessionId,
 			client: { name: options.client, version: peer?.version ?? '', ...says },
 			signal: context.signal,
+			detached: context.detached,
 			...(context.sendProgress ? { sendProgress: context.sendProgress } : {}),
 			...(context.trace ? { trace: context.trace } : {}),
 		};

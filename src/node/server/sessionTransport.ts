@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sdk/types.js';
 import { traceContextOf, type TraceContext } from '../../core/audit/traceContext';
+import { Withdrawn } from '../../core/gate/withdrawal';
 import type { ErrorAnswer } from './messageCheck';
 
 /** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, completion, ping). */
@@ -12,8 +13,10 @@ export type GatedRequest =
 	| { readonly method: 'prompts/get'; readonly name: string; readonly arguments?: Record<string, unknown> };
 
 export interface GatedContext {
-	/** Aborted by the client's notifications/cancelled, or when the session closes. */
+	/** Aborted by the client's notifications/cancelled, or when the session closes; the reason is a Withdrawn. */
 	readonly signal: AbortSignal;
+	/** Aborted when the connection that would carry the answer closed: nobody can receive it any more. */
+	readonly detached: AbortSignal;
 	/** Present when the client sent a progress token. */
 	readonly sendProgress?: (progress: number, total?: number, message?: string) => void;
 	/** The W3C trace context the request carried in `_meta`, for the audit. */
@@ -38,6 +41,11 @@ export type GatedRoute = (request: GatedRequest, context: GatedContext) => Promi
 const MAX_IN_FLIGHT_PER_SESSION = 64;
 /** The JSON-RPC error code of a "busy, retry" refusal (the server-error range JSON-RPC leaves to implementations). */
 const BUSY = -32000;
+/**
+ * How long closing a session waits for the calls it stops to answer: a card closes at once, a command is stopped
+ * (SIGTERM, then SIGKILL) within about two seconds. Their clients then read why, rather than a bare error.
+ */
+const CLOSE_GRACE_MS = 3000;
 
 /**
  * One MCP session over Streamable HTTP. The SDK's own server transport converts every request to web streams and
@@ -52,9 +60,11 @@ export class SessionTransport implements Transport {
 	onmessage?: (message: JSONRPCMessage) => void;
 
 	private readonly exchanges = new Map<RequestId, Exchange>();
-	private readonly running = new Map<RequestId, AbortController>();
+	private readonly running = new Map<RequestId, { readonly controller: AbortController; readonly detach: AbortController; readonly answered: Promise<void> }>();
 	private stream: ServerResponse | undefined;
 	private closed = false;
+	/** Closing: no new requests, while stopped calls still answer. */
+	private closing = false;
 	/** Last time a request arrived or a stream was open; idle sessions are closed by the server. */
 	lastActivity = Date.now();
 	/** Told the method of each request that arrives (what a client asked for, counted per credential by the server). */
@@ -117,8 +127,13 @@ export class SessionTransport implements Transport {
 			const exchange = new Exchange(res, requestIds, acceptsSse && !acceptsJson, acceptsSse, this.sessionId, requestIds.length + refused.length > 1);
 			for (const id of requestIds) this.exchanges.set(id, exchange);
 			res.on('close', () => {
-				// A dropped connection is not a cancellation (the spec says so); its answers have nowhere to go.
-				for (const id of exchange.waiting) this.exchanges.delete(id);
+				// A dropped connection is not a cancellation (the spec says so): what runs finishes. But its answers have
+				// nowhere to go (no resumable streams here), so a call still waiting for approval is withdrawn.
+				for (const id of exchange.waiting) {
+					if (this.exchanges.get(id) !== exchange) continue;
+					this.exchanges.delete(id);
+					this.running.get(id)?.detach.abort(new Withdrawn('disconnected', 'The client\'s connection closed before the answer'));
+				}
 			});
 			exchange.answerNow(refused);
 		}
@@ -147,7 +162,7 @@ export class SessionTransport implements Transport {
 		}
 		const cancelled = cancelledRequest(message);
 		if (cancelled !== undefined) {
-			this.running.get(cancelled.requestId)?.abort(cancelled.reason);
+			this.running.get(cancelled.requestId)?.controller.abort(new Withdrawn('cancelled', cancelled.reason ? `The client cancelled the call: ${cancelled.reason}` : 'The client cancelled the call'));
 			// A cancelled request gets no answer (the SDK sends none either): its POST must not wait for one.
 			this.exchanges.get(cancelled.requestId)?.drop(cancelled.requestId);
 			this.exchanges.delete(cancelled.requestId);
@@ -157,7 +172,7 @@ export class SessionTransport implements Transport {
 
 	private runGated(id: RequestId, request: GatedRequest, progressToken: string | number | undefined, trace: TraceContext | undefined): void {
 		const controller = new AbortController();
-		this.running.set(id, controller);
+		const detach = new AbortController();
 		const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
 			if (controller.signal.aborted) return;
 			void this.send({ jsonrpc: '2.0', ...progressNotification(progressToken, progress, total, message) }, { relatedRequestId: id });
@@ -165,18 +180,21 @@ export class SessionTransport implements Transport {
 		// Called synchronously, like the SDK's handlers: a call starts in the order its message arrived.
 		let answer: ReturnType<GatedRoute>;
 		try {
-			answer = this.route(request, { signal: controller.signal, ...(sendProgress ? { sendProgress } : {}), ...(trace ? { trace } : {}) });
+			answer = this.route(request, { signal: controller.signal, detached: detach.signal, ...(sendProgress ? { sendProgress } : {}), ...(trace ? { trace } : {}) });
 		} catch (error) {
 			answer = Promise.reject(error);
 		}
-		answer.then(
+		const answered = answer.then(
 			(answered): JSONRPCMessage => ('error' in answered ? { jsonrpc: '2.0', id, error: answered.error } : { jsonrpc: '2.0', id, result: answered.result }),
 			(error: unknown): JSONRPCMessage => ({ jsonrpc: '2.0', id, error: { code: -32603, message: error instanceof Error ? error.message : String(error) } }),
 		).then((response) => {
-			if (this.running.get(id) === controller) this.running.delete(id);
-			// As the SDK does: a request the client cancelled gets no answer.
-			if (!controller.signal.aborted) void this.send(response);
+			if (this.running.get(id)?.controller === controller) this.running.delete(id);
+			// As the SDK does: a request the client cancelled gets no answer. One stopped by the session's end or the
+			// server's stop does: it says why.
+			const cancelledByClient = controller.signal.aborted && (!(controller.signal.reason instanceof Withdrawn) || controller.signal.reason.by === 'cancelled');
+			if (!cancelledByClient) void this.send(response);
 		});
+		this.running.set(id, { controller, detach, answered });
 	}
 
 	/** Opens the standalone GET stream for messages not tied to a request. */
@@ -195,6 +213,10 @@ export class SessionTransport implements Transport {
 
 	async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
 		if (this.closed) return;
+		this.deliver(message, options);
+	}
+
+	private deliver(message: JSONRPCMessage, options?: TransportSendOptions): void {
 		const responseId = isResponse(message) ? message.id : undefined;
 		const related = responseId ?? options?.relatedRequestId;
 		const exchange = related === undefined ? undefined : this.exchanges.get(related);
@@ -211,13 +233,24 @@ export class SessionTransport implements Transport {
 		// With no stream open, a notification not tied to a request has no reader: the spec lets us drop it.
 	}
 
-	async close(): Promise<void> {
-		if (this.closed) return;
+	/**
+	 * Ends the session. Calls still running or waiting are stopped with `why` (the session ended, the server stopped)
+	 * and their answers, which say so, still go out for a short while; then every request not answered gets an error.
+	 */
+	async close(why: Withdrawn = new Withdrawn('session_ended', 'the session closed')): Promise<void> {
+		if (this.closed || this.closing) return;
+		this.closing = true;
+		const answered = [...this.running.values()].map((call) => call.answered);
+		for (const call of this.running.values()) call.controller.abort(why);
+		if (answered.length > 0) {
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([Promise.allSettled(answered), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+			clearTimeout(timer);
+		}
 		this.closed = true;
-		for (const controller of this.running.values()) controller.abort(new Error('the session closed'));
 		this.running.clear();
 		// A POST still waiting is told its requests will get no answer, so the client neither hangs nor reads an empty 200.
-		for (const exchange of new Set(this.exchanges.values())) exchange.abort('The session ended before this request was answered (deleted, expired or the server stopped): send initialize to start a new session, then retry.');
+		for (const exchange of new Set(this.exchanges.values())) exchange.abort(`The session ended before this request was answered (${why.detail}): send initialize to start a new session, then retry.`);
 		this.exchanges.clear();
 		this.stream?.end();
 		this.stream = undefined;

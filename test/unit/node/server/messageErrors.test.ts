@@ -145,7 +145,7 @@ describe('transport: every message gets an answer', () => {
 		assert.deepEqual(JSON.parse((await send({ jsonrpc: '2.0', id: 'still', method: 'ping' })).body), { jsonrpc: '2.0', id: 'still', result: {} });
 	});
 
-	test('a session deleted mid-call ends the waiting POST with a JSON-RPC error that says what to do', async () => {
+	test('a session deleted mid-call ends the waiting POST with an answer that says why and what to do', async () => {
 		const { id, send } = await rawSession();
 		const before = started;
 		const waiting = send({ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
@@ -153,9 +153,10 @@ describe('transport: every message gets an answer', () => {
 		assert.equal((await rawRequest(wb, { method: 'DELETE', headers: headers({ 'mcp-session-id': id }) })).status, 200);
 		const ended = await waiting;
 		assert.equal(ended.status, 200);
-		const answer = JSON.parse(ended.body) as Answer;
+		// The call is stopped with the session, and its answer (written before the session's POSTs end) says so.
+		const answer = JSON.parse(ended.body) as { id: string; result: { isError: boolean; content: { text: string }[] } };
 		assert.equal(answer.id, 'w');
-		assert.equal(answer.error?.code, -32000);
-		assert.match(answer.error.message, /session ended.*send initialize/);
+		assert.equal(answer.result.isError, true);
+		assert.match(answer.result.content[0].text, /wait_for_abort was stopped before it finished: the client's session ended \(ended by DELETE\); send initialize/);
 	});
 });
