@@ -57,6 +57,26 @@ export interface PendingApprovalView {
 	readonly sensitive?: string;
 	/** A command line's simple commands in order, each with the reasons it asks (empty: it alone would not ask). */
 	readonly commandParts?: readonly { readonly text: string; readonly reasons: readonly string[] }[];
+	/** False when the client sent no progress token: it hears nothing while the card waits and may give up after ~60 s. */
+	readonly clientHearsProgress?: boolean;
+}
+
+/**
+ * How a card stopped waiting. Withdrawn cards (`cancelled`: the client cancelled; `disconnected`: its connection
+ * closed; `session_ended`: its session was deleted or expired; `server_stopped`) can no longer be approved.
+ */
+export type ClosedApprovalState = 'approved' | 'denied' | 'timeout' | 'cancelled' | 'disconnected' | 'session_ended' | 'server_stopped';
+
+/** A card that closed recently, so the panel can say why it went. */
+export interface ClosedApprovalView {
+	readonly id: string;
+	readonly tool: string;
+	readonly summary: string;
+	readonly client: string;
+	readonly state: ClosedApprovalState;
+	/** Epoch milliseconds. */
+	readonly closedAt: number;
+	readonly detail?: string;
 }
 
 /** A standing "always allow" for this session. */
@@ -90,6 +110,8 @@ export interface ToolMetricsView {
 
 export interface PanelSnapshot {
 	readonly pending: readonly PendingApprovalView[];
+	/** The cards closed most recently, newest first. */
+	readonly closed?: readonly ClosedApprovalView[];
 	readonly grants: readonly GrantView[];
 	readonly metrics: readonly ToolMetricsView[];
 	readonly server: ServerView;

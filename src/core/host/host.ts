@@ -43,6 +43,7 @@ export interface Host {
 	readonly audit?: ScopedAudit;
 	/** The server's call metrics; absent where no server runs. */
 	readonly metrics?: MetricsHost;
+	/**
 	 * The full results this caller's session received cut to the result budget. The gate sets it per call (each
 	 * session reads its own only); a host built outside the gate has none.
 	 */

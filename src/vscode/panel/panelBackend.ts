@@ -33,6 +33,15 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		const connection = this.server.current;
 		return {
 			pending: this.approvals.pending().map(toPendingView),
+			closed: this.approvals.closed().map((closed) => ({
+				id: closed.request.id,
+				tool: closed.request.tool,
+				summary: closed.request.summary,
+				client: closed.request.client,
+				state: closed.state,
+				closedAt: closed.closedAt,
+				...(closed.detail !== undefined ? { detail: closed.detail } : {}),
+			})),
 			grants: this.approvals.grants().map(toGrantView),
 			clients: this.server.tokens.clients().map((client) => ({ id: client.id, name: client.name, created: client.created })),
 			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, refused: m.refused, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
@@ -154,6 +163,7 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 		...(request.why ? { why: request.why } : {}),
 		...(request.rule && sensitiveGlob(request.rule) ? { sensitive: sensitiveGlob(request.rule) } : {}),
 		...(request.commandParts ? { commandParts: request.commandParts } : {}),
+		...(request.clientHearsProgress !== undefined ? { clientHearsProgress: request.clientHearsProgress } : {}),
 	};
 }
 
