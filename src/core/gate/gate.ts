@@ -116,6 +116,8 @@ interface CardWhy {
 
 /** Long calls report progress at least this often, so clients that reset their timeout on progress keep waiting. */
 const HEARTBEAT_MS = 5_000;
+/** A call still running after this long tells a client that asked for progress that it runs. */
+const FIRST_BEAT_MS = 1_000;
 
 /**
  * The one path every tool call and resource read takes: validation → preparation → policy → rate limit → approval →
@@ -488,12 +490,20 @@ export class Gate {
 		const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
 		let lastProgress = this.now();
 		let step = 0;
-		const heartbeat = origin.sendProgress
-			? setInterval(() => {
-				if (this.now() - lastProgress >= HEARTBEAT_MS) origin.sendProgress?.(++step, undefined, `${op.name} still running`);
-			}, HEARTBEAT_MS)
-			: undefined;
 		const runStarted = this.now();
+		// A call that takes more than a moment says so within a second, then every few seconds while nothing else does.
+		const beat = () => {
+			if (this.now() - lastProgress < HEARTBEAT_MS && step > 0) return;
+			lastProgress = this.now();
+			origin.sendProgress?.(++step, undefined, `${op.name} running for ${Math.round((this.now() - runStarted) / 1000)} s`);
+		};
+		let heartbeat: ReturnType<typeof setInterval> | undefined;
+		const firstBeat = origin.sendProgress
+			? setTimeout(() => {
+				beat();
+				heartbeat = setInterval(beat, HEARTBEAT_MS);
+			}, FIRST_BEAT_MS)
+			: undefined;
 		const aborted = new Promise<never>((_, reject) => {
 			controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
 		});
@@ -535,6 +545,7 @@ export class Gate {
 		} finally {
 			trail.runMs = this.now() - runStarted;
 			clearTimeout(timer);
+			clearTimeout(firstBeat);
 			clearInterval(heartbeat);
 			origin.signal.removeEventListener('abort', onCancel);
 		}
