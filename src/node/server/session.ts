@@ -43,6 +43,9 @@ export interface SessionOptions {
 	readonly onRequest?: (method: string) => void;
 }
 
+/** Tools whose calls can take minutes (a build, a test run, a fetch over a slow network, a search of a huge tree). */
+const LONG_CALLS = new Set(['run_command', 'run_task', 'search_text', 'git_fetch', 'git_pull', 'git_push']);
+
 export interface Session {
 	readonly transport: SessionTransport;
 	readonly server: Server;
@@ -58,7 +61,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const server = new Server(
 		{ name: options.name, version: options.version, title: 'MCP Workbench', icons: SERVER_ICONS.map((icon) => ({ ...icon, sizes: [...icon.sizes] })) },
 		{
-			capabilities: { tools: { listChanged: true }, resources: { listChanged: true, subscribe: true }, prompts: { listChanged: true }, completions: {}, logging: {} },
+			// Tasks (2025-11-25): tools/call may be sent as a task, and tasks listed and cancelled (see SessionTransport).
+			capabilities: { tools: { listChanged: true }, resources: { listChanged: true, subscribe: true }, prompts: { listChanged: true }, completions: {}, logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
 			...(options.instructions ? { instructions: options.instructions } : {}),
 			...(options.schemaValidator ? { jsonSchemaValidator: options.schemaValidator } : {}),
 		},
@@ -84,7 +88,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	// The host as this session's calls see it: its own background commands and audit records.
 	const sessionHost = (): Host => options.gate.hostFor({ sessionId: transport.sessionId, client: { name: options.client, version: server.getClientVersion()?.version ?? '' } });
 
-	server.setRequestHandler(ListToolsRequestSchema, () => listTools(options));
+	// The calls that can take minutes are offered as tasks to clients that use them; any call sent as a task runs as one.
+	server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools(options).tools.map((tool) => (LONG_CALLS.has(tool.name) ? { ...tool, execution: { taskSupport: 'optional' as const } } : tool)) }));
 	server.setRequestHandler(ListResourceTemplatesRequestSchema, () => listResourceTemplates(options));
 	server.setRequestHandler(ListPromptsRequestSchema, () => listPrompts(options));
 	server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) => listResources(options, sessionHost(), extra.signal));

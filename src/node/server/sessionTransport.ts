@@ -4,6 +4,7 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, RequestId, Result } from '@modelcontextprotocol/sdk/types.js';
 import { traceContextOf, type TraceContext } from '../../core/audit/traceContext';
 import { Withdrawn } from '../../core/gate/withdrawal';
+import { CallTasks, INVALID_PARAMS } from '../../core/server/callTasks';
 import type { ErrorAnswer } from './messageCheck';
 
 /** The requests that pass the gate. Every other message goes to the session's SDK server (initialize, lists, completion, ping). */
@@ -62,6 +63,8 @@ export class SessionTransport implements Transport {
 	private readonly exchanges = new Map<RequestId, Exchange>();
 	private readonly running = new Map<RequestId, { readonly controller: AbortController; readonly detach: AbortController; readonly answered: Promise<void> }>();
 	private stream: ServerResponse | undefined;
+	/** tools/call sent as tasks (2025-11-25 `params.task`): they run on after their POST is answered. */
+	private readonly tasks = new CallTasks();
 	private closed = false;
 	/** Closing: no new requests, while stopped calls still answer. */
 	private closing = false;
@@ -92,7 +95,7 @@ export class SessionTransport implements Transport {
 	}
 
 	get busy(): boolean {
-		return this.exchanges.size > 0 || this.stream !== undefined;
+		return this.exchanges.size > 0 || this.stream !== undefined || this.tasks.working(this.sessionId);
 	}
 
 	/**
@@ -156,10 +159,15 @@ export class SessionTransport implements Transport {
 			void this.send({ jsonrpc: '2.0', id: gated.id, error: { code: -32602, message: `Invalid params: ${gated.problem}` } });
 			return;
 		}
+		if (gated && gated.task) {
+			this.runTask(gated.id, gated.request, gated.progressToken, gated.task.ttl);
+			return;
+		}
 		if (gated) {
 			this.runGated(gated.id, gated.request, gated.progressToken, gated.trace);
 			return;
 		}
+		if (this.answerTaskRequest(message)) return;
 		const cancelled = cancelledRequest(message);
 		if (cancelled !== undefined) {
 			this.running.get(cancelled.requestId)?.controller.abort(new Withdrawn('cancelled', cancelled.reason ? `The client cancelled the call: ${cancelled.reason}` : 'The client cancelled the call'));
@@ -195,6 +203,60 @@ export class SessionTransport implements Transport {
 			if (!cancelledByClient) void this.send(response);
 		});
 		this.running.set(id, { controller, detach, answered });
+	}
+
+	/**
+	 * A tools/call sent as a task: answered at once with the task, then run to its end whatever happens to the POST;
+	 * progress goes to the session's GET stream. Cancelling the task stops the call (a command's whole process tree).
+	 */
+	private runTask(id: RequestId, request: GatedRequest, progressToken: string | number | undefined, ttl: number | undefined): void {
+		const never = new AbortController().signal;
+		const info = this.tasks.create(this.sessionId, ttl, async (signal) => {
+			const sendProgress = progressToken === undefined ? undefined : (progress: number, total?: number, message?: string) => {
+				if (!signal.aborted) void this.send({ jsonrpc: '2.0', ...progressNotification(progressToken, progress, total, message) });
+			};
+			return this.route(request, { signal, detached: never, ...(sendProgress ? { sendProgress } : {}) });
+		});
+		if (!info) {
+			void this.send({ jsonrpc: '2.0', id, error: { code: BUSY, message: 'Server busy: this session already has 100 tasks working. Wait for one to finish or cancel one (tasks/cancel), then send this call again.' } });
+			return;
+		}
+		void this.send({ jsonrpc: '2.0', id, result: { task: info } });
+	}
+
+	/** tasks/get, tasks/result, tasks/list and tasks/cancel, for this session's own tasks; false for other messages. */
+	private answerTaskRequest(message: JSONRPCMessage): boolean {
+		if (!isRequest(message) || !message.method.startsWith('tasks/')) return false;
+		const { id } = message;
+		const params = (message as { params?: Record<string, unknown> }).params ?? {};
+		const taskId = typeof params.taskId === 'string' ? params.taskId : undefined;
+		const unknown = () => void this.send({ jsonrpc: '2.0', id, error: { code: INVALID_PARAMS, message: `Invalid params: no task ${JSON.stringify(taskId ?? null)} in this session (tasks/list shows them).` } });
+		switch (message.method) {
+			case 'tasks/list':
+				void this.send({ jsonrpc: '2.0', id, result: { tasks: this.tasks.list(this.sessionId) } });
+				return true;
+			case 'tasks/get': {
+				const info = taskId === undefined ? undefined : this.tasks.get(this.sessionId, taskId);
+				if (info) void this.send({ jsonrpc: '2.0', id, result: { ...info } });
+				else unknown();
+				return true;
+			}
+			case 'tasks/result': {
+				const outcome = taskId === undefined ? undefined : this.tasks.result(this.sessionId, taskId);
+				if (!outcome) unknown();
+				else void outcome.then((answer) => this.send('result' in answer ? { jsonrpc: '2.0', id, result: answer.result } : { jsonrpc: '2.0', id, error: answer.error }));
+				return true;
+			}
+			case 'tasks/cancel': {
+				const cancelled = taskId === undefined ? undefined : this.tasks.cancel(this.sessionId, taskId);
+				if (cancelled === undefined) unknown();
+				else if (cancelled === 'finished') void this.send({ jsonrpc: '2.0', id, error: { code: INVALID_PARAMS, message: `Invalid params: task ${taskId} has already finished and cannot be cancelled.` } });
+				else void this.send({ jsonrpc: '2.0', id, result: { ...cancelled } });
+				return true;
+			}
+			default:
+				return false;
+		}
 	}
 
 	/** Opens the standalone GET stream for messages not tied to a request. */
@@ -242,6 +304,7 @@ export class SessionTransport implements Transport {
 		this.closing = true;
 		const answered = [...this.running.values()].map((call) => call.answered);
 		for (const call of this.running.values()) call.controller.abort(why);
+		this.tasks.dropOwner(this.sessionId, why);
 		if (answered.length > 0) {
 			let timer: NodeJS.Timeout | undefined;
 			await Promise.race([Promise.allSettled(answered), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
@@ -390,7 +453,7 @@ const MISSING_PARAMS: Readonly<Record<GatedRequest['method'], string>> = {
 };
 
 /** A gated request, with its progress token; or what is wrong with its params (answered as invalid params). */
-function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number; trace?: TraceContext } | { id: RequestId; problem: string } | undefined {
+function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedRequest; progressToken?: string | number; trace?: TraceContext; task?: { ttl?: number } } | { id: RequestId; problem: string } | undefined {
 	if (!('method' in message) || !GATED_METHODS.has(message.method) || !('id' in message) || message.id === undefined) return undefined;
 	const { id } = message;
 	const method = message.method as GatedRequest['method'];
@@ -410,7 +473,10 @@ function gatedRequest(message: JSONRPCMessage): { id: RequestId; request: GatedR
 	const args = params.arguments;
 	if (args !== undefined && !isPlainObject(args)) return { id, problem: 'params.arguments must be an object of named arguments' };
 	if (method === 'prompts/get') return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress };
-	return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress };
+	const task = params.task;
+	if (task !== undefined && (!isPlainObject(task) || (task.ttl !== undefined && (typeof task.ttl !== 'number' || !(task.ttl >= 0))))) return { id, problem: 'params.task must be an object, with ttl (milliseconds) a number when given' };
+	const asTask = task === undefined ? {} : { task: typeof task.ttl === 'number' ? { ttl: task.ttl } : {} };
+	return { id, request: { method, name: params.name, ...(args === undefined ? {} : { arguments: args }) }, ...progress, ...asTask };
 }
 
 function cancelledRequest(message: JSONRPCMessage): { requestId: RequestId; reason?: string } | undefined {
