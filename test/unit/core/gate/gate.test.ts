@@ -134,14 +134,16 @@ describe('gate: approvals', () => {
 		assert.equal(record?.reason, 'use the staging folder');
 	});
 
-	test('a pending approval times out as denied', async () => {
+	test('a pending approval times out: nothing runs, and the record says timeout (not a denial)', async () => {
 		runs.length = 0;
 		const result = await call(wb, 'mutate', { value: 'late' });
 		assert.equal(result.isError, true);
 		assert.match(result.text, /nobody approved it in time/);
 		assert.deepEqual(runs, []);
 		assert.equal(wb.records.at(-1)?.decidedBy, 'timeout');
+		assert.equal(wb.records.at(-1)?.outcome, 'timeout');
 		assert.equal(wb.approvals.pending().length, 0);
+		assert.equal(wb.approvals.closed()[0]?.state, 'timeout');
 	});
 
 	test('the client cancelling a waiting call withdraws the request', async () => {
