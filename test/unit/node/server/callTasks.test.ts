@@ -51,7 +51,8 @@ function running(pattern: string): boolean {
 test('the server offers tasks, and a tools/call sent as a task is created, polled and read with the SDK client', async () => {
 	assert.ok(client.getServerCapabilities()?.tasks?.requests?.tools?.call, 'tasks for tools/call are declared');
 	const tools = await client.listTools();
-	assert.equal(tools.tools.find((tool) => tool.name === 'held_call')?.execution?.taskSupport, 'optional');
+	assert.equal(tools.tools.find((tool) => tool.name === 'run_command')?.execution?.taskSupport, 'optional', 'a long call is offered as a task');
+	assert.equal(tools.tools.find((tool) => tool.name === 'held_call')?.execution, undefined, 'a quick one is not, but runs as one when sent so');
 	release = undefined;
 	const seen: string[] = [];
 	let result: CallToolResult | undefined;
