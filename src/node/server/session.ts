@@ -52,9 +52,6 @@ export interface Session {
 	close(): Promise<void>;
 }
 
-/** Tools whose calls can take minutes (a build, a test run, a fetch over a slow network, a search of a huge tree). */
-const LONG_CALLS = new Set(['run_command', 'run_task', 'search_text', 'git_fetch', 'git_pull', 'git_push']);
-
 /**
  * One client session: the SDK's protocol server for the conversation (initialize, ping, the lists, completion,
  * logging) and our transport, which answers the calls that pass the gate (tools/call, resources/read) on its own
