@@ -11,6 +11,8 @@ import { installLauncher } from './node/discovery/launcherInstall';
 import { createWorkbench } from './node/workbench';
 import { registerConnectCommands } from './vscode/connectClient';
 import { secretVault } from './vscode/secretVault';
+import type { McpWorkbenchExports } from '../api/mcp-workbench';
+import { callerFromStack } from './core/tools/extensionTools';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
@@ -27,8 +29,8 @@ import { StatusBar } from './vscode/statusBar';
 import { watchAuditTail } from './vscode/auditAnchor';
 import { auditKey } from './vscode/auditKey';
 
-/** What tests (and other extensions) may read; never the secret. */
-export interface WorkbenchApi {
+/** What tests (and other extensions) may read; never the secret. Extensions add tools through `getApi(1)`. */
+export interface WorkbenchApi extends McpWorkbenchExports {
 	serverUrl(): string | undefined;
 	serverState(): string;
 	/** Open client sessions by transport: VS Code's own client uses the socket from 1.105 on. */
@@ -145,6 +147,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		provider.changed();
 	}));
 	disposables.add(server.onDidChangeSessions(refreshStatus));
+	// A contributed tool came or went: VS Code re-reads the tool list when the definition's version changes.
+	disposables.add(registry.onDidChange(() => provider.changed()));
+	// An extension uninstalled or disabled takes its tools along, whether or not it disposed them itself.
+	disposables.add(vscode.extensions.onDidChange(() => workbench.extensionTools.retainOnly(new Set(vscode.extensions.all.map((extension) => extension.id)))));
 	disposables.add(approvals.onDidChange(refreshStatus));
 	// The keybindings and palette entries for approvals apply only while something waits (or a grant stands).
 	const refreshContext = () => {
@@ -193,7 +199,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		});
 	}
 	log.info('extension.activated', { version, editor: vscode.version, trusted: vscode.workspace.isTrusted, tools: registry.all().length });
+	const selfId = context.extension.id;
+	const exports = workbench.extensionTools.exports(() => {
+		const limit = Error.stackTraceLimit;
+		Error.stackTraceLimit = 50;
+		const stack = new Error().stack ?? '';
+		Error.stackTraceLimit = limit;
+		const extensions = vscode.extensions.all.map((extension) => ({ id: extension.id, path: extension.extensionPath, name: String(extension.packageJSON.displayName ?? extension.id) }));
+		const caller = callerFromStack(stack, extensions, selfId);
+		if (!caller) throw new Error('MCP Workbench could not tell which extension is registering a tool: call registerTool from your extension\'s own code.');
+		return caller;
+	});
 	return {
+		...exports,
 		serverUrl: () => server.current?.url,
 		serverState: () => server.state,
 		sessionsByTransport: () => server.sessionsByTransport(),

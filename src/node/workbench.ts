@@ -18,6 +18,7 @@ import type { TasksHost } from '../core/host/tasksHost';
 import type { TerminalHost } from '../core/host/terminalHost';
 import { commandVerdict, type CommandRule } from '../core/shell/commandPolicy';
 import type { AnyResourceSpec } from '../core/tools/resourceSpec';
+import { ExtensionTools } from '../core/tools/extensionTools';
 import { ToolRegistry } from '../core/tools/toolRegistry';
 import type { AnyToolSpec, ToolFamily } from '../core/tools/toolSpec';
 import type { PromptSpec } from '../core/prompts/promptSpec';
@@ -117,6 +118,8 @@ export interface WorkbenchOptions {
 export interface Workbench extends Disposable {
 	readonly host: Host;
 	readonly registry: ToolRegistry;
+	/** Tools other extensions contribute through the API (api/mcp-workbench.d.ts), by extension. */
+	readonly extensionTools: ExtensionTools;
 	readonly approvals: ApprovalBroker;
 	readonly gate: Gate;
 	readonly audit: AuditStore;
@@ -209,9 +212,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 	const announcer = options.discoveryRoot === undefined
 		? undefined
 		: new ServerAnnouncer({ root: options.discoveryRoot, server, folders: () => workspace.folders().map((folder) => folder.path), version: options.version, log });
+	const extensionTools = new ExtensionTools(registry);
+	// A contributed tool that comes or goes changes tools/list: connected clients hear of it at once.
+	const registryChanged = registry.onDidChange(() => server.notifyToolsChanged());
 	return {
 		host,
 		registry,
+		extensionTools,
 		approvals,
 		gate,
 		audit,
@@ -227,6 +234,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 			server.notifyToolsChanged();
 		},
 		async dispose() {
+			registryChanged.dispose();
+			extensionTools.dispose();
 			approvals.dispose();
 			await server.dispose();
 			await announcer?.dispose();

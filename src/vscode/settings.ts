@@ -43,6 +43,8 @@ export function readWorkbenchSettings(): WorkbenchSettings {
 	return {
 		trusted: vscode.workspace.isTrusted,
 		families: enabledFamilies(),
+		// Every layer's list counts: a workspace may switch an extension's tools off, never back on.
+		disabledExtensions: mergeStrings(layers('tools.disabledExtensions')),
 		policy: {
 			tools: sanitizeActions(mergeToolActions(layers('policy.tools'))),
 			rules: sanitizeRules(mergeRules(layers('policy.rules'), true)),

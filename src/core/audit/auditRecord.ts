@@ -21,6 +21,8 @@ export interface AuditEntry {
 	readonly trace?: TraceContext;
 	readonly tool: string;
 	readonly family: ToolFamily | 'unknown';
+	/** The extension (`publisher.name`) that contributed the tool, for tools added through the extension API. */
+	readonly extension?: string;
 	readonly arguments: unknown;
 	/** One line: what the call touched ("edit src/a.ts"). */
 	readonly summary?: string;

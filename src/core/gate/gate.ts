@@ -230,6 +230,7 @@ export class Gate {
 			return trail.finish('invalid', `Unknown tool "${shorten(request.tool, ECHO_CHARS)}". Call tools/list for the tools this server offers.`);
 		}
 		trail.family = spec.family;
+		if (spec.contributor) trail.extension = spec.contributor.id;
 		// Measured before anything walks them: validation, redaction and the audit all recurse into the arguments.
 		const shape = measureArguments(request.arguments);
 		if (shape.problem) {
@@ -237,10 +238,12 @@ export class Gate {
 			return trail.finish('invalid', `Invalid arguments for ${spec.name}: ${shape.problem}. No tool takes arguments like these; send the values themselves.`);
 		}
 		if (!this.deps.registry.isOffered(spec, settings)) {
-			trail.decide('deny', settings.trusted ? 'setting:families' : 'trust');
-			const why = settings.trusted
-				? `its family "${spec.family}" is switched off in the settings (mcpWorkbench.tools.families)`
-				: 'this workspace is not trusted, so only read-only tools are offered; the user can trust the workspace to enable it';
+			trail.decide('deny', !settings.trusted ? 'trust' : spec.contributor ? 'setting:disabledExtensions' : 'setting:families');
+			const why = !settings.trusted
+				? 'this workspace is not trusted, so only read-only tools are offered; the user can trust the workspace to enable it'
+				: spec.contributor
+					? `the tools of the extension ${spec.contributor.id} are switched off in the settings (mcpWorkbench.tools.disabledExtensions)`
+					: `its family "${spec.family}" is switched off in the settings (mcpWorkbench.tools.families)`;
 			return trail.finish('denied', `Tool "${spec.name}" is not available: ${why}.`);
 		}
 

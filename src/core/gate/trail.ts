@@ -30,6 +30,8 @@ export interface Finished {
 /** Collects what the audit record needs while the call moves through the gate. */
 export class Trail {
 	family: ToolFamily | 'unknown' = 'unknown';
+	/** The contributing extension of a tool added through the API. */
+	extension: string | undefined;
 	arguments: unknown;
 	summary: string | undefined;
 	truncated = false;
@@ -84,6 +86,7 @@ export class Trail {
 			...(this.origin.trace ? { trace: this.origin.trace } : {}),
 			tool: this.name,
 			family: this.family,
+			...(this.extension ? { extension: this.extension } : {}),
 			arguments: boundedForAudit(this.redact.value(this.arguments)),
 			...(this.summary ? { summary: shorten(this.redact.text(this.summary), AUDIT_STRING_CHARS) } : {}),
 			decision: this.decision,

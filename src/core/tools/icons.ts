@@ -27,6 +27,8 @@ const DRAWINGS: Readonly<Record<ToolFamily | 'server', string>> = {
 	terminal: '<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M7 9l3 3-3 3"/><path d="M12 15h5"/>',
 	// A checklist.
 	tasks: '<path d="M4 6l1.5 1.5L8 5"/><path d="M11 6h9"/><path d="M4 12l1.5 1.5L8 11"/><path d="M11 12h9"/><path d="M4 18l1.5 1.5L8 17"/><path d="M11 18h9"/>',
+	// A puzzle piece: a tool another extension contributed.
+	extension: '<path d="M5 8h3a2 2 0 1 1 4 0h3v3a2 2 0 1 1 0 4v3H5z"/>',
 };
 
 /** VS Code's default icon foregrounds for light and dark themes, and a grey that reads on both. */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { PromptSpec } from '../prompts/promptSpec';
 import type { Completers } from './completion';
 import { omitNullOptionals, strictModelSchema, type JsonSchema } from './modelSchema';
+import type { Disposable } from '../base/disposable';
+import { Emitter, type Event } from '../base/event';
 import type { AnyResourceSpec, UriVariables } from './resourceSpec';
 import type { AnyToolSpec, ToolFamily } from './toolSpec';
 import { familyIcons, type Icon } from './icons';
@@ -20,6 +22,8 @@ export interface ListedTool {
 export interface OfferContext {
 	readonly trusted: boolean;
 	readonly families: readonly ToolFamily[];
+	/** Extensions (`publisher.name`) whose contributed tools the user switched off. */
+	readonly disabledExtensions?: readonly string[];
 }
 
 /**
@@ -32,6 +36,9 @@ export class ToolRegistry {
 	private readonly natural = new Map<string, JsonSchema>();
 	private readonly templates: { readonly spec: AnyResourceSpec; readonly template: UriTemplate }[] = [];
 	private readonly promptsByName = new Map<string, PromptSpec>();
+	private readonly _onDidChange = new Emitter<void>();
+	/** Fires when a contributed tool comes or goes. */
+	readonly onDidChange: Event<void> = this._onDidChange.event;
 
 	constructor(specs: readonly AnyToolSpec[], resources: readonly AnyResourceSpec[] = [], prompts: readonly PromptSpec[] = [], readonly completers: Completers = {}) {
 		for (const prompt of prompts) {
@@ -71,6 +78,30 @@ export class ToolRegistry {
 		return undefined;
 	}
 
+	/**
+	 * Adds a tool another extension contributed. Names are never shared: a name already taken (a built-in tool, or
+	 * another extension's) is refused, so no contribution can shadow or replace a tool the user knows.
+	 */
+	add(spec: AnyToolSpec): Disposable {
+		if (this.byName.has(spec.name)) {
+			const owner = this.byName.get(spec.name)?.contributor;
+			throw new Error(`The tool name "${spec.name}" is taken${owner ? ` by the extension ${owner.id}` : ' by MCP Workbench'}; choose another name (for example prefixed with your extension's name).`);
+		}
+		this.byName.set(spec.name, spec);
+		this._onDidChange.fire();
+		let removed = false;
+		return {
+			dispose: () => {
+				// Only this registration's own entry: a disposable kept after removal must not take a later one's tool.
+				if (removed || this.byName.get(spec.name) !== spec) return;
+				removed = true;
+				this.byName.delete(spec.name);
+				this.listed.delete(spec.name);
+				this._onDidChange.fire();
+			},
+		};
+	}
+
 	get(name: string): AnyToolSpec | undefined {
 		return this.byName.get(name);
 	}
@@ -81,7 +112,8 @@ export class ToolRegistry {
 
 	/** Whether a tool is offered now. A restricted (untrusted) workspace gets read-only tools only. */
 	isOffered(spec: AnyToolSpec, context: OfferContext): boolean {
-		return context.families.includes(spec.family) && (context.trusted || spec.risk === 'read');
+		const switchedOn = spec.contributor ? !(context.disabledExtensions ?? []).includes(spec.contributor.id) : context.families.includes(spec.family);
+		return switchedOn && (context.trusted || spec.risk === 'read');
 	}
 
 	list(context: OfferContext): ListedTool[] {

@@ -2,8 +2,11 @@ import type { z } from 'zod';
 import type { Host } from '../host/host';
 import type { CommandAnalysis } from '../shell/commandPolicy';
 
-/** The families a user can switch on or off; every tool belongs to exactly one. */
-export type ToolFamily = 'workspace' | 'files' | 'git' | 'terminal' | 'tasks';
+/**
+ * The families a user can switch on or off; every tool belongs to exactly one. `extension`: tools other extensions
+ * contribute through the API, switched off per extension (mcpWorkbench.tools.disabledExtensions).
+ */
+export type ToolFamily = 'workspace' | 'files' | 'git' | 'terminal' | 'tasks' | 'extension';
 
 /**
  * How much harm a call can do. Policy defaults derive from it: `read` is allowed, `write` and `execute` ask,
@@ -100,6 +103,8 @@ export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodOb
 	readonly title: string;
 	readonly description: string;
 	readonly family: ToolFamily;
+	/** The extension that contributed the tool through the API; absent for MCP Workbench's own. */
+	readonly contributor?: { readonly id: string; readonly name: string };
 	readonly risk: Risk;
 	readonly input: I;
 	readonly output?: O;
