@@ -10,8 +10,9 @@ const steps = [
 	// Three programs: Node code (no DOM), the webview's browser code (no Node), and the tests that drive it in chromium.
 	['type-check', ['npm', 'run', '--silent', 'typecheck']],
 	['unit tests', ['node', 'scripts/unitTests.mjs']],
-	// The bridges in examples/: each installed from its own lockfile (npm ci), run against a real server and a scripted model.
-	['examples (OpenAI, LangChain)', ['node', 'scripts/exampleTests.mjs']],
+	// Every example installs its own locked dependencies (npm ci) and runs its tests: the devops-tools sample extension,
+	// and the OpenAI and LangChain bridges against a real server and a scripted model.
+	['examples', ['node', 'scripts/exampleTests.mjs']],
 	// The official MCP conformance suite against `npm run serve`, both protocol eras (docs/conformance.md).
 	['conformance (official MCP suite)', ['node', 'scripts/conformance.mjs']],
 	['integration tests (real VS Code)', ['node', 'scripts/integrationTests.mjs']],
