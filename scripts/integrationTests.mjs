@@ -11,8 +11,9 @@
 //              MCP_WORKBENCH_TRACE=1   trace-level logs in the window (the terminal's shell-integration sequences)
 //              MCP_WORKBENCH_SUITE=bench   run test/integration/bench.suite.ts instead of the tests (bench/vscode.bench.ts)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { installExample } from './exampleTests.mjs';
 import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 import {
 	createSampleWorkspace, createUiActions, ensureCodeServer, findChromium, HarnessError, installExtension, launchBrowser,
@@ -53,6 +54,34 @@ function buildVsix() {
 	return vsix;
 }
 
+const SAMPLE = join(projectRoot, 'examples', 'devops-tools');
+
+/** The sample extension that adds tools through our API (examples/devops-tools), installed beside ours. */
+function buildSampleVsix() {
+	installExample(SAMPLE);
+	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+	const out = join(SAMPLE, 'devops-tools.vsix');
+	for (const [command, args] of [['node', ['esbuild.mjs']], [join(projectRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out]]]) {
+		const result = spawnSync(command, args, { cwd: SAMPLE, stdio: 'inherit', env, timeout: 5 * 60_000 });
+		if (result.status !== 0) throw new HarnessError(`building the sample extension failed: ${command} ${args.join(' ')}`);
+	}
+	return out;
+}
+
+/**
+ * Stand-in kubectl and docker (no cluster or engine here) first on the extension host's PATH: they record their
+ * arguments in STANDIN_LOG, so the suite sees exactly what an approved call ran.
+ */
+function writeStandins(dir) {
+	const bin = join(dir, 'bin');
+	mkdirSync(bin, { recursive: true });
+	for (const program of ['kubectl', 'docker']) {
+		copyFileSync(join(SAMPLE, 'test', 'standins', 'standin.mjs'), join(bin, program));
+		chmodSync(join(bin, program), 0o755);
+	}
+	return { PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: join(dir, 'calls.log'), STANDIN_DIR: dir };
+}
+
 async function main() {
 	const started = Date.now();
 	// Cheap checks first: a missing browser fails in a second, not after the builds.
@@ -85,6 +114,11 @@ async function main() {
 		writeUserSettings(dirs.userDataDir);
 		const serverLog = join(artifactsDir, 'code-server.log');
 		await step('install the VSIX into a fresh profile', () => installExtension(codeServer, { vsix, ...dirs, logFile: serverLog }));
+		if (!bench) {
+			const sample = await step('build the sample extension (examples/devops-tools)', buildSampleVsix);
+			await step('install the sample extension beside ours', () => installExtension(codeServer, { vsix: sample, ...dirs, logFile: serverLog }));
+		}
+		const standins = writeStandins(join(temp, 'standins'));
 
 		const browser = await step('launch chromium', () => launchBrowser(chromiumPath));
 		onCleanup(() => browser.close());
@@ -105,6 +139,7 @@ async function main() {
 				MCP_WORKBENCH_TEST_WORKSPACE: workspace,
 				MCP_WORKBENCH_TEST_TRUSTED: trusted ? '1' : '0',
 				MCP_WORKBENCH_SUITE: bench ? 'bench' : 'tests',
+				...standins,
 			},
 		}));
 		onCleanup(() => server.stop());

@@ -11,6 +11,7 @@ const testSuites = [
 	() => import('./sidebar.test'),
 	() => import('./git.test'),
 	() => import('./approvals.test'),
+	() => import('./extensionApi.test'),
 	() => import('./files.test'),
 	() => import('./terminal.test'),
 	() => import('./prompts.test'),
