@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, toDisposable } from './core/base/disposable';
+import { Emitter } from './core/base/event';
 import { errorMessage } from './core/base/errors';
 import { sandboxSummary } from './core/host/sandbox';
 import { SENSITIVE_PATHS } from './core/paths/sensitivePaths';
@@ -164,7 +165,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	const showPanel = async () => {
 		await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
 	};
-	const panelBackend = disposables.add(new GatePanelBackend(approvals, workbench.audit, workbench.metrics, server));
+	const extensionsChanged = disposables.add(new Emitter<void>());
+	disposables.add(registry.onDidChange(() => extensionsChanged.fire()));
+	const extensionTools = {
+		list: () => workbench.extensionTools.list().map(({ contributor, tools }) => ({
+			extensionId: contributor.id,
+			extensionName: contributor.name,
+			enabled: !(workbench.settings().disabledExtensions ?? []).includes(contributor.id),
+			tools,
+		})),
+		onDidChange: extensionsChanged.event,
+	};
+	const panelBackend = disposables.add(new GatePanelBackend(approvals, workbench.audit, workbench.metrics, server, extensionTools));
 	const sidebar = disposables.add(new SidebarViewProvider(context.extensionUri, panelBackend, (line) => log.warn('panel', { message: line })));
 	disposables.add(vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, sidebar, { webviewOptions: PANEL_WEBVIEW_OPTIONS }));
 	const review = async (approvalId: string) => {
@@ -185,6 +197,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 
 	const settingsChanged = () => {
 		workbench.settingsChanged();
+		extensionsChanged.fire();
 		refreshStatus();
 		provider.changed();
 	};

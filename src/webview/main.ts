@@ -11,6 +11,7 @@ import { AuditList } from './auditList';
 import { renderDetails } from './detailsView';
 import { button, codicon, el, setText } from './dom';
 import { renderClients } from './clientsView';
+import { renderExtensionTools } from './extensionToolsView';
 import { renderGrants } from './grantsView';
 import { renderMetrics } from './metricsView';
 import { PendingList } from './pendingView';
@@ -90,6 +91,7 @@ class Panel {
 	private readonly metrics = el('div', { className: 'metrics-container' });
 	private readonly grants = el('section', { className: 'grants-container', attrs: { 'aria-label': 'Always-allow grants', 'data-testid': 'grants-section', hidden: '' } });
 	private readonly clients = el('div', { className: 'grants-container' });
+	private readonly extensionTools = el('div', { className: 'extension-tools-container' });
 	private readonly welcome = renderWelcome(() => this.post({ type: 'openChat' }));
 	private readonly list = new AuditList({
 		query: (q) => this.post({ type: 'queryAudit', requestId: q.requestId, offset: q.offset, limit: q.limit, filter: q.filter }),
@@ -146,6 +148,7 @@ class Panel {
 			this.section('audit', 'Audit history', this.auditBadge, filters, toolbar, this.list.element, this.details),
 			this.section('metrics', 'Tool metrics', undefined, this.metrics),
 			this.section('clients', 'Connected clients', undefined, this.clients),
+			this.section('extensions', 'Tools from other extensions', undefined, this.extensionTools),
 		);
 		this.renderServer();
 
@@ -223,6 +226,7 @@ class Panel {
 		this.grants.replaceChildren(...(snapshot.grants.length === 0 ? [] : [renderGrants(snapshot.grants, now, (grantId) => this.post({ type: 'revokeGrant', grantId }), () => this.post({ type: 'revokeAllGrants' }))]));
 		this.grants.hidden = snapshot.grants.length === 0;
 		this.clients.replaceChildren(renderClients(snapshot.clients ?? [], (clientId) => this.post({ type: 'revokeClient', clientId })));
+		this.extensionTools.replaceChildren(renderExtensionTools(snapshot.extensions ?? []));
 		// The welcome explains the panel until the first call; after that the audit and metrics do.
 		this.welcome.hidden = snapshot.pending.length > 0 || snapshot.metrics.length > 0 || snapshot.grants.length > 0;
 		if (this.focusWanted && this.pending.focusApproval(this.focusWanted)) this.focusWanted = undefined;

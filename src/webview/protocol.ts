@@ -108,10 +108,21 @@ export interface ToolMetricsView {
 	readonly p95Ms: number;
 }
 
+/** Tools another extension added through the API, under that extension's name. */
+export interface ExtensionToolsView {
+	readonly extensionId: string;
+	readonly extensionName: string;
+	/** False when the user switched the extension's tools off (mcpWorkbench.tools.disabledExtensions). */
+	readonly enabled: boolean;
+	readonly tools: readonly { readonly name: string; readonly title: string; readonly risk: Risk }[];
+}
+
 export interface PanelSnapshot {
 	readonly pending: readonly PendingApprovalView[];
 	/** The cards closed most recently, newest first. */
 	readonly closed?: readonly ClosedApprovalView[];
+	/** Absent from hosts that offer no extension API. */
+	readonly extensions?: readonly ExtensionToolsView[];
 	readonly grants: readonly GrantView[];
 	readonly metrics: readonly ToolMetricsView[];
 	readonly server: ServerView;

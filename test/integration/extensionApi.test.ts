@@ -67,6 +67,12 @@ describe('tools contributed by another extension', function () {
 		assert.equal(result.isError, false, result.text);
 		assert.deepEqual(standinCalls().filter(([program]) => program === 'kubectl'), [['kubectl', 'scale', 'deployment/web', '--replicas=3', '--namespace', 'shop']]);
 
+		// The panel lists the contributed tools under the extension's name.
+		const { text: listed } = await ui<{ text: string }>('waitForVisible', { selector: `[data-testid="extension"][data-extension-id="${SAMPLE_ID}"]`, scope: 'webviews' });
+		assert.match(listed, new RegExp(SAMPLE_NAME));
+		assert.match(listed, /kubectl_scale/);
+		assert.match(listed, /sqlite_query/);
+
 		const records = await waitFor(() => {
 			const found = auditRecords().filter((record) => record.tool === 'system_metrics' || record.tool === 'kubectl_scale');
 			return found.length >= 2 ? found : undefined;

@@ -2,6 +2,7 @@ import type { ContributedTool, McpWorkbenchApi, McpWorkbenchExports } from '../.
 import { DisposableStore, type Disposable } from '../base/disposable';
 import { contributedToolSpec, type Contributor } from './contributedTool';
 import type { ToolRegistry } from './toolRegistry';
+import type { Risk } from './toolSpec';
 
 /** The versions of the extension API this build offers (api/mcp-workbench.d.ts). */
 export const API_VERSIONS: readonly number[] = Object.freeze([1]);
@@ -9,7 +10,7 @@ export const API_VERSIONS: readonly number[] = Object.freeze([1]);
 /** One contributing extension and the tools it offers now, for the panel. */
 export interface ContributorTools {
 	readonly contributor: Contributor;
-	readonly tools: readonly { readonly name: string; readonly title: string; readonly risk: string }[];
+	readonly tools: readonly { readonly name: string; readonly title: string; readonly risk: Risk }[];
 }
 
 /**

@@ -9,7 +9,8 @@ import { DisposableStore, type Disposable } from '../../core/base/disposable';
 import type { Metrics } from '../../core/gate/metrics';
 import type { AuditStore } from '../../node/audit/auditStore';
 import type { WorkbenchServer } from '../../node/server/workbenchServer';
-import type { AuditFilterView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
+import type { Event } from '../../core/base/event';
+import type { AuditFilterView, ExtensionToolsView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
 import type { PanelBackend } from './sidebarView';
 
 const PREVIEW_SCHEME = 'mcp-workbench-preview';
@@ -27,6 +28,8 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		private readonly audit: AuditStore,
 		private readonly metrics: Metrics,
 		private readonly server: WorkbenchServer,
+		/** Tools other extensions contributed, and when that list (or the user's switch-off setting) changes. */
+		private readonly extensions?: { list(): ExtensionToolsView[]; readonly onDidChange: Event<void> },
 	) {}
 
 	snapshot(): PanelSnapshot {
@@ -46,6 +49,7 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 			clients: this.server.tokens.clients().map((client) => ({ id: client.id, name: client.name, created: client.created })),
 			metrics: this.metrics.snapshot().map((m) => ({ tool: m.tool, calls: m.calls, errors: m.errors, refused: m.refused, p50Ms: m.p50 ?? 0, p95Ms: m.p95 ?? 0 })),
 			server: { state: this.server.state, ...(connection ? { url: connection.url } : {}), sessions: this.server.sessionCount },
+			...(this.extensions ? { extensions: this.extensions.list() } : {}),
 		};
 	}
 
@@ -57,6 +61,7 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		subscriptions.add(this.server.tokens.onDidChange(listener));
 		// Every call ends with a record: the metrics in the snapshot change with it.
 		subscriptions.add(this.audit.onDidAppend(() => listener()));
+		if (this.extensions) subscriptions.add(this.extensions.onDidChange(listener));
 		return subscriptions;
 	}
 

@@ -46,6 +46,17 @@ describe('sidebar panel in chromium', () => {
 		assert.match(await page.locator('[data-testid="server-status"]').innerText(), /Running on http:\/\/127\.0\.0\.1:39217\/mcp · 1 session/);
 	}));
 
+	test('lists tools from other extensions under each extension\'s name, switched-off ones marked, names as text', () => withPanel({ records: '10' }, async ({ page }) => {
+		const extensions = page.locator('[data-testid="extension"]');
+		assert.equal(await extensions.count(), 2);
+		const devops = page.locator('[data-extension-id="acme.devops-tools"]');
+		assert.match(await devops.innerText(), /DevOps Tools \(2 tools\)/);
+		assert.deepEqual(await devops.locator('[data-testid="extension-tool"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-tool'))), ['kubectl_scale', 'docker_ps']);
+		const evil = page.locator('[data-extension-id="evil.ext"]');
+		assert.match(await evil.innerText(), /Evil <img src=x onerror=alert\(1\)> \(switched off in mcpWorkbench\.tools\.disabledExtensions\)/);
+		assert.equal(await page.locator('img').count(), 0);
+	}));
+
 	test('Approve, Deny with a reason, Always allow, Open diff and Revoke post the right messages', () => withPanel({ records: '1000' }, async ({ page }) => {
 		const edit = page.locator('[data-approval-id="approval-edit"]');
 		await edit.locator('[data-testid="open-diff"]').click();

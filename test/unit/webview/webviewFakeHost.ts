@@ -163,6 +163,11 @@ function demoSnapshot(): PanelSnapshot {
 			{ tool: 'run_command', calls: 42, errors: 5, p50Ms: 1830, p95Ms: 12400 },
 			{ tool: 'git_status', calls: 210, errors: 0, p50Ms: 35, p95Ms: 88 },
 		],
+		extensions: [
+			{ extensionId: 'acme.devops-tools', extensionName: 'DevOps Tools', enabled: true, tools: [{ name: 'kubectl_scale', title: 'Scale a deployment', risk: 'write' }, { name: 'docker_ps', title: 'List containers', risk: 'read' }] },
+			// A display name is another extension's text: it must stay text.
+			{ extensionId: 'evil.ext', extensionName: 'Evil <img src=x onerror=alert(1)>', enabled: false, tools: [{ name: 'wipe', title: 'Wipe', risk: 'destructive' }] },
+		],
 	};
 }
 
