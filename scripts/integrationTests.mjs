@@ -75,8 +75,10 @@ function buildSampleVsix() {
 function writeStandins(dir) {
 	const bin = join(dir, 'bin');
 	mkdirSync(bin, { recursive: true });
+	// A wrapper naming this node: the extension host's PATH need not have one.
+	const standin = join(SAMPLE, 'test', 'standins', 'standin.mjs');
 	for (const program of ['kubectl', 'docker']) {
-		copyFileSync(join(SAMPLE, 'test', 'standins', 'standin.mjs'), join(bin, program));
+		writeFileSync(join(bin, program), `#!/bin/sh\nSTANDIN_PROGRAM=${program} exec '${process.execPath}' '${standin}' "$@"\n`);
 		chmodSync(join(bin, program), 0o755);
 	}
 	return { PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: join(dir, 'calls.log'), STANDIN_DIR: dir };

@@ -65,6 +65,7 @@ describe('tools contributed by another extension', function () {
 		await ui('click', { selector: '[data-testid="approval-card"] [data-testid="approve"]', scope: 'webviews' });
 		const result = await call;
 		assert.equal(result.isError, false, result.text);
+		assert.match(result.text, /Scaled deployment\/web to 3/);
 		assert.deepEqual(standinCalls().filter(([program]) => program === 'kubectl'), [['kubectl', 'scale', 'deployment/web', '--replicas=3', '--namespace', 'shop']]);
 
 		// The panel lists the contributed tools under the extension's name.

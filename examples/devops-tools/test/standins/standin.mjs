@@ -4,7 +4,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-const program = basename(process.argv[1]);
+// STANDIN_PROGRAM: set by a wrapper that runs this file with a given node (the editor's PATH may have none).
+const program = process.env.STANDIN_PROGRAM ?? basename(process.argv[1]);
 const args = process.argv.slice(2);
 appendFileSync(process.env.STANDIN_LOG, `${JSON.stringify([program, ...args])}\n`);
 const canned = join(process.env.STANDIN_DIR, `${program}.${args[0]}.out`);
