@@ -75,13 +75,17 @@ function buildSampleVsix() {
 function writeStandins(dir) {
 	const bin = join(dir, 'bin');
 	mkdirSync(bin, { recursive: true });
-	// A wrapper naming this node: the extension host's PATH need not have one.
+	// A wrapper naming this node and the log: the extension host's environment is VS Code's resolved shell
+	// environment (its PATH, not ours), so the sample is pointed at the wrappers through its settings.
 	const standin = join(SAMPLE, 'test', 'standins', 'standin.mjs');
+	const log = join(dir, 'calls.log');
+	const settings = {};
 	for (const program of ['kubectl', 'docker']) {
-		writeFileSync(join(bin, program), `#!/bin/sh\nSTANDIN_PROGRAM=${program} exec '${process.execPath}' '${standin}' "$@"\n`);
+		writeFileSync(join(bin, program), `#!/bin/sh\nSTANDIN_PROGRAM=${program} STANDIN_LOG='${log}' STANDIN_DIR='${dir}' exec '${process.execPath}' '${standin}' "$@"\n`);
 		chmodSync(join(bin, program), 0o755);
+		settings[`devopsTools.${program}Path`] = join(bin, program);
 	}
-	return { PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: join(dir, 'calls.log'), STANDIN_DIR: dir };
+	return { env: { STANDIN_LOG: log }, settings };
 }
 
 async function main() {
@@ -113,14 +117,14 @@ async function main() {
 			mkdirSync(join(driver, 'out'));
 			copyFileSync(bundlePath, testsPath);
 		}
-		writeUserSettings(dirs.userDataDir);
+		const standins = writeStandins(join(temp, 'standins'));
+		writeUserSettings(dirs.userDataDir, bench ? {} : standins.settings);
 		const serverLog = join(artifactsDir, 'code-server.log');
 		await step('install the VSIX into a fresh profile', () => installExtension(codeServer, { vsix, ...dirs, logFile: serverLog }));
 		if (!bench) {
 			const sample = await step('build the sample extension (examples/devops-tools)', buildSampleVsix);
 			await step('install the sample extension beside ours', () => installExtension(codeServer, { vsix: sample, ...dirs, logFile: serverLog }));
 		}
-		const standins = writeStandins(join(temp, 'standins'));
 
 		const browser = await step('launch chromium', () => launchBrowser(chromiumPath));
 		onCleanup(() => browser.close());
@@ -141,7 +145,7 @@ async function main() {
 				MCP_WORKBENCH_TEST_WORKSPACE: workspace,
 				MCP_WORKBENCH_TEST_TRUSTED: trusted ? '1' : '0',
 				MCP_WORKBENCH_SUITE: bench ? 'bench' : 'tests',
-				...standins,
+				...standins.env,
 			},
 		}));
 		onCleanup(() => server.stop());

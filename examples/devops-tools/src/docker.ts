@@ -13,7 +13,10 @@ interface ContainerRow {
 	readonly status: string;
 }
 
-export const dockerPs: ContributedTool<{ all?: boolean }> = {
+/** Which program to run: `docker`, or the path the user set (devopsTools.dockerPath). */
+export type Program = () => string;
+
+export const dockerPs = (docker: Program): ContributedTool<{ all?: boolean }> => ({
 	name: 'docker_ps',
 	title: 'List Docker containers',
 	description: 'Lists Docker containers (running ones, or all with `all: true`): id, name, image, state and status.',
@@ -27,8 +30,8 @@ export const dockerPs: ContributedTool<{ all?: boolean }> = {
 	annotations: { idempotentHint: true, openWorldHint: false },
 	async handler(input, { signal }) {
 		const args = ['ps', ...(input.all ? ['--all'] : []), '--no-trunc', '--format', '{{json .}}'];
-		const ran = await runProgram('docker', args, signal, HINT);
-		if (ran.code !== 0) return failure('docker', args, ran);
+		const ran = await runProgram(docker(), args, signal, HINT);
+		if (ran.code !== 0) return failure(docker(), args, ran);
 		const containers: ContainerRow[] = ran.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => {
 			const row = JSON.parse(line) as Record<string, string>;
 			return { id: row.ID ?? '', name: row.Names ?? '', image: row.Image ?? '', state: row.State ?? '', status: row.Status ?? '' };
@@ -36,9 +39,9 @@ export const dockerPs: ContributedTool<{ all?: boolean }> = {
 		const text = containers.length === 0 ? 'No containers.' : containers.map((c) => `${c.name}  ${c.image}  ${c.state}  (${c.status})  ${c.id.slice(0, 12)}`).join('\n');
 		return { text, structured: { containers } };
 	},
-};
+});
 
-export const dockerLogs: ContributedTool<{ container: string; tail?: number; since?: string }> = {
+export const dockerLogs = (docker: Program): ContributedTool<{ container: string; tail?: number; since?: string }> => ({
 	name: 'docker_logs',
 	title: 'Read Docker container logs',
 	description: 'The last lines of a container\'s log (stdout and stderr), optionally only since a time such as "10m" or an RFC 3339 timestamp.',
@@ -56,14 +59,14 @@ export const dockerLogs: ContributedTool<{ container: string; tail?: number; sin
 	annotations: { openWorldHint: false },
 	async handler(input, { signal }) {
 		const args = ['logs', '--tail', String(input.tail ?? 200), ...(input.since ? ['--since', input.since] : []), input.container];
-		const ran = await runProgram('docker', args, signal, HINT);
-		if (ran.code !== 0) return failure('docker', args, ran);
+		const ran = await runProgram(docker(), args, signal, HINT);
+		if (ran.code !== 0) return failure(docker(), args, ran);
 		const text = `${ran.stdout}${ran.stderr}`;
 		return text.trim() === '' ? `No log lines from ${input.container}.` : text;
 	},
-};
+});
 
-export const dockerRestart: ContributedTool<{ container: string; timeoutSeconds?: number }> = {
+export const dockerRestart = (docker: Program): ContributedTool<{ container: string; timeoutSeconds?: number }> => ({
 	name: 'docker_restart',
 	title: 'Restart a Docker container',
 	description: 'Restarts one container (stop, then start). Its processes are interrupted; clients lose their connections.',
@@ -81,8 +84,8 @@ export const dockerRestart: ContributedTool<{ container: string; timeoutSeconds?
 	describe: (input) => ({ summary: `restart the Docker container ${input.container}` }),
 	async handler(input, { signal }) {
 		const args = ['restart', ...(input.timeoutSeconds !== undefined ? ['--time', String(input.timeoutSeconds)] : []), input.container];
-		const ran = await runProgram('docker', args, signal, HINT);
-		if (ran.code !== 0) return failure('docker', args, ran);
+		const ran = await runProgram(docker(), args, signal, HINT);
+		if (ran.code !== 0) return failure(docker(), args, ran);
 		return `Restarted ${input.container}.`;
 	},
-};
+});

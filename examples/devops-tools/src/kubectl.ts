@@ -1,4 +1,5 @@
 import type { ContributedTool } from '../../../api/mcp-workbench';
+import type { Program } from './docker';
 import { failure, runProgram } from './run';
 
 const HINT = 'Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure `kubectl` is on the PATH VS Code was started with.';
@@ -17,7 +18,7 @@ interface PodJson {
 	readonly status?: { readonly phase?: string; readonly containerStatuses?: readonly { readonly ready?: boolean; readonly restartCount?: number }[] };
 }
 
-export const kubectlGetPods: ContributedTool<{ namespace?: string; context?: string; selector?: string }> = {
+export const kubectlGetPods = (kubectl: Program): ContributedTool<{ namespace?: string; context?: string; selector?: string }> => ({
 	name: 'kubectl_get_pods',
 	title: 'List Kubernetes pods',
 	description: 'Lists pods with their phase, readiness, restarts and node; optionally by label selector ("app=web").',
@@ -39,8 +40,8 @@ export const kubectlGetPods: ContributedTool<{ namespace?: string; context?: str
 	annotations: { idempotentHint: true, openWorldHint: true },
 	async handler(input, { signal }) {
 		const args = ['get', 'pods', ...scope(input), ...(input.selector ? ['--selector', input.selector] : []), '--output', 'json'];
-		const ran = await runProgram('kubectl', args, signal, HINT);
-		if (ran.code !== 0) return failure('kubectl', args, ran);
+		const ran = await runProgram(kubectl(), args, signal, HINT);
+		if (ran.code !== 0) return failure(kubectl(), args, ran);
 		const items = (JSON.parse(ran.stdout) as { items?: PodJson[] }).items ?? [];
 		const pods = items.map((pod) => {
 			const statuses = pod.status?.containerStatuses ?? [];
@@ -56,9 +57,9 @@ export const kubectlGetPods: ContributedTool<{ namespace?: string; context?: str
 		const text = pods.length === 0 ? 'No pods.' : pods.map((p) => `${p.namespace}/${p.name}  ${p.phase}  ready ${p.ready}  restarts ${p.restarts}  ${p.node}`).join('\n');
 		return { text, structured: { pods } };
 	},
-};
+});
 
-export const kubectlLogs: ContributedTool<{ pod: string; container?: string; namespace?: string; context?: string; tail?: number; previous?: boolean }> = {
+export const kubectlLogs = (kubectl: Program): ContributedTool<{ pod: string; container?: string; namespace?: string; context?: string; tail?: number; previous?: boolean }> => ({
 	name: 'kubectl_logs',
 	title: 'Read Kubernetes pod logs',
 	description: 'The last lines of a pod\'s log; `previous: true` reads the container instance before its last restart.',
@@ -79,13 +80,13 @@ export const kubectlLogs: ContributedTool<{ pod: string; container?: string; nam
 	annotations: { openWorldHint: true },
 	async handler(input, { signal }) {
 		const args = ['logs', input.pod, ...scope(input), ...(input.container ? ['--container', input.container] : []), '--tail', String(input.tail ?? 200), ...(input.previous ? ['--previous'] : [])];
-		const ran = await runProgram('kubectl', args, signal, HINT);
-		if (ran.code !== 0) return failure('kubectl', args, ran);
+		const ran = await runProgram(kubectl(), args, signal, HINT);
+		if (ran.code !== 0) return failure(kubectl(), args, ran);
 		return ran.stdout.trim() === '' ? `No log lines from ${input.pod}.` : ran.stdout;
 	},
-};
+});
 
-export const kubectlScale: ContributedTool<{ deployment: string; replicas: number; namespace?: string; context?: string }> = {
+export const kubectlScale = (kubectl: Program): ContributedTool<{ deployment: string; replicas: number; namespace?: string; context?: string }> => ({
 	name: 'kubectl_scale',
 	title: 'Scale a Kubernetes deployment',
 	description: 'Sets a deployment\'s replica count. Scaling to 0 stops every pod of it.',
@@ -107,8 +108,8 @@ export const kubectlScale: ContributedTool<{ deployment: string; replicas: numbe
 	}),
 	async handler(input, { signal }) {
 		const args = ['scale', `deployment/${input.deployment}`, `--replicas=${input.replicas}`, ...scope(input)];
-		const ran = await runProgram('kubectl', args, signal, HINT);
-		if (ran.code !== 0) return failure('kubectl', args, ran);
+		const ran = await runProgram(kubectl(), args, signal, HINT);
+		if (ran.code !== 0) return failure(kubectl(), args, ran);
 		return ran.stdout.trim() || `Scaled deployment/${input.deployment} to ${input.replicas}.`;
 	},
-};
+});

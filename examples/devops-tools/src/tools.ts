@@ -8,6 +8,9 @@ export { ProgramMissing } from './run';
 
 export interface DevopsToolsOptions {
 	readonly wasmPath: string;
+	/** The programs to run; default `docker` and `kubectl` from PATH. Read on every call (settings may change). */
+	readonly docker?: () => string;
+	readonly kubectl?: () => string;
 	readonly folders: () => readonly string[];
 }
 
@@ -17,13 +20,15 @@ export type AnyContributedTool = ContributedTool<any>;
 
 /** Every tool this extension contributes, in the order the panel lists them. */
 export function devopsTools(options: DevopsToolsOptions): AnyContributedTool[] {
+	const docker = options.docker ?? (() => 'docker');
+	const kubectl = options.kubectl ?? (() => 'kubectl');
 	return [
-		dockerPs,
-		dockerLogs,
-		dockerRestart,
-		kubectlGetPods,
-		kubectlLogs,
-		kubectlScale,
+		dockerPs(docker),
+		dockerLogs(docker),
+		dockerRestart(docker),
+		kubectlGetPods(kubectl),
+		kubectlLogs(kubectl),
+		kubectlScale(kubectl),
 		sqliteQuery(options),
 		systemMetrics(options.folders),
 	];

@@ -2,7 +2,7 @@
 // their arguments: no Docker engine or Kubernetes cluster exists here, the exact argument arrays are what matter.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,6 +123,21 @@ describe('a missing program', () => {
 			process.env.PATH = `${bin}:${originalPath}`;
 		}
 		assert.deepEqual(calls(), []);
+	});
+
+	test('a program path from the settings runs without PATH', async () => {
+		const configured = Object.fromEntries(devopsTools({ wasmPath, folders: () => [workspace], kubectl: () => join(bin, 'kubectl') }).map((tool) => [tool.name, tool]));
+		// Only node on PATH (the stand-in needs it), no kubectl.
+		const nodeOnly = join(base, 'node-only');
+		mkdirSync(nodeOnly, { recursive: true });
+		symlinkSync(process.execPath, join(nodeOnly, 'node'));
+		process.env.PATH = nodeOnly;
+		try {
+			await configured.kubectl_scale.handler({ deployment: 'api', replicas: 0 }, context());
+		} finally {
+			process.env.PATH = `${bin}:${originalPath}`;
+		}
+		assert.deepEqual(calls(), [['kubectl', 'scale', 'deployment/api', '--replicas=0']]);
 	});
 });
 
