@@ -18,7 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 	}
 	const api = (await workbench.activate()).getApi(1);
 	const folders = () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
-	// Machine-scoped settings: a workspace cannot point them at a program of its own.
+	// Application-scoped settings: a workspace cannot point them at a program of its own.
 	const program = (key: string, fallback: string) => () => vscode.workspace.getConfiguration('devopsTools').get<string>(key) || fallback;
 	const options = { wasmPath: join(context.extensionPath, 'dist', 'sql-wasm.wasm'), folders, docker: program('dockerPath', 'docker'), kubectl: program('kubectlPath', 'kubectl') };
 	for (const tool of devopsTools(options)) {
