@@ -1,0 +1,163 @@
+// What an agent feels on small calls, each row against its baseline in the same run (issue 16): read_file and
+// list_directory of a small target against the HTTP floor (an SDK server with a constant tool) and the filesystem
+// server over stdio; git_log -20 against the git CLI (and @cyanheads/git-mcp-server); run_command `echo hi` against a
+// bare spawn; listTools() against the filesystem server's. Every MCP side is driven by the SDK client, one client per
+// row (the SDK client leaves one abort listener per request, so a shared one would slow later rows).
+// Usage: npm run bench -- smallCalls [--runs 300] [--rounds 3] [--launcher "<command>"]
+import { execFile } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { allTools } from '../src/tools/allTools';
+import { defaultShell } from '../src/node/terminal/childCommand';
+import { startWorkbench } from '../test/unit/helpers/workbench';
+import { bareSpawn, sampleInterleaved, type BenchCase } from './interleaved';
+import { filesystemServer, gitServer, httpFloor, launcherClient, stdioFloor, type Connected } from './peers';
+import type { Summary } from './stats';
+
+const run = promisify(execFile);
+
+function option(name: string, fallback: string): string {
+	const joined = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+	if (joined) return joined.slice(name.length + 3);
+	const at = process.argv.indexOf(`--${name}`);
+	return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
+}
+
+const runs = Number(option('runs', '300'));
+const rounds = Number(option('rounds', '3'));
+
+/** A call that must succeed: a benchmark of an error answer measures nothing. */
+async function call(client: Client, name: string, args: Record<string, unknown>): Promise<void> {
+	const result = await client.callTool({ name, arguments: args });
+	if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content).slice(0, 400)}`);
+}
+
+interface Row {
+	readonly label: string;
+	readonly baseline: string;
+	/** 'ratio': p50 / baseline p50 must stay under target; 'delta': p50 - baseline p50 in ms. */
+	readonly kind: 'ratio' | 'delta';
+	readonly target: number;
+}
+
+const ROWS: readonly Row[] = [
+	{ label: 'ours read_file (HTTP)', baseline: 'HTTP floor: constant tool', kind: 'ratio', target: 2 },
+	{ label: 'ours list_directory (HTTP)', baseline: 'HTTP floor: constant tool', kind: 'ratio', target: 2 },
+	{ label: 'ours read_file (HTTP)', baseline: 'filesystem server read_text_file (stdio)', kind: 'ratio', target: 1.5 },
+	{ label: 'ours list_directory (HTTP)', baseline: 'filesystem server list_directory (stdio)', kind: 'ratio', target: 1.5 },
+	{ label: 'ours read_file (launcher)', baseline: 'filesystem server read_text_file (stdio)', kind: 'ratio', target: 1.5 },
+	{ label: 'ours list_directory (launcher)', baseline: 'filesystem server list_directory (stdio)', kind: 'ratio', target: 1.5 },
+	{ label: 'ours git_log 20 (HTTP)', baseline: 'git log -20 (CLI)', kind: 'delta', target: 2 },
+	{ label: 'git-mcp-server git_log 20 (stdio)', baseline: 'git log -20 (CLI)', kind: 'delta', target: Number.NaN },
+	{ label: 'ours run_command echo hi (HTTP)', baseline: 'bare spawn: echo hi', kind: 'ratio', target: 3 },
+	{ label: 'ours listTools (HTTP)', baseline: 'filesystem server listTools (stdio)', kind: 'ratio', target: Number.NaN },
+];
+
+async function gitRepo(dir: string): Promise<void> {
+	const git = (...args: string[]) => run('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', ...args], { cwd: dir });
+	await git('init', '-q', '-b', 'main');
+	for (let i = 0; i < 25; i++) {
+		await writeFile(join(dir, 'history.txt'), `change ${i}\n`);
+		await git('add', 'history.txt');
+		await git('commit', '-q', '-m', `change ${i}`);
+	}
+}
+
+async function main(): Promise<void> {
+	setMaxListeners(0);
+	// The shipped composition with every tool and the real sandbox where this machine has one.
+	const wb = await startWorkbench({ tools: allTools });
+	const dir = wb.folders[0].path;
+	await writeFile(join(dir, 'small.txt'), 'export const answer = 42;\n'.repeat(40));
+	await mkdir(join(dir, 'src'));
+	for (let i = 0; i < 12; i++) await writeFile(join(dir, 'src', `file-${i}.ts`), `export const n = ${i};\n`);
+	await gitRepo(dir);
+	const peers: Connected[] = [];
+	const own = async () => wb.connect('bench');
+	try {
+		const floor = await httpFloor();
+		const stdioFloorPeer = await stdioFloor(dir);
+		const fs = await filesystemServer(dir);
+		const git = await gitServer(dir);
+		peers.push(floor, stdioFloorPeer, fs, git);
+		const [ownRead, ownList, ownLog, ownRun, ownTools] = [await own(), await own(), await own(), await own(), await own()];
+		const fsRead = await filesystemServer(dir);
+		const fsList = await filesystemServer(dir);
+		peers.push(fsRead, fsList);
+		const token = wb.server.mintToken('launcher').token;
+		const launched = await launcherClient(dir, wb.url, token);
+		const launchedList = launched ? await launcherClient(dir, wb.url, token) : undefined;
+		for (const extra of [launched, launchedList]) if (extra) peers.push(extra);
+		const shell = defaultShell();
+		const cases: BenchCase[] = [
+			['HTTP floor: constant tool', () => call(floor.client, 'constant', {})],
+			['stdio floor: constant tool', () => call(stdioFloorPeer.client, 'constant', {})],
+			['ours read_file (HTTP)', () => call(ownRead, 'read_file', { path: 'small.txt' })],
+			['ours list_directory (HTTP)', () => call(ownList, 'list_directory', { path: 'src' })],
+			['filesystem server read_text_file (stdio)', () => call(fsRead.client, 'read_text_file', { path: join(dir, 'small.txt') })],
+			['filesystem server list_directory (stdio)', () => call(fsList.client, 'list_directory', { path: join(dir, 'src') })],
+			['git log -20 (CLI)', () => run('git', ['log', '-20'], { cwd: dir })],
+			['ours git_log 20 (HTTP)', () => call(ownLog, 'git_log', { count: 20 })],
+			['git-mcp-server git_log 20 (stdio)', () => call(git.client, 'git_log', { path: dir, maxCount: 20 })],
+			['bare spawn: echo hi', () => bareSpawn(shell, 'echo hi')],
+			['ours run_command echo hi (HTTP)', () => call(ownRun, 'run_command', { line: 'echo hi' })],
+			['ours listTools (HTTP)', () => ownTools.listTools()],
+			['filesystem server listTools (stdio)', () => fs.client.listTools()],
+			...(launched && launchedList ? [
+				['ours read_file (launcher)', () => call(launched.client, 'read_file', { path: 'small.txt' })],
+				['ours list_directory (launcher)', () => call(launchedList.client, 'list_directory', { path: 'src' })],
+			] satisfies BenchCase[] : []),
+		];
+		const all: Summary[][] = [];
+		for (let round = 0; round < rounds; round++) {
+			all.push(await sampleInterleaved(cases, runs));
+			process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+		}
+		report(cases.map(([label]) => label), all);
+		const [ours, theirs] = [await ownTools.listTools(), await fs.client.listTools()];
+		console.log(`\ntools/list: ours ${ours.tools.length} tools, ${JSON.stringify(ours.tools).length} bytes; filesystem server ${theirs.tools.length} tools, ${JSON.stringify(theirs.tools).length} bytes`);
+		if (!launched) console.log('launcher rows skipped: no launcher given (--launcher "<command>" or MCP_WORKBENCH_LAUNCHER)');
+	} finally {
+		await Promise.allSettled(peers.map((p) => p.close()));
+		await wb.close();
+	}
+}
+
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Per case: the median over rounds of each round's p50, with the spread (lowest and highest round). */
+function report(labels: readonly string[], results: readonly Summary[][]): void {
+	const p50s = new Map(labels.map((label, i) => [label, results.map((round) => round[i].p50)]));
+	const p99s = new Map(labels.map((label, i) => [label, results.map((round) => round[i].p99)]));
+	const width = Math.max(...labels.map((l) => l.length));
+	console.log(`\nSmall calls: p50 per round (${runs} interleaved calls each), median of ${rounds} rounds [lowest-highest round]`);
+	console.log(`${'case'.padEnd(width)}  ${'p50 ms'.padStart(8)}  ${'spread'.padStart(15)}  ${'p99 ms'.padStart(8)}`);
+	for (const label of labels) {
+		const values = p50s.get(label) ?? [];
+		console.log(`${label.padEnd(width)}  ${median(values).toFixed(3).padStart(8)}  ${`[${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}]`.padStart(15)}  ${median(p99s.get(label) ?? []).toFixed(3).padStart(8)}`);
+	}
+	console.log('\nAgainst the baselines (per round, then the median of the rounds):');
+	for (const row of ROWS) {
+		const ours = p50s.get(row.label);
+		const base = p50s.get(row.baseline);
+		if (!ours || !base) continue;
+		const values = ours.map((v, i) => (row.kind === 'ratio' ? v / base[i] : v - base[i]));
+		const shown = (v: number) => (row.kind === 'ratio' ? `${v.toFixed(2)}x` : `${v >= 0 ? '+' : ''}${v.toFixed(2)} ms`);
+		const verdict = Number.isNaN(row.target) ? '' : median(values) <= row.target ? `  target ${row.kind === 'ratio' ? `<= ${row.target}x` : `<= +${row.target} ms`}: met` : `  target ${row.kind === 'ratio' ? `<= ${row.target}x` : `<= +${row.target} ms`}: NOT met`;
+		console.log(`  ${row.label} vs ${row.baseline}: ${shown(median(values))} [${values.map(shown).join(', ')}]${verdict}`);
+	}
+	const tools = p50s.get('ours listTools (HTTP)');
+	if (tools) console.log(`  ours listTools p50 ${median(tools).toFixed(2)} ms (target < 15 ms): ${median(tools) < 15 ? 'met' : 'NOT met'}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
