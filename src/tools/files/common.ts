@@ -1,6 +1,6 @@
 // Shared by the file tools: how paths are shown to the agent, how files are read as text, and content hashes.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -42,10 +42,10 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 	if (!resolved.exists) {
 		throw new ToolError(`${shown} does not exist. Check the name with list_directory or find_files, or create it with create_file.`, 'not-found');
 	}
-	// One open file for the checks and the read: what was checked is what is read, in four system calls.
-	const handle = await openResolvedForReading(resolved.absolute, shown, sharedContent);
+	// One open file for the checks and the read: what was checked is what is read. The fstat runs beside the check
+	// of where the file was opened, so a small read waits for three thread-pool round trips (open, check, read).
+	const { handle, info } = await openVerified(resolved.absolute, shown, sharedContent);
 	try {
-		const info = await handle.stat();
 		if (info.isDirectory()) {
 			throw new ToolError(`${shown} is a directory, not a file. Use list_directory to see what it holds.`, 'is-directory');
 		}
@@ -66,7 +66,8 @@ export async function readCurrentText(host: Host, resolved: ResolvedPath, shown:
 		const decoded = decodeText(bytes, encoding);
 		return { ...decoded, source: 'disk', size: info.size, mtimeMs: info.mtimeMs, hash: contentHash(decoded.text) };
 	} finally {
-		await handle.close();
+		// Not awaited: the answer does not depend on it, and nothing can fail that a caller could act on.
+		void handle.close().catch(() => undefined);
 	}
 }
 
@@ -102,12 +103,24 @@ function changedWhileReading(shown: string): ToolError {
  * symbolic link in between (to a sensitive file, or out of the workspace). Refused then, with nothing read.
  */
 export async function openResolvedForReading(absolute: string, shown: string, sharedContent: SharedContent = 'refuse'): Promise<FileHandle> {
+	return (await openVerified(absolute, shown, sharedContent)).handle;
+}
+
+/** openResolvedForReading, with the open file's fstat taken at the same time as the check. */
+async function openVerified(absolute: string, shown: string, sharedContent: SharedContent = 'refuse'): Promise<{ handle: FileHandle; info: Stats }> {
 	// An atomic save (ours, an editor's, a formatter's) renames a new file over the path: a read that opened the old
 	// one between our open and the check finds it unlinked, and opens again (about 3% of reads during a stream of
 	// writes were refused before). A symbolic link or another path swapped in is still refused at once.
 	for (let attempt = 1; ; attempt++) {
 		const opened = await openOnce(absolute, shown);
-		if (opened.handle) return refuseSharedContent(opened.handle, shown, sharedContent);
+		if (opened.handle && opened.info) {
+			// The link count is checked on the open file: a link made after the policy looked is caught here.
+			if (sharedContent === 'refuse' && opened.info.isFile() && opened.info.nlink > 1) {
+				await opened.handle.close();
+				throw sharedContentError(shown, opened.info.nlink);
+			}
+			return { handle: opened.handle, info: opened.info };
+		}
 		if (!opened.replaced || attempt === OPEN_ATTEMPTS) throw changedWhileReading(shown);
 	}
 }
@@ -118,23 +131,10 @@ export async function openResolvedForReading(absolute: string, shown: string, sh
  */
 export type SharedContent = 'refuse' | 'allow';
 
-/** The link count is checked on the open file: a link made after the policy looked is caught here. */
-async function refuseSharedContent(handle: FileHandle, shown: string, sharedContent: SharedContent): Promise<FileHandle> {
-	if (sharedContent === 'allow') return handle;
-	try {
-		const info = await handle.stat();
-		if (info.isFile() && info.nlink > 1) throw sharedContentError(shown, info.nlink);
-		return handle;
-	} catch (error) {
-		await handle.close();
-		throw error;
-	}
-}
-
 /** Opens after a file that was replaced while it was being opened: enough for writes that follow each other closely. */
 const OPEN_ATTEMPTS = 5;
 
-async function openOnce(absolute: string, shown: string): Promise<{ handle?: FileHandle; replaced?: boolean }> {
+async function openOnce(absolute: string, shown: string): Promise<{ handle?: FileHandle; info?: Stats; replaced?: boolean }> {
 	let handle: FileHandle;
 	try {
 		handle = await open(absolute, READ_FLAGS);
@@ -152,8 +152,8 @@ async function openOnce(absolute: string, shown: string): Promise<{ handle?: Fil
 		throw new ToolError(`${shown} cannot be opened (${code ?? (error as Error).message}).`);
 	}
 	try {
-		const at = await opensAt(handle, absolute);
-		if (at === 'here') return { handle };
+		const [at, info] = await Promise.all([opensAt(handle, absolute), handle.stat()]);
+		if (at === 'here') return { handle, info };
 		await handle.close();
 		return { replaced: at === 'replaced' };
 	} catch (error) {
