@@ -22,6 +22,8 @@ import { ApprovalNotifier } from './vscode/panel/approvalNotifier';
 import { GatePanelBackend } from './vscode/panel/panelBackend';
 import { PANEL_VIEW_ID, PANEL_WEBVIEW_OPTIONS, SidebarViewProvider } from './vscode/panel/sidebarView';
 import { VscodeFilesHost } from './vscode/hosts/filesHost';
+import { NodeFileIndex } from './node/files/fileIndex';
+import { nodeFolderWatcher } from './node/files/nodeFolderWatcher';
 import { VsCodeTasksHost } from './vscode/hosts/tasksHost';
 import { VsCodeTerminalHost } from './vscode/hosts/terminalHost';
 import { VsCodeWorkspaceHost } from './vscode/hosts/workspaceHost';
@@ -54,6 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 
 	const workspace = disposables.add(new VsCodeWorkspaceHost(version, enabledFamilies));
 	const files = new VscodeFilesHost();
+	// find_files answers from a watched list of each folder's files (exactly what ripgrep would list; ripgrep answers
+	// while it builds). Its excludes are read at every query, so a settings change rebuilds it.
+	files.index = new NodeFileIndex({ watcher: nodeFolderWatcher, excludes: (folder) => files.excludes(folder), log });
 	// Found once: whether commands that run without asking can be bounded by an OS sandbox decides the policy.
 	const sandbox = await Bubblewrap.detect({
 		home: homedir(),

@@ -241,6 +241,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
 			await announcer?.dispose();
 			await audit.close();
 			await sandbox?.dispose();
+			options.adapters.files.index?.dispose();
 			removeNoHooksDir();
 		},
 	};

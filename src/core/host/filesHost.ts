@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Disposable } from '../base/disposable';
 import type { WorkspaceFolderInfo } from './host';
 
 /** Encodings the file tools read and write. */
@@ -64,4 +65,19 @@ export interface FilesHost {
 	excludes(folder: WorkspaceFolderInfo): FolderExcludes;
 	/** Absolute path of the ripgrep binary to search with. */
 	ripgrepPath(): string;
+	/** A live list of the folders' files, where the host keeps one; find_files asks ripgrep when it cannot answer. */
+	readonly index?: FileListIndex;
+}
+
+/**
+ * A list of each folder's files kept current by a watcher, holding exactly what ripgrep lists by default (ignore
+ * files, `files.exclude`, `search.exclude` respected). Answers only when it is certain to equal ripgrep's answer.
+ */
+export interface FileListIndex extends Disposable {
+	/**
+	 * The files under `relative` ('' for the whole folder; folder-relative, '/'-separated, sorted by code unit) that
+	 * `accept` takes, at most `limit`; undefined when it cannot answer exactly now (still building, the watcher failed
+	 * or fell behind, or `relative` is a folder it does not hold), and the caller asks ripgrep.
+	 */
+	find(folder: WorkspaceFolderInfo, relative: string, accept: (path: string) => boolean, limit: number): Promise<{ files: string[]; truncated: boolean } | undefined>;
 }

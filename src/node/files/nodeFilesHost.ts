@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
+import type { FileDiagnostic, FileListIndex, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
 import { KeyedMutex } from '../../core/base/keyedMutex';
@@ -13,6 +13,8 @@ export interface NodeFilesHostOptions {
 	readonly ripgrepPath?: string;
 	/** Exclude globs per folder name, standing in for VS Code's `files.exclude` / `search.exclude`. */
 	readonly excludes?: (folder: WorkspaceFolderInfo) => FolderExcludes;
+	/** The live file list find_files answers from; none: every find_files runs ripgrep. */
+	readonly index?: FileListIndex;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -30,7 +32,11 @@ const caseInsensitive = process.platform === 'win32' || process.platform === 'da
 export class NodeFilesHost implements FilesHost {
 	private readonly locks = new KeyedMutex();
 
-	constructor(private readonly options: NodeFilesHostOptions = {}) {}
+	readonly index: FileListIndex | undefined;
+
+	constructor(private readonly options: NodeFilesHostOptions = {}) {
+		this.index = options.index;
+	}
 
 	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T> {
 		return this.locks.runAll(absolutePaths.map((path) => (caseInsensitive ? path.toLowerCase() : path)), change);

@@ -97,7 +97,9 @@ export const findFilesTool = defineTool({
 		for (const target of targets) {
 			throwIfAborted(ctx.signal);
 			const remaining = input.limit - files.length;
-			const found = await ripgrepFiles({ ...scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, [], []), nameGlobs: nameGlob === undefined ? [] : [nameGlob] }, remaining, matches);
+			// The watched file list answers when it can say exactly what ripgrep would (it holds no ignored file).
+			const indexed = input.includeIgnored ? undefined : await ctx.host.files.index?.find(target.folder, target.relative, matches, remaining);
+			const found = indexed ?? await ripgrepFiles({ ...scopeFor(ctx.host, target, input.includeIgnored, ctx.signal, [], []), nameGlobs: nameGlob === undefined ? [] : [nameGlob] }, remaining, matches);
 			// rg walks in parallel, so its order varies run to run; sorting keeps answers stable.
 			files.push(...found.files.sort().map((relative) => shownPath(ctx.host, target.folder, relative)));
 			if (found.truncated) {

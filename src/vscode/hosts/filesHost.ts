@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { FileDiagnostic, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
+import type { FileDiagnostic, FileListIndex, FilesHost, FolderExcludes, WriteTextOptions } from '../../core/host/filesHost';
 import { severityOf } from './severity';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { ToolError } from '../../core/base/errors';
@@ -57,6 +57,8 @@ export class VscodeFilesHost implements FilesHost {
 	private readonly locks = new KeyedMutex();
 	/** Writes of files no editor holds (see the top of this file). */
 	private readonly disk = new NodeFilesHost();
+	/** The live file list find_files answers from (set by the composition, which owns its watcher). */
+	index: FileListIndex | undefined;
 
 	exclusive<T>(absolutePaths: readonly string[], change: () => Promise<T>): Promise<T> {
 		return this.locks.runAll(absolutePaths.map((path) => (caseInsensitive ? path.toLowerCase() : path)), change);
