@@ -115,7 +115,9 @@ class FolderIndex {
 
 	async find(relative: string, accept: (path: string) => boolean, limit: number): Promise<{ files: string[]; truncated: boolean } | undefined> {
 		if (this.state !== 'ready') return undefined;
-		// Changes already noticed are applied first, so an answer never predates a change the watcher reported.
+		// A change made before this query (a write_file a moment ago, a command's output) is queued in the OS already:
+		// one turn of the event loop through its poll phase reads it, and changes noticed are applied before answering.
+		await nextPoll();
 		while (this.draining) await this.draining;
 		if (this.state !== 'ready') return undefined;
 		// A sub-folder goes to ripgrep: rg 13 matches the ignore files above a path it is given against a wrong path
@@ -359,6 +361,11 @@ class FolderIndex {
 			}
 		}
 	}
+}
+
+/** Resolves after the event loop's next poll phase (an immediate scheduled from an immediate runs after it). */
+function nextPoll(): Promise<void> {
+	return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function parentOf(relative: string): string {

@@ -34,6 +34,7 @@ export async function createTestHost(names: readonly string[] = ['ws'], excludes
 		base,
 		dispose: async () => {
 			await adapters.terminal.dispose();
+			adapters.files.index?.dispose();
 			await rm(base, { recursive: true, force: true });
 		},
 	};
