@@ -8,6 +8,8 @@ import type { AnyToolSpec } from '../src/core/tools/toolSpec';
 import { benchHost } from './benchHost';
 import { findFilesTool, searchTextTool } from '../src/tools/files/search';
 import { cachedWorkspace } from './fixtures';
+import { NodeFileIndex } from '../src/node/files/fileIndex';
+import { nodeFolderWatcher } from '../src/node/files/nodeFolderWatcher';
 
 const RG_COMMON = ['--hidden', '--no-require-git', '--no-config', '--glob', '!.git'];
 const NO_LIMIT = 10_000_000;
@@ -87,6 +89,53 @@ const CASES: readonly Case[] = [
 	{ name: 'find_files **/*.ts, limit 200', tool: findFilesTool, input: { pattern: '**/*.ts', path: '', includeIgnored: false, limit: 200 }, rgArgs: ['--files', ...RG_COMMON, '--glob', '**/*.ts'], ours: (s) => (s as { files: string[] }).files, theirs: (l) => l, limit: 200 },
 ];
 
+const indexNotes: string[] = [];
+
+/** Heap and off-heap bytes in use after a full collection. */
+function usedBytes(): number {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	gc?.();
+	gc?.();
+	const usage = process.memoryUsage();
+	return usage.heapUsed + usage.external + usage.arrayBuffers;
+}
+
+/**
+ * find_files answered by the watched index (built first; its build time and memory reported) against the rg CLI,
+ * same result-set check as the ripgrep rows.
+ */
+async function indexRows(size: number, dir: string, folder: WorkspaceFolderInfo, runs: number, same: (ok: boolean) => void): Promise<string[][]> {
+	const before = usedBytes();
+	const index = new NodeFileIndex({ watcher: nodeFolderWatcher, excludes: () => ({ files: [], search: [] }) });
+	const started = performance.now();
+	await index.find(folder, '', () => true, 1);
+	if (!(await index.ready(folder))) throw new Error('the index did not build');
+	const buildMs = performance.now() - started;
+	const after = usedBytes();
+	const stats = index.stats(folder);
+	const rgAll = await interleaved(1, async () => undefined, () => rgLines(dir, ['--files', ...RG_COMMON]));
+	indexNotes.push(`index ${size}: ${stats?.files} files in ${stats?.folders} watched folders, built in ${buildMs.toFixed(0)} ms (rg --files of the whole tree: ${rgAll.theirsMs.toFixed(0)} ms), memory ${((after - before) / 1024 / 1024).toFixed(1)} MB (target < 30 MB at 100,000 files)${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: approximate)'}`);
+	const host = benchHost(folder, index);
+	const rows: string[][] = [];
+	try {
+		for (const benchCase of CASES.filter((c) => c.tool === findFilesTool)) {
+			await runParsed(benchCase.tool, benchCase.input, host);
+			const run = await interleaved(runs * 3, () => runParsed(benchCase.tool, benchCase.input, host), () => rgLines(dir, benchCase.rgArgs));
+			const ourKeys = benchCase.ours(run.ourResult.structured).sort();
+			const theirKeys = benchCase.theirs(run.theirResult).sort();
+			const theirSet = new Set(theirKeys);
+			const ok = benchCase.limit !== undefined
+				? ourKeys.length === Math.min(benchCase.limit, theirKeys.length) && ourKeys.every((key) => theirSet.has(key))
+				: ourKeys.length === theirKeys.length && ourKeys.every((key, i) => key === theirKeys[i]);
+			same(ok);
+			rows.push([String(size), `${benchCase.name} (index)`, String(ourKeys.length), ok ? (benchCase.limit ? 'subset' : 'yes') : `NO (rg ${theirKeys.length})`, run.oursMs.toFixed(1), run.theirsMs.toFixed(1), `${(run.oursMs / run.theirsMs).toFixed(2)}x${run.oursMs < 50 ? '' : ' (over 50 ms)'}`]);
+		}
+	} finally {
+		index.dispose();
+	}
+	return rows;
+}
+
 async function main(): Promise<void> {
 	const sizes = option('sizes', '20000,100000').split(',').map(Number);
 	const runs = Number(option('runs', '5'));
@@ -98,6 +147,7 @@ async function main(): Promise<void> {
 		console.error(`workspace ${size}: ${dir} (ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 		const folder: WorkspaceFolderInfo = { name: basename(dir), path: dir, uri: `file://${dir}`, index: 0 };
 		const host = benchHost(folder);
+		rows.push(...await indexRows(size, dir, folder, runs, (same) => (allSame &&= same)));
 		for (const benchCase of CASES) {
 			// One warm-up each, so the first measured side does not pay for a cold page cache alone.
 			await runParsed(benchCase.tool, benchCase.input, host);
@@ -121,7 +171,8 @@ async function main(): Promise<void> {
 			console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 		}
 	}
-	console.log(`median of ${runs} interleaved runs each; ratio = ours / rg (target <= 1.2x); limit rows: ours stops rg early, the rg CLI has no global limit`);
+	console.log(`median of ${runs} interleaved runs each; ratio = ours / rg (target <= 1.2x; index rows: p50 under 50 ms); limit rows: ours stops rg early, the rg CLI has no global limit`);
+	for (const line of indexNotes) console.log(line);
 	if (!allSame) {
 		console.error('result sets differ from rg');
 		process.exitCode = 1;

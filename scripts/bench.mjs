@@ -28,7 +28,7 @@ if (!existsSync(join(peers, 'node_modules')) && benches.some((b) => /smallCalls/
 let failed = 0;
 for (const bench of benches) {
 	console.log(`\n=== ${bench} ===`);
-	const result = spawnSync(process.execPath, ['--import', 'tsx', join('bench', bench), ...flags], { cwd: root, stdio: 'inherit' });
+	const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join('bench', bench), ...flags], { cwd: root, stdio: 'inherit' });
 	if (result.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
