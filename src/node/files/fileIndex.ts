@@ -142,6 +142,7 @@ class FolderIndex {
 		this.generation++;
 		for (const entry of this.walked.values()) entry.watch?.dispose();
 		this.walked.clear();
+		this.pending.clear();
 		this.paths = [];
 		this.settle();
 	}
@@ -151,6 +152,7 @@ class FolderIndex {
 		this.options.log?.warn('fileIndex.failed', { root: this.root, error: error instanceof Error ? error.message : String(error) });
 		for (const entry of this.walked.values()) entry.watch?.dispose();
 		this.walked.clear();
+		this.pending.clear();
 		this.paths = [];
 		this.state = 'failed';
 		this.settle();
