@@ -4,7 +4,7 @@
 // bare spawn; listTools() against the filesystem server's. Every MCP side is driven by the SDK client, one client per
 // row (the SDK client leaves one abort listener per request, so a shared one would slow later rows).
 // Usage: npm run bench -- smallCalls [--runs 300] [--rounds 3] [--launcher "<command>"]
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,7 +52,9 @@ const ROWS: readonly Row[] = [
 	{ label: 'ours list_directory (launcher)', baseline: 'filesystem server list_directory (stdio)', kind: 'ratio', target: 1.5 },
 	{ label: 'ours git_log 20 (HTTP)', baseline: 'git log -20 (CLI)', kind: 'delta', target: 2 },
 	{ label: 'git-mcp-server git_log 20 (stdio)', baseline: 'git log -20 (CLI)', kind: 'delta', target: Number.NaN },
+	{ label: 'ours git_log 20 (HTTP)', baseline: 'git log -20 in the sandbox (CLI)', kind: 'delta', target: Number.NaN },
 	{ label: 'ours run_command echo hi (HTTP)', baseline: 'bare spawn: echo hi', kind: 'ratio', target: 3 },
+	{ label: 'ours run_command echo hi (HTTP)', baseline: 'bare spawn in the sandbox: echo hi', kind: 'ratio', target: 3 },
 	{ label: 'ours listTools (HTTP)', baseline: 'filesystem server listTools (stdio)', kind: 'ratio', target: Number.NaN },
 ];
 
@@ -92,7 +94,22 @@ async function main(): Promise<void> {
 		const launchedList = launched ? await launcherClient(dir, wb.url, token) : undefined;
 		for (const extra of [launched, launchedList]) if (extra) peers.push(extra);
 		const shell = defaultShell();
+		// The floors with the sandbox: what the same process costs wrapped as our reads and unasked commands run.
+		const sandbox = wb.host.sandbox;
+		const wrappedLog = await sandbox.readOnly(['git', 'log', '-20'], { cwd: dir, env: {}, gitConfig: true });
+		const wrappedEcho = await sandbox.readOnly([shell, '-c', 'echo hi'], { cwd: dir, env: {} });
+		const spawnWrapped = (wrapped: NonNullable<typeof wrappedLog>) => new Promise<void>((resolve, reject) => {
+			const child = spawn(wrapped.file, [...wrapped.args], { cwd: dir, env: { ...wrapped.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+			child.stdout.resume();
+			child.stderr.resume();
+			child.on('error', reject);
+			child.on('close', () => resolve());
+		});
 		const cases: BenchCase[] = [
+			...(wrappedLog && wrappedEcho ? [
+				['git log -20 in the sandbox (CLI)', () => spawnWrapped(wrappedLog)],
+				['bare spawn in the sandbox: echo hi', () => spawnWrapped(wrappedEcho)],
+			] satisfies BenchCase[] : []),
 			['HTTP floor: constant tool', () => call(floor.client, 'constant', {})],
 			['stdio floor: constant tool', () => call(stdioFloorPeer.client, 'constant', {})],
 			['ours read_file (HTTP)', () => call(ownRead, 'read_file', { path: 'small.txt' })],

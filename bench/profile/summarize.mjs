@@ -104,3 +104,30 @@ console.log(`\ntop ${top} nearest owners (self time of a frame plus the native/n
 for (const [key, us] of [...inclusiveOwner].sort((x, y) => y[1] - x[1]).slice(0, top)) {
 	console.log(`  ${pct(us, busy)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
 }
+
+// The same owners grouped into the steps of a call, the breakdown issue 16 asks for.
+const steps = [
+	[/^tsx loader/, 'start-up (tsx compiling the sources; not per call)'],
+	[/^src\/node\/server\/(sessionTransport|mcpHttpServer|session|clientTokens|messageCheck|workbenchServer)/, 'transport + session (HTTP parse/write, bearer check, JSON-RPC routing)'],
+	[/^SDK /, 'SDK (lists, initialize)'],
+	[/^src\/core\/gate\/(redaction)/, 'gate: redaction'],
+	[/^src\/core\/gate\/(policy|approvals|rateLimit|operation|argumentShape|subjectChange)|^src\/core\/paths\/sensitivePaths|^picomatch/, 'gate: policy (sensitive paths, rules, rate limit)'],
+	[/^src\/core\/gate\/(metrics)/, 'gate: metrics'],
+	[/^src\/core\/gate\//, 'gate: steps and trail'],
+	[/^zod/, 'zod (argument parse)'],
+	[/^src\/node\/audit\/|^src\/core\/audit\/|^src\/core\/base\/canonicalJson/, 'audit: canonical JSON, HMAC chain, append'],
+	[/^src\/node\/files\/pathJail|^src\/core\/paths\//, 'path jail (realpath)'],
+	[/^src\/tools\/|^src\/node\/files\/|^src\/node\/git|^src\/node\/terminal|^src\/core\/host/, 'tool handler (fs calls, hashing)'],
+	[/^GC$/, 'GC'],
+];
+const byStep = new Map();
+for (const [owner, us] of inclusiveOwner) {
+	const step = steps.find(([re]) => re.test(owner))?.[1] ?? 'other (node internals, timers, sockets with no owner on the stack)';
+	byStep.set(step, (byStep.get(step) ?? 0) + us);
+}
+const startup = byStep.get(steps[0][1]) ?? 0;
+console.log('\nby step of the call path (share of CPU time after start-up):');
+for (const [step, us] of [...byStep].sort((x, y) => y[1] - x[1])) {
+	if (step === steps[0][1]) continue;
+	console.log(`  ${pct(us, busy - startup)}  ${(us / 1000).toFixed(0).padStart(6)} ms  ${step}`);
+}
