@@ -2,6 +2,7 @@
 // exactly the set `rg --files` lists (same ignore files, same precedence, same excludes) without walking the tree.
 // While it builds, after the watcher failed (the OS ran out of watches) or fell too far behind, and for anything it
 // does not hold (ignored folders, includeIgnored), it says so and the caller asks ripgrep.
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
@@ -21,6 +22,11 @@ export interface FileIndexOptions {
 	/** The user's excludes of a folder now; a change is noticed at the next query and rebuilds that folder. */
 	readonly excludes: (folder: WorkspaceFolderInfo) => FolderExcludes;
 	readonly log?: Logger;
+	/**
+	 * Most folders one index watches; past it the index gives up and ripgrep answers. On Linux watches come from a
+	 * per-user pool VS Code's own watcher draws on too, so by default an index takes at most a quarter of it.
+	 */
+	readonly maxFolders?: number;
 	/** The global excludes file ripgrep reads (core.excludesFile, else $XDG_CONFIG_HOME/git/ignore). */
 	readonly globalExcludesFile?: () => Promise<string | undefined>;
 }
@@ -232,6 +238,10 @@ class FolderIndex {
 	}
 
 	private watch(relative: string, absolute: string): Disposable {
+		if (this.walked.size >= (this.options.maxFolders ?? defaultMaxFolders())) {
+			this.fail(new Error(`more than ${this.walked.size} folders to watch: find_files uses ripgrep for this folder`));
+			return { dispose() {} };
+		}
 		try {
 			return this.options.watcher.watch(
 				absolute,
@@ -363,6 +373,22 @@ class FolderIndex {
 			}
 		}
 	}
+}
+
+let maxFoldersDefault: number | undefined;
+
+function defaultMaxFolders(): number {
+	if (maxFoldersDefault === undefined) {
+		let pool = 65_536;
+		try {
+			pool = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim()) || pool;
+		} catch {
+			// Not Linux: watches are not a small shared pool there.
+			pool = 400_000;
+		}
+		maxFoldersDefault = Math.floor(pool / 4);
+	}
+	return maxFoldersDefault;
 }
 
 /** Resolves after the event loop's next poll phase (an immediate scheduled from an immediate runs after it). */

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { NodeFileIndex } from '../../../../src/node/files/fileIndex';
+import { nodeFolderWatcher } from '../../../../src/node/files/nodeFolderWatcher';
 import type { FolderWatcher } from '../../../../src/core/host/folderWatcher';
 import { findFilesTool } from '../../../../src/tools/files/search';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
@@ -66,6 +67,20 @@ test('when the OS refuses a watch the index gives up and ripgrep answers, with t
 		const after = await runTool(findFilesTool, { pattern: '*.ts' }, host);
 		assert.deepEqual(before.structured, { files: ['src/a.ts', 'src/deep/b.ts'], truncated: false });
 		assert.deepEqual(after.structured, before.structured);
+	} finally {
+		index.dispose();
+	}
+});
+
+test('an index that would watch more folders than its share of the OS watches gives up, and ripgrep answers', async () => {
+	th = await createTestHost();
+	const folder = th.folders[0];
+	await seed(folder.path);
+	const index = new NodeFileIndex({ watcher: nodeFolderWatcher, excludes: () => ({ files: [], search: [] }), maxFolders: 2 });
+	try {
+		assert.equal(await index.find(folder, '', () => true, 100), undefined);
+		assert.equal(await index.ready(folder), false, 'three folders (root, src, src/deep) are over the limit of two');
+		assert.equal(await index.find(folder, '', () => true, 100), undefined);
 	} finally {
 		index.dispose();
 	}
