@@ -70,11 +70,12 @@ describe('stdio launcher', () => {
 		const before = wb.server.current?.url;
 
 		// A write waits for approval; the restart comes while it waits.
-		const caught = client.callTool({ name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }).then(() => undefined, (error: unknown) => error);
+		const caught = client.callTool({ name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }).then((result) => JSON.stringify(result), (error: unknown) => String(error));
 		await waitUntil(() => wb.approvals.pending().length > 0);
 		await wb.server.restart();
-		// The server answers what it still can ("the server stopped"); what it cannot, the launcher answers ("restarted").
-		assert.match(String(await caught), /restarted .* while this request was in flight.*send it again|session ended before this request was answered .*server stopped/s);
+		// The server answers what it still can (a result saying the server stopped while the call waited); what it cannot,
+		// the launcher answers ("restarted").
+		assert.match(await caught, /restarted .* while this request was in flight.*send it again|session ended before this request was answered .*server stopped|stopped the MCP Workbench server while it waited/s);
 		assert.notEqual(wb.server.current?.url, before, 'the restart moved the server to a new port');
 		await announced();
 
