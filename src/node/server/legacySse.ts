@@ -8,7 +8,9 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export function legacySseAnswer(method: string | undefined, path: string, headers: IncomingHttpHeaders, url: string): { readonly status: number; readonly message: string } | undefined {
 	const legacyPath = path === '/sse' || path === '/messages' || path === '/message';
-	const legacyGet = method === 'GET' && path === '/mcp' && headers['mcp-session-id'] === undefined;
+	// A client that names a protocol version speaks Streamable HTTP (2024-11-05 clients send no such header): a GET
+	// naming 2026-07-28, say, is answered by that revision's own refusal.
+	const legacyGet = method === 'GET' && path === '/mcp' && headers['mcp-session-id'] === undefined && headers['mcp-protocol-version'] === undefined;
 	if (!legacyPath && !legacyGet) return undefined;
 	return {
 		// 405 for the GET on the endpoint, as the Streamable HTTP spec lets a server answer a GET it does not serve;

@@ -104,11 +104,15 @@ export async function callTool(options: SurfaceOptions, origin: CallOrigin, tool
 	};
 }
 
+/** The longest URI an error names in full. */
+const MAX_ECHOED_URI = 2048;
+
 /** A resources/read through the gate: its contents, or the JSON-RPC error that says why there are none. */
 export async function readResource(options: SurfaceOptions, origin: CallOrigin, uri: string): Promise<{ readonly result: ReadResourceResult } | { readonly error: SurfaceError }> {
 	const read = await options.gate.read({ ...origin, uri });
 	// An invalid read (no such resource, or a URI no template matches) names the URI, as SEP-2164 asks.
-	if (!read.ok) return { error: read.outcome === 'invalid' ? { code: ErrorCode.InvalidParams, message: read.message, data: { uri } } : { code: ErrorCode.InternalError, message: read.message } };
+	// A URI of megabytes is not echoed back whole: an answer must not grow with what a client sends.
+	if (!read.ok) return { error: read.outcome === 'invalid' ? { code: ErrorCode.InvalidParams, message: read.message, data: { uri: uri.length > MAX_ECHOED_URI ? `${uri.slice(0, MAX_ECHOED_URI)}…` : uri } } : { code: ErrorCode.InternalError, message: read.message } };
 	return { result: { contents: [...read.contents] } };
 }
 
