@@ -6,6 +6,8 @@ interface Api {
 	editorRequests(): Readonly<Record<string, number>>;
 }
 
+const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
+
 function api(): Api {
 	const exported = vscode.extensions.getExtension<Api>(EXTENSION_ID)?.exports;
 	assert.ok(exported, 'the extension exports its API');
@@ -46,6 +48,26 @@ describe('MCP prompts and resources inside VS Code', function () {
 		const { rows } = await ui<{ rows: string[] }>('waitForQuickPickRow', { text: 'git://diff{?repository,staged,path}', timeoutMs: 30_000 });
 		assert.ok(rows.some((row) => row.includes('Resource template: command://{id}/output')), JSON.stringify(rows));
 		await ui('screenshot', { name: 'mcp-browse-resources' });
+		await ui('closeQuickInput');
+	});
+
+	it("asks our server for completions of a resource template's variable as the user types it (completion/complete)", async function () {
+		if (!harness.trusted || !hasUi()) this.skip();
+		await ensureServerStarted();
+		const completions = (): number => api().editorRequests()['completion/complete'] ?? 0;
+		const before = completions();
+		await ui('runCommand', { title: 'MCP: Browse Resources...' });
+		// Filter the picker down to our metrics resources and template (it is quick access under the prefix 'mcpr ').
+		await ui('fill', { selector: QUICK_INPUT, value: 'mcpr metrics' });
+		await ui('clickQuickPickRow', { text: 'metrics://{format}' });
+		// Picking a template makes VS Code ask for each variable in the same quick input, completing the empty value at once.
+		const opened = await waitFor(() => completions() > before && completions(), 'completion/complete for the empty {format}', 30_000);
+		await ui('fill', { selector: QUICK_INPUT, value: 'prom' });
+		// Typing resets the rows to the typed text; the row 'prometheus' comes only from our completer's answer for 'prom'.
+		await waitFor(() => completions() > opened, "completion/complete for 'prom'", 30_000);
+		const { rows } = await ui<{ rows: string[] }>('waitForQuickPickRow', { text: 'prometheus', timeoutMs: 30_000 });
+		assert.ok(!rows.some((row) => row.includes('tools')), `the answer for 'prom' left out 'tools': ${JSON.stringify(rows)}`);
+		await ui('screenshot', { name: 'mcp-resource-template-completion' });
 		await ui('closeQuickInput');
 	});
 });
