@@ -70,4 +70,21 @@ describe('MCP prompts and resources inside VS Code', function () {
 		await ui('screenshot', { name: 'mcp-resource-template-completion' });
 		await ui('closeQuickInput');
 	});
+
+	it("asks our server for completions of a prompt's argument when the prompt starts from its chat slash command", async function () {
+		if (!harness.trusted || !hasUi()) this.skip();
+		await ensureServerStarted();
+		const completions = (): number => api().editorRequests()['completion/complete'] ?? 0;
+		const before = completions();
+		await ui('click', { selector: '.interactive-input-part .monaco-editor', scope: 'workbench' });
+		for (const key of '/mcp.') await ui('press', { key });
+		// Accepting the suggestion runs VS Code's parameterized-prompt flow: one quick input step per argument.
+		await ui('click', { selector: '.suggest-widget .monaco-list-row:has-text("commit_message")', scope: 'workbench' });
+		await ui('fill', { selector: QUICK_INPUT, value: 'src' });
+		await waitFor(() => completions() > before, "completion/complete for commit_message's first argument", 30_000);
+		// Our path completer's answer for 'src' (a file of the sample workspace), shown under VS Code's 'Suggestions'.
+		await ui('waitForQuickPickRow', { text: 'src/greet.js', timeoutMs: 30_000 });
+		await ui('screenshot', { name: 'mcp-prompt-argument-completion' });
+		await ui('closeQuickInput');
+	});
 });
