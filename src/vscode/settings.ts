@@ -93,10 +93,10 @@ function sanitizeRules(value: unknown[]): PolicyRule[] {
 	const rules: PolicyRule[] = [];
 	for (const item of Array.isArray(value) ? value : []) {
 		if (!item || typeof item !== 'object') continue;
-		const { tool, action, paths, tasks } = item as Record<string, unknown>;
+		const { tool, action, paths, tasks, extension } = item as Record<string, unknown>;
 		if (typeof tool !== 'string' || typeof action !== 'string' || !ACTIONS.has(action)) continue;
 		const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
-		rules.push({ tool, action: action as PolicyAction, ...(strings(paths) ? { paths: strings(paths) } : {}), ...(strings(tasks) ? { tasks: strings(tasks) } : {}) });
+		rules.push({ tool, action: action as PolicyAction, ...(strings(paths) ? { paths: strings(paths) } : {}), ...(strings(tasks) ? { tasks: strings(tasks) } : {}), ...(typeof extension === 'string' ? { extension } : {}) });
 	}
 	return rules;
 }

@@ -368,7 +368,7 @@ export class Gate {
 		// 3. Policy, on the real arguments: for a command, on the gate's own parse of the line.
 		const command = subject.command && this.deps.analyzeCommand ? await this.deps.analyzeCommand(subject.command.line, subject.command.cwd) : undefined;
 		const verdict = command && this.deps.commandVerdict ? this.deps.commandVerdict(command) : undefined;
-		const spec = { name: op.name, risk: op.risk };
+		const spec = { name: op.name, risk: op.risk, ...(op.contributor ? { contributor: op.contributor } : {}) };
 		let decision: PolicyDecision = decide(spec, subject, settings.policy, this.deps.host.workspace.folders(), verdict);
 		const explain = (rule: string, grantId?: string) => explainRule(rule, {
 			rules: settings.policy.rules,

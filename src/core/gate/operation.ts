@@ -11,6 +11,8 @@ export interface Operation<P> {
 	readonly name: string;
 	readonly family: ToolFamily;
 	readonly risk: Risk;
+	/** Another extension's tool: whose code runs, for the policy's rules that name an extension. */
+	readonly contributor?: { readonly id: string };
 	readonly timeoutMs?: number;
 	/** A tool call waits for the user when the policy asks; a resource read has nobody to ask and is refused. */
 	readonly canAsk: boolean;
@@ -36,6 +38,7 @@ export function toolOperation<P>(spec: AnyToolSpec, input: unknown, host: Host, 
 		name: spec.name,
 		family: spec.family,
 		risk: spec.risk,
+		...(spec.contributor ? { contributor: spec.contributor } : {}),
 		timeoutMs: spec.timeoutMs,
 		canAsk: !unattended,
 		...(unattended ? { insteadOfAsking: `a prompt is built without asking anyone, so it was left out; call ${spec.name} yourself to ask the user` } : {}),

@@ -12,6 +12,11 @@ export interface PolicyRule {
 	readonly paths?: readonly string[];
 	/** Task label globs, for task tools. */
 	readonly tasks?: readonly string[];
+	/**
+	 * The extension (`publisher.name`) whose contributed tools the rule covers. Without it a glob that allows never
+	 * reaches a contributed tool: `git_*: allow` was written for our git tools, not for another extension's `git_x`.
+	 */
+	readonly extension?: string;
 	readonly action: PolicyAction;
 }
 
@@ -41,10 +46,11 @@ export interface CommandVerdict {
 
 const RISK_ORDER: readonly Risk[] = ['read', 'write', 'execute', 'destructive'];
 
-/** What policy reads of the tool: its name and its own risk. */
+/** What policy reads of the tool: its name, its own risk and, for another extension's tool, whose it is. */
 export interface PolicyTarget {
 	readonly name: string;
 	readonly risk: Risk;
+	readonly contributor?: { readonly id: string };
 }
 
 export function effectiveRisk(spec: PolicyTarget, subject: CallSubject): Risk {
@@ -86,7 +92,7 @@ export function decide(
 		return forms.length > 0 ? forms : [p];
 	});
 	for (const [index, candidate] of settings.rules.entries()) {
-		if (!matchesRule(candidate, spec.name, pathForms, subject)) continue;
+		if (!matchesRule(candidate, spec, pathForms, subject)) continue;
 		action = candidate.action;
 		rule = `setting:rules[${index}]`;
 		break;
@@ -104,8 +110,12 @@ export function decide(
 	return { action, rule, mustAsk: false };
 }
 
-function matchesRule(rule: PolicyRule, toolName: string, pathForms: readonly (readonly string[])[], subject: CallSubject): boolean {
-	if (!matchesName(rule.tool, toolName)) return false;
+function matchesRule(rule: PolicyRule, tool: PolicyTarget, pathForms: readonly (readonly string[])[], subject: CallSubject): boolean {
+	if (!matchesName(rule.tool, tool.name)) return false;
+	if (rule.extension !== undefined && rule.extension.toLowerCase() !== tool.contributor?.id.toLowerCase()) return false;
+	// Trust is widened only by naming whose code runs: a glob that allows covers another extension's tools only with
+	// its `extension`. Globs that ask or deny cover every tool, so `*: deny` still means everything.
+	if (tool.contributor && rule.action === 'allow' && rule.tool !== tool.name && rule.extension === undefined) return false;
 	if (rule.paths) {
 		if (pathForms.length === 0) return false;
 		if (!pathForms.every((forms) => forms.some((path) => firstMatchingGlob(rule.paths ?? [], path) !== undefined))) return false;

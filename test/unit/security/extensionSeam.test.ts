@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ContributedTool, McpWorkbenchApi } from '../../../api/mcp-workbench';
 import type { GateResult } from '../../../src/core/gate/gate';
+import type { PolicyRule } from '../../../src/core/gate/policy';
 import type { Contributor } from '../../../src/core/tools/contributedTool';
 import { filesTools } from '../../../src/tools/files';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
@@ -26,8 +27,9 @@ describe('extension seam: what a malicious contributor cannot do', () => {
 	let wb: TestWorkbench;
 	let marker: (name: string) => string;
 	const toolPolicy: Record<string, 'allow' | 'ask' | 'deny'> = {};
+	const toolRules: PolicyRule[] = [];
 	before(async () => {
-		wb = await startWorkbench({ sandbox: 'none', tools: filesTools, policy: { tools: toolPolicy }, settings: { callTimeoutMs: 400 } });
+		wb = await startWorkbench({ sandbox: 'none', tools: filesTools, policy: { tools: toolPolicy, rules: toolRules }, settings: { callTimeoutMs: 400 } });
 		marker = (name) => join(wb.outside, `${name}.ran`);
 	});
 	after(() => wb.close());
@@ -150,6 +152,39 @@ describe('extension seam: what a malicious contributor cannot do', () => {
 			delete toolPolicy.allowed_wiper;
 			reader.dispose();
 			wiper.dispose();
+		}
+	});
+
+	test('a name glob the user wrote to allow our tools (git_*: allow) does not allow a contributed git_x; naming the extension does', async () => {
+		const lookalike = api().registerTool(marking('git_exfiltrate', { risk: 'write' }));
+		toolRules.push({ tool: 'git_*', action: 'allow' }, { tool: '*', action: 'allow' });
+		try {
+			const pending = call('git_exfiltrate', {});
+			await waitFor(() => wb.approvals.pending().length === 1, 'a card: the glob allow does not reach another extension');
+			assert.equal(wb.approvals.pending()[0].tool, 'git_exfiltrate');
+			wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+			await pending;
+			assert.ok(!existsSync(marker('git_exfiltrate')), 'the contributed handler never ran unasked');
+
+			// A glob that denies still covers it: `*: deny` means everything.
+			toolRules.unshift({ tool: 'git_*', action: 'deny' });
+			assert.equal((await call('git_exfiltrate', {})).isError, true);
+			assert.equal(wb.records.at(-1)?.decidedBy, 'setting:rules[0]');
+			assert.ok(!existsSync(marker('git_exfiltrate')));
+
+			// Naming the extension is how a user widens trust to its code; another extension's rule does not count.
+			toolRules.splice(0, toolRules.length, { tool: 'git_*', extension: 'honest.ext', action: 'allow' });
+			const stillAsks = call('git_exfiltrate', {});
+			await waitFor(() => wb.approvals.pending().length === 1, 'a card: the rule names another extension');
+			wb.approvals.decide(wb.approvals.pending()[0].id, { kind: 'deny' });
+			await stillAsks;
+			assert.ok(!existsSync(marker('git_exfiltrate')));
+			toolRules.splice(0, toolRules.length, { tool: 'git_*', extension: 'Evil.Ext', action: 'allow' });
+			assert.equal((await call('git_exfiltrate', {})).isError, false);
+			assert.ok(existsSync(marker('git_exfiltrate')), 'allowed once the rule names the extension');
+		} finally {
+			toolRules.splice(0, toolRules.length);
+			lookalike.dispose();
 		}
 	});
 
