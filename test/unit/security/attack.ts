@@ -1,69 +1,11 @@
-// Shared by the adversarial tests in this folder: a raw MCP session over HTTP (exactly the bytes an attacker sends),
-// marker files whose content must never come back, and the checks every attack ends with.
+// Shared by the adversarial tests in this folder: marker files whose content must never come back, and the checks
+// every attack ends with. The raw MCP session (exactly the bytes an attacker sends) is helpers/rawMcp.ts.
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AuditRecord } from '../../../src/core/audit/auditRecord';
-import { initializeBody, rawRequest, type RawResponse } from '../helpers/rawHttp';
 import type { Disposable } from '../../../src/core/base/disposable';
 import type { TestWorkbench } from '../helpers/workbench';
-
-/** A session opened with a raw initialize; `post` sends any body and parses the JSON answer. */
-export interface RawSession {
-	readonly id: string;
-	post(body: unknown): Promise<RawResponse & { readonly json: unknown }>;
-	/** Sends one request and returns the parsed JSON-RPC answer (the whole body). */
-	request(method: string, params: unknown, id?: number | string): Promise<JsonRpcAnswer>;
-}
-
-export interface JsonRpcAnswer {
-	readonly jsonrpc: '2.0';
-	readonly id: number | string | null;
-	readonly result?: Record<string, unknown>;
-	readonly error?: { readonly code: number; readonly message: string };
-}
-
-export function headers(secret: string, sessionId?: string): Record<string, string> {
-	return {
-		authorization: `Bearer ${secret}`,
-		'content-type': 'application/json',
-		accept: 'application/json, text/event-stream',
-		...(sessionId ? { 'mcp-session-id': sessionId } : {}),
-	};
-}
-
-/** Reads an SSE body back into the JSON-RPC messages it carried; a JSON body as itself. */
-export function parseAnswer(response: RawResponse): unknown {
-	const type = String(response.headers['content-type'] ?? '');
-	if (type.includes('text/event-stream')) {
-		return response.body.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as unknown);
-	}
-	return response.body === '' ? undefined : JSON.parse(response.body) as unknown;
-}
-
-export async function openRawSession(wb: TestWorkbench): Promise<RawSession> {
-	const init = await rawRequest({ url: wb.url }, { headers: headers(wb.secret), body: initializeBody });
-	assert.equal(init.status, 200, init.body);
-	const id = String(init.headers['mcp-session-id']);
-	await rawRequest({ url: wb.url }, { headers: headers(wb.secret, id), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
-	let next = 1000;
-	const session: RawSession = {
-		id,
-		async post(body) {
-			const response = await rawRequest({ url: wb.url }, { headers: headers(wb.secret, id), body: typeof body === 'string' ? body : JSON.stringify(body) });
-			return { ...response, json: parseAnswer(response) };
-		},
-		async request(method, params, requestId = next++) {
-			const response = await session.post({ jsonrpc: '2.0', id: requestId, method, ...(params === undefined ? {} : { params }) });
-			assert.equal(response.status, 200, response.body);
-			const json = response.json;
-			const answer = (Array.isArray(json) ? json.at(-1) : json) as JsonRpcAnswer;
-			assert.equal(answer.id, requestId, `the answer is to request ${requestId}: ${response.body}`);
-			return answer;
-		},
-	};
-	return session;
-}
 
 /**
  * Content that must never leave the server. Plain words, not secrets the redactor knows, so a leak shows as itself

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { filesResources } from '../../../src/tools/files/resources';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { openRawSession, type RawSession } from './attack';
+import { openRawSession, type RawSession } from '../helpers/rawMcp';
 
 describe('security: oversized requests cannot rotate the audit history away', () => {
 	let wb: TestWorkbench;

@@ -9,7 +9,7 @@ import type { ApprovalRequest } from '../../../src/core/gate/approvals';
 import { terminalTools } from '../../../src/tools/terminal/commands';
 import { initializeBody, rawRequest } from '../helpers/rawHttp';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { headers } from './attack';
+import { mcpHeaders } from '../helpers/rawMcp';
 
 describe('security: client identity comes from the credential', () => {
 	let wb: TestWorkbench;
@@ -60,26 +60,26 @@ describe('security: client identity comes from the credential', () => {
 	});
 
 	test('a token nobody minted is refused; a session opened with one token cannot be used with another', async () => {
-		const wrong = await rawRequest({ url: wb.url }, { headers: headers('not-a-token'), body: initializeBody });
+		const wrong = await rawRequest({ url: wb.url }, { headers: mcpHeaders('not-a-token'), body: initializeBody });
 		assert.equal(wrong.status, 401);
 		const dave = wb.server.mintToken('dave').token;
 		const eve = wb.server.mintToken('eve').token;
-		const init = await rawRequest({ url: wb.url }, { headers: headers(dave), body: initializeBody });
+		const init = await rawRequest({ url: wb.url }, { headers: mcpHeaders(dave), body: initializeBody });
 		assert.equal(init.status, 200, init.body);
 		const session = String(init.headers['mcp-session-id']);
 		const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
 		for (const other of [eve, wb.secret]) {
-			const hijack = await rawRequest({ url: wb.url }, { headers: headers(other, session), body: list });
+			const hijack = await rawRequest({ url: wb.url }, { headers: mcpHeaders(other, { 'mcp-session-id': session }), body: list });
 			assert.equal(hijack.status, 404, 'another credential does not reach the session');
 		}
-		const own = await rawRequest({ url: wb.url }, { headers: headers(dave, session), body: list });
+		const own = await rawRequest({ url: wb.url }, { headers: mcpHeaders(dave, { 'mcp-session-id': session }), body: list });
 		assert.equal(own.status, 200, own.body);
 	});
 
 	test('tokens end with the server run that issued them', async () => {
 		const frank = wb.server.mintToken('frank').token;
 		await wb.server.restart();
-		const after = await rawRequest({ url: wb.server.current!.url }, { headers: headers(frank), body: initializeBody });
+		const after = await rawRequest({ url: wb.server.current!.url }, { headers: mcpHeaders(frank), body: initializeBody });
 		assert.equal(after.status, 401);
 	});
 });

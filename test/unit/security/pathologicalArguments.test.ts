@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { openRawSession, waitUntil, type RawSession } from './attack';
+import { openRawSession, type RawSession } from '../helpers/rawMcp';
+import { waitUntil } from './attack';
 
 describe('security: pathological arguments are summarised, never a lost record', () => {
 	let wb: TestWorkbench;

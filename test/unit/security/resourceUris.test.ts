@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { filesResources } from '../../../src/tools/files/resources';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { assertNoMarker, MARKERS, newRecords, openRawSession, plantSecrets, type RawSession } from './attack';
+import { openRawSession, type RawSession } from '../helpers/rawMcp';
+import { assertNoMarker, MARKERS, newRecords, plantSecrets } from './attack';
 
 /** Every spelling of a sensitive or outside file that must come back refused. */
 function hostileUris(outside: string): string[] {

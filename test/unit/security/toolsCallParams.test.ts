@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { allTools } from '../../../src/tools/allTools';
 import { filesResources } from '../../../src/tools/files/resources';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { assertNoMarker, newRecords, openRawSession, plantSecrets, waitUntil, within, type RawSession } from './attack';
+import { openRawSession, type RawSession } from '../helpers/rawMcp';
+import { assertNoMarker, newRecords, plantSecrets, waitUntil, within } from './attack';
 
 describe('security: tools/call params', () => {
 	let wb: TestWorkbench;

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { readFileTool } from '../../../src/tools/files/read';
 import { initializeBody, rawRequest, type RawResponse } from '../helpers/rawHttp';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
-import { headers, openRawSession, parseAnswer, waitUntil, within, type RawSession } from './attack';
+import { mcpHeaders, openRawSession, parseAnswer, type RawSession } from '../helpers/rawMcp';
+import { waitUntil, within } from './attack';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
@@ -137,7 +138,7 @@ describe('security: transport fuzz', () => {
 			const what = `case ${index} of seed ${SEED}: ${body.slice(0, 300)}`;
 			let response: RawResponse;
 			try {
-				response = await within(rawRequest({ url: wb.url }, { headers: { ...headers(wb.secret, withSession ? session.id : undefined), accept }, body }), ANSWER_WITHIN_MS, what);
+				response = await within(rawRequest({ url: wb.url }, { headers: { ...mcpHeaders(wb.secret, withSession ? { 'mcp-session-id': session.id } : {}), accept }, body }), ANSWER_WITHIN_MS, what);
 			} catch (error) {
 				throw new Error(`${error instanceof Error ? error.message : String(error)} (${what})`);
 			}
@@ -174,7 +175,7 @@ describe('security: transport fuzz', () => {
 		const client = await wb.connect();
 		const result = await client.callTool({ name: 'read_file', arguments: { path: 'a.txt' } });
 		assert.equal(result.isError, undefined, JSON.stringify(result));
-		const init = await rawRequest({ url: wb.url }, { headers: headers(wb.secret), body: initializeBody });
+		const init = await rawRequest({ url: wb.url }, { headers: mcpHeaders(wb.secret), body: initializeBody });
 		assert.equal(init.status, 200, init.body);
 		const ping = await session.request('ping', undefined);
 		assert.deepEqual(ping.result, {});

@@ -4,29 +4,16 @@ import { after, before, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { defineTool } from '../../../../src/core/tools/toolSpec';
 import { terminalTools } from '../../../../src/tools/terminal/commands';
+import { heldTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
-let release: (() => void) | undefined;
-const heldCall = defineTool({
-	name: 'held_call',
-	title: 'Held call',
-	description: 'Runs until the test releases it.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({}),
-	annotations: { readOnlyHint: true },
-	async handler() {
-		await new Promise<void>((resolve) => (release = resolve));
-		return { text: 'held call done' };
-	},
-});
+const held = heldTool('held_call', 'held call done');
 
 let t: TestWorkbench;
 let client: Client;
 before(async () => {
-	t = await startWorkbench({ tools: [heldCall, ...terminalTools], sandbox: 'none' });
+	t = await startWorkbench({ tools: [held.tool, ...terminalTools], sandbox: 'none' });
 	client = await t.connect('task-client');
 });
 after(() => t.close());
@@ -53,7 +40,7 @@ test('the server offers tasks, and a tools/call sent as a task is created, polle
 	const tools = await client.listTools();
 	assert.equal(tools.tools.find((tool) => tool.name === 'run_command')?.execution?.taskSupport, 'optional', 'a long call is offered as a task');
 	assert.equal(tools.tools.find((tool) => tool.name === 'held_call')?.execution, undefined, 'a quick one is not, but runs as one when sent so');
-	release = undefined;
+	const from = held.started;
 	const seen: string[] = [];
 	let result: CallToolResult | undefined;
 	const stream = client.experimental.tasks.callToolStream({ name: 'held_call', arguments: {} }, CallToolResultSchema, { task: { ttl: 60_000 } });
@@ -65,10 +52,10 @@ test('the server offers tasks, and a tools/call sent as a task is created, polle
 			else if (message.type === 'error') throw message.error;
 		}
 	})();
-	await until(() => release !== undefined && seen.includes('status:working'), 'the task to be working');
+	await until(() => held.started > from && seen.includes('status:working'), 'the task to be working');
 	const listed = await client.experimental.tasks.listTasks();
 	assert.equal(listed.tasks.length, 1);
-	(release as (() => void) | undefined)?.();
+	held.releaseAll();
 	await consumed;
 	assert.equal(seen[0], 'created:working');
 	assert.equal(seen.at(-1), 'status:completed');

@@ -6,10 +6,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientTokens, memoryVault } from '../../../../src/node/server/clientTokens';
 import { initializeBody, rawRequest } from '../../helpers/rawHttp';
+import { mcpHeaders } from '../../helpers/rawMcp';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 function initialize(url: string, token: string) {
-	return rawRequest({ url }, { headers: { host: new URL(url).host, authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: initializeBody });
+	return rawRequest({ url }, { headers: mcpHeaders(token, { host: new URL(url).host }), body: initializeBody });
 }
 
 describe('connected clients\' tokens', () => {

@@ -2,56 +2,21 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
-import { z } from 'zod';
-import { defineTool } from '../../../../src/core/tools/toolSpec';
 import { rawRequest, type RawResponse } from '../../helpers/rawHttp';
+import { mcpHeaders, takeSseMessages } from '../../helpers/rawMcp';
+import { slowEchoTool, waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 const MODERN = '2026-07-28';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-const slowTool = defineTool({
-	name: 'slow_echo',
-	title: 'Slow echo',
-	description: 'Reports progress, then echoes.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({ text: z.string(), steps: z.number().int().min(0).max(5) }),
-	annotations: { readOnlyHint: true },
-	async handler({ text, steps }, ctx) {
-		for (let i = 1; i <= steps; i++) {
-			ctx.progress(i, steps, `step ${i}`);
-			await new Promise((resolve) => setImmediate(resolve));
-		}
-		return { text };
-	},
-});
-
-let started = 0;
-let aborted = 0;
-const waitTool = defineTool({
-	name: 'wait_for_abort',
-	title: 'Wait for abort',
-	description: 'Runs until cancelled.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({}),
-	annotations: { readOnlyHint: true },
-	async handler(_input, ctx) {
-		started++;
-		await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-		aborted++;
-		return { text: 'aborted' };
-	},
-});
+const waits = waitForAbortTool();
 
 /** A 2026-07-28 request as the spec writes it: the envelope in `_meta`, mirrored in the standard headers. */
 function modern(wb: TestWorkbench, method: string, params: Record<string, unknown> = {}, headers: Record<string, string | undefined> = {}, id: number | null = 1): Promise<RawResponse> {
 	const name = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
 	const base: Record<string, string | undefined> = {
-		authorization: `Bearer ${wb.secret}`,
-		'content-type': 'application/json',
-		accept: 'application/json, text/event-stream',
+		...mcpHeaders(wb.secret),
 		'mcp-protocol-version': MODERN,
 		'mcp-method': method,
 		...(name !== undefined && (method === 'tools/call' || method === 'resources/read') ? { 'mcp-name': name } : {}),
@@ -79,7 +44,7 @@ async function modernClient(wb: TestWorkbench, name = 'sdk-v2'): Promise<ModernC
 describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endpoint', () => {
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ tools: [slowTool, waitTool] });
+		wb = await startWorkbench({ tools: [slowEchoTool, waits.tool] });
 	});
 	after(async () => {
 		await wb.close();
@@ -222,31 +187,28 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 	});
 
 	test('closing the response cancels the call: the tool sees its signal abort', async () => {
-		const before = aborted;
-		const startedBefore = started;
+		const before = waits.aborted;
+		const startedBefore = waits.started;
 		const body = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} } } });
-		const req = request(wb.url, { method: 'POST', headers: { authorization: `Bearer ${wb.secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'wait_for_abort' } });
+		const req = request(wb.url, { method: 'POST', headers: mcpHeaders(wb.secret, { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': 'wait_for_abort' }) });
 		req.on('error', () => undefined);
 		req.end(body);
 		// The call is running once the gate has it in flight; then the client goes away.
-		await waitFor(() => started > startedBefore, 'the call to start');
+		await waitFor(() => waits.started > startedBefore, 'the call to start');
 		req.destroy();
-		await waitFor(() => aborted > before, 'the tool to see the abort');
+		await waitFor(() => waits.aborted > before, 'the tool to see the abort');
 	});
 
 	test('subscriptions/listen acknowledges what it honours and delivers list changes tagged with the subscription', async () => {
 		const events: Record<string, unknown>[] = [];
 		const body = JSON.stringify({ jsonrpc: '2.0', id: 'sub-1', method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true, promptsListChanged: true }, _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} } } });
-		const req = request(wb.url, { method: 'POST', headers: { authorization: `Bearer ${wb.secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN, 'mcp-method': 'subscriptions/listen' } });
+		const req = request(wb.url, { method: 'POST', headers: mcpHeaders(wb.secret, { 'mcp-protocol-version': MODERN, 'mcp-method': 'subscriptions/listen' }) });
 		req.on('response', (res) => {
 			let buffer = '';
 			res.on('data', (chunk: Buffer) => {
-				buffer += chunk.toString('utf8');
-				for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-					const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
-					buffer = buffer.slice(end + 2);
-					if (data) events.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
-				}
+				const { messages, rest } = takeSseMessages(buffer + chunk.toString('utf8'));
+				buffer = rest;
+				events.push(...(messages as Record<string, unknown>[]));
 			});
 		});
 		req.end(body);

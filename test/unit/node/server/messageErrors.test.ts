@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { z } from 'zod';
-import { defineTool } from '../../../../src/core/tools/toolSpec';
 import { initializeBody, rawRequest, type RawResponse } from '../../helpers/rawHttp';
+import { mcpHeaders, openRawSession } from '../../helpers/rawMcp';
+import { waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 interface Answer {
@@ -11,22 +11,8 @@ interface Answer {
 	readonly error?: { code: number; message: string };
 }
 
-let started = 0;
 /** Runs until its call is aborted: a call still in flight when the session ends. */
-const waitTool = defineTool({
-	name: 'wait_for_abort',
-	title: 'Wait for abort',
-	description: 'Runs until cancelled.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({}),
-	annotations: { readOnlyHint: true },
-	async handler(_input, ctx) {
-		started++;
-		await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-		return { text: 'aborted' };
-	},
-});
+const waits = waitForAbortTool();
 
 /** Every POST here must be answered well within this: a message the server drops would otherwise wait forever. */
 const ANSWER_WITHIN_MS = 5000;
@@ -48,24 +34,15 @@ async function waitUntil(condition: () => boolean): Promise<void> {
 describe('transport: every message gets an answer', () => {
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ tools: [waitTool] });
+		wb = await startWorkbench({ tools: [waits.tool] });
 	});
 	after(() => wb.close());
 
-	const headers = (extra: Record<string, string> = {}) => ({
-		authorization: `Bearer ${wb.secret}`,
-		'content-type': 'application/json',
-		accept: 'application/json, text/event-stream',
-		...extra,
-	});
-
-	async function rawSession(): Promise<{ id: string; send: (body: unknown) => Promise<RawResponse> }> {
-		const init = await rawRequest(wb, { headers: headers(), body: initializeBody });
-		assert.equal(init.status, 200, init.body);
-		const id = String(init.headers['mcp-session-id']);
-		const send = (body: unknown) => within(rawRequest(wb, { headers: headers({ 'mcp-session-id': id }), body: typeof body === 'string' ? body : JSON.stringify(body) }), JSON.stringify(body).slice(0, 200));
-		await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-		return { id, send };
+	/** A raw session whose every answer, the handshake's too, must come within ANSWER_WITHIN_MS. */
+	async function rawSession(): Promise<{ end: () => Promise<RawResponse>; send: (body: unknown) => Promise<RawResponse> }> {
+		const session = await within(openRawSession(wb), 'the initialize handshake');
+		const send = (body: unknown) => within(session.post(body), JSON.stringify(body).slice(0, 200));
+		return { end: () => session.end(), send };
 	}
 
 	test('messages the SDK would drop unanswered get -32600 or -32602 at once, and the session goes on', async () => {
@@ -122,14 +99,14 @@ describe('transport: every message gets an answer', () => {
 			{ jsonrpc: '2.0', method: 'initialize', params: JSON.parse(initializeBody).params },
 		];
 		for (const body of bodies) {
-			const response = await within(rawRequest(wb, { headers: headers(), body: JSON.stringify(body) }), JSON.stringify(body));
+			const response = await within(rawRequest(wb, { headers: mcpHeaders(wb.secret), body: JSON.stringify(body) }), JSON.stringify(body));
 			assert.equal(response.status, 400, response.body);
 			const answer = JSON.parse(response.body) as Answer;
 			assert.ok(answer.error && [-32600, -32602].includes(answer.error.code), response.body);
 			assert.equal(response.headers['mcp-session-id'], undefined);
 		}
 		assert.equal(wb.server.sessionCount, before);
-		const missing = JSON.parse((await rawRequest(wb, { headers: headers(), body: JSON.stringify(bodies[0]) })).body) as Answer;
+		const missing = JSON.parse((await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: JSON.stringify(bodies[0]) })).body) as Answer;
 		assert.match(missing.error?.message ?? '', /params\.capabilities.*params\.clientInfo/);
 	});
 
@@ -146,11 +123,11 @@ describe('transport: every message gets an answer', () => {
 	});
 
 	test('a session deleted mid-call ends the waiting POST with an answer that says why and what to do', async () => {
-		const { id, send } = await rawSession();
-		const before = started;
+		const { end, send } = await rawSession();
+		const before = waits.started;
 		const waiting = send({ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
-		await waitUntil(() => started > before);
-		assert.equal((await rawRequest(wb, { method: 'DELETE', headers: headers({ 'mcp-session-id': id }) })).status, 200);
+		await waitUntil(() => waits.started > before);
+		assert.equal((await end()).status, 200);
 		const ended = await waiting;
 		assert.equal(ended.status, 200);
 		// The call is stopped with the session, and its answer (written before the session's POSTs end) says so.

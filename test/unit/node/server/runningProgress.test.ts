@@ -2,31 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { defineTool } from '../../../../src/core/tools/toolSpec';
+import { heldTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
-let release: (() => void) | undefined;
-
 /** A call that takes as long as the test wants: a build or a test run, as far as the gate can tell. */
-const longCall = defineTool({
-	name: 'long_call',
-	title: 'Long call',
-	description: 'Runs until the test releases it.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({}),
-	annotations: { readOnlyHint: true },
-	async handler() {
-		await new Promise<void>((resolve) => (release = resolve));
-		return { text: 'done' };
-	},
-});
+const longCall = heldTool('long_call', 'done');
 
 let t: TestWorkbench;
 let client: Client;
 before(async () => {
-	t = await startWorkbench({ tools: [longCall], sandbox: 'none' });
+	t = await startWorkbench({ tools: [longCall.tool], sandbox: 'none' });
 	client = await t.connect('progress-client');
 });
 after(() => t.close());
@@ -46,7 +31,7 @@ test('a call that runs more than a moment reports progress within a second and k
 	await until(() => heard.length >= 2, 'two progress notifications');
 	assert.match(heard[0].message ?? '', /^long_call running for 1 s$/);
 	assert.ok(heard[1].progress > heard[0].progress);
-	release?.();
+	longCall.releaseAll();
 	const result = await call;
 	assert.deepEqual(result.content, [{ type: 'text', text: 'done' }]);
 });

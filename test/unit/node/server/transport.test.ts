@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { z } from 'zod';
-import { defineTool } from '../../../../src/core/tools/toolSpec';
 import { initializeBody, rawRequest, type RawResponse } from '../../helpers/rawHttp';
+import { initializeRaw, mcpHeaders, openRawSession, sseMessages } from '../../helpers/rawMcp';
+import { slowEchoTool, waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
-
-const jsonHeaders = (secret: string, extra: Record<string, string> = {}) => ({
-	authorization: `Bearer ${secret}`,
-	'content-type': 'application/json',
-	accept: 'application/json, text/event-stream',
-	...extra,
-});
 
 function assertJsonRpcError(response: RawResponse, status: number, code?: number): void {
 	assert.equal(response.status, status, response.body);
@@ -20,40 +13,7 @@ function assertJsonRpcError(response: RawResponse, status: number, code?: number
 	if (code !== undefined) assert.equal(body.error.code, code);
 }
 
-const slowTool = defineTool({
-	name: 'slow_echo',
-	title: 'Slow echo',
-	description: 'Reports progress, then echoes.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({ text: z.string(), steps: z.number().int().min(0).max(5) }),
-	annotations: { readOnlyHint: true },
-	async handler({ text, steps }, ctx) {
-		for (let i = 1; i <= steps; i++) {
-			ctx.progress(i, steps, `step ${i}`);
-			await new Promise((resolve) => setImmediate(resolve));
-		}
-		return { text };
-	},
-});
-
-let waitsRunning = 0;
-/** Runs until its call is aborted, and says so: for cancellation and session-end checks. */
-const waitTool = defineTool({
-	name: 'wait_for_abort',
-	title: 'Wait for abort',
-	description: 'Runs until cancelled.',
-	family: 'workspace',
-	risk: 'read',
-	input: z.object({}),
-	annotations: { readOnlyHint: true },
-	async handler(_input, ctx) {
-		waitsRunning++;
-		await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-		waitsRunning--;
-		return { text: 'aborted' };
-	},
-});
+const waits = waitForAbortTool();
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
@@ -77,26 +37,26 @@ describe('transport: refusals', () => {
 	after(() => wb.close());
 
 	test('a missing secret gets 401 with a JSON-RPC body', async () => {
-		const { authorization: _omit, ...headers } = jsonHeaders(wb.secret);
+		const { authorization: _omit, ...headers } = mcpHeaders(wb.secret);
 		assertJsonRpcError(await rawRequest(wb, { headers, body: initializeBody }), 401, -32001);
 	});
 
 	test('a wrong secret gets 401, also one differing only in length', async () => {
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(`${wb.secret}x`), body: initializeBody }), 401);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret.slice(0, -1)), body: initializeBody }), 401);
-		assertJsonRpcError(await rawRequest(wb, { headers: { ...jsonHeaders(wb.secret), authorization: `Basic ${wb.secret}` }, body: initializeBody }), 401);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(`${wb.secret}x`), body: initializeBody }), 401);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret.slice(0, -1)), body: initializeBody }), 401);
+		assertJsonRpcError(await rawRequest(wb, { headers: { ...mcpHeaders(wb.secret), authorization: `Basic ${wb.secret}` }, body: initializeBody }), 401);
 	});
 
 	test('a wrong Host header gets 403 (DNS rebinding)', async () => {
 		const port = new URL(wb.url).port;
 		for (const host of ['evil.example:' + port, `127.0.0.1:${Number(port) + 1}`, '127.0.0.1', `127.0.0.1.nip.io:${port}`]) {
-			assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { host }), body: initializeBody }), 403);
+			assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { host }), body: initializeBody }), 403);
 		}
 	});
 
 	test('any Origin header gets 403, even a loopback one', async () => {
 		for (const origin of ['https://evil.example', `http://127.0.0.1:${new URL(wb.url).port}`, 'null', 'vscode-webview://abc']) {
-			assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { origin }), body: initializeBody }), 403);
+			assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { origin }), body: initializeBody }), 403);
 		}
 	});
 
@@ -108,25 +68,25 @@ describe('transport: refusals', () => {
 
 	test('an oversized body gets 413, and the server keeps serving', async () => {
 		const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(100 * 1024) } });
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: big }), 413);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: big }), 413);
 		const client = await wb.connect();
 		assert.ok((await client.listTools()).tools.length > 0);
 	});
 
 	test('an unknown session gets 404, a missing one 400', async () => {
 		const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': 'not-a-session' }), body: ping }), 404);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: ping }), 400);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'mcp-session-id': 'not-a-session' }), body: ping }), 404);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: ping }), 400);
 	});
 
 	test('malformed bodies get JSON-RPC errors', async () => {
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: '{not json' }), 400, -32700);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: '{"hello":1}' }), 400, -32600);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'content-type': 'text/plain' }), body: initializeBody }), 415);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { accept: 'text/html' }), body: initializeBody }), 406);
-		assertJsonRpcError(await rawRequest(wb, { method: 'PUT', headers: jsonHeaders(wb.secret), body: initializeBody }), 405);
-		assertJsonRpcError(await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-protocol-version': '1999-01-01' }), body: initializeBody }), 400);
-		assertJsonRpcError(await rawRequest(wb, { path: '/other', headers: jsonHeaders(wb.secret), body: initializeBody }), 404);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: '{not json' }), 400, -32700);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: '{"hello":1}' }), 400, -32600);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'content-type': 'text/plain' }), body: initializeBody }), 415);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { accept: 'text/html' }), body: initializeBody }), 406);
+		assertJsonRpcError(await rawRequest(wb, { method: 'PUT', headers: mcpHeaders(wb.secret), body: initializeBody }), 405);
+		assertJsonRpcError(await rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'mcp-protocol-version': '1999-01-01' }), body: initializeBody }), 400);
+		assertJsonRpcError(await rawRequest(wb, { path: '/other', headers: mcpHeaders(wb.secret), body: initializeBody }), 404);
 	});
 
 	test('/metrics serves Prometheus text behind the same secret', async () => {
@@ -140,7 +100,7 @@ describe('transport: refusals', () => {
 	});
 
 	test('refusals never echo the secret', async () => {
-		const response = await rawRequest(wb, { headers: jsonHeaders(`${wb.secret}x`, { origin: 'x' }), body: initializeBody });
+		const response = await rawRequest(wb, { headers: mcpHeaders(`${wb.secret}x`, { origin: 'x' }), body: initializeBody });
 		assert.ok(!response.body.includes(wb.secret));
 	});
 });
@@ -148,7 +108,7 @@ describe('transport: refusals', () => {
 describe('transport: sessions over the SDK client', () => {
 	let wb: TestWorkbench;
 	before(async () => {
-		wb = await startWorkbench({ tools: [slowTool, waitTool], folderCount: 2, useSocket: true });
+		wb = await startWorkbench({ tools: [slowEchoTool, waits.tool], folderCount: 2, useSocket: true });
 	});
 	after(() => wb.close());
 
@@ -181,21 +141,21 @@ describe('transport: sessions over the SDK client', () => {
 		await transportA.terminateSession();
 		assert.equal(wb.server.sessionCount, before - 1);
 		const ping = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' });
-		const ended = await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': endedId }), body: ping });
+		const ended = await rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'mcp-session-id': endedId }), body: ping });
 		assertJsonRpcError(ended, 404);
 		assert.match(JSON.parse(ended.body).error.message, /^Session expired \(ended by DELETE\)/);
 		assert.ok((await b.listTools()).tools.length > 0);
 	});
 
 	test('answers plain JSON when the client accepts it, SSE when progress flows', async () => {
-		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
+		const init = await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: initializeBody });
 		assert.equal(init.status, 200);
 		assert.match(String(init.headers['content-type']), /application\/json/);
 		const session = String(init.headers['mcp-session-id']);
-		await rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+		await rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
 		const call = (id: number, steps: number, progressToken?: string) =>
 			rawRequest(wb, {
-				headers: jsonHeaders(wb.secret, { 'mcp-session-id': session }),
+				headers: mcpHeaders(wb.secret, { 'mcp-session-id': session }),
 				body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'hi', steps }, ...(progressToken ? { _meta: { progressToken } } : {}) } }),
 			});
 		const plain = await call(2, 2);
@@ -203,9 +163,9 @@ describe('transport: sessions over the SDK client', () => {
 		assert.equal(JSON.parse(plain.body).result.content[0].text, 'hi');
 		const streamed = await call(3, 2, 'tok');
 		assert.match(String(streamed.headers['content-type']), /text\/event-stream/);
-		const events = streamed.body.split('\n\n').filter((e) => e.startsWith('event: message')).map((e) => JSON.parse(e.split('data: ')[1]));
-		assert.deepEqual(events.filter((e) => e.method === 'notifications/progress').map((e) => e.params.progress), [1, 2]);
-		assert.equal(events.at(-1).id, 3);
+		const events = sseMessages(streamed.body) as { id?: number; method?: string; params?: { progress: number } }[];
+		assert.deepEqual(events.filter((e) => e.method === 'notifications/progress').map((e) => e.params?.progress), [1, 2]);
+		assert.equal(events.at(-1)?.id, 3);
 	});
 
 	test('the SDK client receives progress notifications', async () => {
@@ -216,31 +176,22 @@ describe('transport: sessions over the SDK client', () => {
 		assert.equal((result.content as { text: string }[])[0].text, 'x');
 	});
 
-	/** A raw session, initialized, for requests no client library would send. */
-	async function rawSession(): Promise<(body: unknown) => Promise<RawResponse>> {
-		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
-		const session = String(init.headers['mcp-session-id']);
-		const send = (body: unknown) => rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify(body) });
-		await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-		return send;
-	}
-
 	test('malformed tools/call params get an invalid-params error that says what to send, and the session goes on', async () => {
-		const send = await rawSession();
+		const session = await openRawSession(wb);
 		for (const params of [{}, { name: 7 }, { name: 'workspace_info', arguments: [1] }, { name: 'workspace_info', _meta: { progressToken: {} } }]) {
-			const response = await send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params });
+			const response = await session.post({ jsonrpc: '2.0', id: 5, method: 'tools/call', params });
 			assert.equal(response.status, 200, response.body);
 			const { error } = JSON.parse(response.body) as { error?: { code: number; message: string } };
 			assert.equal(error?.code, -32602, `${JSON.stringify(params)}: ${response.body}`);
 			assert.match(error.message, /^Invalid params: .*params\.(name|arguments|_meta)/);
 		}
-		const ok = await send({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'workspace_info' } });
+		const ok = await session.post({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'workspace_info' } });
 		assert.equal(JSON.parse(ok.body).result.isError, undefined, ok.body);
 	});
 
 	test('a batch of calls is answered as one array, each by its id', async () => {
-		const send = await rawSession();
-		const response = await send([
+		const session = await openRawSession(wb);
+		const response = await session.post([
 			{ jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'first', steps: 2 } } },
 			{ jsonrpc: '2.0', id: 'b', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'second', steps: 0 } } },
 		]);
@@ -249,11 +200,11 @@ describe('transport: sessions over the SDK client', () => {
 	});
 
 	test('notifications/cancelled stops the call it names, and only that one', async () => {
-		const send = await rawSession();
-		const waiting = send({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
-		await waitUntil(() => waitsRunning > 0);
-		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
-		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
+		const session = await openRawSession(wb);
+		const waiting = session.post({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
+		await waitUntil(() => waits.running > 0);
+		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
+		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
 		await waitUntil(() => wb.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
 		// No answer for a cancelled request, and its POST does not hang waiting for one.
 		const ended = await within(waiting, 5000, 'the cancelled POST to end');
@@ -262,26 +213,24 @@ describe('transport: sessions over the SDK client', () => {
 	});
 
 	test('cancelling one call of a batch still delivers the others', async () => {
-		const send = await rawSession();
-		const before = waitsRunning;
-		const batch = send([
+		const session = await openRawSession(wb);
+		const before = waits.running;
+		const batch = session.post([
 			{ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } },
 			{ jsonrpc: '2.0', id: 'e', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'kept', steps: 0 } } },
 		]);
-		await waitUntil(() => waitsRunning > before);
-		await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'w' } });
+		await waitUntil(() => waits.running > before);
+		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'w' } });
 		const answers = JSON.parse((await within(batch, 5000, 'the batch answer')).body) as { id: string; result: { content: { text: string }[] } }[];
 		assert.deepEqual(answers.map((a) => [a.id, a.result.content[0].text]), [['e', 'kept']]);
 	});
 
 	test('ending the session aborts the calls still running in it', async () => {
-		const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
-		const session = String(init.headers['mcp-session-id']);
-		const headers = jsonHeaders(wb.secret, { 'mcp-session-id': session });
+		const session = await openRawSession(wb);
 		const before = wb.records.filter((r) => r.tool === 'wait_for_abort').length;
-		const waiting = rawRequest(wb, { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } }) });
-		await waitUntil(() => waitsRunning > 0);
-		assert.equal((await rawRequest(wb, { method: 'DELETE', headers })).status, 200);
+		const waiting = session.post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
+		await waitUntil(() => waits.running > 0);
+		assert.equal((await session.end()).status, 200);
 		await waitUntil(() => wb.records.filter((r) => r.tool === 'wait_for_abort').length > before);
 		assert.equal(wb.records.at(-1)?.outcome, 'cancelled');
 		await waiting;
@@ -290,9 +239,9 @@ describe('transport: sessions over the SDK client', () => {
 	test('the Unix socket serves the same protocol with the same secret', async () => {
 		const socketPath = wb.server.current?.socketPath;
 		assert.ok(socketPath);
-		const refused = await rawRequest({ socketPath }, { headers: jsonHeaders('wrong'), body: initializeBody });
+		const refused = await rawRequest({ socketPath }, { headers: mcpHeaders('wrong'), body: initializeBody });
 		assert.equal(refused.status, 401);
-		const init = await rawRequest({ socketPath }, { headers: jsonHeaders(wb.secret, { host: 'localhost' }), body: initializeBody });
+		const init = await rawRequest({ socketPath }, { headers: mcpHeaders(wb.secret, { host: 'localhost' }), body: initializeBody });
 		assert.equal(init.status, 200, init.body);
 		assert.equal(JSON.parse(init.body).result.serverInfo.name, 'mcp-workbench');
 	});
@@ -314,9 +263,8 @@ describe('transport: lifecycle', () => {
 	test('idle sessions expire and the client is told to start again', async () => {
 		const wb = await startWorkbench({ settings: { idleTimeoutMs: 200 } });
 		try {
-			const init = await rawRequest(wb, { headers: jsonHeaders(wb.secret), body: initializeBody });
-			const session = String(init.headers['mcp-session-id']);
-			const ping = () => rawRequest(wb, { headers: jsonHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'ping' }) });
+			const session = await initializeRaw(wb);
+			const ping = () => rawRequest(wb, { headers: mcpHeaders(wb.secret, { 'mcp-session-id': session }), body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'ping' }) });
 			assert.equal((await ping()).status, 200);
 			const deadline = Date.now() + 10_000;
 			while (wb.server.sessionCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -337,12 +285,12 @@ describe('transport: lifecycle', () => {
 			assert.ok(first);
 			await wb.server.stop();
 			assert.equal(wb.server.state, 'stopped');
-			await assert.rejects(rawRequest(first, { headers: jsonHeaders(first.secret), body: initializeBody }));
+			await assert.rejects(rawRequest(first, { headers: mcpHeaders(first.secret), body: initializeBody }));
 			await wb.server.start();
 			const second = wb.server.current;
 			assert.ok(second);
 			assert.notEqual(second.secret, first.secret);
-			assert.equal((await rawRequest(second, { headers: jsonHeaders(first.secret), body: initializeBody })).status, 401);
+			assert.equal((await rawRequest(second, { headers: mcpHeaders(first.secret), body: initializeBody })).status, 401);
 		} finally {
 			await wb.close();
 		}
