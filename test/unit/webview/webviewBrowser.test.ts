@@ -2,25 +2,12 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { PanelSnapshot } from '../../../src/webview/protocol';
-import { startHarness, type Harness, type OpenedPanel } from './webviewHarness';
-import { posted, sendFromHost, THEMES, waitForPosted, withPanel as withPanelOn } from './webviewPanelHelpers';
+import { posted, sendFromHost, THEMES, usePanelHarness, waitForPosted } from './webviewPanelHelpers';
 
 const RESULTS = resolve(__dirname, '../../../test-results');
-let harness: Harness;
-
-function withPanel(params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>): Promise<void> {
-	return withPanelOn(harness, params, body);
-}
-
-before(async () => {
-	harness = await startHarness();
-});
-
-after(async () => {
-	await harness?.close();
-});
+const withPanel = usePanelHarness();
 
 describe('sidebar panel in chromium', () => {
 	test('renders the pending approval cards, with arguments and commands as text only', () => withPanel({ records: '1000' }, async ({ page }) => {

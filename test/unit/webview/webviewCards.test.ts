@@ -1,23 +1,10 @@
 // The approval cards, grants, focus and the live audit in real chromium (split from webviewBrowser.test.ts so each
 // file stays within the runner's per-file time on a loaded machine).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness, type OpenedPanel } from './webviewHarness';
-import { sendFromHost, waitForPosted, withPanel as withPanelOn } from './webviewPanelHelpers';
+import { describe, test } from 'node:test';
+import { sendFromHost, usePanelHarness, waitForPosted } from './webviewPanelHelpers';
 
-let harness: Harness;
-
-function withPanel(params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>): Promise<void> {
-	return withPanelOn(harness, params, body);
-}
-
-before(async () => {
-	harness = await startHarness();
-});
-
-after(async () => {
-	await harness?.close();
-});
+const withPanel = usePanelHarness();
 
 describe('approval cards in chromium', () => {
 	test('a command card shows the whole line, its sub-commands marked with why they ask, and the rule; no tool-wide grant for a program', () => withPanel({ records: '10' }, async ({ page }) => {

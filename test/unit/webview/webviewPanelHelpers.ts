@@ -1,8 +1,9 @@
 // Helpers for the panel's chromium tests: what the fake host saw, messages from the host, themes and contrast.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HostToPanelMessage, PanelToHostMessage } from '../../../src/webview/protocol';
-import { openPanel, type Harness, type OpenedPanel, type ThemeName } from './webviewHarness';
+import { openPanel, startHarness, type Harness, type OpenedPanel, type ThemeName } from './webviewHarness';
 
 export const THEMES: { name: ThemeName; bodyClass: string }[] = [
 	{ name: 'dark', bodyClass: 'vscode-dark' },
@@ -84,3 +85,21 @@ export async function withPanel(harness: Harness, params: Record<string, string>
 	}
 }
 
+
+/**
+ * One chromium harness for the test file that calls this at its top: started before its tests, closed after them.
+ * Returns `withPanel` on that harness.
+ */
+export function usePanelHarness(): (params: Record<string, string>, body: (opened: OpenedPanel) => Promise<void>) => Promise<void> {
+	let harness: Harness | undefined;
+	before(async () => {
+		harness = await startHarness();
+	});
+	after(async () => {
+		await harness?.close();
+	});
+	return (params, body) => {
+		if (!harness) throw new Error('the panel harness starts in the file\'s before hook; open panels inside tests');
+		return withPanel(harness, params, body);
+	};
+}

@@ -3,24 +3,15 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startHarness, type Harness } from './webviewHarness';
-import { contrast, effectiveBackground, THEMES, withPanel } from './webviewPanelHelpers';
+import { describe, test } from 'node:test';
+import { contrast, effectiveBackground, THEMES, usePanelHarness } from './webviewPanelHelpers';
 
 const RESULTS = resolve(__dirname, '../../../test-results');
 
-let harness: Harness;
-
-before(async () => {
-	harness = await startHarness();
-});
-
-after(async () => {
-	await harness?.close();
-});
+const withPanel = usePanelHarness();
 
 describe('approval cards in every theme', () => {
-	test('command text, risk edges and badges stay readable and bordered in all four themes (contrast from rendered styles)', () => withPanel(harness, { records: '10', extra: '1' }, async ({ page }) => {
+	test('command text, risk edges and badges stay readable and bordered in all four themes (contrast from rendered styles)', () => withPanel({ records: '10', extra: '1' }, async ({ page }) => {
 		await mkdir(RESULTS, { recursive: true });
 		for (const theme of THEMES) {
 			await page.evaluate(async ([name, bodyClass]) => {
