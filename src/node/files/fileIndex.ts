@@ -9,7 +9,7 @@ import { basename, dirname, join, sep } from 'node:path';
 import type { Disposable } from '../../core/base/disposable';
 import type { Logger } from '../../core/base/log';
 import type { FileListIndex, FolderExcludes } from '../../core/host/filesHost';
-import type { FolderWatcher } from '../../core/host/folderWatcher';
+import type { FolderChangeSink, FolderWatcher } from '../../core/host/folderWatcher';
 import type { WorkspaceFolderInfo } from '../../core/host/host';
 import { IgnoreFile, isIgnored, Overrides, type FolderIgnores, type IgnoreLevel } from '../../core/paths/ignoreRules';
 
@@ -84,9 +84,14 @@ type State = 'building' | 'ready' | 'failed' | 'disposed';
 class FolderIndex {
 	/** Every listed file, '/'-separated, relative to the root, in code-unit order: a folder's files are one range. */
 	private paths: string[] = [];
-	/** Folders walked (not ignored), '' for the root, with their ignore files and their watch. */
-	private readonly walked = new Map<string, { ignores: FolderIgnores; levels: IgnoreLevel[]; watch?: Disposable }>();
-	private above: IgnoreLevel[] = [];
+	/**
+	 * Folders walked (not ignored), '' for the root, each with the ignore levels that apply inside it: a folder without
+	 * ignore files of its own shares its parent's array, so a folder costs one map entry and nothing more.
+	 */
+	private readonly walked = new Map<string, readonly IgnoreLevel[]>();
+	/** The watch of each walked folder, kept apart from `walked` so neither needs an object per folder. */
+	private readonly watches = new Map<string, Disposable>();
+	private above: readonly IgnoreLevel[] = [];
 	private global: IgnoreFile | undefined;
 	private readonly overrides: Overrides;
 	private state: State = 'building';
@@ -146,18 +151,22 @@ class FolderIndex {
 	dispose(): void {
 		this.state = 'disposed';
 		this.generation++;
-		for (const entry of this.walked.values()) entry.watch?.dispose();
-		this.walked.clear();
+		this.unwatchAll();
 		this.pending.clear();
 		this.paths = [];
 		this.settle();
 	}
 
+	private unwatchAll(): void {
+		for (const watch of this.watches.values()) watch.dispose();
+		this.watches.clear();
+		this.walked.clear();
+	}
+
 	private fail(error: unknown): void {
 		if (this.state === 'disposed') return;
 		this.options.log?.warn('fileIndex.failed', { root: this.root, error: error instanceof Error ? error.message : String(error) });
-		for (const entry of this.walked.values()) entry.watch?.dispose();
-		this.walked.clear();
+		this.unwatchAll();
 		this.pending.clear();
 		this.paths = [];
 		this.state = 'failed';
@@ -212,15 +221,19 @@ class FolderIndex {
 	private async walk(relative: string, into: string[], generation: number): Promise<void> {
 		const absolute = relative === '' ? this.root : join(this.root, ...relative.split('/'));
 		const watch = this.watch(relative, absolute);
-		const [ignores, entries] = await Promise.all([readIgnores(absolute), readdir(absolute, { withFileTypes: true }).catch(() => [])]);
+		const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
+		// Only the ignore files the listing shows are read: most folders have none, and four failed opens per folder
+		// were most of the build's time.
+		const ignores = await readIgnores(absolute, entries.map((entry) => entry.name));
 		if (this.state === 'disposed' || this.state === 'failed' || generation !== this.generation) {
 			watch.dispose();
 			return;
 		}
-		const parentLevels = relative === '' ? this.above : this.walked.get(parentOf(relative))?.levels ?? this.above;
+		const parentLevels = relative === '' ? this.above : this.walked.get(parentOf(relative)) ?? this.above;
 		const levels = hasAny(ignores) ? [{ relative, files: ignores }, ...parentLevels] : parentLevels;
-		this.walked.get(relative)?.watch?.dispose();
-		this.walked.set(relative, { ignores, levels, watch });
+		this.watches.get(relative)?.dispose();
+		this.walked.set(relative, levels);
+		this.watches.set(relative, watch);
 		const folders: string[] = [];
 		for (const entry of entries) {
 			const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
@@ -243,11 +256,7 @@ class FolderIndex {
 			return { dispose() {} };
 		}
 		try {
-			return this.options.watcher.watch(
-				absolute,
-				(name) => this.changed(name === undefined ? relative : relative === '' ? name.split(sep).join('/') : `${relative}/${name.split(sep).join('/')}`, name === undefined),
-				(error) => this.watchFailed(relative, error),
-			);
+			return this.options.watcher.watch(absolute, relative, this.sink);
 		} catch (error) {
 			// ENOSPC (no inotify watches left), EMFILE: the index cannot see changes, so it must not answer.
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dispose() {} };
@@ -255,6 +264,18 @@ class FolderIndex {
 			return { dispose() {} };
 		}
 	}
+
+	/** One sink for every folder's watch: a closure per folder would cost more than the list of files. */
+	private readonly sink: FolderChangeSink = {
+		changed: (relative, name) => {
+			if (name === undefined) this.changed(relative, true);
+			else {
+				const entry = sep === '/' ? name : name.split(sep).join('/');
+				this.changed(relative === '' ? entry : `${relative}/${entry}`, false);
+			}
+		},
+		failed: (relative, error) => this.watchFailed(relative, error),
+	};
 
 	private watchFailed(relative: string, error: Error): void {
 		// A watched folder that went away is a change its parent reports; anything else stops the index.
@@ -279,8 +300,7 @@ class FolderIndex {
 	private restart(): void {
 		this.generation++;
 		this.options.log?.info('fileIndex.overflow', { root: this.root, pending: this.pending.size });
-		for (const entry of this.walked.values()) entry.watch?.dispose();
-		this.walked.clear();
+		this.unwatchAll();
 		this.pending.clear();
 		this.paths = [];
 		this.state = 'building';
@@ -330,9 +350,9 @@ class FolderIndex {
 		this.remove(path);
 		if (!info) return;
 		if (info.isDirectory()) {
-			if (!isIgnored(path, true, owner.levels, this.global, this.overrides)) await this.addTree(path);
+			if (!isIgnored(path, true, owner, this.global, this.overrides)) await this.addTree(path);
 		} else if (info.isFile()) {
-			if (!isIgnored(path, false, owner.levels, this.global, this.overrides)) insertSorted(this.paths, path);
+			if (!isIgnored(path, false, owner, this.global, this.overrides)) insertSorted(this.paths, path);
 		}
 	}
 
@@ -345,7 +365,7 @@ class FolderIndex {
 		this.remove(relative);
 		const parent = this.walked.get(parentOf(relative));
 		const info = await lstat(join(this.root, ...relative.split('/'))).catch(() => undefined);
-		if (parent && info?.isDirectory() && !isIgnored(relative, true, parent.levels, this.global, this.overrides)) await this.addTree(relative);
+		if (parent && info?.isDirectory() && !isIgnored(relative, true, parent, this.global, this.overrides)) await this.addTree(relative);
 	}
 
 	private async addTree(relative: string): Promise<void> {
@@ -366,9 +386,10 @@ class FolderIndex {
 		let end = start;
 		while (end < this.paths.length && this.paths[end].startsWith(prefix)) end++;
 		if (end > start) this.paths.splice(start, end - start);
-		for (const [folder, entry] of this.walked) {
+		for (const folder of this.walked.keys()) {
 			if (folder === path || folder.startsWith(prefix)) {
-				entry.watch?.dispose();
+				this.watches.get(folder)?.dispose();
+				this.watches.delete(folder);
 				this.walked.delete(folder);
 			}
 		}
@@ -405,14 +426,16 @@ function hasAny(ignores: FolderIgnores): boolean {
 	return ignores.rgignore !== undefined || ignores.ignore !== undefined || ignores.gitignore !== undefined || ignores.exclude !== undefined;
 }
 
-async function readIgnores(absolute: string): Promise<FolderIgnores> {
+/** The ignore files of a folder whose entries are `names` (undefined: look for each, as above the root). */
+async function readIgnores(absolute: string, names?: readonly string[]): Promise<FolderIgnores> {
+	const present = (name: string) => names === undefined || names.includes(name);
 	const read = async (path: string) => {
 		const text = await readFile(path, 'utf8').catch(() => undefined);
 		if (text === undefined) return undefined;
 		const file = new IgnoreFile(text);
 		return file.empty ? undefined : file;
 	};
-	const [rgignore, ignore, gitignore, exclude] = await Promise.all([read(join(absolute, '.rgignore')), read(join(absolute, '.ignore')), read(join(absolute, '.gitignore')), read(join(absolute, '.git', 'info', 'exclude'))]);
+	const [rgignore, ignore, gitignore, exclude] = await Promise.all([present('.rgignore') ? read(join(absolute, '.rgignore')) : undefined, present('.ignore') ? read(join(absolute, '.ignore')) : undefined, present('.gitignore') ? read(join(absolute, '.gitignore')) : undefined, present('.git') ? read(join(absolute, '.git', 'info', 'exclude')) : undefined]);
 	return { ...(rgignore ? { rgignore } : {}), ...(ignore ? { ignore } : {}), ...(gitignore ? { gitignore } : {}), ...(exclude ? { exclude } : {}) };
 }
 
