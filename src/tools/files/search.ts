@@ -68,6 +68,18 @@ function fileNameGlob(pattern: string): string | undefined {
 	return name.includes('/') || name.includes(',') || name.startsWith('include:') || name === '' ? undefined : name;
 }
 
+/**
+ * The matcher, tried only on paths that end with the pattern's literal tail ("**\/*.ts" needs ".ts"): a path without
+ * it cannot match, and an end check is several times cheaper than the glob's regex on 100,000 listed paths.
+ * Patterns where the tail is not plain text (negations, classes, braces, extglobs, escapes) keep the matcher alone.
+ */
+export function withLiteralTail(pattern: string, matcher: (path: string) => boolean): (path: string) => boolean {
+	if (pattern.startsWith('!')) return matcher;
+	const tail = /[^*?[\]{}()!+@\\/|,]*$/.exec(pattern)?.[0] ?? '';
+	if (tail === '' || tail === pattern) return matcher;
+	return (path) => path.endsWith(tail) && matcher(path);
+}
+
 export const findFilesTool = defineTool({
 	name: 'find_files',
 	title: 'Find files',
@@ -90,7 +102,7 @@ export const findFilesTool = defineTool({
 			throw new ToolError(`${input.path} is a file; give find_files a directory (or nothing) as path.`);
 		}
 		// Like .gitignore and ripgrep: a glob without '/' matches the file name at any depth.
-		const matches = picomatch(input.pattern, { dot: true, basename: !input.pattern.includes('/') });
+		const matches = withLiteralTail(input.pattern, picomatch(input.pattern, { dot: true, basename: !input.pattern.includes('/') }));
 		const nameGlob = fileNameGlob(input.pattern);
 		const files: string[] = [];
 		let truncated = false;
