@@ -16,7 +16,8 @@ import type { McpWorkbenchExports } from '../api/mcp-workbench';
 import { callerFromStack } from './core/tools/extensionTools';
 import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
-import { PROVIDER_ID, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
+import { PROVIDER_ID, SERVER_LABEL, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
+import { EditorClientConnector, editorDefinitionId } from './vscode/editorClient';
 import { registerApprovalCommands } from './vscode/panel/approvalCommands';
 import { ApprovalNotifier } from './vscode/panel/approvalNotifier';
 import { GatePanelBackend } from './vscode/panel/panelBackend';
@@ -142,15 +143,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		},
 	}));
 	disposables.add(vscode.lm.registerMcpServerDefinitionProvider(PROVIDER_ID, provider));
+	// Agent mode gets the tools without "Update Tools", and MCP: List Servers says Running after each restart.
+	const editorClient = disposables.add(new EditorClientConnector({
+		definitionId: editorDefinitionId(context.extension.id, SERVER_LABEL),
+		editorSessions: () => server.sessionsOf(EDITOR_CLIENT),
+		onDidChangeSessions: server.onDidChangeSessions,
+		running: () => server.state === 'running',
+		log,
+	}));
 
 	const statusBar = disposables.add(new StatusBar());
 	const refreshStatus = () => statusBar.update({
 		state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length, sandbox: sandboxSummary(sandbox.status()),
 		grants: approvals.grants().map((grant) => `${grant.label} (${grant.client})`),
 	});
-	disposables.add(server.onDidChangeState(() => {
+	disposables.add(server.onDidChangeState((state) => {
 		refreshStatus();
 		provider.changed();
+		if (state === 'running') void editorClient.connect();
 	}));
 	disposables.add(server.onDidChangeSessions(refreshStatus));
 	// A contributed tool came or went: VS Code re-reads the tool list when the definition's version changes.
@@ -233,7 +243,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		serverUrl: () => server.current?.url,
 		serverState: () => server.state,
 		sessionsByTransport: () => server.sessionsByTransport(),
-		editorRequests: () => server.requestsFrom('VS Code'),
+		editorRequests: () => server.requestsFrom(EDITOR_CLIENT),
 		discoveryFile: () => announcer?.file,
 	};
 }
@@ -241,6 +251,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 export function deactivate(): void {
 	// Everything lives in context.subscriptions; VS Code disposes it.
 }
+
+/** The credential name of the extension's own secret, the one VS Code's MCP client connects with. */
+const EDITOR_CLIENT = 'VS Code';
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {
 	const [a, b] = version.split('.').map((part) => Number.parseInt(part, 10));

@@ -7,6 +7,7 @@ import { format } from 'node:util';
 // mocha has put `describe`/`it` on the global object.
 const testSuites = [
 	() => import('./activation.test'),
+	() => import('./editorClient.test'),
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
 	() => import('./git.test'),

@@ -60,6 +60,8 @@ export class WorkbenchServer {
 	 */
 	readonly tokens: ClientTokens;
 	private readonly servers = new Set<Server>();
+	/** Open sessions per credential name: whether VS Code's own client is connected right now. */
+	private readonly openSessions = new Map<string, number>();
 	/** Requests received per credential and method while the server ran: what each client asked for (prompts/list …). */
 	private readonly requests = new Map<string, Map<string, number>>();
 	private readonly schemaValidator = new AjvJsonSchemaValidator();
@@ -144,11 +146,12 @@ export class WorkbenchServer {
 						...(this.options.instructions ? { instructions: this.options.instructions } : {}),
 					});
 					this.servers.add(session.server);
+					this.openSessions.set(client, (this.openSessions.get(client) ?? 0) + 1);
 					this._onDidChangeSessions.fire(this.servers.size);
 					return {
 						transport: session.transport,
 						close: async () => {
-							this.servers.delete(session.server);
+							if (this.servers.delete(session.server)) this.dropOpenSession(client);
 							this._onDidChangeSessions.fire(this.servers.size);
 							this.options.gate.endSession(session.transport.sessionId);
 							await session.close();
@@ -190,6 +193,7 @@ export class WorkbenchServer {
 			this.connection = undefined;
 			if (http) await http.close();
 			this.servers.clear();
+			this.openSessions.clear();
 			this.setState('stopped');
 		});
 	}
@@ -197,6 +201,17 @@ export class WorkbenchServer {
 	async restart(): Promise<void> {
 		await this.stop();
 		await this.start();
+	}
+
+	/** Sessions the client with this credential name has open now ("VS Code": the editor's own MCP client). */
+	sessionsOf(client: string): number {
+		return this.openSessions.get(client) ?? 0;
+	}
+
+	private dropOpenSession(client: string): void {
+		const left = (this.openSessions.get(client) ?? 0) - 1;
+		if (left > 0) this.openSessions.set(client, left);
+		else this.openSessions.delete(client);
 	}
 
 	/** How many requests of each method the client with this credential name has sent since the server started. */
