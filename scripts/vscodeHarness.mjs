@@ -514,6 +514,13 @@ export function createUiActions(page, { artifactsDir }) {
 		}
 		return undefined;
 	};
+	// The window's console, kept (bounded) so a test can count what the workbench logged, e.g. the dialogs VS Code
+	// asked for ("Dialog requested during smoke test": under test they answer themselves, only this line shows them).
+	const consoleLines = [];
+	page.on('console', (message) => {
+		if (consoleLines.length >= 20_000) consoleLines.shift();
+		consoleLines.push(message.text());
+	});
 	const rows = () => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 	const rowTexts = async () => {
 		const all = rows();
@@ -608,6 +615,10 @@ export function createUiActions(page, { artifactsDir }) {
 			const target = await waitFor(() => findInFrames({ selector }, scope), { timeoutMs, what: `a visible ${selector} in ${scope} frames` });
 			await target.fill(value, { timeout: timeoutMs });
 			return { filled: selector };
+		},
+		/** How many lines of the window's console so far contain `text`. */
+		async consoleCount({ text }) {
+			return { count: consoleLines.filter((line) => line.includes(text)).length };
 		},
 		/** Texts of every visible element matching `selector`, across the frames in scope. */
 		async texts({ selector, scope = 'all' }) {

@@ -18,6 +18,7 @@ import { registerCommands } from './vscode/commands';
 import { createLogger } from './vscode/logChannel';
 import { PROVIDER_ID, SERVER_LABEL, WorkbenchDefinitionProvider } from './vscode/mcpProvider';
 import { EditorClientConnector, editorDefinitionId } from './vscode/editorClient';
+import { chooseSinglePrompt, SINGLE_PROMPT_COMMAND, SinglePromptOffer } from './vscode/singlePrompt';
 import { registerApprovalCommands } from './vscode/panel/approvalCommands';
 import { ApprovalNotifier } from './vscode/panel/approvalNotifier';
 import { GatePanelBackend } from './vscode/panel/panelBackend';
@@ -199,6 +200,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		await showPanel();
 	};
 	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, review));
+	disposables.add(new SinglePromptOffer({ approvals, editorClient: EDITOR_CLIENT, state: context.workspaceState }));
+	disposables.add(vscode.commands.registerCommand(SINGLE_PROMPT_COMMAND, chooseSinglePrompt));
 	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()) })) disposables.add(command);
 	for (const command of registerApprovalCommands({ approvals, panelVisible: () => sidebar.visible, review, announce: (text) => sidebar.announce(text) })) disposables.add(command);
 	const connectDeps = {

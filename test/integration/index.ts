@@ -12,6 +12,7 @@ const testSuites = [
 	() => import('./sidebar.test'),
 	() => import('./git.test'),
 	() => import('./approvals.test'),
+	() => import('./singlePrompt.test'),
 	() => import('./extensionApi.test'),
 	() => import('./files.test'),
 	() => import('./terminal.test'),

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ensureServerStarted, harness, hasUi, invokeOurToolText, ui } from './helpers';
+
+// Under test VS Code's dialogs answer themselves; each one it asks for still logs this line in the window's console.
+const VSCODE_DIALOG = 'Dialog requested during smoke test';
+
+function workspace(): string {
+	const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+	if (!folder) throw new Error('no workspace folder open');
+	return folder;
+}
+
+async function vscodeDialogs(): Promise<number> {
+	return (await ui<{ count: number }>('consoleCount', { text: VSCODE_DIALOG })).count;
+}
+
+/** Runs write_file and approves our card; returns how many prompts VS Code itself raised meanwhile. */
+async function writeApprovedOnOurCard(path: string): Promise<number> {
+	const before = await vscodeDialogs();
+	const call = invokeOurToolText('write_file', { path, content: 'asked once\n' });
+	call.catch(() => undefined);
+	await vscode.commands.executeCommand('mcpWorkbench.panel.focus');
+	await ui('waitForVisible', { selector: `[data-testid="approval-card"]:has-text("${path}")`, scope: 'webviews', timeoutMs: 60_000 });
+	const asked = (await vscodeDialogs()) - before;
+	await ui('click', { selector: '[data-testid="approval-card"] [data-testid="approve"]', scope: 'webviews' });
+	const result = await call;
+	assert.equal(result.isError, false, result.text);
+	assert.ok(existsSync(join(workspace(), path)), `${path} was written`);
+	return asked;
+}
+
+describe("one prompt per call for VS Code's own client", function () {
+	this.timeout(180_000);
+
+	before(function () {
+		if (!hasUi() || !harness.trusted) this.skip();
+	});
+
+	after(async () => {
+		if (hasUi()) await ui('closeQuickInput');
+	});
+
+	it('a write our gate asks for is asked twice until the person allows "MCP Workbench" in Manage Tool Approval, then once: on our card', async () => {
+		await ensureServerStarted();
+		// Before: VS Code's own "Run Write File?" confirmation, then our card.
+		assert.equal(await writeApprovedOnOurCard('single-prompt-before.txt'), 1, "VS Code's confirmation came before our card");
+
+		// The offer that follows the first double prompt opens VS Code's own Manage Tool Approval on this workspace.
+		await ui('click', { text: 'Choose in Manage Tool Approval…', scope: 'workbench', timeoutMs: 30_000 });
+		const serverRow = '.quick-input-widget .monaco-list-row[aria-label*="workbench" i]';
+		await ui('waitForVisible', { selector: serverRow, scope: 'workbench', timeoutMs: 30_000 });
+		await ui('screenshot', { name: 'single-prompt-manage-tool-approval' });
+		await ui('click', { selector: `${serverRow} .quick-input-tree-checkbox, ${serverRow} .monaco-checkbox, ${serverRow} input[type="checkbox"]`, scope: 'workbench' });
+		await ui('screenshot', { name: 'single-prompt-server-allowed' });
+		await ui('closeQuickInput');
+
+		// After: our card is the only prompt, and our gate still held the write until Approve.
+		assert.equal(await writeApprovedOnOurCard('single-prompt-after.txt'), 0, 'VS Code asked again although the server is allowed');
+	});
+});
