@@ -147,6 +147,19 @@ describe('transport: sessions over the SDK client', () => {
 		assert.ok((await b.listTools()).tools.length > 0);
 	});
 
+	test('counts the open sessions of each credential: whether VS Code\'s own client is connected now', async () => {
+		// Each connect() gets a token of its own, named after the client: the count is kept per credential name.
+		const a = await wb.connect('sessions-a');
+		const b = await wb.connect('sessions-b');
+		assert.equal(wb.server.sessionsOf('sessions-a'), 1);
+		assert.equal(wb.server.sessionsOf('sessions-b'), 1);
+		assert.equal(wb.server.sessionsOf('nobody'), 0);
+		await (a as unknown as { transport: { terminateSession(): Promise<void> } }).transport.terminateSession();
+		assert.equal(wb.server.sessionsOf('sessions-a'), 0);
+		assert.equal(wb.server.sessionsOf('sessions-b'), 1);
+		await b.close();
+	});
+
 	test('answers plain JSON when the client accepts it, SSE when progress flows', async () => {
 		const init = await rawRequest(wb, { headers: mcpHeaders(wb.secret), body: initializeBody });
 		assert.equal(init.status, 200);
