@@ -48,8 +48,8 @@ describe("one prompt per call for VS Code's own client", function () {
 		// Before: VS Code's own "Run Write File?" confirmation, then our card.
 		assert.equal(await writeApprovedOnOurCard('single-prompt-before.txt'), 1, "VS Code's confirmation came before our card");
 
-		// The offer that follows the first double prompt opens VS Code's own Manage Tool Approval on this workspace.
-		await ui('click', { text: 'Choose in Manage Tool Approval…', scope: 'workbench', timeoutMs: 30_000 });
+		// Our command opens VS Code's own Manage Tool Approval on this workspace (the offer's button runs the same).
+		await ui('runCommand', { title: 'MCP Workbench: Ask Once per Call in Agent Mode (Manage Tool Approval)…' });
 		const serverRow = '.quick-input-widget .monaco-list-row[aria-label*="workbench" i]';
 		await ui('waitForVisible', { selector: serverRow, scope: 'workbench', timeoutMs: 30_000 });
 		await ui('screenshot', { name: 'single-prompt-manage-tool-approval' });
