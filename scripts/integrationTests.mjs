@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installExample } from './exampleTests.mjs';
+import { createExternalClientActions } from './externalClient.mjs';
 import { ensurePrerequisites, NEEDS } from './prerequisites.mjs';
 import {
 	createSampleWorkspace, createUiActions, ensureCodeServer, findChromium, HarnessError, installExtension, launchBrowser,
@@ -130,7 +131,25 @@ async function main() {
 		onCleanup(() => browser.close());
 		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 		const actions = createUiActions(page, { artifactsDir });
-		const bridge = await startUiBridge(actions);
+		const external = createExternalClientActions({ env: process.env });
+		onCleanup(() => external.close());
+		// A test may ask for the window to be reloaded once the suite is done (it cannot reload its own extension host
+		// and go on): the page loads again, the suite runs again in the new extension host with the grep it named, and
+		// `windowLoad` tells the two loads apart. What it hands over (`state`) comes back in the next load.
+		let load = 0;
+		let reload;
+		const bridge = await startUiBridge({
+			...actions,
+			...external.actions,
+			async windowLoad() {
+				return { load, ...(load > 1 && reload ? { grep: reload.grep, state: reload.state } : {}) };
+			},
+			async reloadAfterSuite({ grep, state }) {
+				if (load > 1) throw new Error('the window is reloaded once per run');
+				reload = { grep, state };
+				return { load };
+			},
+		});
 		onCleanup(() => bridge.close());
 
 		const server = await step('start code-server', () => startCodeServer(codeServer, {
@@ -150,9 +169,11 @@ async function main() {
 		}));
 		onCleanup(() => server.stop());
 
-		// The smoke-test driver reports the extension host's log lines (the mocha report) and its exit code here.
+		// The smoke-test driver reports the extension host's log lines (the mocha report) and its exit code here, once
+		// per page load.
 		let resolveExit;
-		const exit = new Promise((resolvePromise) => (resolveExit = resolvePromise));
+		const nextExit = () => new Promise((resolvePromise) => (resolveExit = resolvePromise));
+		let exit = nextExit();
 		await page.exposeFunction('codeAutomationExit', (code, logs) => resolveExit({ code, logs }));
 		// The mocha report goes to stdout; the window's own console (noisy) to a file beside the screenshots.
 		const windowConsole = createWriteStream(join(artifactsDir, 'window-console.log'));
@@ -164,24 +185,43 @@ async function main() {
 			else windowConsole.write(`[${level}] ${text}\n`);
 		});
 		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: driver, extensionTestsPath: testsPath });
-		const result = await step('run the suite', async () => {
-			await openWorkbench(page, url);
-			return withTimeout(exit, suiteTimeoutMs, `the integration suite to finish in the extension host (see ${serverLog})`);
-		}).catch(async (error) => {
+		const suiteDone = () => withTimeout(exit, suiteTimeoutMs, `the integration suite to finish in the extension host (see ${serverLog})`);
+		const failed = async (error) => {
 			await actions.screenshot({ name: 'failure' }).catch(() => undefined);
 			throw error;
-		});
+		};
+		const result = await step('run the suite', async () => {
+			load = 1;
+			await openWorkbench(page, url);
+			return suiteDone();
+		}).catch(failed);
+		saveLogs(result.logs, 'logs');
+		if (result.code !== 0 || !reload) {
+			await actions.screenshot({ name: 'workbench-final' }).catch(() => undefined);
+			return result.code;
+		}
+		// As a user reloads: the palette's command. The page keeps its URL (the test payload with it), so the suite
+		// starts again in the new extension host and asks `windowLoad` which tests to run.
+		const reloaded = await step(`reload the window, then run "${reload.grep}"`, async () => {
+			exit = nextExit();
+			load = 2;
+			const loaded = page.waitForEvent('load', { timeout: 90_000 });
+			await actions.runCommand({ title: 'Developer: Reload Window' });
+			await loaded;
+			await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: 90_000 });
+			return suiteDone();
+		}).catch(failed);
 		await actions.screenshot({ name: 'workbench-final' }).catch(() => undefined);
-		saveLogs(result.logs);
-		return result.code;
+		saveLogs(reloaded.logs, 'logs-after-reload');
+		return reloaded.code;
 	});
 	log(`integration run took ${((Date.now() - started) / 1000).toFixed(1)} s; artifacts in ${artifactsDir}`);
 	return exitCode;
 }
 
-function saveLogs(logs) {
+function saveLogs(logs, folder) {
 	if (!Array.isArray(logs)) return;
-	const logsDir = join(artifactsDir, 'logs');
+	const logsDir = join(artifactsDir, folder);
 	for (const { relativePath, contents } of logs) {
 		const file = resolve(logsDir, relativePath);
 		if (!file.startsWith(`${logsDir}/`)) continue;

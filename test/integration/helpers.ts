@@ -54,6 +54,19 @@ export async function ui<T = unknown>(action: string, args: Record<string, unkno
 	return body.result as T;
 }
 
+/** Which page load of the window this is (the harness may reload it once), and what the first load handed over. */
+export interface WindowLoad {
+	readonly load: number;
+	/** After a reload: the tests to run (a mocha grep) and what the test that asked for the reload left for them. */
+	readonly grep?: string;
+	readonly state?: Record<string, unknown>;
+}
+
+/** Asks the harness which load this is; without the harness (VS Code desktop) there is only the first. */
+export async function windowLoad(): Promise<WindowLoad> {
+	return hasUi() ? ui<WindowLoad>('windowLoad') : { load: 1 };
+}
+
 /** Our MCP tool as VS Code lists it (`mcp_<provider id>_<tool>`), matched by suffix so the prefix may change. */
 export function findOurTool(tool: string): vscode.LanguageModelToolInformation | undefined {
 	return vscode.lm.tools.find((info) => info.name.startsWith('mcp_') && info.name.endsWith(`_${tool}`));

@@ -2,6 +2,7 @@
 // export), used as-is by the code-server harness through the smoke-test driver's extensionTestsPath.
 import Mocha from 'mocha';
 import { format } from 'node:util';
+import { windowLoad, type WindowLoad } from './helpers';
 
 // In run order. The suites are bundled into this file; the dynamic imports keep each one from evaluating before
 // mocha has put `describe`/`it` on the global object.
@@ -20,8 +21,16 @@ const testSuites = [
 	() => import('./connectClient.test'),
 ];
 
+// After a test asked the harness to reload the window (connectClient.test.ts), the new extension host runs the
+// tests that check what survived the reload, with the grep that test named.
+const afterReloadSuites = [() => import('./afterReload.test')];
+
 // `npm run bench -- vscode` (MCP_WORKBENCH_SUITE=bench, set by the harness) times calls instead of testing.
-const suites = process.env.MCP_WORKBENCH_SUITE === 'bench' ? [() => import('./bench.suite')] : testSuites;
+function suitesFor(load: WindowLoad): { suites: (() => Promise<unknown>)[]; grep?: string } {
+	if (process.env.MCP_WORKBENCH_SUITE === 'bench') return { suites: [() => import('./bench.suite')] };
+	if (load.load > 1) return { suites: afterReloadSuites, grep: load.grep };
+	return { suites: testSuites, grep: process.env.MCP_WORKBENCH_GREP || undefined };
+}
 
 // Marks the report's lines, so the harness can tell them from the window's own console noise.
 const REPORT_PREFIX = '[integration] ';
@@ -33,7 +42,7 @@ function report(...args: unknown[]): void {
 export async function run(): Promise<void> {
 	Mocha.reporters.Base.consoleLog = report;
 	// MCP_WORKBENCH_GREP=terminal runs only the tests whose full title matches (set in the harness's environment).
-	const grep = process.env.MCP_WORKBENCH_GREP || undefined;
+	const { suites, grep } = suitesFor(await windowLoad());
 	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, grep });
 	mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'integration', mocha);
 	for (const load of suites) await load();
