@@ -20,8 +20,8 @@ const layerZones = [
 	{
 		target: 'src/core',
 		from: 'node_modules',
-		except: ['./zod', './picomatch', './diff', './jsonc-parser'],
-		message: 'core is pure logic: of npm packages it imports only pure ones (zod, picomatch, diff, jsonc-parser); Node or editor packages belong in src/node or src/vscode.',
+		except: ['./zod', './picomatch', './diff', './jsonc-parser', './smol-toml'],
+		message: 'core is pure logic: of npm packages it imports only pure ones (zod, picomatch, diff, jsonc-parser, smol-toml); Node or editor packages belong in src/node or src/vscode.',
 	},
 	{
 		target: 'src/prompts',

@@ -115,7 +115,7 @@ export async function connectClient(deps: ConnectDeps, previews: PreviewDocument
 		}
 
 		const backup = await writeWithBackup(path, existing, text, scope === 'user');
-		const problem = checkConfig(target.kind, await readFile(path, 'utf8'), entryName, entry);
+		const problem = checkConfig(target.kind, await readFile(path, 'utf8'), entryName, entry, existing);
 		if (problem) {
 			if (backup) await copyFile(backup, path);
 			else await rm(path, { force: true });

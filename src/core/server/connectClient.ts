@@ -2,6 +2,7 @@
 // launcher, so the client holds neither a port nor a secret. Pure text in, text out: the command reads the file,
 // shows the change, backs the old file up and writes; tests check every format here.
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
+import { parse as parseToml, TomlError } from 'smol-toml';
 
 export type ConnectKind = 'claude-code' | 'claude-desktop' | 'cursor' | 'codex' | 'copilot-cli' | 'vscode';
 export type ConnectScope = 'user' | 'project';
@@ -121,33 +122,101 @@ function serversKey(kind: ConnectKind): string {
 /**
  * The file's new text with our entry set (added or replaced), everything else kept as it was: JSON(C) edits keep
  * comments and formatting; TOML keeps every other table byte for byte. `existing` undefined: the file does not exist.
+ * Throws, and nothing is to be written, when the file does not parse as it stands or the change would touch anything
+ * but our entry (read back as the client reads the whole file).
  */
 export function updatedConfig(kind: ConnectKind, existing: string | undefined, name: string, entry: Record<string, unknown>): string {
-	if (kind === 'codex') return setTomlTable(existing ?? '', `mcp_servers.${name}`, entry);
-	const text = existing !== undefined && existing.trim() !== '' ? existing : '{}\n';
-	const errors: ParseError[] = [];
-	const root: unknown = parse(text, errors, { allowTrailingComma: true });
-	if (errors.length > 0 || typeof root !== 'object' || root === null || Array.isArray(root)) {
-		throw new Error('the file is not a JSON object as it stands: fix it (or move it away) first, nothing was changed');
+	let text: string;
+	if (kind === 'codex') {
+		const before = readToml(existing ?? '');
+		if (typeof before === 'string') throw new Error(`the file is not valid TOML as it stands (${before}): fix it (or move it away) first, nothing was changed`);
+		text = setTomlTable(existing ?? '', `mcp_servers.${name}`, entry);
+	} else {
+		const before = existing !== undefined && existing.trim() !== '' ? existing : '{}\n';
+		const errors: ParseError[] = [];
+		const root: unknown = parse(before, errors, { allowTrailingComma: true });
+		if (errors.length > 0 || typeof root !== 'object' || root === null || Array.isArray(root)) {
+			throw new Error('the file is not a JSON object as it stands: fix it (or move it away) first, nothing was changed');
+		}
+		const edits = modify(before, [serversKey(kind), name], entry, { formattingOptions: { insertSpaces: !before.includes('\n\t'), tabSize: 2, eol: '\n' } });
+		text = applyEdits(before, edits);
 	}
-	const edits = modify(text, [serversKey(kind), name], entry, { formattingOptions: { insertSpaces: !text.includes('\n\t'), tabSize: 2, eol: '\n' } });
-	return applyEdits(text, edits);
+	const problem = checkConfig(kind, text, name, entry, existing);
+	if (problem) throw new Error(`adding the entry "${name}" would leave a file its client cannot use (${problem}): nothing was changed`);
+	return text;
 }
 
-/** Reads our entry back from the new text as the client would: undefined when it parses and holds exactly `entry`. */
-export function checkConfig(kind: ConnectKind, text: string, name: string, entry: Record<string, unknown>): string | undefined {
-	let found: unknown;
-	if (kind === 'codex') {
-		const table = readTomlTable(text, `mcp_servers.${name}`);
-		if (typeof table === 'string') return table;
-		found = table;
-	} else {
-		const errors: ParseError[] = [];
-		const root = parse(text, errors, { allowTrailingComma: true }) as Record<string, Record<string, unknown> | undefined>;
-		if (errors.length > 0) return `the file no longer parses as JSON (error ${errors[0].error} at offset ${errors[0].offset})`;
-		found = root?.[serversKey(kind)]?.[name];
+/**
+ * Reads the whole file as the client would: undefined when it parses, holds exactly `entry` under `name`, and, when
+ * `previous` (the file before the change) is given, everything else in it is as it was.
+ */
+export function checkConfig(kind: ConnectKind, text: string, name: string, entry: Record<string, unknown>, previous?: string): string | undefined {
+	const read = kind === 'codex' ? readToml : readJson;
+	const after = read(text);
+	if (typeof after === 'string') return `the file no longer parses: ${after}`;
+	const group = kind === 'codex' ? 'mcp_servers' : serversKey(kind);
+	const found = asRecord(after[group])?.[name];
+	if (canonical(found) !== canonical(entry)) return `the entry "${name}" reads back as ${JSON.stringify(found)}`;
+	if (previous === undefined || previous.trim() === '') return undefined;
+	const before = read(previous);
+	if (typeof before === 'string') return undefined;
+	const changed = firstDifference(withoutEntry(before, group, name), withoutEntry(after, group, name));
+	return changed === undefined ? undefined : `it would also change ${changed}`;
+}
+
+type Parsed = Record<string, unknown>;
+
+function readJson(text: string): Parsed | string {
+	const errors: ParseError[] = [];
+	const root: unknown = parse(text, errors, { allowTrailingComma: true });
+	if (errors.length > 0) return `JSON error ${errors[0].error} at offset ${errors[0].offset}`;
+	return asRecord(root) ?? 'not a JSON object';
+}
+
+/** The whole file through a TOML 1.0 parser, as Codex (Rust's toml crate) reads it. */
+function readToml(text: string): Parsed | string {
+	try {
+		return parseToml(text) as Parsed;
+	} catch (error) {
+		if (error instanceof TomlError) return `TOML error at line ${error.line}, column ${error.column}: ${error.message.split('\n')[0]}`;
+		throw error;
 	}
-	return JSON.stringify(found) === JSON.stringify(entry) ? undefined : `the entry "${name}" reads back as ${JSON.stringify(found)}`;
+}
+
+function asRecord(value: unknown): Parsed | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Parsed) : undefined;
+}
+
+function withoutEntry(root: Parsed, group: string, name: string): Parsed {
+	const servers = asRecord(root[group]);
+	if (!servers) return root;
+	const rest = Object.fromEntries(Object.entries(servers).filter(([key]) => key !== name));
+	const { [group]: _servers, ...others } = root;
+	// A group that held only our entry, and a group that did not exist, are the same "nothing else".
+	return Object.keys(rest).length === 0 ? others : { ...others, [group]: rest };
+}
+
+/** Key order does not matter to a client: compared with keys sorted. Dates compare by their text (toJSON). */
+function canonical(value: unknown): string {
+	return JSON.stringify(value, (_key, inner: unknown) => {
+		const record = asRecord(inner);
+		if (!record || inner instanceof Date) return inner;
+		return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+	}) ?? 'undefined';
+}
+
+/** The dotted path of the first value that differs, or undefined when none does. */
+function firstDifference(before: unknown, after: unknown, path = ''): string | undefined {
+	const a = asRecord(before);
+	const b = asRecord(after);
+	if (a && b && !(before instanceof Date) && !(after instanceof Date)) {
+		for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+			const found = firstDifference(a[key], b[key], path ? `${path}.${key}` : key);
+			if (found !== undefined) return found;
+		}
+		return undefined;
+	}
+	return canonical(before) === canonical(after) ? undefined : (path || 'the whole file');
 }
 
 // TOML: only what an entry of ours needs (strings, arrays of strings, inline tables of strings). The table and its
@@ -192,24 +261,4 @@ function setTomlTable(text: string, name: string, entry: Record<string, unknown>
 	if (bounds) return [...lines.slice(0, bounds.start), ...block, ...lines.slice(bounds.end)].join('\n');
 	const body = text.replace(/\n*$/, '');
 	return `${body}${body ? '\n\n' : ''}${block.join('\n')}\n`;
-}
-
-/** Our table's keys and values, or what is wrong with them. */
-function readTomlTable(text: string, name: string): Record<string, unknown> | string {
-	const lines = text.split('\n');
-	const bounds = tableBounds(lines, name);
-	if (!bounds) return `no [${name}] table`;
-	const table: Record<string, unknown> = {};
-	for (const line of lines.slice(bounds.start + 1, bounds.end)) {
-		if (line.trim() === '' || line.trim().startsWith('#')) continue;
-		const match = /^\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.+?)\s*$/.exec(line);
-		if (!match) return `cannot read the line ${JSON.stringify(line)}`;
-		try {
-			// What we write (basic strings, arrays, inline tables of them) reads as JSON once keys are quoted and `=` is `:`.
-			table[match[1].replace(/^"|"$/g, '')] = JSON.parse(match[2].replace(/([{,]\s*)([A-Za-z0-9_-]+)\s*=/g, '$1"$2":').replace(/("[^"]*")\s*=/g, '$1:'));
-		} catch {
-			return `cannot read the value of ${match[1]}: ${match[2]}`;
-		}
-	}
-	return table;
 }

@@ -2,6 +2,7 @@
 // rest of the file kept, and the result read back the way the client reads it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parse as parseToml } from 'smol-toml';
 import { checkConfig, configPath, CONNECT_TARGETS, launcherArgs, serverEntry, serverName, updatedConfig, type ConnectKind, type ConnectScope } from '../../../../src/core/server/connectClient';
 
 const LAUNCHER = { command: '/home/ada/.mcp-workbench/bin/mcp-workbench-stdio', clientId: '6f1c2d3e-0000-4000-8000-000000000001', workspaceFolder: '/home/ada/src/app' };
@@ -81,6 +82,97 @@ describe('Connect a Client: configuration writers', () => {
 		const text = updatedConfig('codex', undefined, 'mcp-workbench-app', entry);
 		assert.ok(text.includes('"C:\\\\Users\\\\Ada'), text);
 		assert.equal(checkConfig('codex', text, 'mcp-workbench-app', entry), undefined);
+	});
+
+	// A config.toml as people keep it: comments, other servers (stdio and HTTP), inline tables, sub-tables, dates,
+	// arrays of tables, a multi-line string, profiles; our table in the middle of it, from an earlier connection.
+	const CODEX_CONFIG = [
+		'# Codex settings',
+		'model = "gpt-5-codex"  # the default',
+		'approval_policy = "on-request"',
+		'sandbox_workspace_write = { network_access = false, writable_roots = ["/tmp"] }',
+		'started = 2026-11-02T09:30:00Z',
+		'',
+		'[mcp_servers.docs]',
+		'command = "npx"',
+		'args = ["-y", "@acme/docs-mcp"]',
+		'env = { DOCS_TOKEN_FILE = "~/.docs", "quoted key" = "x" }',
+		'',
+		'[mcp_servers."mcp-workbench-app"]',
+		'command = "/old/path/mcp-workbench-stdio"',
+		'args = ["--client", "old"]',
+		'',
+		'[mcp_servers.mcp-workbench-app.env]',
+		'STALE = "1"',
+		'',
+		'[mcp_servers.figma]',
+		'url = "http://127.0.0.1:3845/mcp"',
+		'bearer_token_env_var = "FIGMA_TOKEN"',
+		'http_headers = { "X-Client" = "codex" }',
+		'',
+		'[profiles.review]',
+		'model = "o3"',
+		'instructions = """',
+		'Review carefully.',
+		'  [this line is text, not a table]',
+		'"""',
+		'',
+		'[[notify]]',
+		'program = "notify-send"',
+		'',
+		'[[notify]]',
+		'program = "say"',
+		'',
+	].join('\n');
+
+	test('Codex: in a real config.toml (comments, other servers, inline tables, dates, arrays of tables) only our table changes, read back by a TOML parser', () => {
+		const entry = entryFor('codex', 'user');
+		const text = updatedConfig('codex', CODEX_CONFIG, 'mcp-workbench-app', entry);
+		// Plain objects (the parser's have no prototype); dates as their text.
+		const before = JSON.parse(JSON.stringify(parseToml(CODEX_CONFIG))) as Record<string, Record<string, unknown>>;
+		const after = JSON.parse(JSON.stringify(parseToml(text))) as Record<string, Record<string, unknown>>;
+		assert.deepEqual(after.mcp_servers['mcp-workbench-app'], entry);
+		const { 'mcp-workbench-app': _old, ...otherServersBefore } = before.mcp_servers;
+		const { 'mcp-workbench-app': _new, ...otherServersAfter } = after.mcp_servers;
+		assert.deepEqual(otherServersAfter, otherServersBefore);
+		assert.deepEqual({ ...after, mcp_servers: undefined }, { ...before, mcp_servers: undefined });
+		// The rest byte for byte: the text before our table and after it is the file's own.
+		assert.ok(text.startsWith(CODEX_CONFIG.slice(0, CODEX_CONFIG.indexOf('[mcp_servers."mcp-workbench-app"]'))), text);
+		assert.ok(text.endsWith(CODEX_CONFIG.slice(CODEX_CONFIG.indexOf('\n[mcp_servers.figma]'))), text);
+		assert.ok(text.includes('# Codex settings') && text.includes('model = "gpt-5-codex"  # the default'));
+		assert.equal(checkConfig('codex', text, 'mcp-workbench-app', entry, CODEX_CONFIG), undefined);
+	});
+
+	test('Codex: a file that is not valid TOML is refused as it stands, nothing written', () => {
+		assert.throws(() => updatedConfig('codex', 'model = "o3"\n[mcp_servers.docs\ncommand = "npx"\n', 'mcp-workbench-app', entryFor('codex', 'user')), /not valid TOML as it stands \(TOML error at line 2.*nothing was changed/);
+	});
+
+	test('Codex: where adding our table would break the file, the change is refused instead of written', () => {
+		const entry = entryFor('codex', 'user');
+		// The servers as one inline table: a [mcp_servers.<name>] header after it redefines that table.
+		assert.throws(() => updatedConfig('codex', 'mcp_servers = { docs = { command = "npx" } }\n', 'mcp-workbench-app', entry), /would leave a file its client cannot use \(the file no longer parses: TOML error.*nothing was changed/);
+		// Our server already written as an inline table under [mcp_servers]: a second definition.
+		assert.throws(() => updatedConfig('codex', '[mcp_servers]\nmcp-workbench-app = { command = "old" }\n', 'mcp-workbench-app', entry), /no longer parses/);
+		// A multi-line string in our old table holding a line that looks like a table header: a line-by-line edit
+		// cannot tell, the parser can.
+		const tricky = '[mcp_servers.mcp-workbench-app]\ncommand = "old"\ndescription = """\n[profiles.x]\n"""\n\n[profiles.fast]\nmodel = "o4-mini"\n';
+		assert.ok(typeof parseToml(tricky) === 'object', 'the file itself is valid');
+		assert.throws(() => updatedConfig('codex', tricky, 'mcp-workbench-app', entry), /would leave a file its client cannot use/);
+	});
+
+	test('the read-back names any change outside our entry, in TOML and JSON alike', () => {
+		const entry = entryFor('codex', 'user');
+		const written = updatedConfig('codex', CODEX_CONFIG, 'mcp-workbench-app', entry);
+		const tampered = written.replace('model = "o3"', 'model = "o4"');
+		assert.equal(checkConfig('codex', tampered, 'mcp-workbench-app', entry, CODEX_CONFIG), 'it would also change profiles.review.model');
+		const lost = written.replace('[mcp_servers.figma]', '[mcp_servers.figma2]');
+		assert.match(checkConfig('codex', lost, 'mcp-workbench-app', entry, CODEX_CONFIG) ?? '', /also change mcp_servers\.figma/);
+
+		const json = JSON.stringify({ mcpServers: { other: { command: 'x' } }, theme: 'dark' });
+		const cursor = entryFor('cursor', 'user');
+		const jsonWritten = updatedConfig('cursor', json, 'mcp-workbench', cursor);
+		assert.equal(checkConfig('cursor', jsonWritten, 'mcp-workbench', cursor, json), undefined);
+		assert.equal(checkConfig('cursor', jsonWritten.replace('"dark"', '"light"'), 'mcp-workbench', cursor, json), 'it would also change theme');
 	});
 
 	test('a file that is not a JSON object is refused, not overwritten', () => {
