@@ -90,8 +90,12 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 			});
 			if (name === undefined) return;
 			const minted = server.mintToken(name);
-			await vscode.env.clipboard.writeText(clientConfig(pick.client, { url: connection.url, secret: minted.token }));
-			void vscode.window.showWarningMessage(`Copied the ${pick.label} configuration for "${minted.name}". ${SECRET_WARNING}`);
+			// The snippet holds no secret: the client reads the token from its environment (or VS Code's secret
+			// storage), and the user copies it apart, only when they ask.
+			const snippet = clientConfig(pick.client, { url: connection.url });
+			await vscode.env.clipboard.writeText(snippet.text);
+			const choice = await vscode.window.showWarningMessage(`Copied the ${pick.label} configuration for "${minted.name}" (no secret in it). ${snippet.tokenSource} ${SECRET_WARNING}`, 'Copy Token');
+			if (choice === 'Copy Token') await vscode.env.clipboard.writeText(minted.token);
 		}),
 	];
 }
