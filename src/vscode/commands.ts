@@ -80,6 +80,18 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 				{ title: 'Copy client configuration (contains a secret)', placeHolder: 'Which MCP client?' },
 			);
 			if (!pick) return;
+			// In a remote window the server listens on the remote machine's loopback: a client on the user's own machine
+			// needs VS Code's forwarded address (asExternalUri sets the forwarding up), one in a remote terminal does not.
+			let url = connection.url;
+			if (vscode.env.remoteName) {
+				const forwarded = (await vscode.env.asExternalUri(vscode.Uri.parse(connection.url))).toString(true);
+				const where = await vscode.window.showQuickPick([
+					{ label: 'A client on this computer', detail: `Through VS Code's port forwarding: ${forwarded}`, url: forwarded },
+					{ label: `A client on the ${vscode.env.remoteName} machine`, detail: connection.url, url: connection.url },
+				], { title: 'Where does the client run?', placeHolder: 'The server runs beside the workspace, on the remote machine' });
+				if (!where) return;
+				url = where.url;
+			}
 			// Each configuration carries a token of its own, named here: the name cards and audit records show for its
 			// calls, whatever the client calls itself.
 			const name = await vscode.window.showInputBox({
@@ -92,7 +104,7 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 			const minted = server.mintToken(name);
 			// The snippet holds no secret: the client reads the token from its environment (or VS Code's secret
 			// storage), and the user copies it apart, only when they ask.
-			const snippet = clientConfig(pick.client, { url: connection.url });
+			const snippet = clientConfig(pick.client, { url });
 			await vscode.env.clipboard.writeText(snippet.text);
 			const choice = await vscode.window.showWarningMessage(`Copied the ${pick.label} configuration for "${minted.name}" (no secret in it). ${snippet.tokenSource} ${SECRET_WARNING}`, 'Copy Token');
 			if (choice === 'Copy Token') await vscode.env.clipboard.writeText(minted.token);
