@@ -68,7 +68,7 @@ export async function connectClient(deps: ConnectDeps, previews: PreviewDocument
 	if (!folder || folder.uri.scheme !== 'file') throw new Error('open a folder first: a client is connected to the server of a workspace.');
 	if (deps.server.state !== 'running') await deps.server.start();
 
-	const kind = args.client ?? (await vscode.window.showQuickPick(CONNECT_TARGETS.map((t) => ({ label: t.label, client: t.kind })), { title: 'Connect a Client', placeHolder: 'Which MCP client should use this workspace\'s tools?' }))?.client;
+	const kind = args.client ?? (await vscode.window.showQuickPick(CONNECT_TARGETS.map((t) => ({ label: t.label, client: t.kind })), { title: 'Connect a Client', placeHolder: vscode.env.remoteName ? `Which client? Files are written on the ${vscode.env.remoteName} machine, beside the workspace; for a client on this computer use Copy Client Configuration` : 'Which MCP client should use this workspace\'s tools?' }))?.client;
 	const target = CONNECT_TARGETS.find((t) => t.kind === kind);
 	if (!target) return undefined;
 	const at = { home: homedir(), platform: process.platform, appData: process.env.APPDATA, codexHome: process.env.CODEX_HOME, vscodeUserDir: deps.vscodeUserDir, workspaceFolder: folder.uri.fsPath };
