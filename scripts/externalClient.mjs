@@ -45,15 +45,18 @@ export function createExternalClientActions({ env }) {
 				const { tools } = await client.listTools();
 				return { tools: tools.length, pid: transport.pid, sha256: sha256(configFile) };
 			},
-			/** Calls a tool through the running client; a rejected call comes back as `{ error }`, not as a failed action. */
+			/**
+			 * Calls a tool through the running client; a rejected call comes back as `{ error }`, not as a failed action.
+			 * With the launcher's diagnostics so far (its stderr: where it connected, and why not).
+			 */
 			async callStdioClient({ tool, args = {} }) {
 				if (!current) throw new Error('no external client: startStdioClient first');
-				const base = { pid: current.transport.pid, sha256: sha256(current.configFile) };
+				const base = { pid: current.transport.pid, sha256: sha256(current.configFile), launcherLog: current.stderr.join('').slice(-4000) };
 				try {
 					const result = await current.client.callTool({ name: tool, arguments: args });
 					return { ...base, isError: result.isError === true, text: textOf(result) };
 				} catch (error) {
-					return { ...base, error: String(error?.message ?? error), launcherLog: current.stderr.join('').slice(-4000) };
+					return { ...base, error: String(error?.message ?? error) };
 				}
 			},
 		},

@@ -48,6 +48,8 @@ describe(AFTER_RELOAD_SUITE, function () {
 		assert.equal(after.isError, false, after.text);
 		assert.equal(after.pid, before.launcherPid, 'the same launcher process, never restarted by its client');
 		assert.equal(after.sha256, before.sha256, 'the configuration file is byte-identical');
+		// The launcher's own account: it found the reloaded window's server and replayed the session there.
+		assert.ok(after.launcherLog?.includes(`reconnected to ${url} `), after.launcherLog);
 
 		const revoked = await vscode.commands.executeCommand<string | undefined>('mcpWorkbench.revokeClient', { id: before.clientId });
 		assert.equal(revoked, before.name);

@@ -7,6 +7,7 @@ export interface ExternalCall {
 	readonly isError?: boolean;
 	readonly text?: string;
 	readonly error?: string;
+	/** The launcher's stderr so far (the end of it). */
 	readonly launcherLog?: string;
 }
 
