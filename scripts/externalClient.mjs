@@ -51,12 +51,13 @@ export function createExternalClientActions({ env }) {
 			 */
 			async callStdioClient({ tool, args = {} }) {
 				if (!current) throw new Error('no external client: startStdioClient first');
-				const base = { pid: current.transport.pid, sha256: sha256(current.configFile), launcherLog: current.stderr.join('').slice(-4000) };
+				// Read after the call: the launcher may reconnect while it runs.
+				const state = () => ({ pid: current.transport.pid, sha256: sha256(current.configFile), launcherLog: current.stderr.join('').slice(-4000) });
 				try {
 					const result = await current.client.callTool({ name: tool, arguments: args });
-					return { ...base, isError: result.isError === true, text: textOf(result) };
+					return { ...state(), isError: result.isError === true, text: textOf(result) };
 				} catch (error) {
-					return { ...base, error: String(error?.message ?? error) };
+					return { ...state(), error: String(error?.message ?? error) };
 				}
 			},
 		},

@@ -49,7 +49,7 @@ describe(AFTER_RELOAD_SUITE, function () {
 		assert.equal(after.pid, before.launcherPid, 'the same launcher process, never restarted by its client');
 		assert.equal(after.sha256, before.sha256, 'the configuration file is byte-identical');
 		// The launcher's own account: it found the reloaded window's server and replayed the session there.
-		assert.ok(after.launcherLog?.includes(`reconnected to ${url} `), after.launcherLog);
+		assert.ok(after.launcherLog?.includes(`reconnected to ${url} `), `the launcher's log does not say it reconnected to ${url}: ${JSON.stringify(after.launcherLog)}`);
 
 		const revoked = await vscode.commands.executeCommand<string | undefined>('mcpWorkbench.revokeClient', { id: before.clientId });
 		assert.equal(revoked, before.name);
