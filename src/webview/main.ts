@@ -76,6 +76,7 @@ class Panel {
 			this.post({ type: 'decide', approvalId, decision });
 		},
 		openDiff: (approvalId) => this.post({ type: 'openDiff', approvalId }),
+		openCommitDiff: (approvalId, path) => this.post({ type: 'openCommitDiff', approvalId, path }),
 	});
 	private readonly toolSelect = select('tool-filter', 'Filter by tool');
 	private readonly decisionSelect = select('decision-filter', 'Filter by decision');

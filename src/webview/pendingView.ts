@@ -1,12 +1,13 @@
 // Approval cards: what a waiting call will do, and the buttons that decide it.
 import { button, codicon, el } from './dom';
-import type { ApprovalDecision, PendingApprovalView } from './protocol';
-import { CARD_DIFF_LINES, diffBodyLines } from '../core/gate/cardDiff';
+import type { ApprovalDecision, CommitFileView, CommitView, PendingApprovalView } from './protocol';
+import { CARD_COMMIT_FILES, CARD_DIFF_LINES, diffBodyLines } from '../core/gate/cardDiff';
 import { diffLineKind, formatCountdown, riskLabel } from './viewModel';
 
 export interface PendingActions {
 	decide(approvalId: string, decision: ApprovalDecision): void;
 	openDiff(approvalId: string): void;
+	openCommitDiff(approvalId: string, path: string): void;
 }
 
 interface Card {
@@ -123,9 +124,12 @@ export class PendingList {
 			));
 		}
 
-		/** Whether everything the approval covers is on screen; Approve waits until it is. */
-		let fullyShown = true;
+		/** Parts of what the approval covers that are folded away; Approve waits until none is. */
+		let folded = 0;
 		const onFullyShown: (() => void)[] = [];
+		const unfolded = (): void => {
+			if (--folded === 0) for (const callback of onFullyShown) callback();
+		};
 		if (approval.command) {
 			card.append(field('Command', el('pre', { className: 'code command-line whole', text: approval.command.line, attrs: { 'data-testid': 'command-line' } })));
 			if (approval.commandParts && approval.commandParts.length > 1 || approval.commandParts?.some((part) => part.reasons.length > 0)) {
@@ -152,16 +156,17 @@ export class PendingList {
 			const show = (text: string, all: boolean) => view.replaceChildren(renderDiff(diffBodyLines(text), all ? Infinity : CARD_DIFF_LINES));
 			let revealed = false;
 			let expanded = lines.length <= CARD_DIFF_LINES;
-			fullyShown = expanded;
+			if (!expanded) folded++;
 			show(diff.unified, expanded);
 			const controls = el('div', { className: 'diff-controls' });
 			if (!expanded) {
 				const more = button(`Show all ${lines.length.toLocaleString('en-US')} lines`, { testId: 'show-all', secondary: true, icon: 'unfold', ariaLabel: `Show all ${lines.length} lines of the change to ${diff.path}` });
 				more.addEventListener('click', () => {
+					if (expanded) return;
 					expanded = true;
 					show(revealed && diff.unredacted ? diff.unredacted : diff.unified, true);
 					more.remove();
-					for (const callback of onFullyShown) callback();
+					unfolded();
 				});
 				controls.append(el('span', { className: 'collapsed-note', text: `${(lines.length - CARD_DIFF_LINES).toLocaleString('en-US')} more lines: show them or open the diff to approve.`, attrs: { 'data-testid': 'collapsed-note' } }), more);
 			}
@@ -179,12 +184,23 @@ export class PendingList {
 			openDiff.addEventListener('click', () => {
 				this.actions.openDiff(approval.id);
 				// The diff editor shows the whole change: what the card folded away has now been shown.
-				for (const callback of onFullyShown) callback();
+				if (!expanded) {
+					expanded = true;
+					unfolded();
+				}
 			});
 			card.append(el('div', { className: 'field' }, label, view, controls.childElementCount > 0 ? controls : undefined));
 		}
+		if (approval.commit) {
+			const commit = renderCommit(approval.commit, (path) => this.actions.openCommitDiff(approval.id, path));
+			card.append(...commit.fields);
+			if (commit.folded) {
+				folded++;
+				commit.onShowAll(unfolded);
+			}
+		}
 		const args = el('pre', { className: 'code arguments', text: approval.argumentsJson, attrs: { 'data-testid': 'arguments', tabindex: '0', 'aria-label': 'Arguments' } });
-		if (approval.command || approval.diff || approval.task) {
+		if (approval.command || approval.diff || approval.task || approval.commit) {
 			// The specific view above shows what the call does; the raw arguments stay one click away.
 			card.append(el('details', { className: 'field arguments-details', attrs: { 'data-testid': 'arguments-details' } }, el('summary', { className: 'field-label', text: 'Arguments' }), args));
 		} else {
@@ -212,9 +228,9 @@ export class PendingList {
 		};
 		const approve = button('Approve', { testId: 'approve', icon: 'check', ariaLabel: `Approve once: ${approval.title}, ${approval.summary}` });
 		approve.addEventListener('click', () => decide({ kind: 'approve' }));
-		if (!fullyShown) {
+		if (folded > 0) {
 			approve.setAttribute('disabled', '');
-			approve.setAttribute('title', 'Show the whole change (or open the diff) to approve it');
+			approve.setAttribute('title', approval.commit ? 'Show all the files of the commit to approve it' : 'Show the whole change (or open the diff) to approve it');
 			onFullyShown.push(() => {
 				approve.removeAttribute('disabled');
 				approve.removeAttribute('title');
@@ -277,4 +293,81 @@ function renderCommandParts(parts: readonly { readonly text: string; readonly re
 		));
 	}
 	return list;
+}
+
+const STATUS_LETTERS: Record<CommitFileView['status'], string> = { added: 'A', modified: 'M', deleted: 'D', renamed: 'R', copied: 'C', 'type-changed': 'T' };
+
+/**
+ * A commit's card body: where it goes, the message as text (newlines kept, nothing escaped), and a table of every file
+ * with its status and counts, each text file openable as a diff. Past CARD_COMMIT_FILES rows the table folds behind
+ * "Show all N files", and the caller keeps Approve waiting until it is shown.
+ */
+function renderCommit(commit: CommitView, openDiff: (path: string) => void): { fields: HTMLElement[]; folded: boolean; onShowAll(callback: () => void): void } {
+	const fields: HTMLElement[] = [];
+	const where = commit.branch !== undefined
+		? `Branch ${commit.branch}${commit.head === undefined ? ' (its first commit)' : ` at ${commit.head}`}`
+		: `Detached HEAD${commit.head === undefined ? '' : ` at ${commit.head}`}: the commit will be on no branch`;
+	const notes = [
+		commit.amend ? `Replaces the last commit${commit.head === undefined ? '' : ` ${commit.head}`}${commit.amends === undefined ? '' : ` "${commit.amends}"`} (amend)` : undefined,
+		commit.operation === 'merge' ? 'Concludes the merge in progress: records a merge commit' : commit.operation !== undefined ? `A ${commit.operation} is in progress` : undefined,
+		commit.repository === '.' ? undefined : `Repository ${commit.repository}`,
+	].filter((note): note is string => note !== undefined);
+	fields.push(field('Commit to', el('div', { attrs: { 'data-testid': 'commit-branch' } },
+		el('span', { className: 'commit-where', text: where }),
+		...notes.map((note) => el('span', { className: 'commit-note', text: note })),
+	)));
+	fields.push(field('Message', el('pre', { className: 'code whole commit-message', text: commit.message.replace(/\n$/, ''), attrs: { 'data-testid': 'commit-message', tabindex: '0', 'aria-label': 'Commit message' } })));
+
+	const count = commit.files.length;
+	const stat = `${count.toLocaleString('en-US')} file${count === 1 ? '' : 's'} changed, +${commit.added.toLocaleString('en-US')} −${commit.removed.toLocaleString('en-US')}`;
+	const table = el('table', { className: 'commit-files', attrs: { 'data-testid': 'commit-files' } });
+	const body = el('tbody');
+	table.append(el('thead', { className: 'sr-only' }, el('tr', {},
+		el('th', { text: 'Status', attrs: { scope: 'col' } }), el('th', { text: 'File', attrs: { scope: 'col' } }), el('th', { text: 'Lines added and removed', attrs: { scope: 'col' } }),
+	)), body);
+	const addRows = (from: number, to: number): void => {
+		for (const file of commit.files.slice(from, to)) body.append(fileRow(file, openDiff));
+	};
+	const folded = count > CARD_COMMIT_FILES;
+	addRows(0, folded ? CARD_COMMIT_FILES : count);
+	const callbacks: (() => void)[] = [];
+	const controls = el('div', { className: 'diff-controls' });
+	if (folded) {
+		const more = button(`Show all ${count.toLocaleString('en-US')} files`, { testId: 'show-all-files', secondary: true, icon: 'unfold', ariaLabel: `Show all ${count} files of the commit` });
+		const note = el('span', { className: 'collapsed-note', text: `${(count - CARD_COMMIT_FILES).toLocaleString('en-US')} more files: show them to approve.`, attrs: { 'data-testid': 'collapsed-note' } });
+		more.addEventListener('click', () => {
+			addRows(CARD_COMMIT_FILES, count);
+			more.remove();
+			note.remove();
+			for (const callback of callbacks) callback();
+		}, { once: true });
+		controls.append(note, more);
+	}
+	fields.push(el('div', { className: 'field' },
+		el('div', { className: 'field-label', text: stat, attrs: { 'data-testid': 'commit-stat' } }),
+		table,
+		folded ? controls : undefined,
+	));
+	return { fields, folded, onShowAll: (callback) => callbacks.push(callback) };
+}
+
+function fileRow(file: CommitFileView, openDiff: (path: string) => void): HTMLElement {
+	const name = file.oldPath === undefined ? file.path : `${file.oldPath} → ${file.path}`;
+	let nameCell: HTMLElement;
+	if (file.sensitive || file.binary || file.submodule) {
+		nameCell = el('span', { className: 'commit-path', text: name });
+	} else {
+		nameCell = el('button', { className: 'commit-path link-button', text: name, attrs: { type: 'button', 'data-testid': 'commit-file-diff', title: 'Open the diff: the last commit against the staged version', 'aria-label': `Open diff of ${name}` } });
+		nameCell.addEventListener('click', () => openDiff(file.path));
+	}
+	const counts = file.submodule ? el('span', { className: 'commit-counts', text: 'submodule' })
+		: file.binary ? el('span', { className: 'commit-counts', text: 'binary' })
+		: el('span', { className: 'commit-counts' },
+			el('span', { className: 'count-added', text: `+${file.added ?? 0}` }),
+			el('span', { className: 'count-removed', text: ` −${file.removed ?? 0}` }));
+	return el('tr', { className: `commit-file status-${file.status}`, attrs: { 'data-testid': 'commit-file', 'data-path': file.path, 'data-status': file.status } },
+		el('td', { className: 'commit-status' }, el('span', { className: 'status-letter', text: STATUS_LETTERS[file.status], attrs: { title: file.status, 'aria-label': file.status } })),
+		el('td', {}, nameCell, file.sensitive ? el('span', { className: 'sensitive-badge file-sensitive', text: 'Sensitive', attrs: { title: 'A sensitive file: listed with its counts, its content not shown', 'data-testid': 'file-sensitive' } }) : undefined),
+		el('td', { className: 'commit-count-cell' }, counts),
+	);
 }

@@ -34,6 +34,8 @@ export interface PendingApprovalView {
 	 */
 	readonly diff?: { readonly path: string; readonly unified: string; readonly unredacted?: string; readonly added?: number; readonly removed?: number };
 	readonly command?: { readonly line: string; readonly cwd: string; readonly sandbox?: string };
+	/** A commit: where it goes, its message as text and every file it records. */
+	readonly commit?: CommitView;
 	readonly task?: { readonly label: string; readonly command?: string };
 	/** Name of the credential (client token) the call came with. */
 	readonly client: string;
@@ -59,6 +61,41 @@ export interface PendingApprovalView {
 	readonly commandParts?: readonly { readonly text: string; readonly reasons: readonly string[] }[];
 	/** False when the client sent no progress token: it hears nothing while the card waits and may give up after ~60 s. */
 	readonly clientHearsProgress?: boolean;
+}
+
+/** One file of a commit card's table. */
+export interface CommitFileView {
+	readonly path: string;
+	/** The name before a rename. */
+	readonly oldPath?: string;
+	readonly status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+	/** Absent for binary files and submodules. */
+	readonly added?: number;
+	readonly removed?: number;
+	readonly binary?: boolean;
+	readonly submodule?: boolean;
+	/** Listed with its counts; its content is never shown (no diff is offered). */
+	readonly sensitive?: boolean;
+}
+
+/** What a commit records, as its card shows it. */
+export interface CommitView {
+	readonly repository: string;
+	/** Absent on a detached HEAD. */
+	readonly branch?: string;
+	/** The commit HEAD names now, abbreviated; absent before the first commit. */
+	readonly head?: string;
+	readonly amend: boolean;
+	/** The subject of the commit an amend replaces. */
+	readonly amends?: string;
+	/** `merge`: the commit concludes a merge in progress. */
+	readonly operation?: string;
+	/** As git will record it, newlines kept. */
+	readonly message: string;
+	readonly files: readonly CommitFileView[];
+	/** The diffstat over all files. */
+	readonly added: number;
+	readonly removed: number;
 }
 
 /**
@@ -154,6 +191,8 @@ const panelMessageSchema = z.discriminatedUnion('type', [
 	z.strictObject({ type: z.literal('ready') }),
 	z.strictObject({ type: z.literal('decide'), approvalId: id, decision: approvalDecisionSchema }),
 	z.strictObject({ type: z.literal('openDiff'), approvalId: id }),
+	/** One file of a commit card: the diff editor shows it at the base commit and as staged. */
+	z.strictObject({ type: z.literal('openCommitDiff'), approvalId: id, path: z.string().min(1).max(4096) }),
 	z.strictObject({ type: z.literal('revokeGrant'), grantId: id }),
 	z.strictObject({ type: z.literal('revokeClient'), clientId: id }),
 	z.strictObject({ type: z.literal('revokeAllGrants') }),

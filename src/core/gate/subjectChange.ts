@@ -8,6 +8,9 @@ import type { CallSubject } from '../tools/toolSpec';
 export function subjectChange(approved: CallSubject, now: CallSubject): string | undefined {
 	if (canonicalJson(approved) === canonicalJson(now)) return undefined;
 	if (approved.diff?.path !== undefined && canonicalJson(approved.diff) !== canonicalJson(now.diff)) return `${approved.diff.path} changed`;
+	if (approved.commit && canonicalJson(approved.commit) !== canonicalJson(now.commit)) {
+		return approved.commit.head !== now.commit?.head || approved.commit.branch !== now.commit?.branch ? 'the branch or its last commit changed' : 'the staged changes changed';
+	}
 	if (canonicalJson(approved.task) !== canonicalJson(now.task)) {
 		return now.task?.command === undefined ? 'the task changed' : `the task's command changed (it is now: ${now.task.command})`;
 	}

@@ -44,6 +44,8 @@ export interface CallSubject {
 	};
 	/** A task call's label and its resolved command line. */
 	readonly task?: { readonly label: string; readonly command?: string };
+	/** Everything a commit will record (branch, message, each staged change), for the approval card. */
+	readonly commit?: CommitPreview;
 	/** A unified diff of what an edit will change, for the approval card. */
 	readonly diff?: { readonly path: string; readonly before: string; readonly after: string; readonly unified: string };
 	/**
@@ -55,6 +57,50 @@ export interface CallSubject {
 	readonly risk?: Risk;
 	/** One line for notifications and the audit list ("edit src/a.ts", "git commit -m …"). */
 	readonly summary?: string;
+}
+
+/** One change a commit records, as `git diff --cached --raw --numstat` reports it. */
+export interface CommitFileChange {
+	/** Repository-relative, '/'-separated: the name after the commit. */
+	readonly path: string;
+	/** The name before, for a rename. */
+	readonly oldPath?: string;
+	readonly status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+	/** Lines added and removed; absent for a binary file or a submodule. */
+	readonly added?: number;
+	readonly removed?: number;
+	readonly binary?: boolean;
+	readonly submodule?: boolean;
+	/** Either name matches a sensitive-path glob: listed with its counts, its content never shown. */
+	readonly sensitive?: boolean;
+	/**
+	 * The object ids before and after (absent for a side that does not exist): the diff editor shows exactly these,
+	 * and a change to the staged content after the card was shown changes them, so the approval no longer applies.
+	 */
+	readonly oldObject?: string;
+	readonly newObject?: string;
+}
+
+/** What a commit will record, resolved before anyone is asked. Nothing in it is clipped: the person approves it all. */
+export interface CommitPreview {
+	/** The repository's absolute root (where the objects are read for the diff editor). */
+	readonly root: string;
+	/** How the agent names the repository. */
+	readonly repository: string;
+	/** The branch the commit goes on; absent on a detached HEAD. */
+	readonly branch?: string;
+	/** The commit HEAD names now; absent before the first commit. */
+	readonly head?: string;
+	/** The commit the files are compared with (HEAD, or its parent for an amend); absent: compared with nothing. */
+	readonly base?: string;
+	readonly amend: boolean;
+	/** The subject line of the commit an amend replaces. */
+	readonly amends?: string;
+	/** An operation the commit concludes or continues (`merge`: it records a merge commit). */
+	readonly operation?: string;
+	/** The message as git will record it (whitespace cleaned up, as `--cleanup=whitespace` does). */
+	readonly message: string;
+	readonly files: readonly CommitFileChange[];
 }
 
 /** A text block or JSON the client receives; the gate caps, redacts and audits it on the way out. */

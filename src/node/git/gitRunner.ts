@@ -3,7 +3,7 @@ import type { SandboxHost } from '../../core/host/sandbox';
 import { shellQuote } from '../../core/shell/quote';
 import { mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
 
 /**
@@ -163,6 +163,18 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 	}
 	const readConfig = [...SAFE_CONFIG, ...READ_CONFIG, `core.hooksPath=${noHooksPath()}`];
 	return spawnGit(cwd, ceiling, args, options, { read: true, config: [...readConfig, ...await filterOverrides(cwd, ceiling, options.signal, readConfig)] });
+}
+
+/**
+ * One object's content by its id (a file version an approval card recorded), read like every read: no hooks, no
+ * filters, no transport. `cat-file blob` applies no attributes, so the text is what the commit stores.
+ */
+export async function readGitObject(root: string, object: string, maxBytes: number, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<{ text: string; truncated: boolean }> {
+	if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(object)) {
+		throw new Error(`"${object}" is not an object id`);
+	}
+	const result = await runGit(root, dirname(root), ['cat-file', 'blob', object], { signal, maxBytes });
+	return { text: result.stdout, truncated: result.truncated };
 }
 
 /**

@@ -226,3 +226,75 @@ export function parseBlame(text: string): BlameLine[] {
 	}
 	return lines;
 }
+
+/** A staged change as `git diff --cached -z --raw --numstat --no-abbrev` prints it, before sensitive paths are known. */
+export interface StagedChange {
+	readonly path: string;
+	readonly oldPath?: string;
+	/** git's letter: A, M, D, R, C, T, U (unmerged). */
+	readonly letter: string;
+	readonly oldMode: string;
+	readonly newMode: string;
+	readonly oldObject: string;
+	readonly newObject: string;
+	/** Lines added and removed; undefined for a binary file (numstat prints `-`). */
+	readonly added?: number;
+	readonly removed?: number;
+}
+
+/**
+ * `--raw` and `--numstat` together with `-z`: first every raw entry (`:mode mode oid oid X\0path\0`, a rename or copy
+ * with two paths), then one numstat entry per raw entry in the same order (`added\tremoved\tpath\0`, a rename as
+ * `added\tremoved\t\0old\0new\0`). Names are consumed by count, never guessed from their text: a file may be named
+ * `:100644` or hold a tab.
+ */
+export function parseStagedChanges(text: string): StagedChange[] {
+	const fields = text.split('\0');
+	let at = 0;
+	const raw: { letter: string; oldMode: string; newMode: string; oldObject: string; newObject: string; names: string[] }[] = [];
+	while (at < fields.length && fields[at].startsWith(':')) {
+		const [oldMode, newMode, oldObject, newObject, status] = fields[at++].slice(1).split(' ');
+		const letter = status[0];
+		const count = letter === 'R' || letter === 'C' ? 2 : 1;
+		raw.push({ letter, oldMode, newMode, oldObject, newObject, names: fields.slice(at, at + count) });
+		at += count;
+	}
+	return raw.map((entry) => {
+		const [added, removed, inline] = (fields[at++] ?? '').split('\t');
+		// A rename's numstat names follow as fields of their own (its inline name is empty).
+		if (inline === '' && entry.names.length === 2) at += 2;
+		const counts = added === '-' || added === undefined ? {} : { added: Number(added), removed: Number(removed) };
+		const path = entry.names[entry.names.length - 1];
+		return {
+			path,
+			...(entry.names.length === 2 ? { oldPath: entry.names[0] } : {}),
+			letter: entry.letter,
+			oldMode: entry.oldMode,
+			newMode: entry.newMode,
+			oldObject: entry.oldObject,
+			newObject: entry.newObject,
+			...counts,
+		};
+	});
+}
+
+/**
+ * A commit message as `git commit --cleanup=whitespace` records it (git's `strbuf_stripspace` without comment
+ * stripping): trailing whitespace gone from every line, runs of empty lines made one, none at the start or end, and
+ * one final newline.
+ */
+export function cleanCommitMessage(message: string): string {
+	const lines: string[] = [];
+	let pendingEmpty = false;
+	for (const line of message.split('\n')) {
+		const trimmed = line.replace(/[ \t\n\v\f\r]+$/, '');
+		if (trimmed === '') {
+			pendingEmpty = lines.length > 0;
+			continue;
+		}
+		if (pendingEmpty) lines.push('');
+		pendingEmpty = false;
+		lines.push(trimmed);
+	}
+	return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}

@@ -5,10 +5,7 @@ import { currentOperation, findEnclosingRoot, readHead, scanRepositories } from 
 import { BRANCH_FORMAT, LOG_FORMAT, parseBlame, parseBranches, parseLog, parseStatus } from './parse';
 import { assertPlainValue, hasCommits, resolveCommit, resolveRange } from './refs';
 import { redactCredentials } from './redact';
-import { git, gitPrepare, shownIn, repositoryInput, type GitRepository } from './repository';
-import { relativeToFolder } from '../../core/paths/pathMatch';
-import { sensitiveMatch } from '../../core/paths/sensitivePaths';
-import { join } from 'node:path';
+import { git, gitPrepare, isSensitivePath, shownIn, repositoryInput, type GitRepository } from './repository';
 
 /** Flags that keep a read from running programs named in the repository's config or attributes. */
 const NO_EXTERNAL = ['--no-ext-diff', '--no-textconv', '--no-color', '--ignore-submodules=dirty'];
@@ -62,7 +59,7 @@ async function sensitiveChanges(repo: GitRepository, options: string[], revision
 	const whole = pathspecs.every((spec) => spec === '.') ? '' : await listChanges(repo, [...list, '--diff-filter=RC', '--end-of-options', ...revisions], ctx);
 	const folders = ctx.host.workspace.folders();
 	const extra = ctx.host.sensitivePaths();
-	const sensitive = (name: string): boolean => isSensitive(repo, name, folders, extra);
+	const sensitive = (name: string): boolean => isSensitivePath(repo, name, folders, extra);
 	const named = pathspecs.filter((spec) => spec !== '.' && sensitive(spec));
 	const approved = (name: string): boolean => named.some((spec) => name === spec || name.startsWith(`${spec}/`));
 	const withheld = new Set<string>();
@@ -95,11 +92,6 @@ function changedNames(output: string): string[][] {
 		index += count;
 	}
 	return changes;
-}
-
-function isSensitive(repo: GitRepository, repoRelative: string, folders: ReturnType<ToolContext['host']['workspace']['folders']>, extra: readonly string[]): boolean {
-	const inFolder = relativeToFolder(join(repo.root, repoRelative), folders);
-	return sensitiveMatch(inFolder?.relative ?? repoRelative, extra) !== undefined || sensitiveMatch(repoRelative, extra) !== undefined;
 }
 
 /**

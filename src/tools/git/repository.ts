@@ -37,6 +37,12 @@ export function shownIn(folder: WorkspaceFolderInfo, absolute: string, folders: 
 	return displayPath({ folder, relative: relative(folder.path, absolute).split(sep).join('/') }, folders);
 }
 
+/** Whether a repository-relative path is sensitive, as its workspace folder sees it or as the repository does. */
+export function isSensitivePath(repo: GitRepository, repoRelative: string, folders: readonly WorkspaceFolderInfo[], extra: readonly string[]): boolean {
+	const inFolder = relativeToFolder(join(repo.root, repoRelative), folders);
+	return sensitiveMatch(inFolder?.relative ?? repoRelative, extra) !== undefined || sensitiveMatch(repoRelative, extra) !== undefined;
+}
+
 /**
  * Finds the repository for the agent's `repository` argument. Both the argument and the repository root go through
  * the path jail, so a repository that merely encloses the workspace (its root outside) is refused.
@@ -225,6 +231,7 @@ export async function gitPrepare(host: Host, repository: string | undefined, pat
 	const repo = await openRepository(host, repository);
 	const resolved = await resolvePaths(host, repo, paths, options.mustExist);
 	// One line, whatever the agent put in a branch name or message: the approval card must not be spoofable.
-	const line = `${command} (${repo.display})`.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+	// '.' is the only repository there is (the workspace folder's own): naming it says nothing.
+	const line = `${command}${repo.display === '.' ? '' : ` (${repo.display})`}`.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 	return { subject: { paths: [repo.root, ...resolved.absolute], summary: line, ...extra }, plan: { repo, pathspecs: resolved.pathspecs } };
 }

@@ -3,6 +3,7 @@ import { defineTool, type ToolContext } from '../../core/tools/toolSpec';
 import { ToolError } from '../../core/base/errors';
 import { parseStashList, STASH_FORMAT } from './parse';
 import { checkBranchName, hasCommits, localBranchExists, resolveCommit } from './refs';
+import { prepareCommit } from './commitPreview';
 import { git, gitReport, gitWrite, hooksNotice, gitPrepare, repositoryInput, type GitRepository } from './repository';
 
 const requiredPaths = z.array(z.string().min(1).max(4096)).min(1).max(500);
@@ -141,16 +142,10 @@ const gitCommit = defineTool({
 		amend: z.boolean().optional(),
 	}),
 	annotations: { title: 'Commit', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-	prepare: (input, host) => gitPrepare(host, input.repository, undefined, `git commit${input.amend ? ' --amend' : ''} -m ${JSON.stringify(input.message.split('\n')[0].slice(0, 80))}`,
-		input.amend ? { risk: 'destructive' } : {}),
+	// The card shows the branch, the message and every staged file; the commit must record exactly that.
+	prepare: (input, host) => prepareCommit(host, input),
 	async handler(input, ctx) {
 		const { repo } = ctx.plan;
-		if (input.message.trim() === '') {
-			throw new ToolError('The commit message is empty.');
-		}
-		if (input.amend && !(await hasCommits(repo, ctx))) {
-			throw new ToolError(`The repository ${repo.display} has no commits yet; there is nothing to amend.`);
-		}
 		// The message goes through stdin: never an argument git could parse, whatever it starts with.
 		const result = await gitWrite(repo, ['commit', '--file=-', '--cleanup=whitespace', ...(input.amend ? ['--amend'] : [])], ctx, { input: input.message, optionalLocks: true });
 		return { text: gitReport(result, 'Committed.') };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CARD_DIFF_LINES, diffBodyLines } from '../../core/gate/cardDiff';
+import { CARD_COMMIT_FILES, CARD_DIFF_LINES, diffBodyLines } from '../../core/gate/cardDiff';
 import type { ApprovalBroker, ApprovalRequest } from '../../core/gate/approvals';
 
 export interface ApprovalCommandDeps {
@@ -14,7 +14,8 @@ export interface ApprovalCommandDeps {
 
 /** Whether the card shows the whole of what an approval covers, with nothing folded away. */
 export function cardShowsAll(request: Pick<ApprovalRequest, 'subject'>): boolean {
-	const diff = request.subject.diff;
+	const { diff, commit } = request.subject;
+	if (commit && commit.files.length > CARD_COMMIT_FILES) return false;
 	return !diff || diffBodyLines(diff.unified).length <= CARD_DIFF_LINES;
 }
 

@@ -6,13 +6,15 @@ const NOTIFICATION_SUMMARY_CHARS = 120;
 
 /**
  * Whether a notification may offer Approve: only for a call it shows whole, whose effect the one line says. Programs
- * (Execute), Destructive and Sensitive calls, and any summary that is long, multi-line or already shortened, are
+ * (Execute), Destructive and Sensitive calls, commits, and any summary that is long, multi-line or already shortened, are
  * reviewed in the panel.
  */
 export function notificationCanApprove(request: Pick<ApprovalRequest, 'risk' | 'summary' | 'subject' | 'rule' | 'grantable'>): boolean {
 	if (request.risk !== 'read' && request.risk !== 'write') return false;
 	if (!request.grantable || request.rule?.startsWith('sensitive:')) return false;
 	if (request.subject.command || request.subject.task) return false;
+	// A commit's one line cannot list what it records: the card's file table can.
+	if (request.subject.commit) return false;
 	const summary = request.summary;
 	return summary.length <= NOTIFICATION_SUMMARY_CHARS && !/[\n\r…]/.test(summary) && !/\.\.\.$/.test(summary);
 }

@@ -10,10 +10,15 @@ import type { Metrics } from '../../core/gate/metrics';
 import type { AuditStore } from '../../node/audit/auditStore';
 import type { WorkbenchServer } from '../../node/server/workbenchServer';
 import type { Event } from '../../core/base/event';
-import type { AuditFilterView, ExtensionToolsView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
+import type { CommitFileChange, CommitPreview } from '../../core/tools/toolSpec';
+import { readGitObject } from '../../node/git/gitRunner';
+import type { AuditFilterView, CommitFileView, CommitView, ExtensionToolsView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
 import type { PanelBackend } from './sidebarView';
 
 const PREVIEW_SCHEME = 'mcp-workbench-preview';
+
+/** Largest file version the commit diff opens; its counts are on the card whatever its size. */
+const COMMIT_DIFF_BYTES = 16 * 1024 * 1024;
 
 /**
  * The panel's view of the gate: pending approvals, grants and metrics from memory, the audit from the store. The
@@ -81,6 +86,48 @@ export class GatePanelBackend implements PanelBackend, vscode.Disposable {
 		const right = this.previews.put(`${approvalId}/after/${diff.path}`, diff.after);
 		const name = diff.path.split(/[\\/]/).pop() ?? diff.path;
 		void vscode.commands.executeCommand('vscode.diff', left, right, `${name}: proposed by ${request.client} (${request.tool})`, { preview: true });
+	}
+
+	/**
+	 * One file of a commit card, read from the object ids prepare() recorded: exactly what the approval covers, even
+	 * if the index changes meanwhile (the re-check then refuses the commit). Our own read-only documents rather than
+	 * the git extension's `git:` URIs: those show the index as it is now, and only for repositories the git extension
+	 * has opened (code-server 4.139 opens them lazily, and not nested ones beyond its scan depth).
+	 */
+	openCommitDiff(approvalId: string, path: string): void {
+		const request = this.approvals.pending().find((p) => p.id === approvalId);
+		const commit = request?.subject.commit;
+		const file = commit?.files.find((f) => f.path === path);
+		if (!request || !commit || !file) return;
+		if (file.sensitive || file.binary || file.submodule) {
+			// The webview offers no button for these; a message naming one anyway is answered with the reason.
+			void vscode.window.showInformationMessage(`MCP Workbench: ${path} is ${file.sensitive ? 'a sensitive file: its content is not shown in approvals' : file.binary ? 'a binary file: there is no text diff' : 'a submodule: open it to see its commits'}.`);
+			return;
+		}
+		void this.showCommitDiff(approvalId, request, commit, file);
+	}
+
+	private async showCommitDiff(approvalId: string, request: ApprovalRequest, commit: CommitPreview, file: CommitFileChange): Promise<void> {
+		const read = async (object: string | undefined) => (object === undefined ? { text: '', truncated: false } : readGitObject(commit.root, object, COMMIT_DIFF_BYTES));
+		let before: { text: string; truncated: boolean };
+		let after: { text: string; truncated: boolean };
+		try {
+			[before, after] = await Promise.all([read(file.oldObject), read(file.newObject)]);
+		} catch (error) {
+			void vscode.window.showWarningMessage(`MCP Workbench: could not read ${file.path} from the repository: ${error instanceof Error ? error.message : String(error)}`);
+			return;
+		}
+		if (before.truncated || after.truncated) {
+			void vscode.window.showWarningMessage(`MCP Workbench: ${file.path} is over ${COMMIT_DIFF_BYTES / 1024 / 1024} MB; the diff editor cannot show it. Its line counts are on the card.`);
+			return;
+		}
+		const oldName = file.oldPath ?? file.path;
+		const base = commit.base === undefined ? 'nothing' : commit.base.slice(0, 7);
+		const left = this.previews.put(`${approvalId}/commit/${base}/${oldName}`, before.text);
+		const right = this.previews.put(`${approvalId}/commit/staged/${file.path}`, after.text);
+		const name = file.path.split('/').pop() ?? file.path;
+		const title = `${file.oldPath !== undefined ? `${file.oldPath} → ` : ''}${name} (${base} ↔ staged): commit by ${request.client}`;
+		await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
 	}
 
 	revokeClient(clientId: string): void {
@@ -153,8 +200,9 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 		family: request.family,
 		risk: request.risk,
 		summary: request.summary,
-		argumentsJson: JSON.stringify(subject.diff ? withoutLongText(request.arguments) : request.arguments, null, 2),
+		argumentsJson: JSON.stringify(subject.diff ? withoutLongText(request.arguments, 'in the diff above') : subject.commit ? withoutLongText(request.arguments, 'above') : request.arguments, null, 2),
 		...(subject.diff ? { diff: diffView(subject.diff.path, subject.diff.unified, request.redactedDiff) } : {}),
+		...(subject.commit ? { commit: commitView(subject.commit) } : {}),
 		...(subject.command ? { command: subject.command } : {}),
 		...(subject.task ? { task: subject.task } : {}),
 		client: request.client,
@@ -172,13 +220,37 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 	};
 }
 
-/** Text arguments this long are the content the diff already shows; the card does not repeat them as escaped JSON. */
+/** The card's view of a commit: no object ids or absolute root (the host reads those for the diff editor). */
+export function commitView(commit: CommitPreview): CommitView {
+	let added = 0;
+	let removed = 0;
+	const files = commit.files.map((file): CommitFileView => {
+		added += file.added ?? 0;
+		removed += file.removed ?? 0;
+		const { oldObject: _old, newObject: _new, ...shown } = file;
+		return shown;
+	});
+	return {
+		repository: commit.repository,
+		...(commit.branch !== undefined ? { branch: commit.branch } : {}),
+		...(commit.head !== undefined ? { head: commit.head.slice(0, 7) } : {}),
+		amend: commit.amend,
+		...(commit.amends !== undefined ? { amends: commit.amends } : {}),
+		...(commit.operation !== undefined ? { operation: commit.operation } : {}),
+		message: commit.message,
+		files,
+		added,
+		removed,
+	};
+}
+
+/** Text arguments this long are the content the card already shows; it does not repeat them as escaped JSON. */
 const LONG_TEXT = 200;
 
-function withoutLongText(value: unknown): unknown {
-	if (typeof value === 'string') return value.length > LONG_TEXT ? `(${value.length.toLocaleString('en-US')} characters: shown in the diff above)` : value;
-	if (Array.isArray(value)) return value.map(withoutLongText);
-	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutLongText(item)]));
+function withoutLongText(value: unknown, where: string): unknown {
+	if (typeof value === 'string') return value.length > LONG_TEXT ? `(${value.length.toLocaleString('en-US')} characters: shown ${where})` : value;
+	if (Array.isArray(value)) return value.map((item) => withoutLongText(item, where));
+	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutLongText(item, where)]));
 	return value;
 }
 

@@ -24,6 +24,8 @@ export interface PanelBackend {
 	decide(approvalId: string, decision: ApprovalDecision): void;
 	/** Opens VS Code's diff editor on an edit's preview. */
 	openDiff(approvalId: string): void;
+	/** Opens VS Code's diff editor on one file of a commit: its base version against the staged one. */
+	openCommitDiff(approvalId: string, path: string): void;
 	revokeGrant(grantId: string): void;
 	/** Revokes a connected client's token (its next request is refused with a message saying so). */
 	revokeClient(clientId: string): void;
@@ -245,6 +247,9 @@ export class PanelConnection implements Disposable {
 				return;
 			case 'openDiff':
 				this.backend.openDiff(message.approvalId);
+				return;
+			case 'openCommitDiff':
+				this.backend.openCommitDiff(message.approvalId, message.path);
 				return;
 			case 'revokeClient':
 				this.backend.revokeClient(message.clientId);

@@ -26,6 +26,8 @@ const savedState = params.get('state');
 const controls = params.get('controls') === '1';
 /** `extra=1`: a sensitive `.env` card with a redacted preview and a 300-line file card, after the two usual ones. */
 const extra = params.get('extra') === '1';
+/** `commitFiles=N`: a commit card listing N files (past the card's fold at 50). */
+const commitFiles = Number(params.get('commitFiles') ?? '0');
 const HOSTILE = 'rm -rf ~/\u202Etxt.exe\u200B\u0007';
 
 const TOOLS = ['read_file', 'write_file', 'edit_file', 'list_dir', 'search_text', 'git_status', 'git_diff', 'git_commit', 'run_command', 'run_task'];
@@ -110,6 +112,30 @@ function extraCards(now: number): PanelSnapshot['pending'] {
 	];
 }
 
+/** A commit card as the host builds it (see commitView): branch, message, a file of each kind. */
+function commitCard(now: number, count: number): PanelSnapshot['pending'][number] {
+	const message = 'Read the port from the environment\n\nPORT wins over the default 3000.\n\t- "quoted" \\ and a tab stay as typed\n';
+	const files: NonNullable<PanelSnapshot['pending'][number]['commit']>['files'] = count > 0
+		? Array.from({ length: count }, (_, i) => ({ path: `generated/file${i + 1}.ts`, status: 'added' as const, added: 1, removed: 0 }))
+		: [
+			{ path: 'src/app.ts', status: 'modified', added: 3, removed: 1 },
+			{ path: 'src/config/port.ts', oldPath: 'src/port.ts', status: 'renamed', added: 1, removed: 0 },
+			{ path: 'src/legacy.ts', status: 'deleted', added: 0, removed: 12 },
+			{ path: 'assets/logo.png', status: 'modified', binary: true },
+			{ path: '.env', status: 'added', added: 2, removed: 0, sensitive: true },
+		];
+	const added = files.reduce((sum, file) => sum + (file.added ?? 0), 0);
+	const removed = files.reduce((sum, file) => sum + (file.removed ?? 0), 0);
+	return {
+		id: count > 0 ? 'approval-bigcommit' : 'approval-commit', tool: 'git_commit', title: 'Commit', family: 'git', risk: 'write',
+		summary: `git commit on main: "Read the port from the environment" (${files.length} files, +${added} −${removed})`,
+		argumentsJson: JSON.stringify({ message }, null, 2),
+		commit: { repository: '.', branch: 'main', head: '3f2a9c1', amend: false, message, files, added, removed },
+		client: 'Claude Code', createdAt: now - 300, expiresAt: now + 200_000, grantable: false,
+		rule: 'sensitive:**/.env', why: 'Sensitive path (matches .env): asked every time, whatever the settings or grants say', sensitive: '**/.env',
+	};
+}
+
 function demoSnapshot(): PanelSnapshot {
 	const now = Date.now();
 	return {
@@ -152,7 +178,8 @@ function demoSnapshot(): PanelSnapshot {
 				why: 'The command policy asks: npm is not in the read-only list',
 				commandParts: [{ text: controls ? HOSTILE : 'npm test -- --grep <img src=x onerror=alert(1)>', reasons: ['npm is not in the read-only list'] }],
 			},
-			...(extra ? extraCards(now) : []),
+			...(extra ? [...extraCards(now), commitCard(now, 0)] : []),
+			...(commitFiles > 0 ? [commitCard(now, commitFiles)] : []),
 		],
 		grants: [
 			{ id: 'grant-1', tool: 'read_file', createdAt: now - 600_000 },

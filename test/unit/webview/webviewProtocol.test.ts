@@ -14,6 +14,7 @@ describe('parsePanelMessage', () => {
 		{ type: 'decide', approvalId: 'a1', decision: { kind: 'allowSession', scope: 'tool' } },
 		{ type: 'decide', approvalId: 'a1', decision: { kind: 'allowSession', scope: 'pattern' } },
 		{ type: 'openDiff', approvalId: 'a1' },
+		{ type: 'openCommitDiff', approvalId: 'a1', path: 'src/with space.ts' },
 		{ type: 'revokeGrant', grantId: 'g1' },
 		{ type: 'revokeClient', clientId: 'c1' },
 		{ type: 'queryAudit', requestId: 3, offset: 0, limit: 100, filter: {} },
@@ -40,6 +41,8 @@ describe('parsePanelMessage', () => {
 		['a reason on approve', { type: 'decide', approvalId: 'a1', decision: { kind: 'approve', reason: 'x' } }],
 		['an empty approval id', { type: 'decide', approvalId: '', decision: { kind: 'approve' } }],
 		['a numeric approval id', { type: 'openDiff', approvalId: 7 }],
+		['a commit diff without a path', { type: 'openCommitDiff', approvalId: 'a1' }],
+		['a commit diff with an empty path', { type: 'openCommitDiff', approvalId: 'a1', path: '' }],
 		['an overlong deny reason', { type: 'decide', approvalId: 'a1', decision: { kind: 'deny', reason: 'x'.repeat(2001) } }],
 		['a negative offset', { type: 'queryAudit', requestId: 1, offset: -1, limit: 10, filter: {} }],
 		['a fractional offset', { type: 'queryAudit', requestId: 1, offset: 1.5, limit: 10, filter: {} }],
@@ -108,6 +111,9 @@ class RecordingBackend implements PanelBackend {
 	}
 	openDiff(approvalId: string): void {
 		this.calls.push(['openDiff', approvalId]);
+	}
+	openCommitDiff(approvalId: string, path: string): void {
+		this.calls.push(['openCommitDiff', approvalId, path]);
 	}
 	revokeClient(clientId: string): void {
 		this.calls.push(['revokeClient', clientId]);
@@ -200,12 +206,14 @@ describe('PanelConnection', () => {
 		webview.receive({ type: 'decide', approvalId: 'a1', decision: { kind: 'deny', reason: 'no' } });
 		webview.receive({ type: 'decide', approvalId: 'a2', decision: { kind: 'allowSession', scope: 'pattern' } });
 		webview.receive({ type: 'openDiff', approvalId: 'a1' });
+		webview.receive({ type: 'openCommitDiff', approvalId: 'a1', path: 'src/a.ts' });
 		webview.receive({ type: 'revokeGrant', grantId: 'g1' });
 		webview.receive({ type: 'revokeClient', clientId: 'c1' });
 		assert.deepEqual(backend.calls, [
 			['decide', 'a1', { kind: 'deny', reason: 'no' }],
 			['decide', 'a2', { kind: 'allowSession', scope: 'pattern' }],
 			['openDiff', 'a1'],
+			['openCommitDiff', 'a1', 'src/a.ts'],
 			['revokeGrant', 'g1'],
 			['revokeClient', 'c1'],
 		]);

@@ -33,10 +33,18 @@ describe('approval cards in every theme', () => {
 			assert.ok(contrast(edge.color, edge.bg) >= 3, `${theme.name}: the Execute edge ${edge.color} on ${edge.bg} is ${contrast(edge.color, edge.bg).toFixed(2)}:1`);
 			const badge = await page.locator('[data-approval-id="approval-cmd"] .risk-badge').evaluate((node) => getComputedStyle(node).borderTopColor);
 			assert.ok(contrast(badge, edge.bg) >= 3, `${theme.name}: the Execute badge border ${badge}`);
-			const sensitive = await page.locator('[data-testid="sensitive-badge"]').evaluate((node) => ({ color: getComputedStyle(node).color, border: getComputedStyle(node).borderTopColor }));
-			const sensitiveBg = await effectiveBackground(page, '[data-testid="sensitive-badge"]');
+			const sensitive = await page.locator('[data-approval-id="approval-env"] [data-testid="sensitive-badge"]').evaluate((node) => ({ color: getComputedStyle(node).color, border: getComputedStyle(node).borderTopColor }));
+			const sensitiveBg = await effectiveBackground(page, '[data-approval-id="approval-env"] [data-testid="sensitive-badge"]');
 			assert.ok(contrast(sensitive.color, sensitiveBg) >= 4.5, `${theme.name}: Sensitive text ${sensitive.color} on ${sensitiveBg}`);
+			// The commit card's message, file links and counts.
+			for (const selector of ['[data-testid="commit-message"]', '[data-testid="commit-file-diff"]', '.commit-where', '.commit-counts', '.status-deleted .status-letter', '[data-testid="commit-stat"]']) {
+				const target = `[data-approval-id="approval-commit"] ${selector}`;
+				const color = await page.locator(target).first().evaluate((node) => getComputedStyle(node).color);
+				const ground = await effectiveBackground(page, target);
+				assert.ok(contrast(color, ground) >= 4.5, `${theme.name}: commit card ${selector} ${color} on ${ground} is ${contrast(color, ground).toFixed(2)}:1`);
+			}
 			await page.locator('[data-approval-id="approval-cmd"]').screenshot({ path: join(RESULTS, `card-command-${theme.name}.png`) });
+			await page.locator('[data-approval-id="approval-commit"]').screenshot({ path: join(RESULTS, `card-commit-${theme.name}.png`) });
 			await page.locator('[data-approval-id="approval-env"]').screenshot({ path: join(RESULTS, `card-sensitive-${theme.name}.png`) });
 		}
 	}));
