@@ -12,10 +12,15 @@ import type { WorkbenchServer } from '../../node/server/workbenchServer';
 import type { Event } from '../../core/base/event';
 import type { CommitFileChange, CommitPreview } from '../../core/tools/toolSpec';
 import { readGitObject } from '../../node/git/gitRunner';
-import type { AuditFilterView, CommitFileView, CommitView, ExtensionToolsView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
+import type { AuditFilterView, ExtensionToolsView, PanelSnapshot, PendingApprovalView } from '../../webview/protocol';
+import { commitView, diffView } from './cardViews';
 import type { PanelBackend } from './sidebarView';
 
-const PREVIEW_SCHEME = 'mcp-workbench-preview';
+/**
+ * Not connectClient's `mcp-workbench-preview`: with two providers on one scheme VS Code asks only one of them, and the
+ * approval diffs opened empty.
+ */
+const PREVIEW_SCHEME = 'mcp-workbench-approval';
 
 /** Largest file version the commit diff opens; its counts are on the card whatever its size. */
 const COMMIT_DIFF_BYTES = 16 * 1024 * 1024;
@@ -220,30 +225,6 @@ function toPendingView(request: ApprovalRequest): PendingApprovalView {
 	};
 }
 
-/** The card's view of a commit: no object ids or absolute root (the host reads those for the diff editor). */
-export function commitView(commit: CommitPreview): CommitView {
-	let added = 0;
-	let removed = 0;
-	const files = commit.files.map((file): CommitFileView => {
-		added += file.added ?? 0;
-		removed += file.removed ?? 0;
-		const { oldObject: _old, newObject: _new, ...shown } = file;
-		return shown;
-	});
-	return {
-		repository: commit.repository,
-		...(commit.branch !== undefined ? { branch: commit.branch } : {}),
-		...(commit.head !== undefined ? { head: commit.head.slice(0, 7) } : {}),
-		amend: commit.amend,
-		...(commit.amends !== undefined ? { amends: commit.amends } : {}),
-		...(commit.operation !== undefined ? { operation: commit.operation } : {}),
-		message: commit.message,
-		files,
-		added,
-		removed,
-	};
-}
-
 /** Text arguments this long are the content the card already shows; it does not repeat them as escaped JSON. */
 const LONG_TEXT = 200;
 
@@ -252,16 +233,6 @@ function withoutLongText(value: unknown, where: string): unknown {
 	if (Array.isArray(value)) return value.map((item) => withoutLongText(item, where));
 	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutLongText(item, where)]));
 	return value;
-}
-
-export function diffView(path: string, unified: string, redacted: string | undefined): NonNullable<PendingApprovalView['diff']> {
-	let added = 0;
-	let removed = 0;
-	for (const line of unified.split('\n')) {
-		if (line.startsWith('+') && !line.startsWith('+++')) added++;
-		else if (line.startsWith('-') && !line.startsWith('---')) removed++;
-	}
-	return { path, unified: redacted ?? unified, ...(redacted !== undefined ? { unredacted: unified } : {}), added, removed };
 }
 
 function toGrantView(grant: Grant) {
