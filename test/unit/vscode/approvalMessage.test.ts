@@ -28,5 +28,7 @@ describe('approval notification text', () => {
 		assert.equal(notificationCanApprove({ ...write, rule: 'sensitive:.env*', grantable: false }), false, 'a sensitive path');
 		assert.equal(notificationCanApprove({ ...write, summary: `write ${'a/'.repeat(80)}x.ts` }), false, 'a summary too long to show whole');
 		assert.equal(notificationCanApprove({ ...write, summary: 'git commit -m "fix the…' }), false, 'a shortened summary');
+		const commit = { root: '/ws', repository: '.', branch: 'main', amend: false, message: 'Fix\n', files: [{ path: 'a.ts', status: 'modified' as const, added: 1, removed: 0 }] };
+		assert.equal(notificationCanApprove({ ...write, summary: 'git commit on main: "Fix" (1 file, +1 −0)', subject: { commit } }), false, 'a commit: one line cannot list its files');
 	});
 });
