@@ -58,9 +58,27 @@ describe('approvals in the sidebar', function () {
 		assert.equal(git('diff', '--cached', '--name-only'), 'approved.txt');
 	});
 
-	it('lands a commit the user approved in the sidebar', async () => {
-		const call = invokeOurToolText('git_commit', { message: 'Add approved.txt (approved in the sidebar)' });
-		await waitForCard('git_commit');
+	it('lands a commit the user approved in the sidebar, after its card listed the staged file and opened its diff', async () => {
+		const call = invokeOurToolText('git_commit', { message: 'Add approved.txt (approved in the sidebar)\n\nA body line with "quotes".' });
+		const card = await waitForCard('git_commit');
+		const branch = git('branch', '--show-current');
+		assert.match(card, new RegExp(`Branch ${branch} at [0-9a-f]{7}`), card);
+		assert.match(card, /A body line with "quotes"\./, 'the message as text, not escaped JSON');
+		const { texts: rows } = await ui<{ texts: string[] }>('texts', { selector: '[data-testid="approval-card"] [data-testid="commit-file"]', scope: 'webviews' });
+		assert.deepEqual(rows.map((row) => row.replace(/\s+/g, ' ').trim()), ['A approved.txt +1 −0']);
+		await ui('screenshot', { name: 'commit-approval' });
+		// "Open diff" on the file: VS Code's diff editor, the last commit (nothing) against the staged version.
+		await ui('click', { selector: '[data-testid="approval-card"] [data-testid="commit-file-diff"]', scope: 'webviews' });
+		const diff = await waitFor(() => {
+			const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+			return input instanceof vscode.TabInputTextDiff && input.modified.path.endsWith('/staged/approved.txt') ? input : undefined;
+		}, 'a diff editor on approved.txt');
+		const staged = await vscode.workspace.openTextDocument(diff.modified);
+		assert.equal(staged.getText(), 'approved by a person\n');
+		assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), '', 'added: nothing before');
+		await ui('screenshot', { name: 'commit-file-diff' });
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+		await showPanel();
 		await ui('click', { selector: '[data-testid="approval-card"] [data-testid="approve"]', scope: 'webviews' });
 		const result = await call;
 		assert.equal(result.isError, false, result.text);
