@@ -208,13 +208,13 @@ describe('git tools on real repositories', () => {
 		assert.deepEqual(sh(main, ['diff', '--cached', '--name-only']).trim().split('\n'), ['new file.txt', 'src/a.ts']);
 		await world.call('git_unstage', { repository: 'app', paths: ['src/a.ts'] });
 		assert.deepEqual(sh(main, ['diff', '--cached', '--name-only']).trim().split('\n'), ['new file.txt']);
+		assert.equal((await world.subject('git_commit', { repository: 'app', message: 'x' })).risk, undefined, 'a commit is a write; only an amend is destructive');
 		const committed = await world.call('git_commit', { repository: 'app', message: '-starts with a dash\n\n#42 stays in the body' });
 		assert.match(committed.text, /-starts with a dash/);
 		assert.equal(sh(main, ['log', '-1', '--format=%B']).trim(), '-starts with a dash\n\n#42 stays in the body');
 		await assert.rejects(world.call('git_commit', { repository: 'app', message: 'nothing staged' }), /nothing added to commit|no changes added/);
 		const subject = await world.subject('git_commit', { repository: 'app', message: 'reworded', amend: true });
 		assert.equal(subject.risk, 'destructive');
-		assert.equal((await world.subject('git_commit', { repository: 'app', message: 'x' })).risk, undefined);
 		await world.call('git_commit', { repository: 'app', message: 'reworded', amend: true });
 		assert.equal(sh(main, ['log', '-1', '--format=%s']).trim(), 'reworded');
 		sh(main, ['reset', '-q', '--hard', 'HEAD~1']);
