@@ -158,6 +158,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		state: server.state, sessions: server.sessionCount, waiting: approvals.pending().length, sandbox: sandboxSummary(sandbox.status()),
 		grants: approvals.grants().map((grant) => `${grant.label} (${grant.client})`),
 	});
+	/**
+	 * The tool set may have changed (a family switched, a contributed tool came or went): the definition's version
+	 * follows it, and VS Code stops its connection on any definition change. A client VS Code had open is started
+	 * again on the new tool set; one the person stopped stays stopped.
+	 */
+	const toolSetChanged = () => {
+		const editorWasConnected = server.sessionsOf(EDITOR_CLIENT) > 0;
+		provider.changed();
+		if (editorWasConnected && server.state === 'running') void editorClient.connect();
+	};
 	disposables.add(server.onDidChangeState((state) => {
 		refreshStatus();
 		provider.changed();
@@ -165,7 +175,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	}));
 	disposables.add(server.onDidChangeSessions(refreshStatus));
 	// A contributed tool came or went: VS Code re-reads the tool list when the definition's version changes.
-	disposables.add(registry.onDidChange(() => provider.changed()));
+	disposables.add(registry.onDidChange(toolSetChanged));
 	// An extension uninstalled or disabled takes its tools along, whether or not it disposed them itself.
 	disposables.add(vscode.extensions.onDidChange(() => workbench.extensionTools.retainOnly(new Set(vscode.extensions.all.map((extension) => extension.id)))));
 	disposables.add(approvals.onDidChange(refreshStatus));
@@ -202,7 +212,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 	disposables.add(new ApprovalNotifier(approvals, () => sidebar.visible, review));
 	disposables.add(new SinglePromptOffer({ approvals, editorClient: EDITOR_CLIENT, state: context.workspaceState }));
 	disposables.add(vscode.commands.registerCommand(SINGLE_PROMPT_COMMAND, chooseSinglePrompt));
-	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()) })) disposables.add(command);
+	for (const command of registerCommands({ server, audit: workbench.audit, log: channel, showPanel, listedTools: () => workbench.registry.list(workbench.settings()), allTools: () => workbench.registry.all() })) disposables.add(command);
 	for (const command of registerApprovalCommands({ approvals, panelVisible: () => sidebar.visible, review, announce: (text) => sidebar.announce(text) })) disposables.add(command);
 	const connectDeps = {
 		server,
@@ -217,7 +227,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Workbe
 		workbench.settingsChanged();
 		extensionsChanged.fire();
 		refreshStatus();
-		provider.changed();
+		toolSetChanged();
 	};
 	disposables.add(vscode.workspace.onDidChangeConfiguration((event) => {
 		if (event.affectsConfiguration(SECTION)) settingsChanged();

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { CLIENT_KINDS, clientConfig, SECRET_WARNING } from '../core/server/clientConfig';
 import { EXPORT_FORMATS, exportToolsText } from '../core/tools/toolExport';
+import { familyChoices, switchesAfter, type FamilySwitches } from '../core/tools/familyChoice';
 import type { ListedTool } from '../core/tools/toolRegistry';
+import type { AnyToolSpec } from '../core/tools/toolSpec';
 import type { AuditStore } from '../node/audit/auditStore';
 import { describeVerification } from '../node/audit/auditVerify';
 import type { WorkbenchServer } from '../node/server/workbenchServer';
@@ -13,10 +15,18 @@ export interface CommandDeps {
 	readonly showPanel: () => Promise<void>;
 	/** The tools offered now (trust and the family switch applied), as clients list them. */
 	readonly listedTools: () => readonly ListedTool[];
+	/** Every registered tool, offered or not: the family switch lists what it would turn back on. */
+	readonly allTools: () => readonly AnyToolSpec[];
+}
+
+/** Scripted use (tests, keybindings): the families and extensions to leave on, without the picker. */
+interface ChooseFamiliesArgs {
+	readonly families?: readonly string[];
+	readonly extensions?: readonly string[];
 }
 
 /** The palette commands. Each reports failure as a message, never as an unhandled rejection. */
-export function registerCommands({ server, audit, log, showPanel, listedTools }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ server, audit, log, showPanel, listedTools, allTools }: CommandDeps): vscode.Disposable[] {
 	const guarded = (id: string, run: () => Promise<unknown>) =>
 		vscode.commands.registerCommand(id, async () => {
 			try {
@@ -52,6 +62,15 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 			const document = await vscode.workspace.openTextDocument({ language: 'json', content: exportToolsText(tools, pick.format) });
 			await vscode.window.showTextDocument(document);
 			log.info(`tools.export format=${pick.format} tools=${tools.length}`);
+		}),
+		vscode.commands.registerCommand('mcpWorkbench.chooseToolFamilies', async (args?: ChooseFamiliesArgs) => {
+			try {
+				await chooseToolFamilies(allTools(), log, args);
+			} catch (error) {
+				const message = error instanceof Error ? error.message : String(error);
+				log.error(`command.failed command=mcpWorkbench.chooseToolFamilies error=${JSON.stringify(message)}`);
+				void vscode.window.showErrorMessage(`MCP Workbench: ${message}`);
+			}
 		}),
 		guarded('mcpWorkbench.showConnectionInfo', async () => {
 			const connection = server.current;
@@ -110,4 +129,37 @@ export function registerCommands({ server, audit, log, showPanel, listedTools }:
 			if (choice === 'Copy Token') await vscode.env.clipboard.writeText(minted.token);
 		}),
 	];
+}
+
+/**
+ * One click per family: VS Code's chat picker groups MCP tools only by server (tool sets for one server's tools are a
+ * proposed API in 1.139), so the family switch lives here and applies to every client at once (tools/list_changed).
+ * It writes the user's settings; a workspace's own list can only narrow them, and the picker says so.
+ */
+async function chooseToolFamilies(tools: readonly AnyToolSpec[], log: vscode.LogOutputChannel, args?: ChooseFamiliesArgs): Promise<void> {
+	const config = vscode.workspace.getConfiguration('mcpWorkbench');
+	const before: FamilySwitches = {
+		families: config.inspect<string[]>('tools.families')?.globalValue ?? config.inspect<string[]>('tools.families')?.defaultValue ?? [],
+		disabledExtensions: config.inspect<string[]>('tools.disabledExtensions')?.globalValue ?? [],
+	};
+	const rows = familyChoices(tools, before);
+	let chosen = rows.filter(({ key }) => (key.kind === 'family' ? args?.families?.includes(key.family) : args?.extensions?.some((id) => id.toLowerCase() === key.id.toLowerCase())));
+	if (!args) {
+		const narrowed = config.inspect<string[]>('tools.families')?.workspaceValue !== undefined || config.inspect<string[]>('tools.families')?.workspaceFolderValue !== undefined;
+		const picks = await vscode.window.showQuickPick(
+			rows.map((row) => ({ label: row.label, detail: row.detail, picked: row.on, row })),
+			{
+				title: 'Tool families offered to agents',
+				placeHolder: `Checked families are offered to every client; workspace_info always is.${narrowed ? ' This workspace\'s settings narrow the list further.' : ''}`,
+				canPickMany: true,
+				matchOnDetail: true,
+			},
+		);
+		if (!picks) return;
+		chosen = picks.map((pick) => pick.row);
+	}
+	const after = switchesAfter(rows, chosen, before);
+	await config.update('tools.families', after.families, vscode.ConfigurationTarget.Global);
+	await config.update('tools.disabledExtensions', after.disabledExtensions, vscode.ConfigurationTarget.Global);
+	log.info(`tools.families families=${after.families.join(',')} disabledExtensions=${after.disabledExtensions.join(',')}`);
 }

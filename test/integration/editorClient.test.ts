@@ -81,4 +81,26 @@ describe("VS Code's own MCP client, without a manual step", function () {
 		assert.ok(info.folders.length > 0);
 		assert.ok(api().sessionsByTransport().socket >= 1, 'the call went through a live session on the restarted server');
 	});
+
+	it('"Choose Tool Families…" lists each family with its tools; unchecking Git takes the git tools out of agent mode, checking it brings them back', async function () {
+		await waitFor(() => findOurTool('git_status'), 'our git tools in vscode.lm.tools', 60_000);
+		if (hasUi()) {
+			await ui('runCommand', { title: 'MCP Workbench: Choose Tool Families…' });
+			await ui('waitForQuickPickRow', { text: 'Tasks', timeoutMs: 10_000 });
+			const { texts } = await ui<{ texts: string[] }>('texts', { selector: '.quick-input-widget .monaco-list-row', scope: 'workbench' });
+			await ui('closeQuickInput');
+			for (const family of ['Files', 'Git', 'Terminal', 'Tasks']) assert.ok(texts.some((text) => text.includes(family)), `${family} row: ${JSON.stringify(texts)}`);
+			assert.ok(texts.some((text) => text.includes('Git') && text.includes('git_commit')), `the Git row names its tools: ${JSON.stringify(texts)}`);
+		}
+		const all = ['files', 'git', 'terminal', 'tasks'];
+		try {
+			await vscode.commands.executeCommand('mcpWorkbench.chooseToolFamilies', { families: all.filter((family) => family !== 'git') });
+			assert.deepEqual(vscode.workspace.getConfiguration('mcpWorkbench').inspect('tools.families')?.globalValue, ['files', 'terminal', 'tasks']);
+			await waitFor(() => !findOurTool('git_status') && !findOurTool('git_commit'), 'the git tools gone from vscode.lm.tools', 30_000);
+			assert.ok(findOurTool('read_file') && findOurTool('workspace_info'), 'the other families stay');
+		} finally {
+			await vscode.commands.executeCommand('mcpWorkbench.chooseToolFamilies', { families: all });
+		}
+		await waitFor(() => findOurTool('git_status'), 'the git tools back in vscode.lm.tools', 30_000);
+	});
 });
