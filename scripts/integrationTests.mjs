@@ -28,6 +28,8 @@ const keep = args.has('--keep');
 const suiteTimeoutMs = Number(process.env.MCP_WORKBENCH_TEST_TIMEOUT_MS) || 10 * 60_000;
 // Must match REPORT_PREFIX in test/integration/index.ts.
 const REPORT_PREFIX = '[integration] ';
+// The suite's closing line (run() in test/integration/index.ts).
+const CLOSING_LINE = /^integration: \d+ passed/;
 const bench = process.env.MCP_WORKBENCH_SUITE === 'bench';
 const artifactsDir = join(projectRoot, 'test-results', bench ? 'integration-bench' : trusted ? 'integration' : 'integration-restricted');
 // The bench's floor server is registered from the suite, and VS Code accepts an MCP server definition provider only
@@ -178,10 +180,15 @@ async function main() {
 		// The mocha report goes to stdout; the window's own console (noisy) to a file beside the screenshots.
 		const windowConsole = createWriteStream(join(artifactsDir, 'window-console.log'));
 		onCleanup(() => new Promise((done) => windowConsole.end(done)));
+		let reported = false;
 		await page.exposeFunction('codeAutomationLog', (level, message) => {
 			const text = Array.isArray(message) ? message.join(' ') : String(message);
 			const at = text.indexOf(REPORT_PREFIX);
-			if (at >= 0) process.stdout.write(`${text.slice(at + REPORT_PREFIX.length)}\n`);
+			if (at >= 0) {
+				const line = text.slice(at + REPORT_PREFIX.length);
+				if (CLOSING_LINE.test(line)) reported = true;
+				process.stdout.write(`${line}\n`);
+			}
 			else windowConsole.write(`[${level}] ${text}\n`);
 		});
 		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: driver, extensionTestsPath: testsPath });
@@ -196,6 +203,9 @@ async function main() {
 			return suiteDone();
 		}).catch(failed);
 		saveLogs(result.logs, 'logs');
+		// An extension host that never started (seen under load: "took longer than 60s to send its ready message")
+		// ends the window with code 0 and no report at all: that is a failure, not a pass.
+		if (result.code === 0 && !reported) throw new HarnessError(`the suite never reported (its closing "integration: N passed" line is missing); see ${join(artifactsDir, 'window-console.log')}`);
 		if (result.code !== 0 || !reload) {
 			await actions.screenshot({ name: 'workbench-final' }).catch(() => undefined);
 			return result.code;
@@ -204,6 +214,7 @@ async function main() {
 		// starts again in the new extension host and asks `windowLoad` which tests to run.
 		const reloaded = await step(`reload the window, then run "${reload.grep}"`, async () => {
 			exit = nextExit();
+			reported = false;
 			load = 2;
 			const loaded = page.waitForEvent('load', { timeout: 90_000 });
 			await actions.runCommand({ title: 'Developer: Reload Window' });
@@ -213,6 +224,7 @@ async function main() {
 		}).catch(failed);
 		await actions.screenshot({ name: 'workbench-final' }).catch(() => undefined);
 		saveLogs(reloaded.logs, 'logs-after-reload');
+		if (reloaded.code === 0 && !reported) throw new HarnessError(`the suite never reported after the reload (its closing "integration: N passed" line is missing); see ${join(artifactsDir, 'window-console.log')}`);
 		return reloaded.code;
 	});
 	log(`integration run took ${((Date.now() - started) / 1000).toFixed(1)} s; artifacts in ${artifactsDir}`);
