@@ -18,3 +18,15 @@ await build({
 	// mocha's parallel mode resolves worker files at run time; the suite never runs in parallel.
 	logOverride: { 'require-resolve-not-external': 'silent' },
 });
+
+// A client process the suite starts and kills (test/integration/approvalUx.test.ts): beside index.js, so the suite
+// finds it at `${__dirname}/stdioClient.js`.
+await build({
+	entryPoints: [join(root, 'test/integration/fixtures/stdioClient.ts')],
+	outfile: join(root, 'out/integration/stdioClient.js'),
+	bundle: true,
+	platform: 'node',
+	format: 'cjs',
+	target: 'node20',
+	logLevel: 'warning',
+});

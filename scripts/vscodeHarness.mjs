@@ -620,17 +620,67 @@ export function createUiActions(page, { artifactsDir }) {
 		async consoleCount({ text }) {
 			return { count: consoleLines.filter((line) => line.includes(text)).length };
 		},
-		/** Texts of every visible element matching `selector`, across the frames in scope. */
-		async texts({ selector, scope = 'all' }) {
+		/** Texts (or the `attribute`) of every visible element matching `selector`, across the frames in scope. */
+		async texts({ selector, scope = 'all', attribute }) {
 			const found = [];
 			for (const frame of frames(scope)) {
 				const all = frame.locator(selector);
 				for (let i = 0; i < await all.count().catch(() => 0); i++) {
 					const item = all.nth(i);
-					if (await item.isVisible().catch(() => false)) found.push((await item.innerText().catch(() => '')).replace(/\s+/g, ' ').trim());
+					if (!await item.isVisible().catch(() => false)) continue;
+					const text = attribute ? await item.getAttribute(attribute).catch(() => null) : await item.innerText().catch(() => '');
+					found.push((text ?? '').replace(/\s+/g, ' ').trim());
 				}
 			}
 			return { texts: found };
+		},
+		/**
+		 * Where keyboard focus is: the focused element of the innermost focused frame (webviews are nested iframes),
+		 * described by its test id, tag, text, aria-label and the approval card around it. `null` when no frame in scope
+		 * holds focus.
+		 */
+		async focused({ scope = 'all' }) {
+			for (const frame of frames(scope).reverse()) {
+				const found = await frame.evaluate(() => {
+					const active = document.activeElement;
+					if (!document.hasFocus() || !active || active === document.body || active.tagName === 'IFRAME') return null;
+					return {
+						testId: active.getAttribute('data-testid'),
+						tag: active.tagName.toLowerCase(),
+						text: (active.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 200),
+						ariaLabel: active.getAttribute('aria-label'),
+						approvalId: active.closest('[data-approval-id]')?.getAttribute('data-approval-id') ?? null,
+					};
+				}).catch(() => null);
+				if (found) return { focused: found };
+			}
+			return { focused: null };
+		},
+		/**
+		 * Rendered colours of the first visible match: the computed `properties` and the opaque background the eye sees
+		 * behind it (translucent layers blended over what is under them), for contrast checks.
+		 */
+		async styles({ selector, properties, scope = 'all', timeoutMs = 30_000 }) {
+			const target = await waitFor(() => findInFrames({ selector }, scope), { timeoutMs, what: `a visible ${selector} in ${scope} frames` });
+			return target.evaluate((node, props) => {
+				const parse = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
+				const layers = [];
+				for (let at = node; at; at = at.parentElement) {
+					const [r, g, b, a = 1] = parse(getComputedStyle(at).backgroundColor);
+					if (a > 0) layers.push([r, g, b, a]);
+					if (a >= 1) break;
+				}
+				// A webview's page is transparent: behind it is the side bar, in the theme's colour VS Code hands the page.
+				const hex = getComputedStyle(document.documentElement).getPropertyValue('--vscode-sideBar-background').trim().replace('#', '');
+				const sideBar = hex.length >= 6 ? [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) : [255, 255, 255];
+				const base = layers.at(-1)?.[3] >= 1 ? layers.pop() : sideBar;
+				const [r, g, b] = layers.reverse().reduce(([ur, ug, ub], [lr, lg, lb, a]) => [lr * a + ur * (1 - a), lg * a + ug * (1 - a), lb * a + ub * (1 - a)], base);
+				const style = getComputedStyle(node);
+				return {
+					styles: Object.fromEntries(props.map((prop) => [prop, style.getPropertyValue(prop)])),
+					background: `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`,
+				};
+			}, properties);
 		},
 	};
 	return actions;

@@ -67,9 +67,13 @@ export async function windowLoad(): Promise<WindowLoad> {
 	return hasUi() ? ui<WindowLoad>('windowLoad') : { load: 1 };
 }
 
-/** Our MCP tool as VS Code lists it (`mcp_<provider id>_<tool>`), matched by suffix so the prefix may change. */
+/**
+ * Our MCP tool as VS Code lists it (`mcp_<provider id>_<tool>`), matched by suffix so the prefix may change. Not the
+ * same tool through a project's .mcp.json (VS Code starts those too, as `mcp_workspace-dot-mcp…`): that path goes
+ * through the stdio launcher with the token of whichever client "Connect a Client…" wrote it for.
+ */
 export function findOurTool(tool: string): vscode.LanguageModelToolInformation | undefined {
-	return vscode.lm.tools.find((info) => info.name.startsWith('mcp_') && info.name.endsWith(`_${tool}`));
+	return vscode.lm.tools.find((info) => info.name.startsWith('mcp_') && !info.name.startsWith('mcp_workspace-dot-mcp') && info.name.endsWith(`_${tool}`));
 }
 
 /**
@@ -134,4 +138,80 @@ export async function invokeOurToolText(tool: string, input: object): Promise<{ 
 	} finally {
 		cancel.dispose();
 	}
+}
+
+/** The window's first workspace folder (the temp copy of the sample workspace). */
+export function workspaceFolder(): string {
+	const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+	if (!folder) throw new Error('no workspace folder open');
+	return folder;
+}
+
+/** Where keyboard focus is, as the window's `focused` action describes it (innermost focused frame). */
+export interface FocusedElement {
+	readonly testId: string | null;
+	readonly tag: string;
+	readonly text: string;
+	readonly ariaLabel: string | null;
+	readonly approvalId: string | null;
+}
+
+export async function focusedElement(): Promise<FocusedElement | null> {
+	return (await ui<{ focused: FocusedElement | null }>('focused', { scope: 'webviews' })).focused;
+}
+
+/** Waits until keyboard focus is on an element `matches` accepts; the error says where focus was instead. */
+export async function waitForFocus(matches: (focused: FocusedElement) => boolean, what: string, timeoutMs = 20_000): Promise<FocusedElement> {
+	let last: FocusedElement | null = null;
+	try {
+		return await waitFor(async () => {
+			last = await focusedElement();
+			return last && matches(last) ? last : undefined;
+		}, what, timeoutMs);
+	} catch (error) {
+		throw new Error(`${(error as Error).message}; focus was on ${JSON.stringify(last)}`);
+	}
+}
+
+/** Opens our sidebar panel and waits for its webview to draw. */
+export async function showPanel(): Promise<void> {
+	await vscode.commands.executeCommand('mcpWorkbench.panel.focus');
+	await ui('waitForVisible', { selector: '[data-testid="audit-list"]', scope: 'webviews' });
+}
+
+/** Shows the Explorer in the side bar instead of our panel: a waiting call then raises a notification. */
+export async function hidePanel(): Promise<void> {
+	await vscode.commands.executeCommand('workbench.view.explorer');
+	await waitFor(async () => (await ui<{ texts: string[] }>('texts', { selector: '[data-testid="audit-list"]', scope: 'webviews' })).texts.length === 0, 'our panel to be hidden');
+}
+
+/** The buttons of the visible notification toast whose text contains `text` (waits for the toast). */
+export async function notificationButtons(text: string, timeoutMs = 30_000): Promise<string[]> {
+	const toast = `.notifications-toasts .notification-toast:has-text(${JSON.stringify(text)})`;
+	await ui('waitForVisible', { selector: toast, scope: 'workbench', timeoutMs });
+	return (await ui<{ texts: string[] }>('texts', { selector: `${toast} .monaco-button`, scope: 'workbench' })).texts;
+}
+
+/** Clicks the button labelled `label` on the notification toast whose text contains `text`. */
+export async function clickNotificationButton(text: string, label: string): Promise<void> {
+	const toast = `.notifications-toasts .notification-toast:has-text(${JSON.stringify(text)})`;
+	await ui('click', { selector: `${toast} .monaco-button:has-text(${JSON.stringify(label)})`, scope: 'workbench' });
+}
+
+/** WCAG 2 contrast ratio of two opaque `rgb()` colours as getComputedStyle gives them. */
+export function contrast(a: string, b: string): number {
+	const luminance = (color: string) => {
+		const [r, g, bl] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
+			const c = v / 255;
+			return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+		});
+		return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+	};
+	const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+	return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Rendered colours of the first visible match in our webview (see the window's `styles` action). */
+export async function renderedStyles(selector: string, properties: string[]): Promise<{ styles: Record<string, string>; background: string }> {
+	return ui('styles', { selector, properties, scope: 'webviews' });
 }

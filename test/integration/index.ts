@@ -8,12 +8,16 @@ import { windowLoad, type WindowLoad } from './helpers';
 // mocha has put `describe`/`it` on the global object.
 const testSuites = [
 	() => import('./activation.test'),
+	// Before any tool call: it opens the panel on an empty audit.
+	() => import('./auditLive.test'),
 	() => import('./editorClient.test'),
 	() => import('./mcpServer.test'),
 	() => import('./sidebar.test'),
 	() => import('./git.test'),
 	() => import('./approvals.test'),
 	() => import('./singlePrompt.test'),
+	() => import('./approvalUx.test'),
+	() => import('./newUser.test'),
 	() => import('./extensionApi.test'),
 	() => import('./files.test'),
 	() => import('./terminal.test'),
