@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
 	clickNotificationButton, contrast, ensureServerStarted, harness, hasUi, hidePanel, invokeOurToolText, notificationButtons,
-	renderedStyles, showPanel, ui, waitFor, waitForFocus, workspaceFolder,
+	renderedStyles, showPanel, ui, waitFor, waitForFocus, whileWaiting, workspaceFolder,
 } from './helpers';
 
 const CARD = '[data-testid="approval-card"]';
@@ -61,9 +61,10 @@ describe('approving from the keyboard alone', function () {
 		const [approved, denied, deniedByKey, approvedByKey] = files.map((file) => join(workspaceFolder(), file));
 
 		const first = startCall('write_file', { path: 'kb-approved.txt', content: 'approved from the keyboard\n' });
-		await notificationButtons('kb-approved.txt');
+		await ui('screenshot', { name: 'keyboard-first-call' });
+		await whileWaiting(first, notificationButtons('kb-approved.txt'));
 		const second = startCall('write_file', { path: 'kb-denied.txt', content: 'must never be written\n' });
-		await notificationButtons('kb-denied.txt');
+		await whileWaiting(second, notificationButtons('kb-denied.txt'));
 
 		// The panel is hidden: Ctrl+Alt+Y must not approve what the person has not seen. It opens the oldest card
 		// with focus on its Approve button instead.
@@ -90,14 +91,14 @@ describe('approving from the keyboard alone', function () {
 
 		// With the panel on screen, the keybindings decide the oldest waiting call directly.
 		const third = startCall('write_file', { path: 'kb-denied-by-key.txt', content: 'must never be written\n' });
-		await waitForCard('kb-denied-by-key.txt');
+		await whileWaiting(third, waitForCard('kb-denied-by-key.txt'));
 		await press('Control+Alt+n');
 		const thirdResult = await third;
 		assert.equal(thirdResult.isError, true, thirdResult.text);
 		assert.equal(existsSync(deniedByKey), false, 'Ctrl+Alt+N denied: nothing written');
 
 		const fourth = startCall('write_file', { path: 'kb-approved-by-key.txt', content: 'approved with Ctrl+Alt+Y\n' });
-		await waitForCard('kb-approved-by-key.txt');
+		await whileWaiting(fourth, waitForCard('kb-approved-by-key.txt'));
 		await press('Control+Alt+y');
 		const fourthResult = await fourth;
 		assert.equal(fourthResult.isError, false, fourthResult.text);
@@ -125,8 +126,8 @@ describe('the notification of a waiting call', function () {
 		await ensureServerStarted();
 		await clearNotifications();
 		await hidePanel();
-		const call = startCall('run_command', { command: 'touch notify-marker.txt' });
-		const buttons = await notificationButtons('notify-marker.txt');
+		const call = startCall('run_command', { line: 'touch notify-marker.txt' });
+		const buttons = await whileWaiting(call, notificationButtons('notify-marker.txt'));
 		assert.ok(buttons.includes('Review'), `Review on the notification: ${JSON.stringify(buttons)}`);
 		assert.ok(!buttons.includes('Approve'), `no Approve for a command on the notification: ${JSON.stringify(buttons)}`);
 		await ui('screenshot', { name: 'notification-command' });
@@ -146,7 +147,7 @@ describe('the notification of a waiting call', function () {
 		await clearNotifications();
 		await hidePanel();
 		const call = startCall('read_file', { path: 'notify-read.txt' });
-		const buttons = await notificationButtons('notify-read.txt');
+		const buttons = await whileWaiting(call, notificationButtons('notify-read.txt'));
 		assert.deepEqual(buttons.slice(0, 1), ['Approve'], `Approve first on a short read's notification: ${JSON.stringify(buttons)}`);
 		assert.ok(buttons.includes('Review'), JSON.stringify(buttons));
 		await ui('screenshot', { name: 'notification-read' });
@@ -188,7 +189,7 @@ describe('a client that goes away while its card waits', function () {
 		const marker = join(workspaceFolder(), 'gone-marker.txt');
 
 		// A separate process, the SDK's client starting our launcher as Claude Code would.
-		const job = { command: entry.command, args: entry.args, cwd: workspaceFolder(), tool: 'run_command', arguments: { command: 'touch gone-marker.txt' } };
+		const job = { command: entry.command, args: entry.args, cwd: workspaceFolder(), tool: 'run_command', arguments: { line: 'touch gone-marker.txt' } };
 		child = spawn(process.execPath, [join(__dirname, 'stdioClient.js'), JSON.stringify(job)], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
 		child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -238,11 +239,11 @@ describe('a waiting command\'s card in every theme', function () {
 		await showPanel();
 		const config = vscode.workspace.getConfiguration('workbench');
 		const before = config.inspect<string>('colorTheme')?.globalValue;
-		const call = startCall('run_command', { command: 'echo theme-check && ls theme-missing-dir' });
+		const call = startCall('run_command', { line: 'echo theme-check && ls theme-missing-dir' });
 		const cmdCard = card('theme-check');
 		const problems: string[] = [];
 		try {
-			await waitForCard('theme-check');
+			await whileWaiting(call, waitForCard('theme-check'));
 			for (const theme of THEMES) {
 				await config.update('colorTheme', theme.id, vscode.ConfigurationTarget.Global);
 				await waitFor(() => vscode.window.activeColorTheme.kind === theme.kind, `the ${theme.id} theme`);

@@ -187,14 +187,14 @@ export async function hidePanel(): Promise<void> {
 
 /** The buttons of the visible notification toast whose text contains `text` (waits for the toast). */
 export async function notificationButtons(text: string, timeoutMs = 30_000): Promise<string[]> {
-	const toast = `.notifications-toasts .notification-toast:has-text(${JSON.stringify(text)})`;
+	const toast = `.notifications-toasts .notification-list-item:has-text(${JSON.stringify(text)})`;
 	await ui('waitForVisible', { selector: toast, scope: 'workbench', timeoutMs });
 	return (await ui<{ texts: string[] }>('texts', { selector: `${toast} .monaco-button`, scope: 'workbench' })).texts;
 }
 
 /** Clicks the button labelled `label` on the notification toast whose text contains `text`. */
 export async function clickNotificationButton(text: string, label: string): Promise<void> {
-	const toast = `.notifications-toasts .notification-toast:has-text(${JSON.stringify(text)})`;
+	const toast = `.notifications-toasts .notification-list-item:has-text(${JSON.stringify(text)})`;
 	await ui('click', { selector: `${toast} .monaco-button:has-text(${JSON.stringify(label)})`, scope: 'workbench' });
 }
 
@@ -214,4 +214,17 @@ export function contrast(a: string, b: string): number {
 /** Rendered colours of the first visible match in our webview (see the window's `styles` action). */
 export async function renderedStyles(selector: string, properties: string[]): Promise<{ styles: Record<string, string>; background: string }> {
 	return ui('styles', { selector, properties, scope: 'webviews' });
+}
+
+/**
+ * Waits for `step` while `call` is meant to be waiting for a person: if the call ends first (refused, failed), the
+ * error says how it ended instead of timing out on what never came.
+ */
+export async function whileWaiting<T>(call: Promise<{ isError: boolean; text: string }>, step: Promise<T>): Promise<T> {
+	step.catch(() => undefined);
+	const ended = call.then((result) => {
+		throw new Error(`the call ended before a person decided: ${result.isError ? 'error' : 'ok'}: ${result.text.slice(0, 500)}`);
+	});
+	ended.catch(() => undefined);
+	return Promise.race([step, ended]);
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ensureServerStarted, harness, hasUi, hidePanel, invokeOurToolText, notificationButtons, showPanel, ui, waitFor, waitForFocus, workspaceFolder } from './helpers';
+import { ensureServerStarted, harness, hasUi, hidePanel, invokeOurToolText, notificationButtons, showPanel, ui, waitFor, waitForFocus, whileWaiting, workspaceFolder } from './helpers';
 
 function git(...args: string[]): string {
 	return execFileSync('git', args, { cwd: workspaceFolder(), encoding: 'utf8' }).trim();
@@ -56,9 +56,9 @@ describe('tried as a new user would', function () {
 		await hidePanel();
 
 		// The agent tries a command that fails.
-		const failing = invokeOurToolText('run_command', { command: 'ls no-such-dir' });
+		const failing = invokeOurToolText('run_command', { line: 'ls no-such-dir' });
 		failing.catch(() => undefined);
-		await notificationButtons('no-such-dir');
+		await whileWaiting(failing, notificationButtons('no-such-dir'));
 		await approveOldestFromKeyboard(/no-such-dir/);
 		const failed = await failing;
 		assert.match(failed.text, /exit(ed| code)?[^0-9]*2\b|code 2/i, `the agent hears exit code 2: ${failed.text}`);
@@ -67,13 +67,13 @@ describe('tried as a new user would', function () {
 		await hidePanel();
 		const edit = invokeOurToolText('write_file', { path: 'NOTES.md', content: '# Notes\n\nWritten by the agent, approved from the keyboard.\n' });
 		edit.catch(() => undefined);
-		await notificationButtons('NOTES.md');
-		const command = invokeOurToolText('run_command', { command: 'git add NOTES.md' });
+		await whileWaiting(edit, notificationButtons('NOTES.md'));
+		const command = invokeOurToolText('run_command', { line: 'git add NOTES.md' });
 		command.catch(() => undefined);
-		await notificationButtons('git add NOTES.md');
+		await whileWaiting(command, notificationButtons('git add NOTES.md'));
 		const commit = invokeOurToolText('git_commit', { message: 'Add notes (approved from the keyboard)' });
 		commit.catch(() => undefined);
-		await notificationButtons('git_commit');
+		await whileWaiting(commit, notificationButtons('git_commit'));
 
 		await approveOldestFromKeyboard(/NOTES\.md/);
 		const edited = await edit;
