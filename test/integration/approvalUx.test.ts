@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-	clickNotificationButton, contrast, ensureServerStarted, harness, hasUi, hidePanel, invokeOurToolText, notificationButtons,
+	clickNotificationButton, contrast, denyAllWaiting, ensureServerStarted, harness, hasUi, hidePanel, invokeOurToolText, notificationButtons,
 	renderedStyles, showPanel, ui, waitFor, waitForFocus, whileWaiting, workspaceFolder,
 } from './helpers';
 
@@ -47,6 +47,11 @@ describe('approving from the keyboard alone', function () {
 
 	before(function () {
 		if (!hasUi() || !harness.trusted) this.skip();
+	});
+
+	// A failed step leaves its call waiting: deny it, so the next test does not find that card first.
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') await denyAllWaiting().catch(() => undefined);
 	});
 
 	after(() => {
@@ -115,6 +120,11 @@ describe('the notification of a waiting call', function () {
 		if (!hasUi() || !harness.trusted) this.skip();
 	});
 
+	// A failed step leaves its call waiting: deny it, so the next test does not find that card first.
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') await denyAllWaiting().catch(() => undefined);
+	});
+
 	after(async () => {
 		if (!hasUi() || !harness.trusted) return;
 		await policy().update('tools', undefined, vscode.ConfigurationTarget.Global);
@@ -168,6 +178,11 @@ describe('a client that goes away while its card waits', function () {
 		if (!hasUi() || !harness.trusted) this.skip();
 	});
 
+	// A failed step leaves its call waiting: deny it, so the next test does not find that card first.
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') await denyAllWaiting().catch(() => undefined);
+	});
+
 	after(async () => {
 		if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		if (clientId) await vscode.commands.executeCommand('mcpWorkbench.revokeClient', { id: clientId }).then(undefined, () => undefined);
@@ -209,11 +224,14 @@ describe('a client that goes away while its card waits', function () {
 
 		// Nothing is left to approve: the keyboard command finds no waiting call, the audit says why it ended.
 		await vscode.commands.executeCommand('mcpWorkbench.approveOldest');
+		let seen: string[] = [];
 		const rows = await waitFor(async () => {
-			const { texts } = await ui<{ texts: string[] }>('texts', { selector: '[data-testid="audit-row"]', scope: 'webviews' });
-			const row = texts.find((text) => text.includes('gone-marker.txt'));
-			return row && /went away|disconnect|ended/i.test(row) ? row : undefined;
-		}, 'an audit row for the withdrawn call saying the client went away');
+			seen = (await ui<{ texts: string[] }>('texts', { selector: '[data-testid="audit-row"]', scope: 'webviews', attribute: 'aria-label' })).texts;
+			const row = seen.find((text) => text.includes('gone-marker.txt'));
+			return row && /went away/i.test(row) ? row : undefined;
+		}, 'an audit row for the withdrawn call saying the client went away').catch((error: Error) => {
+			throw new Error(`${error.message}; rows: ${JSON.stringify(seen)}`);
+		});
 		assert.doesNotMatch(rows, /approved/i);
 		assert.equal(existsSync(marker), false, 'the withdrawn command never ran');
 	});
@@ -234,12 +252,18 @@ describe('a waiting command\'s card in every theme', function () {
 		if (!hasUi() || !harness.trusted) this.skip();
 	});
 
+	// A failed step leaves its call waiting: deny it, so the next test does not find that card first.
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') await denyAllWaiting().catch(() => undefined);
+	});
+
 	it('keeps command text, badges, the Execute edge and the buttons readable and bordered (contrast from the rendered styles)', async () => {
 		await ensureServerStarted();
 		await showPanel();
 		const config = vscode.workspace.getConfiguration('workbench');
 		const before = config.inspect<string>('colorTheme')?.globalValue;
-		const call = startCall('run_command', { line: 'echo theme-check && ls theme-missing-dir' });
+		// touch is not read-only, so the card waits (a read-only command would run unasked in the sandbox).
+		const call = startCall('run_command', { line: 'touch theme-check.txt && ls theme-missing-dir' });
 		const cmdCard = card('theme-check');
 		const problems: string[] = [];
 		try {

@@ -185,17 +185,45 @@ export async function hidePanel(): Promise<void> {
 	await waitFor(async () => (await ui<{ texts: string[] }>('texts', { selector: '[data-testid="audit-list"]', scope: 'webviews' })).texts.length === 0, 'our panel to be hidden');
 }
 
-/** The buttons of the visible notification toast whose text contains `text` (waits for the toast). */
-export async function notificationButtons(text: string, timeoutMs = 30_000): Promise<string[]> {
-	const toast = `.notifications-toasts .notification-list-item:has-text(${JSON.stringify(text)})`;
-	await ui('waitForVisible', { selector: toast, scope: 'workbench', timeoutMs });
-	return (await ui<{ texts: string[] }>('texts', { selector: `${toast} .monaco-button`, scope: 'workbench' })).texts;
+// VS Code shows no notification toasts while the smoke-test driver runs (NotificationsToasts.addToast returns early on
+// enableSmokeTestDriver), and the harness needs that driver: the notification is read and clicked where it is still
+// listed, in the Notifications Center. A notification with actions is always expanded there, buttons included.
+function notificationItem(text: string): string {
+	return `.notifications-center .notification-list-item:has-text(${JSON.stringify(text)})`;
 }
 
-/** Clicks the button labelled `label` on the notification toast whose text contains `text`. */
+/** The buttons of the notification whose text contains `text` (waits for it in the Notifications Center). */
+export async function notificationButtons(text: string, timeoutMs = 30_000): Promise<string[]> {
+	await vscode.commands.executeCommand('notifications.showList');
+	try {
+		await ui('waitForVisible', { selector: notificationItem(text), scope: 'workbench', timeoutMs });
+		return (await ui<{ texts: string[] }>('texts', { selector: `${notificationItem(text)} .monaco-button`, scope: 'workbench' })).texts;
+	} finally {
+		await vscode.commands.executeCommand('notifications.hideList');
+	}
+}
+
+/** Clicks the button labelled `label` on the notification whose text contains `text`. */
 export async function clickNotificationButton(text: string, label: string): Promise<void> {
-	const toast = `.notifications-toasts .notification-list-item:has-text(${JSON.stringify(text)})`;
-	await ui('click', { selector: `${toast} .monaco-button:has-text(${JSON.stringify(label)})`, scope: 'workbench' });
+	await vscode.commands.executeCommand('notifications.showList');
+	await ui('click', { selector: `${notificationItem(text)} .monaco-button:has-text(${JSON.stringify(label)})`, scope: 'workbench' });
+}
+
+/**
+ * Denies every call still waiting (a failed test must not leave cards that later tests would find first). The panel
+ * is shown so the cards can be counted; Deny is always safe.
+ */
+export async function denyAllWaiting(): Promise<void> {
+	await showPanel();
+	const count = async () => (await ui<{ texts: string[] }>('texts', { selector: '[data-testid="approval-card"]', scope: 'webviews' })).texts.length;
+	for (let left = await count(); left > 0; ) {
+		await vscode.commands.executeCommand('mcpWorkbench.denyOldest');
+		const before = left;
+		left = await waitFor(async () => {
+			const now = await count();
+			return now < before ? now : undefined;
+		}, 'a waiting card to close after Deny Oldest');
+	}
 }
 
 /** WCAG 2 contrast ratio of two opaque `rgb()` colours as getComputedStyle gives them. */
