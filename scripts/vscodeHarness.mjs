@@ -665,7 +665,8 @@ export function createUiActions(page, { artifactsDir }) {
 			return target.evaluate((node, props) => {
 				const parse = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
 				const layers = [];
-				for (let at = node; at; at = at.parentElement) {
+				// Up through shadow roots too: a web component's inner part (vscode-button's .base) sits on its host's page.
+				for (let at = node; at; at = at.parentElement ?? at.getRootNode().host) {
 					const [r, g, b, a = 1] = parse(getComputedStyle(at).backgroundColor);
 					if (a > 0) layers.push([r, g, b, a]);
 					if (a >= 1) break;

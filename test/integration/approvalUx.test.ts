@@ -276,6 +276,8 @@ describe('a waiting command\'s card in every theme', function () {
 				const cardStyle = await renderedStyles(cmdCard, ['border-left-color', 'border-left-width', 'background-color']);
 				const cardBg = cardStyle.background;
 				const check = (what: string, ratio: number, min: number) => {
+					// Every ratio measured, pass or fail, goes to the window's console (test-results/integration/window-console.log).
+					console.log(`contrast: ${theme.id}: ${what} is ${ratio.toFixed(2)}:1 (needs ${min}:1)`);
 					if (ratio < min) problems.push(`${theme.id}: ${what} is ${ratio.toFixed(2)}:1 (needs ${min}:1)`);
 				};
 				const command = await renderedStyles(`${cmdCard} [data-testid="command-line"]`, ['color']);
@@ -288,7 +290,9 @@ describe('a waiting command\'s card in every theme', function () {
 				const badgeBorder = parseFloat(badge.styles['border-top-width']) > 0 ? contrast(badge.styles['border-top-color'], cardBg) : 1;
 				check(`the Execute badge's outline (fill ${badge.background}, border ${badge.styles['border-top-color']}) on ${cardBg}`, Math.max(badgeBorder, contrast(badge.background, cardBg)), 3);
 				for (const button of ['approve', 'deny']) {
-					const style = await renderedStyles(`${cmdCard} [data-testid="${button}"]`, ['color', 'border-top-color', 'border-top-width']);
+					// vscode-button's host element is transparent and borderless: the fill, border and label colour are
+					// its shadow root's .base (CSS selectors here pierce open shadow roots).
+					const style = await renderedStyles(`${cmdCard} [data-testid="${button}"] .base`, ['color', 'border-top-color', 'border-top-width']);
 					check(`${button} label ${style.styles.color} on ${style.background}`, contrast(style.styles.color, style.background), 4.5);
 					const border = parseFloat(style.styles['border-top-width']) > 0 ? contrast(style.styles['border-top-color'], cardBg) : 1;
 					check(`the ${button} button's outline (fill ${style.background}, border ${style.styles['border-top-color']}) on ${cardBg}`, Math.max(border, contrast(style.background, cardBg)), 3);

@@ -226,16 +226,33 @@ export async function denyAllWaiting(): Promise<void> {
 	}
 }
 
-/** WCAG 2 contrast ratio of two opaque `rgb()` colours as getComputedStyle gives them. */
-export function contrast(a: string, b: string): number {
-	const luminance = (color: string) => {
-		const [r, g, bl] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
+/**
+ * A computed colour as [r, g, b, alpha] on 0..255 (alpha 0..1): `rgb()`/`rgba()`, and `color(srgb r g b / a)` with
+ * channels on 0..1, which Chromium gives for colours mixed by color-mix().
+ */
+export function parseColor(color: string): [number, number, number, number] {
+	const numbers = (color.match(/-?[\d.]+/g) ?? []).map(Number);
+	const scale = color.trim().startsWith('color(') ? 255 : 1;
+	const [r = 0, g = 0, b = 0] = numbers.slice(0, 3).map((v) => v * scale);
+	return [r, g, b, numbers[3] ?? 1];
+}
+
+/**
+ * WCAG 2 contrast ratio of a colour drawn on an opaque background, as getComputedStyle gives them. A translucent
+ * foreground (a border at 33% alpha) is blended onto the background first: that is the colour a person sees.
+ */
+export function contrast(foreground: string, background: string): number {
+	const [br, bg, bb] = parseColor(background);
+	const [fr, fg, fb, alpha] = parseColor(foreground);
+	const seen = [fr * alpha + br * (1 - alpha), fg * alpha + bg * (1 - alpha), fb * alpha + bb * (1 - alpha)];
+	const luminance = (channels: number[]) => {
+		const [r, g, bl] = channels.map((v) => {
 			const c = v / 255;
 			return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 		});
 		return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
 	};
-	const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+	const [hi, lo] = [luminance(seen), luminance([br, bg, bb])].sort((x, y) => y - x);
 	return (hi + 0.05) / (lo + 0.05);
 }
 
