@@ -542,6 +542,17 @@ export function createUiActions(page, { artifactsDir }) {
 		}
 		return undefined;
 	};
+	// The visible rows of an open quick tree, in order, with what a screen reader gets: depth, expansion, checkbox.
+	const treeRows = () => page.evaluate(() => [...document.querySelectorAll('.quick-input-widget .quick-input-tree .monaco-list-row')]
+		.filter((row) => row.getClientRects().length > 0)
+		.map((row) => ({
+			index: Number(row.getAttribute('data-index')),
+			label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+			level: Number(row.getAttribute('aria-level')),
+			expanded: row.getAttribute('aria-expanded'),
+			checked: row.querySelector('.quick-input-tree-entry > .monaco-custom-toggle')?.getAttribute('aria-checked') ?? row.getAttribute('aria-checked'),
+		}))
+		.sort((a, b) => a.index - b.index));
 	const frames = (scope) => (scope === 'webviews' ? page.frames().filter((frame) => frame !== page.mainFrame()) : scope === 'workbench' ? [page.mainFrame()] : page.frames());
 	const findInFrames = async (selectorOrText, scope) => {
 		for (const frame of frames(scope)) {
@@ -588,6 +599,40 @@ export function createUiActions(page, { artifactsDir }) {
 				.catch(async (error) => { throw new HarnessError(`${error.message}; rows seen: ${JSON.stringify(await rowTexts())}`); });
 			await found.row.click();
 			return { clicked: found.text };
+		},
+		/**
+		 * Sets the checkbox of the row labelled `child` directly under the row labelled `parent` in an open quick tree
+		 * (labels compared exactly), expanding `parent` by its twistie first. Made for VS Code's Manage Tool Approval:
+		 * there a server's row has no checkbox of its own and clicking it accepts (closes) the tree; the allowance is a
+		 * child row. Returns the child's checked state as the tree shows it after the click.
+		 */
+		async setQuickTreeChild({ parent, child, checked = true, timeoutMs = 30_000 }) {
+			const treeRow = (index) => page.locator(`.quick-input-widget .quick-input-tree .monaco-list-row[data-index="${index}"]`);
+			const find = async () => {
+				const shown = await treeRows();
+				const top = shown.find((row) => row.label === parent);
+				if (!top) return undefined;
+				const under = [];
+				for (const row of shown.slice(shown.indexOf(top) + 1)) {
+					if (row.level <= top.level) break;
+					if (row.level === top.level + 1) under.push(row);
+				}
+				return { top, under, match: under.find((row) => row.label === child) };
+			};
+			const seen = async () => JSON.stringify(await treeRows());
+			const parentRow = await waitFor(find, { timeoutMs, what: `a quick tree row labelled "${parent}"` })
+				.catch(async (error) => { throw new HarnessError(`${error.message}; tree rows: ${await seen()}`); });
+			if (parentRow.top.expanded !== 'true') await treeRow(parentRow.top.index).locator('.monaco-tl-twistie').click({ timeout: timeoutMs });
+			const target = await waitFor(async () => (await find())?.match, { timeoutMs, what: `a row "${child}" under "${parent}"` })
+				.catch(async (error) => { throw new HarnessError(`${error.message}; tree rows: ${await seen()}`); });
+			if ((target.checked === 'true') !== checked) await treeRow(target.index).locator('.quick-input-tree-entry > .monaco-custom-toggle').click({ timeout: timeoutMs });
+			// VS Code rebuilds the tree after the change: read the state back from the rebuilt rows.
+			const after = await waitFor(async () => {
+				const row = (await find())?.match;
+				return row && (row.checked === 'true') === checked ? row : undefined;
+			}, { timeoutMs, what: `"${child}" under "${parent}" to show ${checked ? 'checked' : 'unchecked'}` })
+				.catch(async (error) => { throw new HarnessError(`${error.message}; tree rows: ${await seen()}`); });
+			return { checked: after.checked === 'true', siblings: (await find())?.under.map((row) => row.label) ?? [] };
 		},
 		async closeQuickInput() {
 			if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
