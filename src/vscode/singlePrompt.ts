@@ -12,7 +12,7 @@ const NEVER = "Don't Ask Again";
  * VS Code asks "Run <tool>?" before every MCP tool not marked read-only; for the calls our policy asks about, our card
  * then asks again. VS Code 1.139 has one narrow way to trust one MCP server: "Manage Tool Approval" (also in the
  * dropdown of its own confirmation) allows all tools of one server for the session, this workspace or the profile,
- * stored by the server's definition id. A person sets it there: no setting or API lets an extension do it, and none
+ * stored by the server's definition id: the row "Run any tool without approval" under the server's row. A person sets it there: no setting or API lets an extension do it, and none
  * should. Once set, VS Code runs our tools without its prompt and our gate alone decides, for every client alike.
  * Never solved by calling a tool read-only that is not: other clients run read-only tools without asking.
  */
@@ -47,7 +47,8 @@ export class SinglePromptOffer implements Disposable {
 		this.offered = true;
 		void this.deps.state.update(OFFERED_KEY, true);
 		void vscode.window.showInformationMessage(
-			'MCP Workbench: VS Code asked before this call and MCP Workbench asks again. To be asked once, allow the "MCP Workbench" server in VS Code\'s Manage Tool Approval for this workspace: MCP Workbench\'s policy still asks for every call it marks, from every client.',
+			// Names the exact row: the server's own row has no checkbox, and clicking it closes VS Code's view.
+			'MCP Workbench: VS Code asked before this call and MCP Workbench asks again. To be asked once, open VS Code\'s Manage Tool Approval, expand "MCP Workbench" by its arrow and check "Run any tool without approval" (this workspace): MCP Workbench\'s policy still asks for every call it marks, from every client.',
 			CHOOSE,
 			NEVER,
 		).then((choice) => (choice === CHOOSE ? chooseSinglePrompt() : undefined));
