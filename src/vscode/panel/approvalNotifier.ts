@@ -35,9 +35,11 @@ export class ApprovalNotifier implements vscode.Disposable {
 	private async notify(request: ApprovalRequest): Promise<void> {
 		const actions = notificationCanApprove(request) ? ['Approve', 'Deny', 'Review'] : ['Review', 'Deny'];
 		const choice = await vscode.window.showInformationMessage(approvalMessage(request), ...actions);
-		if (choice === 'Approve') this.approvals.decide(request.id, { kind: 'approve' });
-		else if (choice === 'Deny') this.approvals.decide(request.id, { kind: 'deny' });
-		else if (choice === 'Review') await this.review(request.id);
+		// VS Code cannot take a notification back once the call was decided in the panel or withdrawn: a late click
+		// says so instead of doing nothing silently.
+		const decided = choice === 'Approve' ? this.approvals.decide(request.id, { kind: 'approve' }) : choice === 'Deny' ? this.approvals.decide(request.id, { kind: 'deny' }) : true;
+		if (!decided) vscode.window.setStatusBarMessage(`MCP Workbench: ${request.title} was already decided or withdrawn; nothing was done.`, 8000);
+		if (choice === 'Review') await this.review(request.id);
 	}
 
 	dispose(): void {
