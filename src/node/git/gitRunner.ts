@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGitOptions } from 'simple-git';
+import { FilterCheckCache, parseEntries } from './filterCheck';
 
 /**
  * Settings every git process gets. They only switch features off, so a repository's own config cannot turn a call
@@ -51,6 +52,13 @@ export interface GitRunOptions {
 	 * (the switches above cover what we know of) can then neither write nor reach the network.
 	 */
 	readonly sandbox?: SandboxHost;
+	/**
+	 * The repository's git dir: with it a read remembers what the config said about filters until a config file
+	 * changes; without it the config is asked on every read.
+	 */
+	readonly gitDir?: string;
+	/** Where that is remembered: the process's own by default; tests pass one with their own clock. */
+	readonly filterChecks?: FilterCheckCache;
 }
 
 let noHooksDir: string | undefined;
@@ -162,7 +170,7 @@ export async function runGit(cwd: string, ceiling: string, args: readonly string
 		return spawnGit(cwd, ceiling, args, options, { read: false, config: [...SAFE_CONFIG, `core.hooksPath=${options.hooksPath}`] });
 	}
 	const readConfig = [...SAFE_CONFIG, ...READ_CONFIG, `core.hooksPath=${noHooksPath()}`];
-	return spawnGit(cwd, ceiling, args, options, { read: true, config: [...readConfig, ...await filterOverrides(cwd, ceiling, options.signal, readConfig)] });
+	return spawnGit(cwd, ceiling, args, options, { read: true, config: [...readConfig, ...await filterOverrides(cwd, ceiling, options, readConfig)] });
 }
 
 /**
@@ -186,25 +194,33 @@ export async function repositoryHooksPath(cwd: string, ceiling: string, signal: 
 }
 
 /**
+ * What `git config` answered about filters, per repository, until a config file changes (see filterCheck.ts). One
+ * per process, like git's own view of those files: it holds nothing but what the files said.
+ */
+const filterChecks = new FilterCheckCache();
+
+/**
  * `-c` settings that switch off every filter driver the config defines. A `.gitattributes` line `* filter=x` makes
  * git run `filter.x.clean` (or `.process`) on `status`, `diff` and `blame` of the working tree; the attributes file
  * is the agent's to write, and no git option before 2.40 (`--attr-source`) ignores it, but a driver does nothing
  * without its config, so each configured one is emptied for the run. Reading the config runs nothing.
  */
-async function filterOverrides(cwd: string, ceiling: string, signal: AbortSignal, config: readonly string[]): Promise<string[]> {
-	let listed: string;
-	try {
-		listed = (await spawnGit(cwd, ceiling, ['config', '--null', '--get-regexp', '^filter\\.'], { signal }, { read: true, config })).stdout;
-	} catch (error) {
-		if (error instanceof GitExitError && error.exitCode === 1 && error.stderr.trim() === '') {
-			return [];
+async function filterOverrides(cwd: string, ceiling: string, options: GitRunOptions, config: readonly string[]): Promise<string[]> {
+	const list = async () => {
+		try {
+			return (await spawnGit(cwd, ceiling, ['config', '--null', '--show-origin', '--get-regexp', '^(filter|include|includeif)\\.'], { signal: options.signal }, { read: true, config })).stdout;
+		} catch (error) {
+			if (error instanceof GitExitError && error.exitCode === 1 && error.stderr.trim() === '') {
+				return '';
+			}
+			throw error;
 		}
-		throw error;
-	}
+	};
+	const entries = options.gitDir === undefined ? parseEntries(await list(), cwd) : await (options.filterChecks ?? filterChecks).entries(cwd, options.gitDir, list);
 	const names = new Set<string>();
-	for (const entry of listed.split('\0')) {
-		// "key\nvalue"; a subsection (the driver's name) may hold dots, never a newline.
-		const match = /^filter\.(.+)\.[^.]+$/.exec(entry.split('\n', 1)[0]);
+	for (const { key } of entries) {
+		// A subsection (the driver's name) may hold dots, never a newline.
+		const match = /^filter\.(.+)\.[^.]+$/.exec(key);
 		if (match) {
 			names.add(match[1]);
 		}

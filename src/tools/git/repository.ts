@@ -150,7 +150,7 @@ export async function gitWrite(repo: GitRepository, args: readonly string[], ctx
 
 async function runTool(repo: GitRepository, args: readonly string[], ctx: Pick<ToolContext, 'signal'>, runOptions: Omit<GitRunOptions, 'signal' | 'hooksPath'>, hooks: HooksDecision | undefined): Promise<GitToolResult> {
 	try {
-		const result = await runGit(repo.root, dirname(repo.root), args, { ...runOptions, signal: ctx.signal, ...(hooks ? { hooksPath: hooks.path } : {}) });
+		const result = await runGit(repo.root, dirname(repo.root), args, { ...runOptions, signal: ctx.signal, gitDir: repo.gitDir, ...(hooks ? { hooksPath: hooks.path } : {}) });
 		return hooks?.skipped === undefined ? result : { ...result, hooksSkipped: hooks.skipped };
 	} catch (error) {
 		throw gitToolError(repo, args, error);

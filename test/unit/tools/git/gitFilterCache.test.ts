@@ -1,0 +1,207 @@
+// Issue 16: a read remembers what `git config` said about filter drivers until a config file changes. Each test warms
+// that memory, then changes what git would read (the repository's config rewritten to the same size, a global
+// config, an included file, a re-pointed .git link, a worktree's own config, GIT_DIR in the environment) and checks
+// that the planted driver still did not run: no marker file. Without a sandbox, so the check alone is what stops it.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { FilterCheckCache } from '../../../../src/node/git/filterCheck';
+import { runGit } from '../../../../src/node/git/gitRunner';
+import { commitFile, createGitWorld, initRepo, sh, write, type GitWorld } from './gitFixtures';
+
+describe('the remembered filter check is asked again whenever a config file changes', () => {
+	let world: GitWorld;
+	let marker: string;
+	let evil: string;
+	let age = 0;
+
+	/** Memory with a clock ten seconds ahead: what was just written counts as settled, so it is remembered. */
+	const settled = () => new FilterCheckCache(() => Date.now() + 10_000);
+
+	async function repository(name: string): Promise<string> {
+		const repo = await initRepo(join(world.folders[0].path, name));
+		await commitFile(repo, 'a.txt', 'a\n', 'first');
+		await write(join(repo, '.gitattributes'), '*.txt filter=evil\n');
+		sh(repo, ['add', '.gitattributes']);
+		sh(repo, ['commit', '-q', '-m', 'attributes']);
+		return repo;
+	}
+
+	/** Stat-dirty with the same content, so status must read a.txt through any filter. */
+	async function touch(repo: string): Promise<void> {
+		const when = new Date(Date.now() - 3_600_000 - ++age * 1000);
+		await utimes(join(repo, 'a.txt'), when, when);
+	}
+
+	async function status(repo: string, checks: FilterCheckCache, gitDir = join(repo, '.git')): Promise<void> {
+		await touch(repo);
+		await runGit(repo, dirname(repo), ['status', '--porcelain'], { signal: new AbortController().signal, gitDir, filterChecks: checks });
+	}
+
+	/** The planted driver fires under plain git: a test that passes does not pass because the trap is broken. */
+	async function trapFires(repo: string): Promise<void> {
+		await touch(repo);
+		sh(repo, ['status', '--porcelain']);
+		assert.equal(existsSync(marker), true, 'the trap should fire under plain git status');
+		await rm(marker);
+	}
+
+	before(async () => {
+		world = await createGitWorld(['ws']);
+		marker = join(world.base, 'ran');
+		evil = join(world.base, 'evil.sh');
+		await write(evil, `#!/bin/sh\ntouch '${marker}'\ncat\n`);
+		await chmod(evil, 0o755);
+	});
+	beforeEach(async () => {
+		await rm(marker, { force: true });
+	});
+	after(async () => {
+		await world.dispose();
+	});
+
+	test('an unchanged config is asked once; a driver added later (config rewritten to the same size) does not run', async () => {
+		const repo = await repository('same-size');
+		const config = join(repo, '.git', 'config');
+		const clean = await readFile(config, 'utf8');
+		// The same byte count as the planted version below, so only the file's identity and times can tell them apart.
+		const planted = `${clean}[filter "evil"]\n\tclean = ${evil}\n`;
+		await writeFile(config, `${clean}[padding "x"]\n\tk = ${'p'.repeat(planted.length - clean.length - 20)}\n`);
+		assert.equal((await readFile(config)).length, Buffer.byteLength(planted));
+		const checks = settled();
+		await status(repo, checks);
+		await status(repo, checks);
+		assert.equal(checks.asked, 1, 'the second read should be answered from memory');
+		await writeFile(config, planted);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(checks.asked, 2, 'the rewritten config should be asked again');
+		assert.equal(existsSync(marker), false, 'the driver planted after the check ran');
+	});
+
+	test('a config replaced by a rename (a new inode, the old times) is asked again', async () => {
+		const repo = await repository('renamed');
+		const config = join(repo, '.git', 'config');
+		const checks = settled();
+		await status(repo, checks);
+		const replacement = join(repo, '.git', 'config.new');
+		await writeFile(replacement, `${await readFile(config, 'utf8')}[filter "evil"]\n\tclean = ${evil}\n`);
+		await rename(replacement, config);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(existsSync(marker), false);
+	});
+
+	test('a driver in the global config, created after the check, does not run', async () => {
+		const repo = await repository('global');
+		const home = join(world.base, 'home-global');
+		await mkdir(home, { recursive: true });
+		const saved = process.env.HOME;
+		process.env.HOME = home;
+		try {
+			const checks = settled();
+			await status(repo, checks);
+			await status(repo, checks);
+			assert.equal(checks.asked, 1);
+			await writeFile(join(home, '.gitconfig'), `[filter "evil"]\n\tclean = ${evil}\n`);
+			await status(repo, checks);
+			assert.equal(checks.asked, 2, 'a global config that appeared should be asked again');
+			assert.equal(existsSync(marker), false);
+		} finally {
+			process.env.HOME = saved;
+		}
+	});
+
+	test('a config with include or includeIf is never remembered: a driver written into the included file does not run', async () => {
+		for (const directive of ['include.path', 'includeIf.gitdir:/.path']) {
+			const repo = await repository(`include-${age}`);
+			const included = join(world.base, `included-${age}.inc`);
+			await writeFile(included, '');
+			sh(repo, ['config', directive, included]);
+			const checks = settled();
+			await status(repo, checks);
+			await status(repo, checks);
+			assert.equal(checks.asked, 2, `${directive}: every read should ask`);
+			await writeFile(included, `[filter "evil"]\n\tclean = ${evil}\n`);
+			await trapFires(repo);
+			await status(repo, checks);
+			assert.equal(existsSync(marker), false, `${directive}: the driver in the included file ran`);
+		}
+	});
+
+	test('a .git symlink re-pointed at another git dir whose config defines the driver: it does not run', async () => {
+		const repo = await repository('linked');
+		const real = join(world.base, 'linked-gitdir');
+		await rename(join(repo, '.git'), real);
+		await symlink(real, join(repo, '.git'));
+		const checks = settled();
+		await status(repo, checks);
+		const other = join(world.base, 'linked-gitdir-2');
+		sh(world.base, ['clone', '-q', '--bare', real, other]);
+		sh(other, ['config', 'core.bare', 'false']);
+		sh(other, ['config', `filter.evil.clean`, evil]);
+		await rm(join(repo, '.git'));
+		await symlink(other, join(repo, '.git'));
+		sh(repo, ['reset', '-q']);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(existsSync(marker), false);
+	});
+
+	test('a linked worktree\'s own config (config.worktree) set after the check: the driver does not run', async () => {
+		const repo = await repository('main-of-worktree');
+		const tree = join(world.folders[0].path, 'wt');
+		sh(repo, ['worktree', 'add', '-q', tree]);
+		sh(repo, ['config', 'extensions.worktreeConfig', 'true']);
+		const gitDir = join(repo, '.git', 'worktrees', 'wt');
+		const checks = settled();
+		await status(tree, checks, gitDir);
+		await status(tree, checks, gitDir);
+		assert.equal(checks.asked, 1);
+		sh(tree, ['config', '--worktree', 'filter.evil.clean', evil]);
+		await trapFires(tree);
+		await status(tree, checks, gitDir);
+		assert.equal(existsSync(marker), false);
+		// The repository's shared config, read through the worktree's commondir, too.
+		sh(tree, ['config', '--worktree', '--unset', 'filter.evil.clean']);
+		await status(tree, checks, gitDir);
+		sh(repo, ['config', 'filter.evil.clean', evil]);
+		await trapFires(tree);
+		await status(tree, checks, gitDir);
+		assert.equal(existsSync(marker), false);
+	});
+
+	test('GIT_DIR or GIT_CONFIG_* in the editor\'s environment cannot bring a driver in', async () => {
+		const repo = await repository('env');
+		const other = await repository('env-other');
+		sh(other, ['config', 'filter.evil.clean', evil]);
+		const extra = join(world.base, 'extra.gitconfig');
+		await writeFile(extra, `[filter "evil"]\n\tclean = ${evil}\n`);
+		const names = ['GIT_DIR', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0'];
+		const saved = names.map((name) => process.env[name]);
+		Object.assign(process.env, { GIT_DIR: join(other, '.git'), GIT_CONFIG_GLOBAL: extra, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'filter.evil.clean', GIT_CONFIG_VALUE_0: evil });
+		try {
+			const checks = settled();
+			await status(repo, checks);
+			await status(repo, checks);
+			await status(other, checks);
+			assert.equal(existsSync(marker), false);
+		} finally {
+			names.forEach((name, i) => {
+				if (saved[i] === undefined) delete process.env[name];
+				else process.env[name] = saved[i];
+			});
+		}
+	});
+
+	test('with the real clock a config written a moment ago is not remembered (its timestamps could hide a second write)', async () => {
+		const repo = await repository('racy');
+		const checks = new FilterCheckCache();
+		sh(repo, ['config', 'core.racy', 'yes']);
+		await status(repo, checks);
+		await status(repo, checks);
+		assert.equal(checks.asked, 2);
+	});
+});
