@@ -155,7 +155,7 @@ export class ToolRegistry {
 				title: spec.title,
 				description: spec.description,
 				inputSchema: listedInput(this.naturalSchema(spec)),
-				...(spec.output ? { outputSchema: jsonSchema(spec.output) } : {}),
+				...(spec.output ? { outputSchema: withContentId(jsonSchema(spec.output)) } : {}),
 				annotations: { title: spec.title, ...spec.annotations },
 				icons: familyIcons(spec.family),
 			};
@@ -182,9 +182,20 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
 	return rest;
 }
 
+/**
+ * An output schema named by its content. The SDK client compiles a validator for every output schema on each
+ * listTools() (ajv, most of that call's time) unless the schema has an `$id` it compiled before: with one, a client
+ * compiles each distinct schema once per connection, and identical schemas of several tools once between them. Named
+ * by content, never by tool, so a schema that changes gets a new name rather than an old validator.
+ */
+function withContentId(schema: Record<string, unknown>): Record<string, unknown> {
+	const text = JSON.stringify(schema);
+	return { $id: `urn:mcp-workbench:schema:${fnv1a(text)}${fnv1a(text, 0x01000193)}`, ...schema };
+}
+
 /** A short, stable fingerprint; not for security. */
-function fnv1a(text: string): string {
-	let hash = 0x811c9dc5;
+function fnv1a(text: string, seed = 0x811c9dc5): string {
+	let hash = seed;
 	for (let i = 0; i < text.length; i++) {
 		hash ^= text.charCodeAt(i);
 		hash = Math.imul(hash, 0x01000193) >>> 0;
