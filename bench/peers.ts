@@ -81,14 +81,9 @@ export async function httpFloor(): Promise<Connected> {
 }
 
 /**
- * The reach issue's stdio launcher, when this tree has one: `--launcher "<command>"` or MCP_WORKBENCH_LAUNCHER
- * names the command; it is spawned in the workspace with MCP_WORKBENCH_URL and MCP_WORKBENCH_TOKEN naming the server.
- * Undefined (the row is skipped) when neither is given.
+ * The stdio launcher of the reach issue as a client spawns it: `node <bundle> --client <id>` in the workspace, finding
+ * the running server through the discovery files under `home` (MCP_WORKBENCH_HOME), as "Connect a Client…" sets it up.
  */
-export async function launcherClient(dir: string, url: string, token: string): Promise<Connected | undefined> {
-	const at = process.argv.indexOf('--launcher');
-	const command = (at >= 0 ? process.argv[at + 1] : undefined) ?? process.env.MCP_WORKBENCH_LAUNCHER;
-	if (!command) return undefined;
-	const [file, ...args] = command.split(' ').filter(Boolean);
-	return stdioClient(file, args, dir, { MCP_WORKBENCH_URL: url, MCP_WORKBENCH_TOKEN: token });
+export function launcherClient(dir: string, bundle: string, home: string, clientId: string): Promise<Connected> {
+	return stdioClient(process.execPath, [bundle, '--client', clientId], dir, { MCP_WORKBENCH_HOME: home });
 }

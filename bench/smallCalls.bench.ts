@@ -3,15 +3,19 @@
 // server over stdio; git_log -20 against the git CLI (and @cyanheads/git-mcp-server); run_command `echo hi` against a
 // bare spawn; listTools() against the filesystem server's. Every MCP side is driven by the SDK client, one client per
 // row (the SDK client leaves one abort listener per request, so a shared one would slow later rows).
-// Usage: npm run bench -- smallCalls [--runs 300] [--rounds 3] [--launcher "<command>"]
+// The launcher rows spawn the stdio launcher (built from src/launcher as it ships, or --launcher <bundle.mjs>) against
+// the running workbench, found through its discovery files.
+// Usage: npm run bench -- smallCalls [--runs 300] [--rounds 3] [--launcher dist/mcp-workbench-stdio.mjs]
 import { execFile, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { allTools } from '../src/tools/allTools';
 import { defaultShell } from '../src/node/terminal/childCommand';
+import { buildLauncher } from '../test/unit/helpers/launcher';
 import { startWorkbench } from '../test/unit/helpers/workbench';
 import { bareSpawn, sampleInterleaved, type BenchCase } from './interleaved';
 import { filesystemServer, gitServer, httpFloor, launcherClient, stdioFloor, type Connected } from './peers';
@@ -71,7 +75,8 @@ async function gitRepo(dir: string): Promise<void> {
 async function main(): Promise<void> {
 	setMaxListeners(0);
 	// The shipped composition with every tool and the real sandbox where this machine has one.
-	const wb = await startWorkbench({ tools: allTools });
+	const home = await mkdtemp(join(tmpdir(), 'mcpwb-bench-home-'));
+	const wb = await startWorkbench({ tools: allTools, discoveryRoot: home, useSocket: true });
 	const dir = wb.folders[0].path;
 	await writeFile(join(dir, 'small.txt'), 'export const answer = 42;\n'.repeat(40));
 	await mkdir(join(dir, 'src'));
@@ -89,10 +94,12 @@ async function main(): Promise<void> {
 		const fsRead = await filesystemServer(dir);
 		const fsList = await filesystemServer(dir);
 		peers.push(fsRead, fsList);
-		const token = wb.server.mintToken('launcher').token;
-		const launched = await launcherClient(dir, wb.url, token);
-		const launchedList = launched ? await launcherClient(dir, wb.url, token) : undefined;
-		for (const extra of [launched, launchedList]) if (extra) peers.push(extra);
+		const bundle = option('launcher', '') || await buildLauncher();
+		const connected = await wb.server.tokens.connect('bench-launcher');
+		await wb.workbench.announcer?.sync();
+		const launched = await launcherClient(dir, bundle, home, connected.id);
+		const launchedList = await launcherClient(dir, bundle, home, connected.id);
+		peers.push(launched, launchedList);
 		const shell = defaultShell();
 		// The floors with the sandbox: what the same process costs wrapped as our reads and unasked commands run.
 		const sandbox = wb.host.sandbox;
@@ -123,10 +130,8 @@ async function main(): Promise<void> {
 			['ours run_command echo hi (HTTP)', () => call(ownRun, 'run_command', { line: 'echo hi' })],
 			['ours listTools (HTTP)', () => ownTools.listTools()],
 			['filesystem server listTools (stdio)', () => fs.client.listTools()],
-			...(launched && launchedList ? [
-				['ours read_file (launcher)', () => call(launched.client, 'read_file', { path: 'small.txt' })],
-				['ours list_directory (launcher)', () => call(launchedList.client, 'list_directory', { path: 'src' })],
-			] satisfies BenchCase[] : []),
+			['ours read_file (launcher)', () => call(launched.client, 'read_file', { path: 'small.txt' })],
+			['ours list_directory (launcher)', () => call(launchedList.client, 'list_directory', { path: 'src' })],
 		];
 		const all: Summary[][] = [];
 		for (let round = 0; round < rounds; round++) {
@@ -136,10 +141,10 @@ async function main(): Promise<void> {
 		report(cases.map(([label]) => label), all);
 		const [ours, theirs] = [await ownTools.listTools(), await fs.client.listTools()];
 		console.log(`\ntools/list: ours ${ours.tools.length} tools, ${JSON.stringify(ours.tools).length} bytes; filesystem server ${theirs.tools.length} tools, ${JSON.stringify(theirs.tools).length} bytes`);
-		if (!launched) console.log('launcher rows skipped: no launcher given (--launcher "<command>" or MCP_WORKBENCH_LAUNCHER)');
 	} finally {
 		await Promise.allSettled(peers.map((p) => p.close()));
 		await wb.close();
+		await rm(home, { recursive: true, force: true });
 	}
 }
 

@@ -192,6 +192,11 @@ export class StdioLauncher {
 		} catch {
 			return;
 		}
+		this.relay(message);
+	}
+
+	/** A message from the server to the client, unless it answers the launcher's own replayed initialize. */
+	private relay(message: Message): void {
 		if (typeof message.id === 'string' && message.id.startsWith(REPLAY_PREFIX)) return;
 		this.options.send(message);
 	}
@@ -200,7 +205,8 @@ export class StdioLauncher {
 		const res = await exchange(upstream, 'POST', message);
 		if (res.statusCode === 202) return void res.resume();
 		if (res.statusCode !== 200) throw new Refused(res.statusCode ?? 0, await text(res));
-		await readMessages(res, (answer) => this.fromServer(JSON.stringify(answer)));
+		// Already parsed: relayed as it is, not encoded and parsed again.
+		await readMessages(res, (answer) => this.relay(answer));
 	}
 
 	private async findServer(): Promise<DiscoveredServer> {
