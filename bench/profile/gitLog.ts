@@ -1,5 +1,6 @@
 // Where a git_log of 20 commits spends its time, phase by phase, against the CLI in the same run: the whole tool call
-// over HTTP, runGit in-process (sandboxed), the sandbox's preparation, and bare/sandboxed git runs.
+// over HTTP, runGit in-process (sandboxed, with the filter check asked every read as before issue 16, and remembered),
+// the sandbox's preparation, and bare/sandboxed git runs.
 // Usage: node --import tsx bench/profile/gitLog.ts [calls=60]
 import { execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
 			['git log -20 in the sandbox (spawned bwrap)', () => spawnWrapped(wrapped.file, wrapped.args)],
 			['sandbox.readOnly() (argument build, secret scan cached)', () => sandbox.readOnly(['git'], { cwd: dir, env: {}, gitConfig: true })],
 			['runGit log -20, no sandbox', () => runGit(dir, join(dir, '..'), ['log', '-20'], { signal })],
-			['runGit log -20, sandboxed', () => runGit(dir, join(dir, '..'), ['log', '-20'], { signal, sandbox })],
+			['runGit log -20, sandboxed, config asked every read (before)', () => runGit(dir, join(dir, '..'), ['log', '-20'], { signal, sandbox })],
+			['runGit log -20, sandboxed, filter check remembered', () => runGit(dir, join(dir, '..'), ['log', '-20'], { signal, sandbox, gitDir: join(dir, '.git') })],
 			['git_log count 20 (HTTP tool call)', () => client.callTool({ name: 'git_log', arguments: { count: 20 } })],
 		];
 		printTable(`git_log phases, ${calls} interleaved calls each`, await sampleInterleaved(cases, calls));
