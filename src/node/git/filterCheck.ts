@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * What a read must switch off before it runs: the filter drivers the repository's git config defines (see
@@ -43,7 +43,7 @@ export class FilterCheckCache {
 	 * `git config` run, stdout) unless the files it read are as they were when it last ran.
 	 */
 	async entries(cwd: string, gitDir: string, list: () => Promise<string>): Promise<readonly ConfigEntry[]> {
-		const files = await configFiles(gitDir);
+		const files = await configFiles(cwd, gitDir);
 		const key = `${cwd}\0${gitDir}`;
 		const known = this.remembered.get(key);
 		if (known && known.stamp === (await stampOf([...files, ...originsOf(known.entries)]))) return known.entries;
@@ -84,16 +84,18 @@ function originsOf(entries: readonly ConfigEntry[]): string[] {
 /**
  * Every file git reads config from for this repository, whether it exists now or not: system, global (home and XDG,
  * for the home of this process and of the user), the repository's own and its worktree's. A file created later
- * changes the stamp as surely as one rewritten.
+ * changes the stamp as surely as one rewritten. The system file of a git built with another prefix is among the
+ * answer's origins once it holds a filter; creating it where none was takes root, beyond what a read defends against.
  */
-async function configFiles(gitDir: string): Promise<string[]> {
+async function configFiles(cwd: string, gitDir: string): Promise<string[]> {
 	const homes = [...new Set([process.env.HOME, homedir()].filter((home): home is string => !!home))];
 	const xdg = process.env.XDG_CONFIG_HOME;
 	const files = [
 		'/etc/gitconfig',
 		'/usr/local/etc/gitconfig',
 		...homes.flatMap((home) => [join(home, '.gitconfig'), join(home, '.config', 'git', 'config')]),
-		...(xdg && isAbsolute(xdg) ? [join(xdg, 'git', 'config')] : []),
+		// git takes a relative XDG_CONFIG_HOME as it comes: relative to where it runs.
+		...(xdg ? [resolve(cwd, xdg, 'git', 'config')] : []),
 		join(gitDir, 'config'),
 		join(gitDir, 'config.worktree'),
 		join(gitDir, 'commondir'),
