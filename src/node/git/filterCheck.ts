@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 /**
  * What a read must switch off before it runs: the filter drivers the repository's git config defines (see
@@ -12,6 +12,10 @@ import { join, resolve } from 'node:path';
  * Never remembered: an answer naming an `include.path` / `includeIf.*.path` (an included file that holds nothing yet
  * is not in git's answer, so its later change would go unseen), and an answer whose files changed within the last
  * second (a file system's timestamps can be that coarse, so a second write of the same size could keep its stat).
+ *
+ * Which git dir's config is stamped is found here, from `cwd`, by git's own rules (see `gitDirsOf`), never taken
+ * from the caller: a `.git` file or `commondir` our discovery reads otherwise than git (a trailing space, `link/..`)
+ * would otherwise have the memory watch a decoy while git reads a config beside it.
  */
 
 /** One config entry as `git config --null --show-origin --get-regexp` prints it. */
@@ -43,19 +47,22 @@ export class FilterCheckCache {
 	 * `git config` run, stdout) unless the files it read are as they were when it last ran.
 	 */
 	async entries(cwd: string, gitDir: string, list: () => Promise<string>): Promise<readonly ConfigEntry[]> {
-		const files = await configFiles(cwd, gitDir);
+		const files = await configFiles(cwd);
 		const key = `${cwd}\0${gitDir}`;
 		const known = this.remembered.get(key);
-		if (known && known.stamp === (await stampOf([...files, ...originsOf(known.entries)]))) return known.entries;
-		const before = await stampOf(files);
+		if (files && known && known.stamp === (await stampOf([...files, ...originsOf(known.entries)]))) return known.entries;
+		const before = files && await stampOf(files);
 		this.asked++;
 		const entries = parseEntries(await list(), cwd);
+		this.remembered.delete(key);
+		// Where git keeps its config, found again: a `.git` file or commondir re-pointed while git ran is not stamped.
+		const again = await configFiles(cwd);
+		if (!files || !before || again?.join('\0') !== files.join('\0')) return entries;
 		const origins = originsOf(entries);
 		const stamp = await stampOf([...files, ...origins]);
 		const racy = await anyChangedSince([...files, ...origins], this.now() - RACY_MS);
 		const includes = entries.some((entry) => /^include(if\..*)?\.path$/i.test(entry.key));
 		// A file that changed while git read it: the answer may mix old and new; the next read asks again.
-		this.remembered.delete(key);
 		if (!racy && !includes && stamp.startsWith(before)) {
 			if (this.remembered.size >= MAX_REPOSITORIES) this.remembered.delete(this.remembered.keys().next().value as string);
 			this.remembered.set(key, { stamp, entries });
@@ -83,30 +90,64 @@ function originsOf(entries: readonly ConfigEntry[]): string[] {
 
 /**
  * Every file git reads config from for this repository, whether it exists now or not: system, global (home and XDG,
- * for the home of this process and of the user), the repository's own and its worktree's. A file created later
- * changes the stamp as surely as one rewritten. The system file of a git built with another prefix is among the
- * answer's origins once it holds a filter; creating it where none was takes root, beyond what a read defends against.
+ * for the home of this process and of the user), the repository's own and its worktree's, and the `.git` file and
+ * `commondir` that say where those are. A file created later changes the stamp as surely as one rewritten. The system
+ * file of a git built with another prefix is among the answer's origins once it holds a filter; creating it where
+ * none was takes root, beyond what a read defends against. Undefined when git's git dir cannot be told: never stamped.
  */
-async function configFiles(cwd: string, gitDir: string): Promise<string[]> {
+async function configFiles(cwd: string): Promise<string[] | undefined> {
+	const dirs = await gitDirsOf(cwd);
+	if (!dirs) return undefined;
 	const homes = [...new Set([process.env.HOME, homedir()].filter((home): home is string => !!home))];
 	const xdg = process.env.XDG_CONFIG_HOME;
-	const files = [
+	return [
 		'/etc/gitconfig',
 		'/usr/local/etc/gitconfig',
 		...homes.flatMap((home) => [join(home, '.gitconfig'), join(home, '.config', 'git', 'config')]),
 		// git takes a relative XDG_CONFIG_HOME as it comes: relative to where it runs.
 		...(xdg ? [resolve(cwd, xdg, 'git', 'config')] : []),
-		join(gitDir, 'config'),
-		join(gitDir, 'config.worktree'),
-		join(gitDir, 'commondir'),
+		join(cwd, '.git'),
+		join(dirs.gitDir, 'commondir'),
+		join(dirs.gitDir, 'config'),
+		join(dirs.gitDir, 'config.worktree'),
+		...(dirs.commonDir === dirs.gitDir ? [] : [join(dirs.commonDir, 'config'), join(dirs.commonDir, 'config.worktree')]),
 	];
-	// A linked worktree keeps the repository's config in the common dir it names.
-	const common = await readFile(join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
-	if (common !== undefined && common.trim() !== '') {
-		const commonDir = resolve(gitDir, common.trim());
-		files.push(join(commonDir, 'config'), join(commonDir, 'config.worktree'));
+}
+
+/**
+ * The git dir and common dir git run in `cwd` uses (its discovery stops there: GIT_CEILING_DIRECTORIES), read as
+ * git reads them: `cwd/.git` a folder, or a file starting "gitdir: " whose path git keeps as written but for the
+ * line break (spaces count), relative to the physical `cwd`; a `commondir` the same way, relative to the git dir;
+ * each joined as text and then resolved physically (`link/..` leaves the link's target). Undefined when unsure.
+ */
+async function gitDirsOf(cwd: string): Promise<{ gitDir: string; commonDir: string } | undefined> {
+	const dotGit = join(cwd, '.git');
+	const info = await stat(dotGit).catch(() => undefined);
+	let gitDir: string | undefined;
+	if (info?.isDirectory()) {
+		gitDir = await realpath(dotGit).catch(() => undefined);
+	} else if (info?.isFile()) {
+		const text = await readFile(dotGit, 'utf8').catch(() => undefined);
+		if (!text?.startsWith('gitdir: ')) return undefined;
+		gitDir = await physical(await realpath(cwd).catch(() => cwd), gitLine(text.slice('gitdir: '.length)));
 	}
-	return files;
+	if (!gitDir) return undefined;
+	const common = await readFile(join(gitDir, 'commondir'), 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : undefined));
+	if (common === null) return { gitDir, commonDir: gitDir };
+	if (common === undefined || gitLine(common) === '') return undefined;
+	const commonDir = await physical(gitDir, gitLine(common));
+	return commonDir ? { gitDir, commonDir } : undefined;
+}
+
+/** git strips only trailing CR and LF from a `.git` file's or `commondir`'s path; a space is part of the name. */
+function gitLine(text: string): string {
+	return text.replace(/[\r\n]+$/, '');
+}
+
+/** `path` relative to `base` joined as text (not normalised: `..` must follow a symlink), then resolved physically. */
+async function physical(base: string, path: string): Promise<string | undefined> {
+	if (path === '' || path.includes('\0')) return undefined;
+	return realpath(isAbsolute(path) ? path : `${base}/${path}`).catch(() => undefined);
 }
 
 /** Device, inode, size and change times of each file ("-" for one that does not exist), in order. */

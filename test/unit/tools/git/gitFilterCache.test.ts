@@ -4,10 +4,11 @@
 // that the planted driver still did not run: no marker file. Without a sandbox, so the check alone is what stops it.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FilterCheckCache } from '../../../../src/node/git/filterCheck';
+import { findRepository } from '../../../../src/node/git/gitDiscovery';
 import { runGit } from '../../../../src/node/git/gitRunner';
 import { commitFile, createGitWorld, initRepo, sh, write, type GitWorld } from './gitFixtures';
 
@@ -194,6 +195,72 @@ describe('the remembered filter check is asked again whenever a config file chan
 				else process.env[name] = saved[i];
 			});
 		}
+	});
+
+	/** The git dir the tools pass for `repo` (openRepository's view), which may not be git's own. */
+	async function toolsGitDir(repo: string): Promise<string> {
+		const found = await findRepository(repo, repo);
+		assert.ok(found, `no repository at ${repo}`);
+		return found.gitDir;
+	}
+
+	/**
+	 * A `.git` file naming its git dir in a way our discovery reads otherwise than git does: the memory must not stamp
+	 * the decoy (a folder with a HEAD, where our reading lands) while git reads the config beside it.
+	 */
+	async function divergentGitfile(name: string, line: string, realDir: string, decoy: string): Promise<string> {
+		const repo = await repository(name);
+		await mkdir(dirname(realDir), { recursive: true });
+		await rename(join(repo, '.git'), realDir);
+		await write(join(decoy, 'HEAD'), 'ref: refs/heads/main\n');
+		await writeFile(join(repo, '.git'), `gitdir: ${line}\n`);
+		return repo;
+	}
+
+	async function plantedAfterWarmGitfile(repo: string): Promise<void> {
+		const gitDir = await toolsGitDir(repo);
+		const checks = settled();
+		await status(repo, checks, gitDir);
+		await status(repo, checks, gitDir);
+		// git writes the driver where it reads its config (the real git dir), not where our discovery looked.
+		sh(repo, ['config', 'filter.evil.clean', evil]);
+		await trapFires(repo);
+		await status(repo, checks, gitDir);
+		assert.equal(existsSync(marker), false, 'the driver in the config git really reads ran');
+	}
+
+	test('a .git file whose path ends in a space (git keeps it, our discovery trims it): the driver does not run', async () => {
+		const base = join(world.folders[0].path, 'gitfile-space');
+		const repo = await divergentGitfile('gitfile-space', 'gd ', join(base, 'gd '), join(base, 'gd'));
+		assert.equal(await toolsGitDir(repo), join(repo, 'gd'), 'the trap needs discovery to land on the decoy');
+		await plantedAfterWarmGitfile(repo);
+	});
+
+	test('a .git file whose path climbs out of a symlink (git resolves "link/.." physically): the driver does not run', async () => {
+		const base = join(world.folders[0].path, 'gitfile-dotdot');
+		await mkdir(join(base, 'deep', 'x'), { recursive: true });
+		const repo = await divergentGitfile('gitfile-dotdot', 'link/../gd', join(base, 'deep', 'gd'), join(base, 'gd'));
+		await symlink(join(base, 'deep', 'x'), join(repo, 'link'));
+		assert.equal(await toolsGitDir(repo), join(repo, 'gd'), 'the trap needs discovery to land on the decoy');
+		await plantedAfterWarmGitfile(repo);
+	});
+
+	test('a worktree\'s commondir ending in a space (git keeps it, the check trimmed it): the driver does not run', async () => {
+		const repo = await repository('commondir-space');
+		const tree = join(world.folders[0].path, 'wt-space');
+		sh(repo, ['worktree', 'add', '-q', tree]);
+		const gitDir = join(repo, '.git', 'worktrees', 'wt-space');
+		// The common dir git will use: a copy of the repository's, beside it, with a trailing space in its name.
+		await cp(join(repo, '.git'), join(repo, '.git '), { recursive: true });
+		await writeFile(join(gitDir, 'commondir'), `${join(repo, '.git')} \n`);
+		const checks = settled();
+		await status(tree, checks, gitDir);
+		await status(tree, checks, gitDir);
+		sh(tree, ['config', 'filter.evil.clean', evil]);
+		assert.match(await readFile(join(repo, '.git ', 'config'), 'utf8'), /evil/, 'git should read the config of the spaced common dir');
+		await trapFires(tree);
+		await status(tree, checks, gitDir);
+		assert.equal(existsSync(marker), false, 'the driver in the common dir git really reads ran');
 	});
 
 	test('with the real clock a config written a moment ago is not remembered (its timestamps could hide a second write)', async () => {
