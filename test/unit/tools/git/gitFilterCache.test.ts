@@ -4,7 +4,7 @@
 // that the planted driver still did not run: no marker file. Without a sandbox, so the check alone is what stops it.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FilterCheckCache } from '../../../../src/node/git/filterCheck';
@@ -261,6 +261,129 @@ describe('the remembered filter check is asked again whenever a config file chan
 		await trapFires(tree);
 		await status(tree, checks, gitDir);
 		assert.equal(existsSync(marker), false, 'the driver in the common dir git really reads ran');
+	});
+
+	/** Runs `body` with HOME (and XDG_CONFIG_HOME, when given) pointing at fresh folders, put back afterwards. */
+	async function withHome(name: string, body: (home: string) => Promise<void>, xdg?: string): Promise<void> {
+		const home = join(world.base, name);
+		await mkdir(home, { recursive: true });
+		const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
+		process.env.HOME = home;
+		if (xdg === undefined) delete process.env.XDG_CONFIG_HOME;
+		else process.env.XDG_CONFIG_HOME = xdg;
+		try {
+			await body(home);
+		} finally {
+			for (const [key, value] of Object.entries(saved)) {
+				if (value === undefined) delete process.env[key];
+				else process.env[key] = value;
+			}
+		}
+	}
+
+	test('a driver only the global config defines, selected later by a new .gitattributes, info/attributes or core.attributesFile: it does not run (every defined driver is switched off, whatever selects it)', async () => {
+		await withHome('home-attributes', async (home) => {
+			const globalConfig = join(home, '.gitconfig');
+			await writeFile(globalConfig, `[filter "evil"]\n\tclean = ${evil}\n`);
+			const plantings: [string, (repo: string) => Promise<void>][] = [
+				['.gitattributes', (repo) => writeFile(join(repo, '.gitattributes'), '*.txt filter=evil\n')],
+				['info/attributes', (repo) => write(join(repo, '.git', 'info', 'attributes'), '*.txt filter=evil\n')],
+				['core.attributesFile', async (repo) => {
+					await writeFile(join(repo, 'attrs'), '*.txt filter=evil\n');
+					sh(repo, ['config', 'core.attributesFile', join(repo, 'attrs')]);
+				}],
+			];
+			for (const [name, plant] of plantings) {
+				const repo = await initRepo(join(world.folders[0].path, `attributes-${name.replace(/\W/g, '-')}`));
+				await commitFile(repo, 'a.txt', 'a\n', 'first');
+				const checks = settled();
+				await status(repo, checks);
+				await status(repo, checks);
+				assert.equal(checks.asked, 1, `${name}: the second read should be answered from memory`);
+				await plant(repo);
+				await touch(repo);
+				sh(repo, ['status', '--porcelain'], undefined, { GIT_CONFIG_GLOBAL: globalConfig });
+				assert.equal(existsSync(marker), true, `${name}: the trap should fire under plain git status`);
+				await rm(marker);
+				await status(repo, checks);
+				assert.equal(existsSync(marker), false, `${name}: the globally defined driver ran once attributes selected it`);
+			}
+		});
+	});
+
+	test('a same-size rewrite with the old mtime put back (utimes) is asked again: the change time cannot be put back', async () => {
+		const repo = await repository('utimes');
+		const config = join(repo, '.git', 'config');
+		const clean = await readFile(config, 'utf8');
+		const planted = `${clean}[filter "evil"]\n\tclean = ${evil}\n`;
+		await writeFile(config, `${clean}[padding "x"]\n\tk = ${'p'.repeat(planted.length - clean.length - 20)}\n`);
+		// A whole-second mtime, so utimes can put back exactly what the stamp saw.
+		const when = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+		await utimes(config, when, when);
+		const old = await stat(config);
+		const checks = settled();
+		await status(repo, checks);
+		await writeFile(config, planted);
+		await utimes(config, when, when);
+		const now = await stat(config);
+		assert.equal(now.size, old.size);
+		assert.equal(now.mtimeMs, old.mtimeMs);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(checks.asked, 2);
+		assert.equal(existsSync(marker), false);
+	});
+
+	test('a global config created under XDG_CONFIG_HOME, or behind a re-pointed ~/.gitconfig symlink, after the check: the driver does not run', async () => {
+		const xdg = join(world.base, 'xdg');
+		await withHome('home-xdg', async (home) => {
+			const repo = await repository('xdg');
+			const checks = settled();
+			await status(repo, checks);
+			await status(repo, checks);
+			assert.equal(checks.asked, 1);
+			await write(join(xdg, 'git', 'config'), `[filter "evil"]\n\tclean = ${evil}\n`);
+			await status(repo, checks);
+			assert.equal(existsSync(marker), false, 'the driver in $XDG_CONFIG_HOME/git/config ran');
+			await rm(join(xdg, 'git', 'config'));
+			// ~/.gitconfig a symlink to a harmless file, then to one that defines the driver (both old enough).
+			await writeFile(join(home, 'harmless'), '[core]\n\tx = 1\n');
+			await writeFile(join(home, 'planted'), `[filter "evil"]\n\tclean = ${evil}\n`);
+			await symlink(join(home, 'harmless'), join(home, '.gitconfig'));
+			await status(repo, checks);
+			await status(repo, checks);
+			await rm(join(home, '.gitconfig'));
+			await symlink(join(home, 'planted'), join(home, '.gitconfig'));
+			await status(repo, checks);
+			assert.equal(existsSync(marker), false, 'the driver behind the re-pointed symlink ran');
+		}, xdg);
+	});
+
+	test('includeIf "onbranch:" with the driver already in the included file: switching branch (no config file changes) does not let it run', async () => {
+		const repo = await repository('onbranch');
+		const included = join(world.base, 'onbranch.inc');
+		await writeFile(included, `[filter "evil"]\n\tclean = ${evil}\n`);
+		sh(repo, ['config', 'includeIf.onbranch:evil.path', included]);
+		const checks = settled();
+		await status(repo, checks);
+		sh(repo, ['checkout', '-q', '-b', 'evil']);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(existsSync(marker), false);
+	});
+
+	test('a repository swapped for another under the same path (its config defines the driver): it does not run', async () => {
+		const repo = await repository('swapped');
+		const other = await repository('swapped-other');
+		sh(other, ['config', 'filter.evil.clean', evil]);
+		const checks = settled();
+		await status(repo, checks);
+		await status(repo, checks);
+		await rename(repo, join(world.base, 'swapped-away'));
+		await rename(other, repo);
+		await trapFires(repo);
+		await status(repo, checks);
+		assert.equal(existsSync(marker), false);
 	});
 
 	test('with the real clock a config written a moment ago is not remembered (its timestamps could hide a second write)', async () => {
