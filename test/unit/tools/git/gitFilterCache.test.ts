@@ -386,6 +386,26 @@ describe('the remembered filter check is asked again whenever a config file chan
 		assert.equal(existsSync(marker), false);
 	});
 
+	test('a submodule\'s own config (never part of the check) defines and selects a driver: git_status and git_diff of the superproject do not enter it', async () => {
+		const source = await repository('submodule-source');
+		const superproject = await initRepo(join(world.folders[0].path, 'superproject'));
+		await commitFile(superproject, 'top.txt', 'top\n', 'top');
+		sh(superproject, ['submodule', 'add', '-q', source, 'sub']);
+		sh(superproject, ['commit', '-q', '-m', 'sub']);
+		const sub = join(superproject, 'sub');
+		sh(sub, ['config', 'filter.evil.clean', evil]);
+		await trapFires(sub);
+		await touch(sub);
+		sh(superproject, ['status', '--porcelain']);
+		assert.equal(existsSync(marker), true, 'plain git status of the superproject should enter the submodule');
+		await rm(marker);
+		for (const name of ['git_status', 'git_diff']) {
+			await touch(sub);
+			await world.call(name, { repository: superproject });
+			assert.equal(existsSync(marker), false, `${name} ran the submodule's driver`);
+		}
+	});
+
 	test('with the real clock a config written a moment ago is not remembered (its timestamps could hide a second write)', async () => {
 		const repo = await repository('racy');
 		const checks = new FilterCheckCache();
