@@ -12,13 +12,19 @@ export function capText(text: string, maxBytes: number): { text: string; truncat
 	return { text: `${head}\n… [${omitted} characters omitted: output capped at ${maxBytes} bytes] …\n${tail}`, truncated: true };
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /**
  * Bytes of `text` in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD, as TextEncoder writes it). Counted,
  * not encoded: encoding allocates a copy, and results of megabytes are measured several times on their way out.
  */
 export function utf8Length(text: string): number {
+	// ASCII (most output) is one byte a character: the regex engine finds the first other character far faster than
+	// a loop over megabytes, and the loop starts there.
+	const first = text.search(NOT_ASCII);
+	if (first < 0) return text.length;
 	let bytes = text.length;
-	for (let i = 0; i < text.length; i++) {
+	for (let i = first; i < text.length; i++) {
 		const code = text.charCodeAt(i);
 		if (code < 0x80) continue;
 		if (code < 0x800) {
