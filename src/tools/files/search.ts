@@ -141,7 +141,7 @@ export const searchTextTool = defineTool({
 		exclude: z.array(z.string().min(1)).default([]),
 		contextLines: z.number().int().min(0).max(10).default(0),
 		...scopeFields,
-		limit: z.number().int().min(1).max(100_000).default(100).describe('Most matching lines to return. Answers larger than the result budget keep their head and tail and link the whole list as a paged resource.'),
+		limit: z.number().int().min(1).max(100_000).default(100).describe('Most matching lines; the rest is linked.'),
 	}),
 	output: z.object({
 		files: z.array(z.object({ path: z.string(), lines: z.array(z.object({ line: z.number(), text: z.string(), match: z.boolean() })) })),

@@ -91,7 +91,7 @@ const listTasks = defineTool({
 const runTask = defineTool({
 	name: 'run_task',
 	title: 'Run a task',
-	description: 'Run a task by label; returns exit code, problems, output. Background tasks or background: true return a run id for task_status/terminate_task.',
+	description: 'Run a task by label; returns exit code, problems, output. Background runs return an id for task_status.',
 	family: 'tasks',
 	risk: 'execute',
 	input: z.object({

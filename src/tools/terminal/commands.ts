@@ -112,7 +112,7 @@ function budget(ctx: ToolContext): number {
 const runCommand = defineTool({
 	name: 'run_command',
 	title: 'Run a command',
-	description: 'Run a bash line (no stdin) in the workspace; returns exit code and output. background: true returns a handle for command_output/kill_command.',
+	description: 'Run a bash line (no stdin) in the workspace; returns exit code and output. background: true gives a handle for command_output.',
 	family: 'terminal',
 	risk: 'execute',
 	input: z.object({
