@@ -19,7 +19,7 @@ export interface CommandDeps {
 	readonly allTools: () => readonly AnyToolSpec[];
 }
 
-/** Scripted use (tests, keybindings): the families and extensions to leave on, without the picker. */
+/** Scripted use (tests, keybindings): the families and extensions to leave on, without the picker; one left out keeps its state. */
 interface ChooseFamiliesArgs {
 	readonly families?: readonly string[];
 	readonly extensions?: readonly string[];
@@ -143,7 +143,10 @@ async function chooseToolFamilies(tools: readonly AnyToolSpec[], log: vscode.Log
 		disabledExtensions: config.inspect<string[]>('tools.disabledExtensions')?.globalValue ?? [],
 	};
 	const rows = familyChoices(tools, before);
-	let chosen = rows.filter(({ key }) => (key.kind === 'family' ? args?.families?.includes(key.family) : args?.extensions?.some((id) => id.toLowerCase() === key.id.toLowerCase())));
+	// Scripted: what the arguments name is on, the rest off; a group the arguments leave out keeps its state.
+	let chosen = rows.filter(({ key, on }) => key.kind === 'family'
+		? (args?.families ? args.families.includes(key.family) : on)
+		: (args?.extensions ? args.extensions.some((id) => id.toLowerCase() === key.id.toLowerCase()) : on));
 	if (!args) {
 		const narrowed = config.inspect<string[]>('tools.families')?.workspaceValue !== undefined || config.inspect<string[]>('tools.families')?.workspaceFolderValue !== undefined;
 		const picks = await vscode.window.showQuickPick(

@@ -93,6 +93,7 @@ describe("VS Code's own MCP client, without a manual step", function () {
 			assert.ok(texts.some((text) => text.includes('Git') && text.includes('git_commit')), `the Git row names its tools: ${JSON.stringify(texts)}`);
 		}
 		const all = ['files', 'git', 'terminal', 'tasks'];
+		const extensionsBefore = vscode.workspace.getConfiguration('mcpWorkbench').inspect('tools.disabledExtensions')?.globalValue;
 		try {
 			await vscode.commands.executeCommand('mcpWorkbench.chooseToolFamilies', { families: all.filter((family) => family !== 'git') });
 			assert.deepEqual(vscode.workspace.getConfiguration('mcpWorkbench').inspect('tools.families')?.globalValue, ['files', 'terminal', 'tasks']);
@@ -102,5 +103,7 @@ describe("VS Code's own MCP client, without a manual step", function () {
 			await vscode.commands.executeCommand('mcpWorkbench.chooseToolFamilies', { families: all });
 		}
 		await waitFor(() => findOurTool('git_status'), 'the git tools back in vscode.lm.tools', 30_000);
+		// A switch of families leaves the extensions' switches alone (it once switched every contributing extension off).
+		assert.deepEqual(vscode.workspace.getConfiguration('mcpWorkbench').inspect('tools.disabledExtensions')?.globalValue ?? [], extensionsBefore ?? []);
 	});
 });

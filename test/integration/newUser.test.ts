@@ -64,23 +64,23 @@ describe('tried as a new user would', function () {
 		const failed = await invokeOurToolText('run_command', { line: 'ls no-such-dir' });
 		assert.match(failed.text, /"exitCode":2\b/, `the agent hears exit code 2: ${failed.text}`);
 
-		// An edit, a command and a commit, all waiting at once.
+		// An edit, a command, then the commit once something is staged (with nothing staged,
+		// git_commit is refused before anyone is asked: its card would list no files).
 		const edit = invokeOurToolText('write_file', { path: 'NOTES.md', content: '# Notes\n\nWritten by the agent, approved from the keyboard.\n' });
 		edit.catch(() => undefined);
 		await whileWaiting(edit, notificationButtons('NOTES.md'));
-		const command = invokeOurToolText('run_command', { line: 'git add NOTES.md' });
-		command.catch(() => undefined);
-		await whileWaiting(command, notificationButtons('git add NOTES.md'));
-		const commit = invokeOurToolText('git_commit', { message: 'Add notes (approved from the keyboard)' });
-		commit.catch(() => undefined);
-		await whileWaiting(commit, notificationButtons('git_commit'));
-
 		await approveOldestFromKeyboard(/NOTES\.md/);
 		const edited = await edit;
 		assert.equal(edited.isError, false, edited.text);
+		const command = invokeOurToolText('run_command', { line: 'git add NOTES.md' });
+		command.catch(() => undefined);
+		await whileWaiting(command, notificationButtons('git add NOTES.md'));
 		await approveOldestFromKeyboard(/git add NOTES\.md/);
 		const added = await command;
 		assert.equal(added.isError, false, added.text);
+		const commit = invokeOurToolText('git_commit', { message: 'Add notes (approved from the keyboard)' });
+		commit.catch(() => undefined);
+		await whileWaiting(commit, notificationButtons('git_commit'));
 		await approveOldestFromKeyboard(/Add notes/);
 		const committed = await commit;
 		assert.equal(committed.isError, false, committed.text);
