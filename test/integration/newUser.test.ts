@@ -72,15 +72,16 @@ describe('tried as a new user would', function () {
 		await approveOldestFromKeyboard(/NOTES\.md/);
 		const edited = await edit;
 		assert.equal(edited.isError, false, edited.text);
+		// Approving from the keyboard opened the panel: the next cards are waited for there.
 		const command = invokeOurToolText('run_command', { line: 'git add NOTES.md' });
 		command.catch(() => undefined);
-		await whileWaiting(command, notificationButtons('git add NOTES.md'));
+		await whileWaiting(command, ui('waitForVisible', { selector: '[data-testid="approval-card"]:has-text("git add NOTES.md")', scope: 'webviews' }));
 		await approveOldestFromKeyboard(/git add NOTES\.md/);
 		const added = await command;
 		assert.equal(added.isError, false, added.text);
 		const commit = invokeOurToolText('git_commit', { message: 'Add notes (approved from the keyboard)' });
 		commit.catch(() => undefined);
-		await whileWaiting(commit, notificationButtons('git_commit'));
+		await whileWaiting(commit, ui('waitForVisible', { selector: '[data-testid="approval-card"]:has-text("Add notes")', scope: 'webviews' }));
 		await approveOldestFromKeyboard(/Add notes/);
 		const committed = await commit;
 		assert.equal(committed.isError, false, committed.text);
