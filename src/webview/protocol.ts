@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AuditRecord } from '../core/audit/auditRecord';
 import type { ServerState } from '../core/server/serverState';
 import { approvalDecisionSchema, type ApprovalDecision } from '../core/gate/approvals';
-import type { Risk, ToolFamily } from '../core/tools/toolSpec';
+import type { CommitFileChange, Risk, ToolFamily } from '../core/tools/toolSpec';
 
 export type { AuditRecord };
 
@@ -63,20 +63,8 @@ export interface PendingApprovalView {
 	readonly clientHearsProgress?: boolean;
 }
 
-/** One file of a commit card's table. */
-export interface CommitFileView {
-	readonly path: string;
-	/** The name before a rename. */
-	readonly oldPath?: string;
-	readonly status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
-	/** Absent for binary files and submodules. */
-	readonly added?: number;
-	readonly removed?: number;
-	readonly binary?: boolean;
-	readonly submodule?: boolean;
-	/** Listed with its counts; its content is never shown (no diff is offered). */
-	readonly sensitive?: boolean;
-}
+/** One file of a commit card's table: the change as prepare found it, without the object ids only the host reads. */
+export type CommitFileView = Omit<CommitFileChange, 'oldObject' | 'newObject'>;
 
 /** What a commit records, as its card shows it. */
 export interface CommitView {
