@@ -1,4 +1,4 @@
-import { jsonBytes } from '../base/jsonText';
+import { jsonBytes, jsonValueBytes } from '../base/jsonText';
 import { utf8Length } from '../base/text';
 
 /**
@@ -28,7 +28,7 @@ const ENVELOPE_BYTES = 1024;
 
 /** How big an answer is, as the budget counts it: the text and the structured content, as JSON carries them. */
 export function resultBytes(text: string, structured: unknown): number {
-	return jsonBytes(text) + (structured === undefined ? 0 : utf8Length(JSON.stringify(structured) ?? ''));
+	return jsonBytes(text) + (structured === undefined ? 0 : jsonValueBytes(structured));
 }
 
 
@@ -46,7 +46,7 @@ export function cutMarker(omittedBytes: number, link: ResultLink): string {
 export function fitResult(text: string, structured: unknown, budget: number, link: ResultLink): FittedResult {
 	const room = Math.max(256, budget - ENVELOPE_BYTES);
 	if (structured === undefined) return { text: cutText(text, room, link) };
-	const structuredBytes = utf8Length(JSON.stringify(structured) ?? '');
+	const structuredBytes = jsonValueBytes(structured);
 	const textBytes = jsonBytes(text);
 	// Each part keeps a share of the room in proportion to its size, and at least a quarter: both say the same thing.
 	const textShare = Math.min(Math.max(Math.floor((room * textBytes) / (textBytes + structuredBytes)), Math.floor(room / 4)), Math.floor((room * 3) / 4));
@@ -79,7 +79,7 @@ export function cutText(text: string, maxBytes: number, link: ResultLink): strin
  * the result is then checked for real, and cut further in the rare case the estimate was short.
  */
 function fitValue(value: unknown, maxBytes: number, link: ResultLink): unknown {
-	const fits = (candidate: unknown) => utf8Length(JSON.stringify(candidate) ?? '') <= maxBytes;
+	const fits = (candidate: unknown) => jsonValueBytes(candidate) <= maxBytes;
 	if (fits(value)) return value;
 	const shape = shapeOf(value);
 	const longest = measure(value);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { capJsonText, jsonBytes, jsonTail } from '../../../../src/core/base/jsonText';
+import { capJsonText, jsonBytes, jsonTail, jsonValueBytes } from '../../../../src/core/base/jsonText';
 
 const wire = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
 
@@ -27,4 +27,15 @@ test('jsonTail keeps the newest text that fits and never splits a surrogate pair
 	assert.equal(jsonTail('abc😀', 5), 'c😀');
 	assert.equal(jsonTail('abc😀', 3), '');
 	assert.equal(jsonTail('ab\ncd', 3), 'cd');
+});
+
+test('jsonValueBytes is the UTF-8 size of JSON.stringify(value), without building it', () => {
+	const serialized = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '');
+	fc.assert(fc.property(fc.jsonValue(), (value) => assert.equal(jsonValueBytes(value), serialized(value))), { numRuns: 300 });
+	fc.assert(fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withBoxedValues: true }), (value) => assert.equal(jsonValueBytes(value), serialized(value))), { numRuns: 300 });
+	// What JSON.stringify writes differently from the value: fields without JSON left out, array slots as null,
+	// non-finite numbers as null, toJSON's answer, lone surrogates escaped.
+	const special = [undefined, { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }, [undefined, () => 1, Symbol('s')], [, 1, ,], NaN, -Infinity, -0, 1e21, 5e-7, new Date(0), { toJSON: () => ({ x: '\ud800' }) }, 'é😀\ud800', { 'ké\n': ['\u0001'] }];
+	for (const value of special) assert.equal(jsonValueBytes(value), serialized(value), String(JSON.stringify(value)));
+	assert.throws(() => jsonValueBytes(1n), TypeError);
 });
