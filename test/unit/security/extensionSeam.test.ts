@@ -11,17 +11,10 @@ import type { PolicyRule } from '../../../src/core/gate/policy';
 import type { Contributor } from '../../../src/core/tools/contributedTool';
 import { filesTools } from '../../../src/tools/files';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
+import { waitFor } from '../helpers/waitFor';
 
 const EVIL: Contributor = { id: 'evil.ext', name: 'Evil' };
 const HONEST: Contributor = { id: 'honest.ext', name: 'Honest' };
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-}
 
 describe('extension seam: what a malicious contributor cannot do', () => {
 	let wb: TestWorkbench;

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { AuditRecord } from '../../../src/core/audit/auditRecord';
 import { PANEL_VIEW_ID, PanelConnection, renderPanelHtml, SidebarViewProvider, type PanelBackend } from '../../../src/vscode/panel/sidebarView';
 import { MAX_AUDIT_PAGE, parsePanelMessage, type ApprovalDecision, type AuditFilterView, type HostToPanelMessage, type PanelSnapshot } from '../../../src/webview/protocol';
+import { waitFor } from '../helpers/waitFor';
 
 describe('parsePanelMessage', () => {
 	const valid: unknown[] = [
@@ -155,16 +156,6 @@ class FakeWebview {
 	}
 	get listening(): boolean {
 		return this.listener !== undefined;
-	}
-}
-
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 2000;
-	while (!condition()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
 }
 

@@ -10,6 +10,7 @@ import { filesTools } from '../../../../src/tools/files';
 import { terminalTools } from '../../../../src/tools/terminal/commands';
 import type { CommandRequest } from '../../../../src/core/host/terminalHost';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 /** Records every run, so a test can prove what ran and with which arguments. */
 function mutatingTool(runs: string[], folder: () => string) {
@@ -65,14 +66,6 @@ const noisy = defineTool({
 
 function call(wb: TestWorkbench, tool: string, args: unknown, signal = new AbortController().signal, sessionId = 's1'): Promise<GateResult> {
 	return wb.gate.call({ tool, arguments: args, sessionId, client: { name: 'test', version: '1' }, signal });
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setImmediate(resolve));
-	}
 }
 
 describe('gate: approvals', () => {

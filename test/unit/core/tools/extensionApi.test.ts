@@ -7,16 +7,9 @@ import type { McpWorkbenchApi } from '../../../../api/mcp-workbench';
 import type { Contributor } from '../../../../src/core/tools/contributedTool';
 import { callerFromStack } from '../../../../src/core/tools/extensionTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 const DEVOPS: Contributor = { id: 'acme.devops', name: 'Acme DevOps' };
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-}
 
 /**
  * Counts tools/list_changed notifications once the client's GET stream is open: a notification sent before it opens

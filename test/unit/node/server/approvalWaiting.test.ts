@@ -8,22 +8,13 @@ import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.j
 import type { ApprovalRequest } from '../../../../src/core/gate/approvals';
 import { filesTools } from '../../../../src/tools/files/index';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 let t: TestWorkbench | undefined;
 afterEach(async () => {
 	await t?.close();
 	t = undefined;
 });
-
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-	const started = Date.now();
-	for (;;) {
-		const value = probe();
-		if (value !== undefined && value !== false) return value;
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 async function exists(path: string): Promise<boolean> {
 	return access(path).then(() => true, () => false);
@@ -34,7 +25,7 @@ async function waitingWrite(w: TestWorkbench, client: Client, file: string, opti
 	const call = client.callTool({ name: 'write_file', arguments: { path: file, content: 'marker\n' } }, undefined, options) as Promise<CallToolResult>;
 	// The answer is inspected by each test; a rejection must not go unhandled before then.
 	call.catch(() => undefined);
-	const card = await until(() => w.approvals.pending().find((request) => (request.arguments as { path?: string }).path === file), 'the card');
+	const card = await waitFor(() => w.approvals.pending().find((request) => (request.arguments as { path?: string }).path === file), 'the card');
 	return { call, card };
 }
 
@@ -50,7 +41,7 @@ describe('waiting for approval with real clients over HTTP', () => {
 		// Without progress, this client gives up after 8 s; the card waits until three heartbeats (at 0, 5 and 10 s) arrived.
 		const { call, card } = await waitingWrite(t, client, 'patient.txt', { timeout: 8000, resetTimeoutOnProgress: true, onprogress: (p) => heard.push(p) });
 		assert.equal(card.clientHearsProgress, true);
-		await until(() => heard.length >= 3, 'three progress notifications');
+		await waitFor(() => heard.length >= 3, 'three progress notifications');
 		assert.match(heard[0].message ?? '', /Waiting for the user to approve write_file in VS Code \(MCP Workbench\); \d+ s left/);
 		for (let i = 1; i < heard.length; i++) assert.ok(heard[i].progress > heard[i - 1].progress, 'progress only rises');
 		assert.ok(t.approvals.decide(card.id, { kind: 'approve' }));
@@ -66,10 +57,10 @@ describe('waiting for approval with real clients over HTTP', () => {
 		// The SDK client's close aborts the POST whose stream would carry the answer: the connection closes.
 		await client.close();
 		const w = t;
-		await until(() => w.approvals.pending().length === 0, 'the card to close');
+		await waitFor(() => w.approvals.pending().length === 0, 'the card to close');
 		assert.equal(closedState(t, card), 'disconnected');
 		assert.equal(t.approvals.decide(card.id, { kind: 'approve' }), false, 'a closed card cannot be approved');
-		await until(() => w.records.find((r) => r.tool === 'write_file'), 'the audit record');
+		await waitFor(() => w.records.find((r) => r.tool === 'write_file'), 'the audit record');
 		const record = t.records.find((r) => r.tool === 'write_file');
 		assert.equal(record?.outcome, 'cancelled');
 		assert.equal(record?.decidedBy, 'disconnected');
@@ -82,7 +73,7 @@ describe('waiting for approval with real clients over HTTP', () => {
 		const { call, card } = await waitingWrite(t, client, 'marker-deleted.txt');
 		await (client.transport as StreamableHTTPClientTransport).terminateSession();
 		const w = t;
-		await until(() => closedState(w, card), 'the card to close');
+		await waitFor(() => closedState(w, card), 'the card to close');
 		assert.equal(closedState(t, card), 'session_ended');
 		assert.equal(t.approvals.decide(card.id, { kind: 'approve' }), false);
 		const result = await call.catch((error: Error) => error);
@@ -98,7 +89,7 @@ describe('waiting for approval with real clients over HTTP', () => {
 		abort.abort('changed my mind');
 		await assert.rejects(call);
 		const w = t;
-		await until(() => closedState(w, card), 'the card to close');
+		await waitFor(() => closedState(w, card), 'the card to close');
 		assert.equal(closedState(t, card), 'cancelled');
 		assert.equal(t.approvals.decide(card.id, { kind: 'approve' }), false);
 		assert.equal(await exists(join(t.folders[0].path, 'marker-cancelled.txt')), false);

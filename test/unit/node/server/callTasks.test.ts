@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { terminalTools } from '../../../../src/tools/terminal/commands';
 import { heldTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 const held = heldTool('held_call', 'held call done');
 
@@ -17,14 +18,6 @@ before(async () => {
 	client = await t.connect('task-client');
 });
 after(() => t.close());
-
-async function until(probe: () => boolean, what: string): Promise<void> {
-	const started = Date.now();
-	while (!probe()) {
-		if (Date.now() - started > 30_000) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 function running(pattern: string): boolean {
 	try {
@@ -52,7 +45,7 @@ test('the server offers tasks, and a tools/call sent as a task is created, polle
 			else if (message.type === 'error') throw message.error;
 		}
 	})();
-	await until(() => held.started > from && seen.includes('status:working'), 'the task to be working');
+	await waitFor(() => held.started > from && seen.includes('status:working'), 'the task to be working');
 	const listed = await client.experimental.tasks.listTasks();
 	assert.equal(listed.tasks.length, 1);
 	held.releaseAll();
@@ -72,16 +65,16 @@ test('tasks/cancel stops the call and kills its process tree; another session ca
 	);
 	const { taskId } = created.task;
 	// A command that runs in the background of its line asks first: approve it, then cancel it while it runs.
-	await until(() => t.approvals.pending().length > 0 || running(marker), 'the card or the command');
+	await waitFor(() => t.approvals.pending().length > 0 || running(marker), 'the card or the command');
 	for (const card of t.approvals.pending()) t.approvals.decide(card.id, { kind: 'approve' });
-	await until(() => running(marker), 'the command to run');
+	await waitFor(() => running(marker), 'the command to run');
 
 	const other = await t.connect('another-client');
 	await assert.rejects(other.experimental.tasks.getTask(taskId), /no task/);
 
 	const cancelled = await client.experimental.tasks.cancelTask(taskId);
 	assert.equal(cancelled.status, 'cancelled');
-	await until(() => !running(marker), 'every process of the command to end');
+	await waitFor(() => !running(marker), 'every process of the command to end');
 	assert.equal((await client.experimental.tasks.getTask(taskId)).status, 'cancelled');
 	await assert.rejects(client.experimental.tasks.cancelTask(taskId), /already finished/);
 });

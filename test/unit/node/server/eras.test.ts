@@ -6,6 +6,7 @@ import { rawRequest, type RawResponse } from '../../helpers/rawHttp';
 import { mcpHeaders, takeSseMessages } from '../../helpers/rawMcp';
 import { slowEchoTool, waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 const MODERN = '2026-07-28';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -246,10 +247,3 @@ describe('protocol eras: 2025-11-25 sessions and 2026-07-28 requests on one endp
 	});
 });
 
-async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-	const deadline = Date.now() + ms;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-}
