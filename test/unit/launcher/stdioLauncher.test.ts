@@ -2,7 +2,8 @@
 // server from the discovery files, survives a restart in the middle, answers a request caught by the restart with a
 // clear error, and relays a revocation's message.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { filesTools } from '../../../src/tools/files';
 import { listServers } from '../../../src/node/discovery/discovery';
 import { buildLauncher } from '../helpers/launcher';
+import { waitFor } from '../helpers/waitFor';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
 
 describe('stdio launcher', () => {
@@ -71,7 +73,7 @@ describe('stdio launcher', () => {
 
 		// A write waits for approval; the restart comes while it waits.
 		const caught = client.callTool({ name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }).then((result) => JSON.stringify(result), (error: unknown) => String(error));
-		await waitUntil(() => wb.approvals.pending().length > 0);
+		await waitFor(() => wb.approvals.pending().length > 0, 'the write\'s card');
 		await wb.server.restart();
 		// The server answers what it still can (a result saying the server stopped while the call waited); what it cannot,
 		// the launcher answers ("restarted").
@@ -94,6 +96,40 @@ describe('stdio launcher', () => {
 		await assert.rejects(client.callTool({ name: 'workspace_info', arguments: {} }), /token of "Cursor" was revoked in MCP Workbench/);
 	});
 
+	// A client that crashes or is killed leaves its launcher with a closed stdin and nothing else: the card it left
+	// waiting must close, and the session must end now rather than at the idle timeout (30 minutes).
+	test('a client that goes away while its card waits: the launcher ends the session and exits, the card closes, nothing runs', async (t) => {
+		const connected = await wb.server.tokens.connect('Vanishing');
+		await announced();
+		const launcher = spawn(process.execPath, [bundle, '--client', connected.id], { cwd: wb.folders[0].path, env: { ...process.env, MCP_WORKBENCH_HOME: root }, stdio: ['pipe', 'pipe', 'pipe'] });
+		let said = '';
+		launcher.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+		const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+		// A failed step must not leave the launcher running (the file would wait for it until its timeout).
+		t.after(() => {
+			if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
+		});
+		const send = (message: object) => launcher.stdin.write(`${JSON.stringify(message)}\n`);
+		let answers = '';
+		launcher.stdout.on('data', (chunk: Buffer) => (answers += chunk.toString()));
+		send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'vanishing', version: '1' } } });
+		await waitFor(() => answers.includes('"id":1'), 'the answer to initialize');
+		send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+		assert.equal(wb.server.sessionsOf('Vanishing'), 1);
+		send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'write_file', arguments: { path: 'gone.txt', content: 'x' } } });
+		const card = await waitFor(() => wb.approvals.pending().find((request) => (request.arguments as { path?: string }).path === 'gone.txt'), 'the write\'s card');
+
+		launcher.stdin.end();
+		assert.equal(await exited, 0, `the launcher exits cleanly; it said: ${said}`);
+		// It waited for the server's answer to its DELETE before exiting.
+		assert.equal(wb.server.sessionsOf('Vanishing'), 0, `the session ended before the launcher exited; it said: ${said}`);
+		await waitFor(() => wb.approvals.closed().find((closed) => closed.request.id === card.id), 'the card to close');
+		assert.match(wb.approvals.closed().find((closed) => closed.request.id === card.id)?.state ?? '', /^(disconnected|session_ended)$/);
+		assert.equal(wb.approvals.decide(card.id, { kind: 'approve' }), false, 'a closed card cannot be approved');
+		assert.match(said, /the client closed stdin/);
+		await assert.rejects(access(join(wb.folders[0].path, 'gone.txt')), 'nothing was written');
+	});
+
 	test('with no server for its folder, the client hears what to do', async () => {
 		const connected = await wb.server.tokens.connect('Lost');
 		await announced();
@@ -104,10 +140,3 @@ describe('stdio launcher', () => {
 	});
 });
 
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
