@@ -11,7 +11,7 @@
 //              MCP_WORKBENCH_TRACE=1   trace-level logs in the window (the terminal's shell-integration sequences)
 //              MCP_WORKBENCH_SUITE=bench   run test/integration/bench.suite.ts instead of the tests (bench/vscode.bench.ts)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installExample } from './exampleTests.mjs';
 import { createExternalClientActions } from './externalClient.mjs';
@@ -112,6 +112,9 @@ async function main() {
 			extensionsDir: join(temp, 'extensions'),
 			scratchDir: join(temp, 'scratch'),
 		};
+		// The extension host's own logs (our output channel among them) live with code-server, not in the page: kept
+		// beside the screenshots, after code-server has stopped and flushed them (cleanups run last registered first).
+		onCleanup(() => cpSync(join(dirs.userDataDir, 'logs'), join(artifactsDir, 'server-logs'), { recursive: true }));
 		const workspace = createSampleWorkspace(join(temp, 'sample-workspace'));
 		const driver = writeDriverExtension(join(temp, 'test-driver'), bench ? { contributes: benchContributes } : {});
 		let testsPath = bundlePath;

@@ -54,5 +54,6 @@ process.stdin.on('data', (chunk: string) => {
 	}
 });
 process.stdin.on('end', () => {
+	process.stderr.write('mcp-workbench-stdio: the client closed stdin: ending the session\n');
 	void launcher.close().finally(() => process.exit(0));
 });
