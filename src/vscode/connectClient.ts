@@ -86,7 +86,7 @@ export async function connectClient(deps: ConnectDeps, previews: PreviewDocument
 	if (name === undefined) return undefined;
 
 	const command = await deps.launcher();
-	const client = await deps.server.tokens.connect(name);
+	const client = await deps.server.tokens.connect(name, target.kind);
 	try {
 		const path = configPath(target.kind, scope, at);
 		const launcher = { command, clientId: client.id, workspaceFolder: folder.uri.fsPath };
@@ -105,7 +105,7 @@ export async function connectClient(deps: ConnectDeps, previews: PreviewDocument
 			await vscode.commands.executeCommand('vscode.diff', before, after, `${basename(path)}: ${existing === undefined ? 'new file' : 'proposed change'} (${target.label})`);
 			const choice = await vscode.window.showInformationMessage(
 				`Write the ${target.label} configuration?`,
-				{ modal: true, detail: `${path}\n\nThe entry "${entryName}" starts MCP Workbench's launcher as "${client.name}". It holds no port and no secret.${existing === undefined ? '' : ' The current file is backed up beside it first.'}` },
+				{ modal: true, detail: `${path}\n\nThe entry "${entryName}" starts MCP Workbench's launcher as "${client.name}". It holds no port and no secret.${existing === undefined ? '' : ' The current file is backed up beside it first.'}${target.kind === 'claude-code' && scope === 'project' ? ' VS Code lists this file\'s entries too: this one is refused there (MCP Workbench is built in), so leave it stopped in VS Code.' : ''}` },
 				'Write',
 			);
 			if (choice !== 'Write') {

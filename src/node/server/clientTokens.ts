@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Emitter } from '../../core/base/event';
+import type { ConnectKind } from '../../core/server/connectClient';
 
 /** A client connected through "Connect a Client…": its token outlives server restarts until it is revoked. */
 export interface ConnectedClient {
@@ -8,6 +9,8 @@ export interface ConnectedClient {
 	readonly name: string;
 	readonly token: string;
 	readonly created: string;
+	/** The client it was connected for (absent in credentials saved before it was kept). */
+	readonly kind?: ConnectKind;
 }
 
 /** What is kept of a revoked token: enough to tell its client why it is refused, nothing that would let it in. */
@@ -86,9 +89,9 @@ export class ClientTokens {
 	}
 
 	/** A lasting token for a client being connected, saved in the vault before it is returned. */
-	async connect(name: string): Promise<ConnectedClient> {
+	async connect(name: string, kind?: ConnectKind): Promise<ConnectedClient> {
 		await this.reload();
-		const client: ConnectedClient = { id: randomUUID(), name: this.uniqueName(name), token: newToken(), created: new Date().toISOString() };
+		const client: ConnectedClient = { id: randomUUID(), name: this.uniqueName(name), token: newToken(), created: new Date().toISOString(), ...(kind ? { kind } : {}) };
 		this.connected.push({ client, digest: tokenDigest(client.token) });
 		await this.persist();
 		return client;
@@ -103,6 +106,11 @@ export class ClientTokens {
 		this.revoked = [...this.revoked, { name: entry.client.name, digest: entry.digest.toString('hex'), revoked: new Date().toISOString() }].slice(-MAX_REVOKED);
 		await this.persist();
 		return entry.client;
+	}
+
+	/** The client a connected credential was made for, by its name; undefined for any other name. */
+	kindOf(name: string): ConnectKind | undefined {
+		return this.connected.find((entry) => entry.client.name === name)?.client.kind;
 	}
 
 	/** Connected clients, oldest first. */

@@ -32,6 +32,8 @@ export interface McpHttpServerOptions {
 	 * is the name of the credential that opened it; only that credential can use the session afterwards.
 	 */
 	readonly openSession: (client: string) => Promise<SessionHandle>;
+	/** Why a session this credential's initialize asks for is refused (403), from the client's own name; undefined admits it. */
+	readonly refuseSession?: (client: string, clientName: string | undefined) => string | undefined;
 	readonly log: Logger;
 	/** Largest request body accepted; larger bodies get 413. */
 	readonly maxBodyBytes?: number;
@@ -351,6 +353,13 @@ export class McpHttpServer {
 			if (this.sessions.size >= this.maxSessions && !(await this.evictOne())) {
 				res.setHeader('retry-after', '1');
 				return refuse(res, 429, -32000, `Server busy: ${this.sessions.size} sessions are open, each with a call in flight. End sessions you no longer use (DELETE), or retry when a call has finished.`);
+			}
+			const clientName = (messages[0] as { params?: { clientInfo?: { name?: unknown } } }).params?.clientInfo?.name;
+			const says = typeof clientName === 'string' ? clientName : undefined;
+			const refusal = this.options.refuseSession?.(client, says);
+			if (refusal) {
+				this.options.log.info('session.refused', { client, says });
+				return refuse(res, 403, -32000, refusal);
 			}
 			const handle = await this.options.openSession(client);
 			const { transport } = handle;

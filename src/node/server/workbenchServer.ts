@@ -3,6 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { AuditRecord } from '../../core/audit/auditRecord';
 import { Emitter, type Event } from '../../core/base/event';
+import { editorOnClientEntry } from '../../core/server/editorOnClientEntry';
 import type { ServerState } from '../../core/server/serverState';
 import type { Gate } from '../../core/gate/gate';
 import type { Logger } from '../../core/base/log';
@@ -126,6 +127,7 @@ export class WorkbenchServer {
 				secretName,
 				identify: (token) => tokens.identify(token),
 				explainRefusal: (token) => tokens.refusal(token),
+				refuseSession: (client, says) => editorOnClientEntry({ name: client, kind: tokens.kindOf(client) }, says),
 				log: this.options.log,
 				useSocket: this.options.useSocket,
 				idleTimeoutMs: this.options.idleTimeoutMs,

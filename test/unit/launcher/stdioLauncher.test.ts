@@ -21,8 +21,8 @@ describe('stdio launcher', () => {
 	let bundle: string;
 	const clients: Client[] = [];
 
-	async function launch(clientId: string, options: { cwd?: string; args?: string[] } = {}): Promise<Client> {
-		const client = new Client({ name: 'stdio-test', version: '1' });
+	async function launch(clientId: string, options: { cwd?: string; args?: string[]; says?: string } = {}): Promise<Client> {
+		const client = new Client({ name: options.says ?? 'stdio-test', version: '1' });
 		const transport = new StdioClientTransport({
 			command: process.execPath,
 			args: [bundle, '--client', clientId, ...(options.args ?? [])],
@@ -30,8 +30,8 @@ describe('stdio launcher', () => {
 			env: { ...process.env, MCP_WORKBENCH_HOME: root, MCP_WORKBENCH_WAIT_MS: '20000' } as Record<string, string>,
 			stderr: 'pipe',
 		});
-		await client.connect(transport);
 		clients.push(client);
+		await client.connect(transport);
 		return client;
 	}
 
@@ -94,6 +94,14 @@ describe('stdio launcher', () => {
 		await client.callTool({ name: 'workspace_info', arguments: {} });
 		await wb.server.tokens.revoke(connected.id);
 		await assert.rejects(client.callTool({ name: 'workspace_info', arguments: {} }), /token of "Cursor" was revoked in MCP Workbench/);
+	});
+
+	test('VS Code starting the entry written for Claude Code (a workspace .mcp.json) hears why it is refused', async () => {
+		const connected = await wb.server.tokens.connect('Claude Code', 'claude-code');
+		await announced();
+		await assert.rejects(launch(connected.id, { says: 'Visual Studio Code' }), /Visual Studio Code started the entry that "Connect a Client…" wrote for Claude Code .*built into VS Code already/);
+		const client = await launch(connected.id, { says: 'claude-code' });
+		assert.equal((await client.callTool({ name: 'workspace_info', arguments: {} })).isError, undefined);
 	});
 
 	// A client that crashes or is killed leaves its launcher with a closed stdin and nothing else: the card it left

@@ -53,6 +53,42 @@ describe('connected clients\' tokens', () => {
 		await client.close().catch(() => undefined);
 	});
 
+	// VS Code reads a workspace's .mcp.json (Claude Code's project file) and offers to start what is in it: with our
+	// entry, VS Code would list every tool twice and its calls would be carded and audited as Claude Code's.
+	test('VS Code opening a session with a credential connected for another client is refused, saying why; nothing else is', async () => {
+		const url = new URL(wb.server.current?.url ?? '');
+		const connectAs = async (token: string, says: string) => {
+			const client = new Client({ name: says, version: '1.139.1' });
+			await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+			return client;
+		};
+		const claudeCode = await wb.server.tokens.connect('Claude Code', 'claude-code');
+		const sessionsBefore = wb.server.sessionCount;
+		const recordsBefore = wb.records.length;
+		for (const editor of ['Visual Studio Code', 'Visual Studio Code - Insiders', 'code-server', 'VSCodium']) {
+			await assert.rejects(connectAs(claudeCode.token, editor), new RegExp(`${editor} started the entry that .*Connect a Client.* wrote for Claude Code .*built into VS Code already`));
+		}
+		// Whole, as the launcher relays it to VS Code, which shows it on the server's entry.
+		const raw = await rawRequest({ url: url.href }, { headers: mcpHeaders(claudeCode.token, { host: url.host }), body: initializeBody.replace('"name":"raw"', '"name":"Visual Studio Code"') });
+		assert.equal(raw.status, 403);
+		assert.equal(JSON.parse(raw.body).error.message, 'Visual Studio Code started the entry that "Connect a Client…" wrote for Claude Code ("Claude Code"): VS Code also reads a workspace\'s .mcp.json and other clients\' files. MCP Workbench is built into VS Code already (the server "MCP Workbench"), so this second copy is refused: its tools would be listed twice, and its calls recorded as "Claude Code"\'s. Stop or hide this entry in VS Code (MCP: List Servers); Claude Code goes on using it.');
+		assert.equal(wb.server.sessionCount, sessionsBefore, 'no session was opened');
+		assert.equal(wb.records.length, recordsBefore, 'nothing ran');
+
+		// The same credential in the client it was made for; VS Code with one made for VS Code; and a credential that
+		// does not say what it is for (saved before kinds were kept, or a copied snippet): all admitted.
+		const admitted = [
+			await connectAs(claudeCode.token, 'claude-code'),
+			await connectAs((await wb.server.tokens.connect('Other window', 'vscode')).token, 'Visual Studio Code'),
+			await connectAs((await wb.server.tokens.connect('Old credential')).token, 'Visual Studio Code'),
+			await connectAs(wb.server.mintToken('Snippet').token, 'Visual Studio Code'),
+		];
+		for (const client of admitted) {
+			assert.equal((await client.callTool({ name: 'workspace_info', arguments: {} })).isError, undefined);
+			await client.close();
+		}
+	});
+
 	test('names stay unique across connected and copied tokens, and the vault is shared by every instance using it', async () => {
 		const vault = memoryVault();
 		const one = new ClientTokens(['VS Code'], vault);
