@@ -4,19 +4,18 @@
 // that the planted driver still did not run: no marker file. Without a sandbox, so the check alone is what stops it.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { FilterCheckCache } from '../../../../src/node/git/filterCheck';
 import { findRepository } from '../../../../src/node/git/gitDiscovery';
 import { runGit } from '../../../../src/node/git/gitRunner';
-import { commitFile, createGitWorld, initRepo, sh, write, type GitWorld } from './gitFixtures';
+import { commitFile, createGitWorld, initRepo, makeStale, plantFilterTrap, sh, write, type GitWorld } from './gitFixtures';
 
 describe('the remembered filter check is asked again whenever a config file changes', () => {
 	let world: GitWorld;
 	let marker: string;
 	let evil: string;
-	let age = 0;
 
 	/** Memory with a clock ten seconds ahead: what was just written counts as settled, so it is remembered. */
 	const settled = () => new FilterCheckCache(() => Date.now() + 10_000);
@@ -31,10 +30,7 @@ describe('the remembered filter check is asked again whenever a config file chan
 	}
 
 	/** Stat-dirty with the same content, so status must read a.txt through any filter. */
-	async function touch(repo: string): Promise<void> {
-		const when = new Date(Date.now() - 3_600_000 - ++age * 1000);
-		await utimes(join(repo, 'a.txt'), when, when);
-	}
+	const touch = (repo: string) => makeStale(repo, ['a.txt']);
 
 	async function status(repo: string, checks: FilterCheckCache, gitDir = join(repo, '.git')): Promise<void> {
 		await touch(repo);
@@ -51,10 +47,7 @@ describe('the remembered filter check is asked again whenever a config file chan
 
 	before(async () => {
 		world = await createGitWorld(['ws']);
-		marker = join(world.base, 'ran');
-		evil = join(world.base, 'evil.sh');
-		await write(evil, `#!/bin/sh\ntouch '${marker}'\ncat\n`);
-		await chmod(evil, 0o755);
+		({ marker, driver: evil } = await plantFilterTrap(world.base));
 	});
 	beforeEach(async () => {
 		await rm(marker, { force: true });
@@ -116,9 +109,9 @@ describe('the remembered filter check is asked again whenever a config file chan
 	});
 
 	test('a config with include or includeIf is never remembered: a driver written into the included file does not run', async () => {
-		for (const directive of ['include.path', 'includeIf.gitdir:/.path']) {
-			const repo = await repository(`include-${age}`);
-			const included = join(world.base, `included-${age}.inc`);
+		for (const [index, directive] of ['include.path', 'includeIf.gitdir:/.path'].entries()) {
+			const repo = await repository(`include-${index}`);
+			const included = join(world.base, `included-${index}.inc`);
 			await writeFile(included, '');
 			sh(repo, ['config', directive, included]);
 			const checks = settled();

@@ -1,7 +1,7 @@
 // Real repositories for the git tool tests, built with the git CLI in temp folders.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AnyToolSpec, CallSubject, ToolResult } from '../../../../src/core/tools/toolSpec';
 import { gitTools } from '../../../../src/tools/git';
@@ -26,6 +26,29 @@ export function sh(cwd: string, args: readonly string[], input?: string, extraEn
 export async function write(path: string, content: string): Promise<void> {
 	await mkdir(dirname(path), { recursive: true });
 	await writeFile(path, content);
+}
+
+/**
+ * The git attack tests' trap: a filter-driver program that leaves a marker file when it runs and passes its input
+ * through. A guard's test plants it as a driver and checks that `marker` never appeared.
+ */
+export async function plantFilterTrap(base: string): Promise<{ readonly driver: string; readonly marker: string }> {
+	const marker = join(base, 'ran');
+	const driver = join(base, 'evil.sh');
+	await write(driver, `#!/bin/sh\ntouch '${marker}'\ncat\n`);
+	await chmod(driver, 0o755);
+	return { driver, marker };
+}
+
+let staleAge = 0;
+
+/**
+ * Makes files stat-dirty with their content unchanged, so git must read them (through any filter) and would refresh
+ * the index. A time in the past, different each call, keeps them clear of git's racy-timestamp rule.
+ */
+export async function makeStale(dir: string, names: readonly string[]): Promise<void> {
+	const when = new Date(Date.now() - 3_600_000 - ++staleAge * 1000);
+	for (const name of names) await utimes(join(dir, name), when, when);
 }
 
 /** A repository whose identity is in its own config, so the tools (which read no test flags) can commit. */

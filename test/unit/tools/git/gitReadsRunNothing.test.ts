@@ -3,12 +3,12 @@
 // passes is not passing because the trap was broken.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ToolError } from '../../../../src/core/base/errors';
 import { runGit } from '../../../../src/node/git/gitRunner';
-import { commitFile, createGitWorld, initRepo, sh, write, type GitWorld } from './gitFixtures';
+import { commitFile, createGitWorld, initRepo, makeStale, plantFilterTrap, sh, write, type GitWorld } from './gitFixtures';
 
 describe('git reads run no repository program and write nothing', () => {
 	let world: GitWorld;
@@ -20,18 +20,8 @@ describe('git reads run no repository program and write nothing', () => {
 		return readFile(join(repo, '.git', 'index'));
 	}
 
-	let age = 0;
-
-	/**
-	 * Makes files stat-dirty with the same content, so git must read them (through any filter) and would refresh the
-	 * index. A time in the past, different each call, keeps them clear of git's racy-timestamp rule.
-	 */
-	async function touchAll(dir = repo, names = ['a.txt', 'b.txt']): Promise<void> {
-		const when = new Date(Date.now() - 3_600_000 - ++age * 1000);
-		for (const name of names) {
-			await utimes(join(dir, name), when, when);
-		}
-	}
+	/** Every tracked file stat-dirty, so a read must go through any filter and would refresh the index. */
+	const touchAll = (dir = repo, names = ['a.txt', 'b.txt']) => makeStale(dir, names);
 
 	/** Every read tool on the working tree and on history. */
 	async function everyRead(): Promise<void> {
@@ -52,10 +42,7 @@ describe('git reads run no repository program and write nothing', () => {
 		repo = await initRepo(join(world.folders[0].path, 'repo'));
 		await commitFile(repo, 'a.txt', 'a\n', 'first');
 		await commitFile(repo, 'b.txt', 'b\n', 'second');
-		marker = join(world.base, 'ran');
-		evil = join(world.base, 'evil.sh');
-		await write(evil, `#!/bin/sh\ntouch '${marker}'\ncat\n`);
-		await chmod(evil, 0o755);
+		({ marker, driver: evil } = await plantFilterTrap(world.base));
 	});
 	beforeEach(async () => {
 		await rm(marker, { force: true });
