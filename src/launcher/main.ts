@@ -53,7 +53,16 @@ process.stdin.on('data', (chunk: string) => {
 		void launcher.receive(message);
 	}
 });
-process.stdin.on('end', () => {
-	process.stderr.write('mcp-workbench-stdio: the client closed stdin: ending the session\n');
+/** The client is gone (it closed stdin, or it died and its end of stdout with it): end the session, then exit. */
+let ending = false;
+function clientGone(how: string): void {
+	if (ending) return;
+	ending = true;
+	process.stderr.write(`mcp-workbench-stdio: ${how}: ending the session\n`);
 	void launcher.close().finally(() => process.exit(0));
-});
+}
+process.stdin.on('end', () => clientGone('the client closed stdin'));
+process.stdin.on('error', () => clientGone('stdin failed'));
+// A killed client leaves a pipe nobody reads: writing to it fails with EPIPE, which would otherwise crash the
+// launcher before it ended the session (the session then stayed open until the server's idle timeout).
+process.stdout.on('error', () => clientGone('the client stopped reading stdout'));

@@ -93,6 +93,9 @@ export class StdioLauncher {
 		try {
 			await this.post(upstream, message);
 		} catch (error) {
+			// Closing dropped the connection under this request on purpose: its client is gone, nobody reads an answer,
+			// and a retry would start the call again.
+			if (this.closing) return;
 			if (error instanceof Refused && error.status === 404 && retry) {
 				// The session ended (an idle timeout, or a server that restarted on the same address): a new one, then again.
 				this.drop(upstream);
@@ -231,6 +234,7 @@ export class StdioLauncher {
 	}
 
 	private answerError(message: Message, error: unknown): void {
+		if (this.closing) return;
 		this.options.log(describe(error));
 		if (message.id === undefined || message.id === null || !message.method) return;
 		this.answer(message.id, describe(error));

@@ -138,6 +138,35 @@ describe('stdio launcher', () => {
 		await assert.rejects(access(join(wb.folders[0].path, 'gone.txt')), 'nothing was written');
 	});
 
+	// As a crashed or killed client ends: its end of both pipes goes at once. The launcher used to answer the call
+	// caught by its own close, crash on EPIPE writing to the dead pipe, and leave the session open for 30 minutes.
+	test('a client killed while its card waits: its launcher ends the session and exits, without crashing on the dead pipe', async (t) => {
+		const connected = await wb.server.tokens.connect('Killed', 'claude-code');
+		await announced();
+		// The SDK's client in a process of its own, starting the launcher as Claude Code would (the real-editor suite's client).
+		const job = { command: process.execPath, args: [bundle, '--client', connected.id], cwd: wb.folders[0].path, tool: 'write_file', arguments: { path: 'killed.txt', content: 'x' } };
+		const client = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../integration/fixtures/stdioClient.ts'), JSON.stringify(job)], { env: { ...process.env, MCP_WORKBENCH_HOME: root }, stdio: ['ignore', 'pipe', 'pipe'] });
+		t.after(() => {
+			if (client.exitCode === null && client.signalCode === null) client.kill('SIGKILL');
+		});
+		let said = '';
+		client.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+		// The launcher inherits the client's stderr: the pipe closes when the launcher has exited too.
+		const launcherExited = new Promise<void>((resolve) => client.stderr.on('close', resolve));
+		client.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+		await waitFor(() => said.includes('"connected"'), `the client to connect (it said: ${said})`);
+		const card = await waitFor(() => wb.approvals.pending().find((request) => (request.arguments as { path?: string }).path === 'killed.txt'), 'the write\'s card');
+
+		client.kill('SIGKILL');
+		await launcherExited;
+		assert.match(said, /ending the session/);
+		assert.doesNotMatch(said, /EPIPE|Unhandled|Error:/, 'the launcher ended cleanly');
+		assert.equal(wb.server.sessionsOf('Killed'), 0, `the session ended before the launcher exited; it said: ${said}`);
+		assert.match(wb.approvals.closed().find((closed) => closed.request.id === card.id)?.state ?? '', /^(disconnected|session_ended)$/);
+		assert.equal(wb.approvals.decide(card.id, { kind: 'approve' }), false, 'a closed card cannot be approved');
+		await assert.rejects(access(join(wb.folders[0].path, 'killed.txt')), 'nothing was written');
+	});
+
 	test('with no server for its folder, the client hears what to do', async () => {
 		const connected = await wb.server.tokens.connect('Lost');
 		await announced();
