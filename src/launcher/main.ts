@@ -66,3 +66,6 @@ process.stdin.on('error', () => clientGone('stdin failed'));
 // A killed client leaves a pipe nobody reads: writing to it fails with EPIPE, which would otherwise crash the
 // launcher before it ended the session (the session then stayed open until the server's idle timeout).
 process.stdout.on('error', () => clientGone('the client stopped reading stdout'));
+// Diagnostics are best effort: a client that piped our stderr and died leaves it broken too, and a failed write of a
+// log line must not kill the launcher before it ends the session (stdin's end says the client is gone).
+process.stderr.on('error', () => undefined);

@@ -138,34 +138,50 @@ describe('stdio launcher', () => {
 		await assert.rejects(access(join(wb.folders[0].path, 'gone.txt')), 'nothing was written');
 	});
 
-	// As a crashed or killed client ends: its end of both pipes goes at once. The launcher used to answer the call
-	// caught by its own close, crash on EPIPE writing to the dead pipe, and leave the session open for 30 minutes.
-	test('a client killed while its card waits: its launcher ends the session and exits, without crashing on the dead pipe', async (t) => {
-		const connected = await wb.server.tokens.connect('Killed', 'claude-code');
-		await announced();
-		// The SDK's client in a process of its own, starting the launcher as Claude Code would (the real-editor suite's client).
-		const job = { command: process.execPath, args: [bundle, '--client', connected.id], cwd: wb.folders[0].path, tool: 'write_file', arguments: { path: 'killed.txt', content: 'x' } };
-		const client = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../integration/fixtures/stdioClient.ts'), JSON.stringify(job)], { env: { ...process.env, MCP_WORKBENCH_HOME: root }, stdio: ['ignore', 'pipe', 'pipe'] });
-		t.after(() => {
-			if (client.exitCode === null && client.signalCode === null) client.kill('SIGKILL');
-		});
-		let said = '';
-		client.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
-		// The launcher inherits the client's stderr: the pipe closes when the launcher has exited too.
-		const launcherExited = new Promise<void>((resolve) => client.stderr.on('close', resolve));
-		client.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
-		await waitFor(() => said.includes('"connected"'), `the client to connect (it said: ${said})`);
-		const card = await waitFor(() => wb.approvals.pending().find((request) => (request.arguments as { path?: string }).path === 'killed.txt'), 'the write\'s card');
+	// As a crashed or killed client ends: its ends of the pipes go at once. The launcher used to answer the call caught
+	// by its own close, crash on EPIPE writing to the dead pipe, and leave the session open for 30 minutes; a client
+	// that piped the launcher's stderr (VS Code, Claude Code) broke the log line it writes on the way out too.
+	for (const stderr of ['inherit', 'pipe'] as const) {
+		test(`a client killed while its card waits (launcher's stderr ${stderr === 'pipe' ? 'piped to the client' : 'inherited'}): the launcher ends the session and exits`, async (t) => {
+			const name = `Killed ${stderr}`;
+			const connected = await wb.server.tokens.connect(name, 'claude-code');
+			await announced();
+			// The SDK's client in a process of its own, starting the launcher as Claude Code would (the real-editor suite's client).
+			const path = `killed-${stderr}.txt`;
+			const job = { command: process.execPath, args: [bundle, '--client', connected.id], cwd: wb.folders[0].path, tool: 'write_file', arguments: { path, content: 'x' }, stderr };
+			const client = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../integration/fixtures/stdioClient.ts'), JSON.stringify(job)], { env: { ...process.env, MCP_WORKBENCH_HOME: root }, stdio: ['ignore', 'pipe', 'pipe'] });
+			const launcher: { pid?: number } = {};
+			const alive = (pid: number) => {
+				try {
+					process.kill(pid, 0);
+					return true;
+				} catch {
+					return false;
+				}
+			};
+			t.after(() => {
+				for (const pid of [client.pid, launcher.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+			});
+			let said = '';
+			client.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+			client.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+			const connectedLine = await waitFor(() => said.split('\n').find((line) => line.includes('"connected"')), `the client to connect (it said: ${said})`);
+			launcher.pid = (JSON.parse(connectedLine) as { launcher: number }).launcher;
+			const card = await waitFor(() => wb.approvals.pending().find((request) => (request.arguments as { path?: string }).path === path), 'the write\'s card');
 
-		client.kill('SIGKILL');
-		await launcherExited;
-		assert.match(said, /ending the session/);
-		assert.doesNotMatch(said, /EPIPE|Unhandled|Error:/, 'the launcher ended cleanly');
-		assert.equal(wb.server.sessionsOf('Killed'), 0, `the session ended before the launcher exited; it said: ${said}`);
-		assert.match(wb.approvals.closed().find((closed) => closed.request.id === card.id)?.state ?? '', /^(disconnected|session_ended)$/);
-		assert.equal(wb.approvals.decide(card.id, { kind: 'approve' }), false, 'a closed card cannot be approved');
-		await assert.rejects(access(join(wb.folders[0].path, 'killed.txt')), 'nothing was written');
-	});
+			client.kill('SIGKILL');
+			const pid = launcher.pid;
+			await waitFor(() => !alive(pid), `the launcher (pid ${pid}) to exit; it said: ${said}`);
+			assert.equal(wb.server.sessionsOf(name), 0, `the session ended before the launcher exited; it said: ${said}`);
+			if (stderr === 'inherit') {
+				assert.match(said, /ending the session/);
+				assert.doesNotMatch(said, /EPIPE|Unhandled|Error:/, 'the launcher ended cleanly');
+			}
+			assert.match(wb.approvals.closed().find((closed) => closed.request.id === card.id)?.state ?? '', /^(disconnected|session_ended)$/);
+			assert.equal(wb.approvals.decide(card.id, { kind: 'approve' }), false, 'a closed card cannot be approved');
+			await assert.rejects(access(join(wb.folders[0].path, path)), 'nothing was written');
+		});
+	}
 
 	test('with no server for its folder, the client hears what to do', async () => {
 		const connected = await wb.server.tokens.connect('Lost');
