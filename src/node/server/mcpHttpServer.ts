@@ -9,7 +9,7 @@ import type { Logger } from '../../core/base/log';
 import { legacySseAnswer } from './legacySse';
 import { Withdrawn, type WithdrawnBy } from '../../core/gate/withdrawal';
 import { checkMessage, type ErrorAnswer } from './messageCheck';
-import { eraOfPost, LEGACY_VERSIONS, MODERN_VERSIONS } from './protocolEra';
+import { CLIENT_INFO_META, eraOfPost, LEGACY_VERSIONS, MODERN_VERSIONS } from './protocolEra';
 import type { SessionTransport } from './sessionTransport';
 
 /** One client session: its transport, and how to end it. */
@@ -32,7 +32,7 @@ export interface McpHttpServerOptions {
 	 * is the name of the credential that opened it; only that credential can use the session afterwards.
 	 */
 	readonly openSession: (client: string) => Promise<SessionHandle>;
-	/** Why a session this credential's initialize asks for is refused (403), from the client's own name; undefined admits it. */
+	/** Why a session's initialize (or a stateless request) is refused (403), from the credential and the sender's own name; undefined admits it. */
 	readonly refuseSession?: (client: string, clientName: string | undefined) => string | undefined;
 	readonly log: Logger;
 	/** Largest request body accepted; larger bodies get 413. */
@@ -325,7 +325,13 @@ export class McpHttpServer {
 			return refuse(res, 400, -32700, 'Parse error: the body is not JSON');
 		}
 		const version = req.headers['mcp-protocol-version'];
-		if (this.options.stateless && eraOfPost(version, parsed) === 'modern') return this.options.stateless.serve(req, res, parsed, client);
+		if (this.options.stateless && eraOfPost(version, parsed) === 'modern') {
+			// Each request of this revision says who sent it; the same refusal as a session's initialize.
+			for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+				if (this.refusedSender(res, client, message)) return;
+			}
+			return this.options.stateless.serve(req, res, parsed, client);
+		}
 		if (typeof version === 'string' && !LEGACY_VERSIONS.includes(version)) {
 			return refuse(res, 400, -32000, `Unsupported MCP-Protocol-Version ${version}; supported: ${this.versions().join(', ')}`);
 		}
@@ -350,16 +356,11 @@ export class McpHttpServer {
 			if ('refusal' in initialize) return answer(res, 400, initialize.refusal);
 			if (sessionHeader !== undefined) return refuse(res, 400, -32600, 'initialize must not carry Mcp-Session-Id');
 			if (!isRequest(messages[0])) return refuse(res, 400, -32600, 'Invalid Request: initialize must be a request, with an id');
+			// Before the session limit: a refused initialize must not cost another client its session to eviction.
+			if (this.refusedSender(res, client, messages[0])) return;
 			if (this.sessions.size >= this.maxSessions && !(await this.evictOne())) {
 				res.setHeader('retry-after', '1');
 				return refuse(res, 429, -32000, `Server busy: ${this.sessions.size} sessions are open, each with a call in flight. End sessions you no longer use (DELETE), or retry when a call has finished.`);
-			}
-			const clientName = (messages[0] as { params?: { clientInfo?: { name?: unknown } } }).params?.clientInfo?.name;
-			const says = typeof clientName === 'string' ? clientName : undefined;
-			const refusal = this.options.refuseSession?.(client, says);
-			if (refusal) {
-				this.options.log.info('session.refused', { client, says });
-				return refuse(res, 403, -32000, refusal);
 			}
 			const handle = await this.options.openSession(client);
 			const { transport } = handle;
@@ -374,6 +375,16 @@ export class McpHttpServer {
 		const session = this.findSession(sessionHeader, res);
 		// In a session, a refused message is answered like any other: the JSON-RPC error, in order with the rest.
 		if (session) session.handle.transport.receive(messages, res, acceptsSse, acceptsJson, refusals);
+	}
+
+	/** Refuses (403) what `refuseSession` refuses for this credential and the sender's own name; true when it did. */
+	private refusedSender(res: ServerResponse, client: string, message: unknown): boolean {
+		const says = declaredName(message);
+		const refusal = this.options.refuseSession?.(client, says);
+		if (!refusal) return false;
+		this.options.log.info('session.refused', { client, says });
+		refuse(res, 403, -32000, refusal);
+		return true;
 	}
 
 	private handleGet(req: IncomingMessage, res: ServerResponse): void {
@@ -466,6 +477,13 @@ function duration(ms: number): string {
 
 function digest(value: string): Buffer {
 	return createHash('sha256').update(value).digest();
+}
+
+/** The name a request's sender gives itself: initialize's clientInfo, or the clientInfo in a stateless request's _meta. */
+function declaredName(message: unknown): string | undefined {
+	const params = (message as { params?: { clientInfo?: { name?: unknown }; _meta?: Record<string, { name?: unknown } | undefined> } } | null)?.params;
+	const name = params?.clientInfo?.name ?? params?._meta?.[CLIENT_INFO_META]?.name;
+	return typeof name === 'string' ? name : undefined;
 }
 
 function refuse(res: ServerResponse, status: number, code: number, message: string, closeConnection = false): void {

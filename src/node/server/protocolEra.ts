@@ -9,6 +9,8 @@ export const MODERN_VERSIONS: readonly string[] = ['2026-07-28'];
 export const LEGACY_VERSIONS: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS;
 /** Where a modern request names its revision: the "envelope claim" that sets it apart from a legacy one. */
 export const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
+/** Where a request of the stateless revision says who sent it (its clientInfo), in `params._meta`. */
+export const CLIENT_INFO_META = 'io.modelcontextprotocol/clientInfo';
 
 export type Era = 'modern' | 'legacy';
 

@@ -5,11 +5,10 @@ import type { Logger } from '../../core/base/log';
 import type { CallOrigin } from '../../core/gate/gate';
 import type { Icon } from '../../core/tools/icons';
 import { checkMessage } from './messageCheck';
-import { LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META } from './protocolEra';
+import { CLIENT_INFO_META, LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META } from './protocolEra';
 import { progressNotification } from './sessionTransport';
 import { callTool, complete, getPrompt, listPrompts, listResources, listResourceTemplates, listTools, readResource, type SurfaceError, type SurfaceOptions } from './serverSurface';
 
-const CLIENT_INFO_META = 'io.modelcontextprotocol/clientInfo';
 const CLIENT_CAPABILITIES_META = 'io.modelcontextprotocol/clientCapabilities';
 const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
 const SUBSCRIPTION_ID_META = 'io.modelcontextprotocol/subscriptionId';

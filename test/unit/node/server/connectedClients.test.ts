@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ClientTokens, memoryVault } from '../../../../src/node/server/clientTokens';
 import { initializeBody, rawRequest } from '../../helpers/rawHttp';
 import { mcpHeaders } from '../../helpers/rawMcp';
+import { waitFor } from '../../helpers/waitFor';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
 
 function initialize(url: string, token: string) {
@@ -87,6 +88,33 @@ describe('connected clients\' tokens', () => {
 			assert.equal((await client.callTool({ name: 'workspace_info', arguments: {} })).isError, undefined);
 			await client.close();
 		}
+	});
+
+	test('the stateless revision (2026-07-28) refuses the same: each request says who sent it', async () => {
+		const url = new URL(wb.server.current?.url ?? '');
+		const claudeCode = await wb.server.tokens.connect('Claude Code (stateless)', 'claude-code');
+		const recordsBefore = wb.records.length;
+		const callAs = (says: string) => rawRequest({ url: url.href }, {
+			headers: { ...mcpHeaders(claudeCode.token, { host: url.host }), 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'workspace_info' },
+			body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'workspace_info', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: says, version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+		});
+		const refused = await callAs('Visual Studio Code');
+		assert.equal(refused.status, 403, refused.body);
+		assert.match(JSON.parse(refused.body).error.message, /Visual Studio Code started the entry that "Connect a Client…" wrote for Claude Code/);
+		assert.equal(wb.records.length, recordsBefore, 'the call did not run');
+		const served = await callAs('claude-code');
+		assert.equal(served.status, 200, served.body);
+		await waitFor(() => wb.records.length > recordsBefore, 'the served call\'s record');
+	});
+
+	test('which client a credential was made for survives the vault as text, as SecretStorage keeps it', async () => {
+		let stored = '';
+		const textVault = { load: async () => (stored ? JSON.parse(stored) : { clients: [], revoked: [] }), save: async (contents: object) => void (stored = JSON.stringify(contents)) };
+		await new ClientTokens(['VS Code'], textVault).connect('Claude Code', 'claude-code');
+		const reread = new ClientTokens(['VS Code'], textVault);
+		await reread.reload();
+		assert.equal(reread.kindOf('Claude Code'), 'claude-code');
+		assert.equal(reread.kindOf('Nobody'), undefined);
 	});
 
 	test('names stay unique across connected and copied tokens, and the vault is shared by every instance using it', async () => {

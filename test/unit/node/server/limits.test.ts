@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { rawRequest } from '../../helpers/rawHttp';
+import { initializeBody, rawRequest } from '../../helpers/rawHttp';
 import { initializeRaw, mcpHeaders } from '../../helpers/rawMcp';
 import { heldTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
@@ -63,6 +63,26 @@ describe('transport: limits on what one client holds', () => {
 		assert.deepEqual(JSON.parse((await ping(busy)).body), { jsonrpc: '2.0', id: 'p', result: {} });
 		hold.releaseAll();
 		assert.equal(JSON.parse((await heldCall).body).result?.content?.[0]?.text, 'released');
+	});
+
+	// A refusal must come before the limit: VS Code retrying a refused start must not close other clients' sessions.
+	test('at 1,000 sessions, an initialize the server refuses (VS Code on another client\'s credential) evicts no one', { timeout: 60_000 }, async () => {
+		const initializeAs = (token: string, says: string) => rawRequest(wb, { headers: mcpHeaders(token), body: initializeBody.replace('"name":"raw"', JSON.stringify(says).replace(/^/, '"name":')) });
+		const cursor = await wb.server.tokens.connect('Cursor', 'cursor');
+		assert.equal((await initializeAs(cursor.token, 'cursor')).status, 200);
+		// 999 newer sessions, whatever was open before: the limit is reached and every session older than Cursor's made
+		// room, so Cursor's is now the least recently used, the next to go.
+		for (let i = 0; i < 999; i++) await initializeRaw(wb);
+		assert.equal(wb.server.sessionCount, 1000);
+		assert.equal(wb.server.sessionsOf('Cursor'), 1);
+		const claudeCode = await wb.server.tokens.connect('Claude Code', 'claude-code');
+		const refused = await initializeAs(claudeCode.token, 'Visual Studio Code');
+		assert.equal(refused.status, 403, refused.body);
+		assert.match(JSON.parse(refused.body).error.message, /built into VS Code already/);
+		assert.equal(wb.server.sessionsOf('Cursor'), 1, 'the refused initialize closed no one\'s session');
+		// The control: an initialize that is admitted does make room, and Cursor's session is the one that goes.
+		assert.equal((await initializeAs(claudeCode.token, 'claude-code')).status, 200);
+		assert.equal(wb.server.sessionsOf('Cursor'), 0);
 	});
 
 	test('one connection has at most 8 requests in hand; the ninth starts when one is answered', async () => {
