@@ -17,7 +17,7 @@ import { PROMPT_GET, promptOperation, RESOURCE_READ, resourceOperation, toolOper
 import { decide, effectiveRisk, type CommandVerdict, type PolicyDecision, type PolicySettings } from './policy';
 import { explainRule } from './ruleText';
 import { subjectChange } from './subjectChange';
-import { fitResult, resultBytes, type ResultLink } from './resultBudget';
+import { fitResult, measureResult, resultBytes, type ResultLink } from './resultBudget';
 import { DEFAULT_RESULT_STORE_BYTES, ResultStore, resultUri } from './resultStore';
 import { Withdrawn, withdrawalOf, withdrawnMessage } from './withdrawal';
 import { ECHO_CHARS, Trail, type Caller, type Finished, type Redact } from './trail';
@@ -162,19 +162,20 @@ export class Gate {
 	 */
 	private withinBudget(origin: CallOrigin, trail: Trail, answer: GateResult): GateResult {
 		const budget = this.deps.settings().resultBudgetBytes;
-		const full = resultBytes(answer.text, answer.structured);
+		const size = measureResult(answer.text, answer.structured);
+		const full = size.textBytes + size.structuredBytes;
 		if (full <= budget) return answer;
 		trail.truncated = true;
 		trail.fullBytes = full;
 		const stored = this.results.put(origin.sessionId, trail.name, answer.text);
 		if (!stored) {
 			// Larger than the whole store: cut like any answer, with nothing to link to.
-			const fitted = fitResult(answer.text, answer.structured, budget, { uri: '(not kept: larger than the result store; narrow the request)', pages: 0, bytes: utf8Length(answer.text) });
+			const fitted = fitResult(answer.text, answer.structured, budget, { uri: '(not kept: larger than the result store; narrow the request)', pages: 0, bytes: utf8Length(answer.text) }, size);
 			return { text: fitted.text, ...(fitted.structured === undefined ? {} : { structured: fitted.structured }), isError: answer.isError };
 		}
 		const uri = resultUri(stored.id);
 		const link: ResultLink = { uri, pages: this.results.pagesOf(stored), bytes: stored.bytes };
-		const fitted = fitResult(answer.text, answer.structured, budget, link);
+		const fitted = fitResult(answer.text, answer.structured, budget, link, size);
 		return {
 			text: fitted.text,
 			...(fitted.structured === undefined ? {} : { structured: fitted.structured }),

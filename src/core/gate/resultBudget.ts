@@ -28,7 +28,18 @@ const ENVELOPE_BYTES = 1024;
 
 /** How big an answer is, as the budget counts it: the text and the structured content, as JSON carries them. */
 export function resultBytes(text: string, structured: unknown): number {
-	return jsonBytes(text) + (structured === undefined ? 0 : jsonValueBytes(structured));
+	const measured = measureResult(text, structured);
+	return measured.textBytes + measured.structuredBytes;
+}
+
+/** An answer's parts measured once, so cutting a result of megabytes does not walk it again for each step. */
+export interface ResultSize {
+	readonly textBytes: number;
+	readonly structuredBytes: number;
+}
+
+export function measureResult(text: string, structured: unknown): ResultSize {
+	return { textBytes: jsonBytes(text), structuredBytes: structured === undefined ? 0 : jsonValueBytes(structured) };
 }
 
 
@@ -43,15 +54,14 @@ export function cutMarker(omittedBytes: number, link: ResultLink): string {
  * structured content keeps its shape (the tool's output schema still holds), with long strings keeping head and tail
  * around the same marker and long arrays keeping their first and last items.
  */
-export function fitResult(text: string, structured: unknown, budget: number, link: ResultLink): FittedResult {
+export function fitResult(text: string, structured: unknown, budget: number, link: ResultLink, size: ResultSize = measureResult(text, structured)): FittedResult {
 	const room = Math.max(256, budget - ENVELOPE_BYTES);
 	if (structured === undefined) return { text: cutText(text, room, link) };
-	const structuredBytes = jsonValueBytes(structured);
-	const textBytes = jsonBytes(text);
+	const { textBytes, structuredBytes } = size;
 	// Each part keeps a share of the room in proportion to its size, and at least a quarter: both say the same thing.
 	const textShare = Math.min(Math.max(Math.floor((room * textBytes) / (textBytes + structuredBytes)), Math.floor(room / 4)), Math.floor((room * 3) / 4));
 	const fittedText = textBytes <= textShare ? text : cutText(text, textShare, link);
-	const fittedStructured = fitValue(structured, room - jsonBytes(fittedText), link);
+	const fittedStructured = fitValue(structured, room - jsonBytes(fittedText), link, structuredBytes);
 	return { text: fittedText, structured: fittedStructured };
 }
 
@@ -78,9 +88,9 @@ export function cutText(text: string, maxBytes: number, link: ResultLink): strin
  * string's bytes per character, measured once), since serializing megabytes at every step of the search took seconds;
  * the result is then checked for real, and cut further in the rare case the estimate was short.
  */
-function fitValue(value: unknown, maxBytes: number, link: ResultLink): unknown {
+function fitValue(value: unknown, maxBytes: number, link: ResultLink, valueBytes: number): unknown {
 	const fits = (candidate: unknown) => jsonValueBytes(candidate) <= maxBytes;
-	if (fits(value)) return value;
+	if (valueBytes <= maxBytes) return value;
 	const shape = shapeOf(value);
 	const longest = measure(value);
 	const markerBytes = jsonBytes(cutMarker(Number.MAX_SAFE_INTEGER, link)) + 2;

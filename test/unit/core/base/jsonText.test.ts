@@ -35,7 +35,36 @@ test('jsonValueBytes is the UTF-8 size of JSON.stringify(value), without buildin
 	fc.assert(fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withBoxedValues: true }), (value) => assert.equal(jsonValueBytes(value), serialized(value))), { numRuns: 300 });
 	// What JSON.stringify writes differently from the value: fields without JSON left out, array slots as null,
 	// non-finite numbers as null, toJSON's answer, lone surrogates escaped.
-	const special = [undefined, { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }, [undefined, () => 1, Symbol('s')], [, 1, ,], NaN, -Infinity, -0, 1e21, 5e-7, new Date(0), { toJSON: () => ({ x: '\ud800' }) }, 'é😀\ud800', { 'ké\n': ['\u0001'] }];
-	for (const value of special) assert.equal(jsonValueBytes(value), serialized(value), String(JSON.stringify(value)));
+	class Listed extends Array {
+		toJSON() {
+			return 'y'.repeat(1000);
+		}
+	}
+	const fn = Object.assign(() => 1, { toJSON: () => 'from a function' });
+	const special: [string, unknown][] = [
+		['undefined', undefined],
+		['fields without JSON', { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }],
+		['array slots without JSON', [undefined, () => 1, Symbol('s')]],
+		['holes', [, 1, ,]],
+		['numbers', [NaN, -Infinity, -0, 1e21, 5e-7, 5e-324]],
+		['Date', new Date(0)],
+		['toJSON', { toJSON: () => ({ x: '\ud800' }) }],
+		['strings', ['é😀\ud800', { 'ké\n\udc00': ['\u0001'] }]],
+		['an array\'s own toJSON', Object.assign([1], { toJSON: () => 'x'.repeat(1000) })],
+		['an Array subclass\'s toJSON', Listed.from([1])],
+		['toJSON returning undefined, in an array and in an object', [{ toJSON: () => undefined }, { a: { toJSON: () => undefined } }]],
+		['toJSON given its key', { longkeyname: { toJSON: (key: string) => key.repeat(100) }, list: [{ toJSON: (key: string) => `#${key}` }] }],
+		['a function with toJSON', { fn }],
+		['boxed primitives', [new Number(12), new String('ab'), new Boolean(false)]],
+		['boxed primitives on another prototype', [Object.setPrototypeOf(new Number(123456), Object.prototype), Reflect.construct(String, ['hello'], Object)]],
+		['Map, Set, typed array, null prototype', [new Map([[1, 2]]), new Set([1]), new Uint8Array([1, 2]), Object.assign(Object.create(null), { a: 1 })]],
+		['a getter', { get g() { return 'value'; } }],
+		['a Proxy', new Proxy({ a: 'é' }, {})],
+		['4,000 levels deep', Array.from({ length: 4000 }).reduce((inner: unknown) => [inner], 1)],
+	];
+	for (const [what, value] of special) assert.equal(jsonValueBytes(value), serialized(value), what);
 	assert.throws(() => jsonValueBytes(1n), TypeError);
+	const cycle: Record<string, unknown> = { list: [] };
+	(cycle.list as unknown[]).push(cycle);
+	assert.throws(() => jsonValueBytes(cycle), TypeError, 'a cycle throws as JSON.stringify throws');
 });
