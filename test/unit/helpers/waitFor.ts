@@ -8,6 +8,8 @@ export async function waitFor<T>(probe: () => T | undefined | false, what: strin
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = probe();
+		// A promise is always "truthy": an async probe would pass at once, a wait that cannot fail.
+		if (typeof (value as { then?: unknown } | undefined)?.then === 'function') throw new Error(`waitFor takes a synchronous probe (waiting for ${what})`);
 		if (value !== undefined && value !== false) return value;
 		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 5));

@@ -11,21 +11,10 @@ import type { Disposable } from '../../../src/core/base/disposable';
 import { allResources, allTools } from '../../../src/tools/allTools';
 import { commitFile, initRepo, sh, write } from '../tools/git/gitFixtures';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
+import { waitFor } from '../helpers/waitFor';
 
 const SECRET = 'sk_live_PROMPTSECRET_51HdB2r9QX0';
 
-/** Resolves when `check` holds; each new notification or answer re-checks it (no fixed sleeps). */
-function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const started = Date.now();
-		const tick = () => {
-			if (check()) return resolve();
-			if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-			setImmediate(tick);
-		};
-		tick();
-	});
-}
 
 /** The text of a read's first contents. */
 function firstText(result: ReadResourceResult): string {
@@ -184,12 +173,12 @@ describe('prompts, completions and resources over real HTTP', () => {
 		const started = await client.callTool({ name: 'run_command', arguments: { line: 'echo "compile error at src/app.ts:2"; while [ ! -f go ]; do sleep 0.05; done; echo done; exit 3', background: true } });
 		const handle = (started.structuredContent as { handle: { id: string } }).handle.id;
 		const uri = `command://${handle}/output`;
-		await waitUntil(() => listChanged > changedBefore, 'notifications/resources/list_changed after the command started');
+		await waitFor(() => listChanged > changedBefore, 'notifications/resources/list_changed after the command started');
 		const listed = await client.listResources();
 		assert.ok(listed.resources.some((resource) => resource.uri === uri));
 		await client.subscribeResource({ uri });
 		await write(join(wb.folders[0].path, 'go'), '');
-		await waitUntil(() => updated.includes(uri), `notifications/resources/updated for ${uri}`);
+		await waitFor(() => updated.includes(uri), `notifications/resources/updated for ${uri}`);
 		const commands = await client.complete({ ref: { type: 'ref/prompt', name: 'explain_failure' }, argument: { name: 'command', value: '' } });
 		assert.deepEqual(commands.completion.values, [handle]);
 		// Each update is a change; the last one comes once the command has ended.
@@ -197,7 +186,7 @@ describe('prompts, completions and resources over real HTTP', () => {
 		while (!/exit code 3/.test(output)) {
 			const seen = updated.length;
 			output = firstText(await client.readResource({ uri }));
-			if (!/exit code 3/.test(output)) await waitUntil(() => updated.length > seen, 'the next update of the command output');
+			if (!/exit code 3/.test(output)) await waitFor(() => updated.length > seen, 'the next update of the command output');
 		}
 		assert.match(output, /exit code 3/);
 		assert.match(output, /compile error at src\/app\.ts:2\ndone/);
@@ -227,7 +216,7 @@ describe('prompts, completions and resources over real HTTP', () => {
 		await client.unsubscribeResource({ uri: 'test://watched-resource' });
 		const before = updated.filter((uri) => uri === 'audit://session').length;
 		await client.callTool({ name: 'workspace_info', arguments: {} });
-		await waitUntil(() => updated.filter((uri) => uri === 'audit://session').length > before, 'an update of audit://session after a call');
+		await waitFor(() => updated.filter((uri) => uri === 'audit://session').length > before, 'an update of audit://session after a call');
 		const metrics = JSON.parse(firstText(await client.readResource({ uri: 'metrics://tools' }))) as { tools: { tool: string; calls: number }[] };
 		assert.ok(metrics.tools.some((entry) => entry.tool === 'prompts/get' && entry.calls >= 3));
 		assert.match(firstText(await client.readResource({ uri: 'metrics://prometheus' })), /mcp_workbench_tool_calls_total\{tool="resources\/read",outcome="ok"\}/);

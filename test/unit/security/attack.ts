@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { AuditRecord } from '../../../src/core/audit/auditRecord';
 import type { Disposable } from '../../../src/core/base/disposable';
 import type { TestWorkbench } from '../helpers/workbench';
+import { waitFor } from '../helpers/waitFor';
 
 /**
  * Content that must never leave the server. Plain words, not secrets the redactor knows, so a leak shows as itself
@@ -76,10 +77,7 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/** `waitFor` with this folder's argument order (the condition, then its bound): kept for the attack tests' many calls. */
 export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
+	await waitFor(condition, what, timeoutMs);
 }

@@ -6,17 +6,11 @@ import { initializeBody, rawRequest } from '../../helpers/rawHttp';
 import { initializeRaw, mcpHeaders } from '../../helpers/rawMcp';
 import { heldTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 /** Calls of `hold` wait until the test lets one go (or the session ends). */
 const hold = heldTool();
 
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`${what}: not met in time`);
-		await new Promise((resolve) => setTimeout(resolve, 5));
-	}
-}
 
 describe('transport: limits on what one client holds', () => {
 	let wb: TestWorkbench;
@@ -32,7 +26,7 @@ describe('transport: limits on what one client holds', () => {
 		const session = await initializeRaw(wb);
 		const from = hold.started;
 		const waiting = Array.from({ length: 64 }, (_, i) => rawRequest(wb, { headers: headers(session), body: call(i + 1) }));
-		await waitUntil(() => hold.started - from === 64, '64 calls running');
+		await waitFor(() => hold.started - from === 64, '64 calls running');
 		const busy = await rawRequest(wb, { headers: headers(session), body: call('one-too-many') });
 		assert.equal(busy.status, 200, busy.body);
 		const answer = JSON.parse(busy.body) as { id: string; error?: { code: number; message: string } };
@@ -52,7 +46,7 @@ describe('transport: limits on what one client holds', () => {
 		const busy = await initializeRaw(wb);
 		const from = hold.started;
 		const heldCall = rawRequest(wb, { headers: headers(busy), body: call('held') });
-		await waitUntil(() => hold.started > from, 'the held call running');
+		await waitFor(() => hold.started > from, 'the held call running');
 		const idle = await initializeRaw(wb);
 		for (let i = 0; i < 1000; i++) await initializeRaw(wb);
 		assert.ok(wb.server.sessionCount <= 1000, `${wb.server.sessionCount} sessions`);
@@ -98,20 +92,20 @@ describe('transport: limits on what one client holds', () => {
 			text += `POST /mcp HTTP/1.1\r\nHost: ${new URL(wb.url).host}\r\nAuthorization: Bearer ${wb.secret}\r\nContent-Type: application/json\r\nAccept: application/json\r\nMcp-Session-Id: ${session}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 		}
 		socket.write(text);
-		await waitUntil(() => hold.started - from === 8, '8 pipelined calls running');
+		await waitFor(() => hold.started - from === 8, '8 pipelined calls running');
 		// A full round trip on another connection: the server has read the pipelined requests by now and held 4 back.
 		const other = await rawRequest(wb, { headers: headers(session), body: JSON.stringify({ jsonrpc: '2.0', id: 'x', method: 'ping' }) });
 		assert.equal(other.status, 200);
 		assert.equal(hold.started - from, 8);
 		hold.releaseNext();
-		await waitUntil(() => hold.started - from === 9, 'the ninth call started');
+		await waitFor(() => hold.started - from === 9, 'the ninth call started');
 		for (let i = 0; i < 3; i++) {
 			const before = hold.started;
 			hold.releaseNext();
-			await waitUntil(() => hold.started === before + 1, 'the next call started');
+			await waitFor(() => hold.started === before + 1, 'the next call started');
 		}
 		hold.releaseAll();
-		await waitUntil(() => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 12, 'all 12 answers');
+		await waitFor(() => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 12, 'all 12 answers');
 		socket.destroy();
 	});
 });

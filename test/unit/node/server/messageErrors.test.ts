@@ -4,6 +4,7 @@ import { initializeBody, rawRequest, type RawResponse } from '../../helpers/rawH
 import { mcpHeaders, openRawSession } from '../../helpers/rawMcp';
 import { waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 interface Answer {
 	readonly id: string | number | null;
@@ -23,13 +24,6 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-async function waitUntil(condition: () => boolean): Promise<void> {
-	const deadline = Date.now() + ANSWER_WITHIN_MS;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 describe('transport: every message gets an answer', () => {
 	let wb: TestWorkbench;
@@ -126,7 +120,7 @@ describe('transport: every message gets an answer', () => {
 		const { end, send } = await rawSession();
 		const before = waits.started;
 		const waiting = send({ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
-		await waitUntil(() => waits.started > before);
+		await waitFor(() => waits.started > before, 'the call to start');
 		assert.equal((await end()).status, 200);
 		const ended = await waiting;
 		assert.equal(ended.status, 200);

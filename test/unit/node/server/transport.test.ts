@@ -4,6 +4,7 @@ import { initializeBody, rawRequest, type RawResponse } from '../../helpers/rawH
 import { initializeRaw, mcpHeaders, openRawSession, sseMessages } from '../../helpers/rawMcp';
 import { slowEchoTool, waitForAbortTool } from '../../helpers/testTools';
 import { startWorkbench, type TestWorkbench } from '../../helpers/workbench';
+import { waitFor } from '../../helpers/waitFor';
 
 function assertJsonRpcError(response: RawResponse, status: number, code?: number): void {
 	assert.equal(response.status, status, response.body);
@@ -21,13 +22,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
 
 describe('transport: refusals', () => {
 	let wb: TestWorkbench;
@@ -215,10 +209,10 @@ describe('transport: sessions over the SDK client', () => {
 	test('notifications/cancelled stops the call it names, and only that one', async () => {
 		const session = await openRawSession(wb);
 		const waiting = session.post({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
-		await waitUntil(() => waits.running > 0);
+		await waitFor(() => waits.running > 0, 'the call to start');
 		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999, reason: 'not that one' } });
 		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 41, reason: 'user pressed stop' } });
-		await waitUntil(() => wb.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'));
+		await waitFor(() => wb.records.some((r) => r.tool === 'wait_for_abort' && r.outcome === 'cancelled'), 'the cancelled call\'s audit record');
 		// No answer for a cancelled request, and its POST does not hang waiting for one.
 		const ended = await within(waiting, 5000, 'the cancelled POST to end');
 		assert.equal(ended.status, 202, ended.body);
@@ -232,7 +226,7 @@ describe('transport: sessions over the SDK client', () => {
 			{ jsonrpc: '2.0', id: 'w', method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } },
 			{ jsonrpc: '2.0', id: 'e', method: 'tools/call', params: { name: 'slow_echo', arguments: { text: 'kept', steps: 0 } } },
 		]);
-		await waitUntil(() => waits.running > before);
+		await waitFor(() => waits.running > before, 'the call to start');
 		await session.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'w' } });
 		const answers = JSON.parse((await within(batch, 5000, 'the batch answer')).body) as { id: string; result: { content: { text: string }[] } }[];
 		assert.deepEqual(answers.map((a) => [a.id, a.result.content[0].text]), [['e', 'kept']]);
@@ -242,9 +236,9 @@ describe('transport: sessions over the SDK client', () => {
 		const session = await openRawSession(wb);
 		const before = wb.records.filter((r) => r.tool === 'wait_for_abort').length;
 		const waiting = session.post({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_abort', arguments: {} } });
-		await waitUntil(() => waits.running > 0);
+		await waitFor(() => waits.running > 0, 'the call to start');
 		assert.equal((await session.end()).status, 200);
-		await waitUntil(() => wb.records.filter((r) => r.tool === 'wait_for_abort').length > before);
+		await waitFor(() => wb.records.filter((r) => r.tool === 'wait_for_abort').length > before, 'the call\'s audit record');
 		assert.equal(wb.records.at(-1)?.outcome, 'cancelled');
 		await waiting;
 	});
