@@ -114,7 +114,10 @@ async function main() {
 		};
 		// The extension host's own logs (our output channel among them) live with code-server, not in the page: kept
 		// beside the screenshots, after code-server has stopped and flushed them (cleanups run last registered first).
-		onCleanup(() => cpSync(join(dirs.userDataDir, 'logs'), join(artifactsDir, 'server-logs'), { recursive: true }));
+		onCleanup(() => {
+			// None when code-server never started: nothing to keep, and no "cleanup failed" beside the real failure.
+			if (existsSync(join(dirs.userDataDir, 'logs'))) cpSync(join(dirs.userDataDir, 'logs'), join(artifactsDir, 'server-logs'), { recursive: true });
+		});
 		const workspace = createSampleWorkspace(join(temp, 'sample-workspace'));
 		const driver = writeDriverExtension(join(temp, 'test-driver'), bench ? { contributes: benchContributes } : {});
 		let testsPath = bundlePath;
