@@ -1,8 +1,10 @@
 // Deterministic workspaces for benchmarks: the same count always yields the same tree, byte for byte, so numbers
 // from different runs and different machines compare.
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** Bumped whenever the generator changes, so cached trees from an older generator are rebuilt. */
 const FIXTURE_VERSION = 1;
@@ -127,4 +129,16 @@ export async function cachedWorkspace(fileCount: number): Promise<string> {
 	await generateWorkspace(dir, fileCount);
 	await writeFile(marker, expected);
 	return dir;
+}
+
+/** A repository in `dir` with 25 commits of one file: what the `git log -20` rows read, in the bench and its profile. */
+export async function historyRepo(dir: string): Promise<void> {
+	const run = promisify(execFile);
+	const git = (...args: string[]) => run('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', ...args], { cwd: dir });
+	await git('init', '-q', '-b', 'main');
+	for (let i = 0; i < 25; i++) {
+		await writeFile(join(dir, 'history.txt'), `change ${i}\n`);
+		await git('add', 'history.txt');
+		await git('commit', '-q', '-m', `change ${i}`);
+	}
 }

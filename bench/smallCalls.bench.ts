@@ -17,6 +17,7 @@ import { allTools } from '../src/tools/allTools';
 import { defaultShell } from '../src/node/terminal/childCommand';
 import { buildLauncher } from '../test/unit/helpers/launcher';
 import { startWorkbench } from '../test/unit/helpers/workbench';
+import { historyRepo } from './fixtures';
 import { bareSpawn, sampleInterleaved, type BenchCase } from './interleaved';
 import { filesystemServer, gitServer, httpFloor, launcherClient, stdioFloor, type Connected } from './peers';
 import type { Summary } from './stats';
@@ -62,16 +63,6 @@ const ROWS: readonly Row[] = [
 	{ label: 'ours listTools (HTTP)', baseline: 'filesystem server listTools (stdio)', kind: 'ratio', target: Number.NaN },
 ];
 
-async function gitRepo(dir: string): Promise<void> {
-	const git = (...args: string[]) => run('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', ...args], { cwd: dir });
-	await git('init', '-q', '-b', 'main');
-	for (let i = 0; i < 25; i++) {
-		await writeFile(join(dir, 'history.txt'), `change ${i}\n`);
-		await git('add', 'history.txt');
-		await git('commit', '-q', '-m', `change ${i}`);
-	}
-}
-
 async function main(): Promise<void> {
 	setMaxListeners(0);
 	// The shipped composition with every tool and the real sandbox where this machine has one.
@@ -81,7 +72,7 @@ async function main(): Promise<void> {
 	await writeFile(join(dir, 'small.txt'), 'export const answer = 42;\n'.repeat(40));
 	await mkdir(join(dir, 'src'));
 	for (let i = 0; i < 12; i++) await writeFile(join(dir, 'src', `file-${i}.ts`), `export const n = ${i};\n`);
-	await gitRepo(dir);
+	await historyRepo(dir);
 	const peers: Connected[] = [];
 	const own = async () => wb.connect('bench');
 	try {

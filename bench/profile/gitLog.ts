@@ -3,12 +3,12 @@
 // the sandbox's preparation, and bare/sandboxed git runs.
 // Usage: node --import tsx bench/profile/gitLog.ts [calls=60]
 import { execFile, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { allTools } from '../../src/tools/allTools';
 import { runGit } from '../../src/node/git/gitRunner';
 import { startWorkbench } from '../../test/unit/helpers/workbench';
+import { historyRepo } from '../fixtures';
 import { sampleInterleaved, type BenchCase } from '../interleaved';
 import { printTable } from '../stats';
 
@@ -18,13 +18,7 @@ async function main(): Promise<void> {
 	const calls = Number(process.argv[2] ?? 60);
 	const wb = await startWorkbench({ tools: allTools });
 	const dir = wb.folders[0].path;
-	const git = (...args: string[]) => run('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', ...args], { cwd: dir });
-	await git('init', '-q', '-b', 'main');
-	for (let i = 0; i < 25; i++) {
-		await writeFile(join(dir, 'history.txt'), `change ${i}\n`);
-		await git('add', 'history.txt');
-		await git('commit', '-q', '-m', `change ${i}`);
-	}
+	await historyRepo(dir);
 	const client = await wb.connect('profile');
 	const sandbox = wb.host.sandbox;
 	const spawnWrapped = (file: string, args: readonly string[]) => new Promise<void>((resolve, reject) => {
