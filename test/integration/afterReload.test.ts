@@ -7,19 +7,11 @@ import { rm } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { AFTER_RELOAD_SUITE, type ExternalCall, type ReloadState } from './reload';
 import { EXTENSION_ID, ui, waitFor, windowLoad } from './helpers';
+import { isAlive } from '../../src/node/discovery/discovery';
 
 interface Api {
 	serverUrl(): string | undefined;
 	discoveryFile(): string | undefined;
-}
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
 }
 
 describe(AFTER_RELOAD_SUITE, function () {

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { filesTools } from '../../../src/tools/files';
-import { listServers } from '../../../src/node/discovery/discovery';
+import { isAlive, listServers } from '../../../src/node/discovery/discovery';
 import { buildLauncher } from '../helpers/launcher';
 import { waitFor } from '../helpers/waitFor';
 import { startWorkbench, type TestWorkbench } from '../helpers/workbench';
@@ -151,16 +151,8 @@ describe('stdio launcher', () => {
 			const job = { command: process.execPath, args: [bundle, '--client', connected.id], cwd: wb.folders[0].path, tool: 'write_file', arguments: { path, content: 'x' }, stderr };
 			const client = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../integration/fixtures/stdioClient.ts'), JSON.stringify(job)], { env: { ...process.env, MCP_WORKBENCH_HOME: root }, stdio: ['ignore', 'pipe', 'pipe'] });
 			const launcher: { pid?: number } = {};
-			const alive = (pid: number) => {
-				try {
-					process.kill(pid, 0);
-					return true;
-				} catch {
-					return false;
-				}
-			};
 			t.after(() => {
-				for (const pid of [client.pid, launcher.pid]) if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGKILL');
+				for (const pid of [client.pid, launcher.pid]) if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
 			});
 			let said = '';
 			client.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
@@ -171,7 +163,7 @@ describe('stdio launcher', () => {
 
 			client.kill('SIGKILL');
 			const pid = launcher.pid;
-			await waitFor(() => !alive(pid), `the launcher (pid ${pid}) to exit; it said: ${said}`);
+			await waitFor(() => !isAlive(pid), `the launcher (pid ${pid}) to exit; it said: ${said}`);
 			assert.equal(wb.server.sessionsOf(name), 0, `the session ended before the launcher exited; it said: ${said}`);
 			if (stderr === 'inherit') {
 				assert.match(said, /ending the session/);
