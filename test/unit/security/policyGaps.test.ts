@@ -2,6 +2,7 @@
 // built from a folder name that is a glob, a deny rule in nested workspace folders, and reads of sensitive files or
 // files outside the workspace through the terminal's read-only command list.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -95,6 +96,32 @@ describe('security: policy gaps', () => {
 		wb.approvals.decide(card.id, { kind: 'approve' });
 		await within(call, 10_000, 'run_task');
 		assert.deepEqual(tasks.ran.filter((command) => command !== card.subject.task?.command), [], `ran what the card never showed: ${tasks.ran.join(', ')}`);
+	});
+
+	// The commit card lists what is staged when it is shown; the agent (or anything else) can stage something else
+	// while the person reads it. Same file, same line counts: only the content differs, and it must not be committed.
+	test('git_commit: the index restaged while the card waits is not committed on the approval of the old card', async () => {
+		const repo = join(app, 'restaged');
+		await mkdir(repo);
+		const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+		git('init', '-q', '-b', 'main');
+		await writeFile(join(repo, 'a.txt'), 'first\n');
+		git('add', 'a.txt');
+		git('commit', '-q', '-m', 'first');
+		const head = git('rev-parse', 'HEAD');
+		await writeFile(join(repo, 'a.txt'), 'shown\n');
+		git('add', 'a.txt');
+		const call = client.callTool({ name: 'git_commit', arguments: { repository: 'restaged', message: 'reviewed change' } }) as Promise<CallResult>;
+		await waitUntil(() => wb.approvals.pending().length === 1, 10_000, 'the git_commit card');
+		const [card] = wb.approvals.pending();
+		await writeFile(join(repo, 'a.txt'), 'SHOWN\n');
+		git('add', 'a.txt');
+		wb.approvals.decide(card.id, { kind: 'approve' });
+		const result = await within(call, 20_000, 'git_commit');
+		assert.equal(result.isError, true, JSON.stringify(result.content));
+		assert.match(result.content[0].text, /staged changes changed/);
+		assert.equal(git('rev-parse', 'HEAD'), head, 'no commit was made');
+		assert.equal(git('show', ':a.txt'), 'SHOWN\n', 'the index is left as it was restaged');
 	});
 
 	test('a session grant for a folder named like a glob covers that folder only', async () => {
